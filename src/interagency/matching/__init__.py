@@ -1,0 +1,1 @@
+"""Cross-script person linkage engine. Imports nothing from the web or database layers."""
