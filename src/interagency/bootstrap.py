@@ -1,0 +1,54 @@
+"""The one place where settings, the engine and the services are wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from interagency.config import Settings
+from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
+
+
+class StartupRefused(RuntimeError):
+    """The configuration is unsafe for the mode it asks for; the message lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("refusing to start in production:\n- " + "\n- ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Container:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> Container:
+    """Builds the container; in production, refuses any configuration listed as unsafe."""
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    if settings.is_production:
+        problems = settings.production_problems()
+        if not settings.uses_sqlite and connected_as_owner(engine):
+            problems.append(
+                "the database connection uses the owner's (or a superuser's) credentials; "
+                "connect as the application role described in docs/operations.md"
+            )
+        if problems:
+            raise StartupRefused(problems)
+    return Container(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory or make_session_factory(engine),
+    )

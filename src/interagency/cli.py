@@ -1,0 +1,216 @@
+"""Command line: serve, demo, db, states, check, xcheck. Calls the same services as the web."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from interagency import migrations
+from interagency.bootstrap import Container, StartupRefused, bootstrap
+from interagency.config import Settings
+from interagency.errors import DomainError
+from interagency.identity import services as identity
+from interagency.identity.schemas import MemberStateIn
+
+app = typer.Typer(
+    help="Interagency: secure cooperation platform of the council.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+states_app = typer.Typer(help="Member states of the council.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(states_app, name="states")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def container_or_exit(settings: Settings | None = None) -> Container:
+    try:
+        return bootstrap(settings)
+    except StartupRefused as refused:
+        raise fail(str(refused)) from None
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def ensure_schema_is_current(container: Container) -> None:
+    current = migrations.current_revision(container.engine)
+    head = migrations.head_revision()
+    if current != head:
+        raise fail(
+            f"the database schema is at {current or 'nothing'}, the code expects {head}: "
+            "run `interagency db upgrade` first"
+        )
+
+
+def run_server(container: Container, host: str, port: int) -> None:
+    import uvicorn
+
+    from interagency.web.app import create_app
+
+    if not port_is_free(host, port):
+        raise fail(
+            f"port {port} on {host} is already in use: stop the program using it "
+            f"or choose another port (make demo PORT=8001, or interagency serve --port 8001)"
+        )
+    settings = container.settings
+    uvicorn.run(
+        create_app(container),
+        host=host,
+        port=port,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        ssl_certfile=settings.tls_certfile,
+        ssl_keyfile=settings.tls_keyfile,
+        server_header=False,
+        log_level="info",
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API."""
+    container = container_or_exit()
+    ensure_schema_is_current(container)
+    run_server(container, host, port)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server after loading.")
+    ] = True,
+) -> None:
+    """Migrate the database, load the demo council (idempotent) and serve it."""
+    from interagency.demo import load_demo
+
+    settings = Settings(demo_mode=True)
+    if settings.is_production:
+        raise fail("the demo refuses to run with INTERAGENCY_ENVIRONMENT=production")
+    if serve_after and not port_is_free(host, port):
+        raise fail(
+            f"port {port} on {host} is already in use: stop the program using it "
+            f"or choose another port (make demo PORT=8001)"
+        )
+    container = container_or_exit(settings)
+    migrations.upgrade(settings.database_url)
+    summary = load_demo(container)
+    added = ", ".join(f"{count} {what}" for what, count in summary.added.items())
+    console.print(f"Demo council ready in {settings.database_url} (added now: {added}).")
+    if summary.logins:
+        table = Table("login", "role", "TOTP secret", title="Demo logins (made-up people)")
+        for login, role, secret in summary.logins:
+            table.add_row(login, role, secret)
+        console.print(table)
+    if serve_after:
+        console.print(f"Serving on http://{host}:{port}  (Ctrl+C stops)")
+        run_server(container, host, port)
+
+
+@app.command()
+def check() -> None:
+    """Check the configuration as production would, without starting anything."""
+    settings = Settings()
+    problems = settings.production_problems()
+    if settings.is_production:
+        container_or_exit(settings)
+    if problems:
+        for problem in problems:
+            console.print(f"- {problem}", highlight=False)
+        raise typer.Exit(1)
+    console.print("The configuration is fit for production.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url, revision)
+    console.print(f"Database at {migrations.current_revision(bootstrap(settings).engine)}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision or 'base'.")],
+) -> None:
+    """Undo migrations down to REVISION."""
+    settings = Settings()
+    migrations.downgrade(settings.database_url, revision)
+    console.print(f"Database at {migrations.current_revision(bootstrap(settings).engine)}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's revision and the code's newest one."""
+    container = container_or_exit()
+    current = migrations.current_revision(container.engine)
+    console.print(f"database: {current or 'empty'}; code: {migrations.head_revision()}")
+
+
+@states_app.command("list")
+def states_list() -> None:
+    """List the member states."""
+    container = container_or_exit()
+    with container.uow() as uow:
+        rows = identity.list_member_states(uow)
+    table = Table("ISO", "name (ru)", "name (en)", "time zone")
+    for row in rows:
+        table.add_row(f"{row.iso_alpha2}/{row.iso_alpha3}", row.name_ru, row.name_en, row.timezone)
+    console.print(table)
+
+
+@states_app.command("add")
+def states_add(
+    iso_alpha2: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ")],
+    iso_alpha3: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. KAZ")],
+    name_ru: Annotated[str, typer.Option(help="Name in Russian.")],
+    name_en: Annotated[str, typer.Option(help="Name in English.")],
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the capital.")],
+) -> None:
+    """Add a member state."""
+    from pydantic import ValidationError
+
+    try:
+        data = MemberStateIn(
+            iso_alpha2=iso_alpha2.upper(),
+            iso_alpha3=iso_alpha3.upper(),
+            name_ru=name_ru,
+            name_en=name_en,
+            timezone=timezone,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise fail(problems, code=2) from None
+    container = container_or_exit()
+    with container.uow() as uow:
+        try:
+            identity.add_member_state(uow, data)
+        except DomainError as exc:
+            raise fail(exc.message.format(**exc.params), code=2) from None
+        uow.commit()
+    console.print(f"Added {data.name_en}.")

@@ -1,0 +1,98 @@
+"""Settings, read from the environment with the INTERAGENCY_ prefix (and a .env file if present)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The demo secret is public by design: `make demo` must work with no set-up. Production
+# refuses it (see `production_problems`), so it can never sign a real session.
+DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INTERAGENCY_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite:///var/interagency.db"
+    secret_key: str = Field(default=DEMO_SECRET_KEY, repr=False)
+    base_url: str = "http://127.0.0.1:8000"
+    # Addresses of the reverse proxies allowed to set X-Forwarded-* headers. TLS may end
+    # there; without a configured proxy the server must terminate TLS itself.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
+    # Key material is kept outside the database, in files only the service user can read.
+    key_dir: Path = Path("var/keys")
+    default_timezone: str = "Europe/Moscow"
+    default_language: str = "ru"
+    demo_mode: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Almaty")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in ("ru", "en"):
+            raise ValueError("default_language must be 'ru' or 'en'")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def serves_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def production_problems(self) -> list[str]:
+        """What stops this configuration from running in production; empty when none."""
+        problems: list[str] = []
+        if self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append(
+                "INTERAGENCY_SECRET_KEY is the demo secret or shorter than 32 characters; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        if self.uses_sqlite:
+            problems.append(
+                "INTERAGENCY_DATABASE_URL points to SQLite; production runs on PostgreSQL "
+                "(postgresql+psycopg://app_user@host/interagency)"
+            )
+        if not self.serves_https:
+            problems.append("INTERAGENCY_BASE_URL must start with https://")
+        elif not self.trusted_proxies and not (self.tls_certfile and self.tls_keyfile):
+            problems.append(
+                "HTTPS needs either INTERAGENCY_TLS_CERTFILE and INTERAGENCY_TLS_KEYFILE, "
+                "or INTERAGENCY_TRUSTED_PROXIES naming the reverse proxy that ends TLS"
+            )
+        if self.demo_mode:
+            problems.append("INTERAGENCY_DEMO_MODE must be off in production")
+        return problems

@@ -1,0 +1,172 @@
+"""Database foundations: declarative base, column types, engine, sessions and the unit of work.
+
+Nothing here knows a feature. Features declare their models on `Base` and receive a
+`UnitOfWork` from the service layer; no module holds a global engine or session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated, Any, ClassVar, Self
+
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, text
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints make migrations reviewable and let errors say which rule was broken.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on every database.
+
+    SQLite has no time zone type, so values are stored as naive UTC and made aware again on
+    the way out; naive input is refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime refused: pass a timezone-aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+timestamp = Annotated[datetime, mapped_column(UTCDateTime())]
+created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
+code = Annotated[str, mapped_column(String(32))]
+short_text = Annotated[str, mapped_column(String(200))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine with the settings every connection needs; SQLite folders are created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **options)
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module opens transactions on its own and breaks SAVEPOINT and
+    # transactional DDL; SQLAlchemy emits BEGIN itself instead (see `_begin_sqlite`).
+    dbapi_connection.isolation_level = None
+    # Foreign keys are off by default in SQLite; WAL lets pages be read while a write runs.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    # IMMEDIATE takes the write lock at the start, so two writers queue instead of one
+    # failing half-way with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+SessionFactory = Callable[[], Session]
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+class UnitOfWork:
+    """One transaction for one request or command: commit once, roll back otherwise.
+
+    Services flush; only the caller that owns the request commits. Leaving the block
+    without `commit()` discards everything, so a failure never leaves half a change.
+    """
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = self._session_factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+@contextmanager
+def unit_of_work(session_factory: SessionFactory) -> Iterator[UnitOfWork]:
+    with UnitOfWork(session_factory) as uow:
+        yield uow
+
+
+def connected_as_owner(engine: Engine) -> bool:
+    """True when the engine's PostgreSQL role is a superuser or owns the database or schema.
+
+    The application must run as a role that can only read and write rows: an owner could
+    alter tables and drop the audit trail's protections.
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    query = text(
+        "SELECT r.rolsuper"
+        " OR d.datdba = r.oid"
+        " OR EXISTS (SELECT 1 FROM pg_tables t"
+        "            WHERE t.schemaname = current_schema() AND t.tableowner = current_user)"
+        " FROM pg_roles r, pg_database d"
+        " WHERE r.rolname = current_user AND d.datname = current_database()"
+    )
+    with engine.connect() as connection:
+        return bool(connection.execute(query).scalar())

@@ -1,0 +1,39 @@
+"""Domain errors raised by services; the web layer maps each kind to one HTTP status.
+
+Messages are English source strings translated at display time, and never carry
+internal details (SQL, paths, stack traces).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a user can cause and correct."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"

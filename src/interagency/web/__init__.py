@@ -1,0 +1,1 @@
+"""Web layer: pages and the JSON API over the same services."""

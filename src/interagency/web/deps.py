@@ -1,0 +1,33 @@
+"""Dependencies shared by every feature's routes, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from interagency.bootstrap import Container
+from interagency.db import UnitOfWork
+from interagency.web.templating import Renderer
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    """A unit of work for this request; the route commits it when the request succeeds."""
+    with get_container(request).uow() as uow:
+        yield uow
+
+
+def get_renderer(request: Request) -> Renderer:
+    renderer: Renderer = request.app.state.renderer
+    return renderer
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+RendererDep = Annotated[Renderer, Depends(get_renderer)]

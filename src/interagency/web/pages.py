@@ -1,0 +1,103 @@
+"""The shell's own pages: start page, preferences and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from interagency import i18n
+from interagency.identity import services as identity
+from interagency.web import csrf, flash
+from interagency.web.deps import RendererDep, UowDep
+from interagency.web.security import LANGUAGE_COOKIE, TIMEZONE_COOKIE
+
+router = APIRouter(include_in_schema=False)
+
+PREFERENCE_MAX_AGE = 365 * 24 * 3600
+# Member states span UTC+2 to UTC+12; these are offered first, any IANA zone is accepted.
+COMMON_TIMEZONES = (
+    "Europe/Minsk",
+    "Europe/Moscow",
+    "Asia/Yerevan",
+    "Asia/Tbilisi",
+    "Asia/Baku",
+    "Asia/Tashkent",
+    "Asia/Dushanbe",
+    "Asia/Ashgabat",
+    "Asia/Bishkek",
+    "Asia/Almaty",
+    "Asia/Vladivostok",
+    "Asia/Kamchatka",
+    "UTC",
+)
+
+
+@router.get("/")
+def home(request: Request, uow: UowDep, renderer: RendererDep) -> Response:
+    states = identity.list_member_states(uow)
+    return renderer.render(request, "home.html", {"states": states})
+
+
+@router.get("/preferences")
+def preferences(request: Request, renderer: RendererDep) -> Response:
+    return renderer.render(request, "preferences.html", {"timezones": COMMON_TIMEZONES})
+
+
+def safe_return_path(candidate: str | None) -> str:
+    """Only a local path: an open redirect would let a link carry users off-site."""
+    if not candidate:
+        return "/"
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc or not candidate.startswith("/") or candidate.startswith("//"):
+        return "/"
+    return candidate
+
+
+@router.post("/preferences", dependencies=[Depends(csrf.verify)])
+def save_preferences(
+    request: Request,
+    renderer: RendererDep,
+    language: Annotated[str, Form()],
+    timezone: Annotated[str, Form()],
+) -> Response:
+    problems = []
+    if language not in i18n.LANGUAGES:
+        problems.append(
+            {"field": "language", "problem": i18n.gettext("Choose Russian or English.")}
+        )
+    if timezone not in available_timezones():
+        problems.append(
+            {"field": "timezone", "problem": i18n.gettext("Choose a time zone from the list.")}
+        )
+    if problems:
+        context = {"timezones": COMMON_TIMEZONES, "errors": problems}
+        return renderer.render(request, "preferences.html", context, status_code=422)
+    response = RedirectResponse("/preferences", status_code=303)
+    remember(response, LANGUAGE_COOKIE, language)
+    remember(response, TIMEZONE_COOKIE, timezone)
+    with i18n.language(language):
+        flash.add(request, response, "success", i18n.gettext("Preferences saved."))
+    return response
+
+
+@router.post("/language", dependencies=[Depends(csrf.verify)])
+def switch_language(
+    language: Annotated[str, Form()], next_path: Annotated[str | None, Form(alias="next")] = None
+) -> Response:
+    response = RedirectResponse(safe_return_path(next_path), status_code=303)
+    if language in i18n.LANGUAGES:
+        remember(response, LANGUAGE_COOKIE, language)
+    return response
+
+
+def remember(response: Response, name: str, value: str) -> None:
+    response.set_cookie(name, value, max_age=PREFERENCE_MAX_AGE, samesite="lax", httponly=True)
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}

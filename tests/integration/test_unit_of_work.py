@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import StatementError
+
+from interagency.bootstrap import Container
+from interagency.identity.models import MemberState
+
+
+def state(code: str = "ZZ") -> MemberState:
+    return MemberState(
+        iso_alpha2=code, iso_alpha3=code + "Z", name_ru="Тест", name_en="Test", timezone="UTC"
+    )
+
+
+def count(container: Container, code: str) -> int:
+    with container.uow() as uow:
+        return len(
+            uow.session.scalars(select(MemberState).where(MemberState.iso_alpha2 == code)).all()
+        )
+
+
+def test_commit_keeps_the_change(container: Container) -> None:
+    with container.uow() as uow:
+        uow.session.add(state())
+        uow.commit()
+    assert count(container, "ZZ") == 1
+
+
+def test_leaving_without_commit_discards_everything(container: Container) -> None:
+    with container.uow() as uow:
+        uow.session.add(state())
+        uow.session.flush()
+    assert count(container, "ZZ") == 0
+
+
+def write_then_fail(container: Container) -> None:
+    with container.uow() as uow:
+        uow.session.add(state("ZY"))
+        uow.session.flush()
+        raise RuntimeError("failure after the first write")
+
+
+def test_an_error_half_way_leaves_nothing_written(container: Container) -> None:
+    with pytest.raises(RuntimeError):
+        write_then_fail(container)
+    assert count(container, "ZY") == 0
+
+
+def test_timestamps_come_back_aware_and_in_utc(container: Container) -> None:
+    almaty = timezone(timedelta(hours=5))
+    written = datetime(2026, 3, 1, 9, 30, tzinfo=almaty)
+    with container.uow() as uow:
+        row = state()
+        row.updated_at = written
+        uow.session.add(row)
+        uow.commit()
+    with container.uow() as uow:
+        uow.session.expire_all()
+        read = uow.session.scalar(select(MemberState).where(MemberState.iso_alpha2 == "ZZ"))
+        assert read is not None
+        assert read.updated_at == written
+        assert read.updated_at.utcoffset() == timedelta(0)
+        assert read.updated_at.hour == 4
+        assert read.created_at.tzinfo is UTC
+
+
+def test_a_naive_timestamp_is_refused(container: Container) -> None:
+    with container.uow() as uow:
+        row = state()
+        row.updated_at = datetime(2026, 3, 1, 9, 30)
+        uow.session.add(row)
+        with pytest.raises(StatementError, match="naive datetime refused"):
+            uow.session.flush()
