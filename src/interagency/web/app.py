@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui_bundle
+import importlib.util
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
@@ -16,6 +16,15 @@ from interagency.web.security import RequestContextMiddleware
 from interagency.web.templating import Renderer
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+def swagger_ui_assets() -> Path:
+    """Swagger UI 5 as shipped by a PyPI package: no CDN, so the CSP can stay strict."""
+    spec = importlib.util.find_spec("fastapi_swagger")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the fastapi-swagger package is missing: reinstall the project")
+    return Path(spec.submodule_search_locations[0]) / "resources"
+
 
 API_DESCRIPTION = """
 The JSON API of Interagency. Every operation answers errors as RFC 9457 problem details
@@ -35,7 +44,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.renderer = Renderer()
     errors.install(app)
-    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (pages.router, api_docs.router, identity_routes.pages, identity_routes.api):
         app.include_router(router)

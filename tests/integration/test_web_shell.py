@@ -1,0 +1,191 @@
+"""The shell every page stands on: headers, errors, languages, forms, time zones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from interagency.bootstrap import Container
+from interagency.demo import load_demo
+from interagency.web.security import CONTENT_SECURITY_POLICY
+
+REQUIRED_HEADERS = {
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+
+
+def csrf_token(page_html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/states", "/preferences", "/api/docs", "/api/v1/states", "/nowhere"]
+)
+def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    for name, value in REQUIRED_HEADERS.items():
+        assert response.headers[name] == value
+    csp = response.headers["content-security-policy"]
+    assert csp == CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in csp
+    assert "script-src 'self'" in csp
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_pages_have_no_inline_script_or_foreign_asset(client: TestClient) -> None:
+    for path in ("/", "/states", "/preferences", "/api/docs"):
+        html = client.get(path).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert " style=" not in html, path
+        assert not re.search(r'(src|href)="(https?:)?//', html), path
+
+
+def test_the_language_follows_accept_language(client: TestClient) -> None:
+    russian = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    assert '<html lang="ru">' in russian.text
+    assert "Государства-участники" in russian.text
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in english.text
+    assert "Member states" in english.text
+
+
+def test_the_language_switch_is_remembered(client: TestClient) -> None:
+    page = client.get("/states", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/language",
+        data={"language": "ru", "next": "/states", "csrf_token": csrf_token(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/states"
+    again = client.get("/states", headers={"Accept-Language": "en"})
+    assert '<html lang="ru">' in again.text
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"]
+)
+def test_the_language_switch_never_redirects_off_site(client: TestClient, target: str) -> None:
+    page = client.get("/")
+    response = client.post(
+        "/language",
+        data={"language": "en", "next": target, "csrf_token": csrf_token(page.text)},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_a_form_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/")
+    response = client.post("/language", data={"language": "en", "next": "/"})
+    assert response.status_code == 403
+    assert "Reload the page" in response.text or "Обновите страницу" in response.text
+
+
+def test_a_token_from_another_browser_is_refused(app: FastAPI, client: TestClient) -> None:
+    with TestClient(app) as other:
+        foreign = csrf_token(other.get("/").text)
+    client.get("/")
+    response = client.post("/language", data={"language": "en", "csrf_token": foreign})
+    assert response.status_code == 403
+
+
+def test_preferences_are_saved_with_a_flash_message_and_times_follow(
+    client: TestClient, container: Container
+) -> None:
+    page = client.get("/preferences", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/preferences",
+        data={"language": "en", "timezone": "Asia/Tashkent", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 200
+    assert "Preferences saved." in response.text
+    assert "Times are shown in Asia/Tashkent." in response.text
+    assert "Preferences saved." not in client.get("/preferences").text
+
+
+def test_invalid_preferences_say_what_to_fix(client: TestClient) -> None:
+    page = client.get("/preferences", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/preferences",
+        data={"language": "de", "timezone": "Mars/Base", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 422
+    assert "Choose Russian or English." in response.text
+    assert "Choose a time zone from the list." in response.text
+
+
+def test_a_missing_page_is_a_translated_html_404(client: TestClient) -> None:
+    english = client.get("/nowhere", headers={"Accept-Language": "en"})
+    assert english.status_code == 404
+    assert english.headers["content-type"].startswith("text/html")
+    assert "There is nothing at this address." in english.text
+    russian = client.get("/nowhere", headers={"Accept-Language": "ru"})
+    assert "По этому адресу ничего нет." in russian.text
+
+
+def test_api_errors_are_problem_details(client: TestClient, container: Container) -> None:
+    load_demo(container)
+    missing = client.get("/api/v1/states/QQ", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json() == {
+        "type": "about:blank",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No member state has the code QQ.",
+        "instance": "/api/v1/states/QQ",
+    }
+    invalid = client.get("/api/v1/states/kz")
+    assert invalid.status_code == 422
+    body = invalid.json()
+    assert body["status"] == 422
+    assert body["errors"][0]["field"] == "path.code"
+
+
+def test_an_internal_error_leaks_nothing(app: FastAPI, client: TestClient) -> None:
+    @app.get("/api/v1/explode")
+    def explode() -> None:
+        raise RuntimeError("secret internal detail: /srv/db password=hunter2")
+
+    @app.get("/explode")
+    def explode_page() -> None:
+        raise RuntimeError("secret internal detail: /srv/db password=hunter2")
+
+    api = client.get("/api/v1/explode", headers={"Accept-Language": "en"})
+    assert api.status_code == 500
+    assert api.headers["content-type"] == "application/problem+json"
+    assert "hunter2" not in api.text
+    assert api.json()["detail"].startswith("Something went wrong on our side.")
+    page = client.get("/explode", headers={"Accept-Language": "ru"})
+    assert page.status_code == 500
+    assert "hunter2" not in page.text
+    assert "Ничего не сохранено." in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_the_api_schema_and_docs_are_local(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/v1/states" in schema["paths"]
+    docs = client.get("/api/docs").text
+    assert '/static/swagger/swagger-ui-bundle.js"' in docs
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/js/api-docs.js").status_code == 200
+
+
+def test_the_member_states_page_lists_the_demo_council(
+    client: TestClient, container: Container
+) -> None:
+    load_demo(container)
+    russian = client.get("/states", headers={"Accept-Language": "ru"}).text
+    assert "Республика Казахстан" in russian
+    english = client.get("/states", headers={"Accept-Language": "en"}).text
+    assert "Republic of Kazakhstan" in english
+    assert "Республика Казахстан" not in english
