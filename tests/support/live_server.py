@@ -49,7 +49,7 @@ def demo_server(folder: Path) -> Iterator[str]:
     log_path = folder / "server.log"
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own command line)
+        process = subprocess.Popen(
             command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
-import importlib.util
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
