@@ -53,11 +53,8 @@ def test_production_refuses_the_owner_and_accepts_the_application_role(postgres_
                 connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
                 connection.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
                 connection.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
-                connection.execute(
-                    text(
-                        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
-                    )
-                )
+                grant = "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO"
+                connection.execute(text(f'{grant} "{role}"'))
             app_url = make_url(owner_url).set(username=role).render_as_string(hide_password=False)
             app_engine = make_engine(app_url)
             container = bootstrap(production_settings(app_url), engine=app_engine)
