@@ -1,0 +1,92 @@
+"""The cross-script benchmark data: generator and hand-written hard pairs."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+HARD_PAIRS = BENCHMARKS / "data" / "hard_pairs.csv"
+HARD_PAIR_COLUMNS = [
+    "case_id",
+    "label",
+    "note",
+    *(
+        f"{side}_{column}"
+        for side in "ab"
+        for column in ("id", "full_name", "birth_date", "sex", "nationality", "passport")
+    ),
+]
+
+
+def _load() -> ModuleType:
+    name = "crossscript_data"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "crossscript_data.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    return _load()
+
+
+@pytest.fixture(scope="module")
+def data(generator: ModuleType) -> Any:
+    return generator.generate(seed=7, n_persons=600)
+
+
+def test_same_seed_same_data(generator: ModuleType, data: Any) -> None:
+    again = generator.generate(seed=7, n_persons=600)
+    assert again.a.equals(data.a)
+    assert again.b.equals(data.b)
+    assert again.truth == data.truth
+    assert again.meta.equals(data.meta)
+
+
+def test_other_seed_other_data(generator: ModuleType, data: Any) -> None:
+    other = generator.generate(seed=8, n_persons=600)
+    assert not other.a["full_name"].equals(data.a["full_name"])
+
+
+def test_tables_have_the_agreed_columns(data: Any) -> None:
+    columns = ["id", "full_name", "birth_date", "sex", "nationality", "passport"]
+    for table in (data.a, data.b):
+        assert list(table.columns) == columns
+        assert all(str(dtype) == "string" for dtype in table.dtypes)
+        assert table["full_name"].str.strip().str.len().gt(0).all()
+    ids = [*data.a["id"], *data.b["id"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_truth_pairs_refer_to_existing_ids(data: Any) -> None:
+    a_ids, b_ids = set(data.a["id"]), set(data.b["id"])
+    assert data.truth
+    assert all(a in a_ids and b in b_ids for a, b in data.truth)
+    # only some persons are in both tables
+    assert len({a for a, _ in data.truth}) < len(a_ids)
+
+
+def test_meta_covers_every_record_and_script(generator: ModuleType, data: Any) -> None:
+    assert set(data.meta.index) == {*data.a["id"], *data.b["id"]}
+    assert set(data.meta["script"]) == set(generator.SCRIPTS)
+    assert set(data.meta["popularity_decile"]) == set(range(10))
+    assert {"standard", "nationality"} <= set(data.meta.columns)
+
+
+def test_hard_non_pairs_are_made(data: Any) -> None:
+    relations = set(data.meta["relation"])
+    assert {"namesake", "sibling", "twin", "child"} <= relations
+    people = data.meta.groupby("person_id").size()
+    assert len(people) > 500
