@@ -25,8 +25,8 @@ states_app = typer.Typer(help="Member states of the council.", no_args_is_help=T
 app.add_typer(db_app, name="db")
 app.add_typer(states_app, name="states")
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -7,10 +7,14 @@ import re
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from interagency.bootstrap import Container
+from interagency.bootstrap import Container, bootstrap
 from interagency.demo import load_demo
+from interagency.web.app import create_app
 from interagency.web.security import CONTENT_SECURITY_POLICY
+from tests.support.databases import settings_for
 
 REQUIRED_HEADERS = {
     "x-frame-options": "DENY",
@@ -189,3 +193,21 @@ def test_the_member_states_page_lists_the_demo_council(
     english = client.get("/states", headers={"Accept-Language": "en"}).text
     assert "Republic of Kazakhstan" in english
     assert "Республика Казахстан" not in english
+
+
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(
+    database_url: str, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    settings = settings_for(database_url, base_url="https://interagency.example")
+    container = bootstrap(settings, engine=engine, session_factory=session_factory)
+    with TestClient(create_app(container), base_url="https://testserver") as client:
+        response = client.get("/")
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    cookie = response.headers["set-cookie"]
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+
+
+def test_plain_http_sends_no_hsts(client: TestClient) -> None:
+    assert "strict-transport-security" not in client.get("/").headers

@@ -96,7 +96,7 @@ def session_factory(connection: Connection) -> sessionmaker[Session]:
     )
 
 
-def test_settings(database_url: str, **overrides: object) -> Settings:
+def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "secret_key": TEST_SECRET,
@@ -109,7 +109,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return test_settings(database_url)
+    return settings_for(database_url)
 
 
 @pytest.fixture

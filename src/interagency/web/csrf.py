@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from interagency.errors import Forbidden
 from interagency.i18n import lazy
+from interagency.web.cookies import set_cookie
 from interagency.web.signing import sign, unsign
 
 COOKIE = "csrf"
@@ -45,15 +46,8 @@ def token_for(request: Request) -> str:
 def ensure_cookie(request: Request, response: Response) -> None:
     nonce = getattr(request.state, "csrf_nonce", None)
     if nonce is not None and nonce != _current_nonce(request):
-        secure = request.app.state.container.settings.serves_https
-        response.set_cookie(
-            COOKIE,
-            sign(_secret(request), PURPOSE, nonce),
-            max_age=MAX_AGE,
-            httponly=True,
-            samesite="strict",
-            secure=secure,
-        )
+        token = sign(_secret(request), PURPOSE, nonce)
+        set_cookie(request, response, COOKIE, token, max_age=MAX_AGE)
 
 
 async def verify(request: Request) -> None:

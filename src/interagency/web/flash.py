@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.responses import Response
 
+from interagency.web.cookies import set_cookie
 from interagency.web.signing import sign, unsign
 
 COOKIE = "flash"
@@ -32,7 +33,7 @@ def add(request: Request, response: Response, level: str, message: str) -> None:
         raise ValueError(f"unknown flash level {level!r}")
     queued = [[f.level, f.message] for f in pending(request)] + [[level, message]]
     token = sign(_secret(request), PURPOSE, json.dumps(queued, ensure_ascii=False))
-    response.set_cookie(COOKIE, token, max_age=MAX_AGE, httponly=True, samesite="strict")
+    set_cookie(request, response, COOKIE, token, max_age=MAX_AGE)
 
 
 def pending(request: Request) -> list[Flash]:

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from interagency import i18n
 from interagency.identity import services as identity
 from interagency.web import csrf, flash
+from interagency.web.cookies import set_cookie
 from interagency.web.deps import RendererDep, UowDep
 from interagency.web.security import LANGUAGE_COOKIE, TIMEZONE_COOKIE
 
@@ -77,8 +78,8 @@ def save_preferences(
         context = {"timezones": COMMON_TIMEZONES, "errors": problems}
         return renderer.render(request, "preferences.html", context, status_code=422)
     response = RedirectResponse("/preferences", status_code=303)
-    remember(response, LANGUAGE_COOKIE, language)
-    remember(response, TIMEZONE_COOKIE, timezone)
+    remember(request, response, LANGUAGE_COOKIE, language)
+    remember(request, response, TIMEZONE_COOKIE, timezone)
     with i18n.language(language):
         flash.add(request, response, "success", i18n.gettext("Preferences saved."))
     return response
@@ -86,16 +87,19 @@ def save_preferences(
 
 @router.post("/language", dependencies=[Depends(csrf.verify)])
 def switch_language(
-    language: Annotated[str, Form()], next_path: Annotated[str | None, Form(alias="next")] = None
+    request: Request,
+    language: Annotated[str, Form()],
+    next_path: Annotated[str | None, Form(alias="next")] = None,
 ) -> Response:
     response = RedirectResponse(safe_return_path(next_path), status_code=303)
     if language in i18n.LANGUAGES:
-        remember(response, LANGUAGE_COOKIE, language)
+        remember(request, response, LANGUAGE_COOKIE, language)
     return response
 
 
-def remember(response: Response, name: str, value: str) -> None:
-    response.set_cookie(name, value, max_age=PREFERENCE_MAX_AGE, samesite="lax", httponly=True)
+def remember(request: Request, response: Response, name: str, value: str) -> None:
+    # Lax, not Strict: a link from a mail or another system should open in the user's language.
+    set_cookie(request, response, name, value, max_age=PREFERENCE_MAX_AGE, samesite="lax")
 
 
 @router.get("/health")

@@ -1,0 +1,98 @@
+"""The command line as an operator uses it, on a temporary SQLite database."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from interagency.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    yield url
+
+
+def test_upgrade_then_add_and_list_a_state(database: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    current = runner.invoke(app, ["db", "current"])
+    assert "database: 0001" in current.output
+    added = runner.invoke(
+        app,
+        [
+            "states",
+            "add",
+            "kz",
+            "kaz",
+            "--name-ru",
+            "Казахстан",
+            "--name-en",
+            "Kazakhstan",
+            "--timezone",
+            "Asia/Almaty",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["states", "list"])
+    assert "KZ/KAZ" in listed.output
+    assert "Казахстан" in listed.output
+
+
+def test_bad_input_says_what_to_fix(database: str) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    bad_code = runner.invoke(
+        app,
+        ["states", "add", "K1", "KAZ", "--name-ru", "К", "--name-en", "K", "--timezone", "UTC"],
+    )
+    assert bad_code.exit_code == 2
+    assert "iso_alpha2" in bad_code.output
+    bad_zone = runner.invoke(
+        app,
+        ["states", "add", "KZ", "KAZ", "--name-ru", "К", "--name-en", "K", "--timezone", "Mars/X"],
+    )
+    assert bad_zone.exit_code == 2
+    assert "Mars/X" in bad_zone.output
+
+
+def test_serve_refuses_an_old_schema(database: str) -> None:
+    result = runner.invoke(app, ["serve", "--port", "8999"])
+    assert result.exit_code == 1
+    assert "interagency db upgrade" in result.output
+
+
+def test_serve_says_clearly_when_the_port_is_taken(database: str) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    with socket.socket() as occupant:
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        port = occupant.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+
+
+def test_demo_without_serving_is_idempotent(database: str) -> None:
+    first = runner.invoke(app, ["demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "added now: 11 member states" in first.output
+    second = runner.invoke(app, ["demo", "--no-serve"])
+    assert "added now: 0 member states" in second.output
+
+
+def test_production_check_lists_the_problems(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERAGENCY_ENVIRONMENT", "production")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "INTERAGENCY_SECRET_KEY" in result.output
+    assert "SQLite" in result.output
