@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
-    yield url
+    return url
 
 
 def test_upgrade_then_add_and_list_a_state(database: str) -> None:
