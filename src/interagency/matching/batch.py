@@ -1,0 +1,124 @@
+"""Link two tables of person records, or deduplicate one, on DuckDB.
+
+Features are computed before the engine (see `features.py`); here they are handed to
+Splink on a DuckDB connection with a memory limit and a spill directory, scored,
+and returned as pairs or as clusters of one person across agencies.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI, Linker
+
+from interagency.matching.model import LinkType, person_settings, train, trained_model
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineLimits:
+    """Resources the DuckDB engine may use."""
+
+    memory_limit: str = "4GB"
+    temp_directory: Path | None = None
+    threads: int | None = None
+
+
+@dataclass
+class LinkResult:
+    """Scored pairs (a_id, b_id, probability) and the model that scored them."""
+
+    pairs: pd.DataFrame
+    model: dict[str, Any]
+    linker: Linker
+
+
+def _connection(limits: EngineLimits) -> duckdb.DuckDBPyConnection:
+    temp = limits.temp_directory or Path(tempfile.gettempdir()) / "interagency-duckdb"
+    config: dict[str, Any] = {"memory_limit": limits.memory_limit, "temp_directory": str(temp)}
+    if limits.threads:
+        config["threads"] = limits.threads
+    return duckdb.connect(":memory:", config=config)
+
+
+def build_linker(
+    a: pd.DataFrame,
+    b: pd.DataFrame | None,
+    model: dict[str, Any] | None = None,
+    limits: EngineLimits | None = None,
+) -> Linker:
+    """A Splink linker over feature tables; untrained unless `model` is given."""
+    link_type: LinkType = "dedupe_only" if b is None else "link_only"
+    db_api = DuckDBAPI(_connection(limits or EngineLimits()))
+    tables = [db_api.register(a, dataset_display_name="a")]
+    if b is not None:
+        tables.append(db_api.register(b, dataset_display_name="b"))
+    settings: Any = model if model is not None else person_settings(link_type)
+    return Linker(tables if b is not None else tables[0], settings, log_level=logging.WARNING)
+
+
+def link(
+    a: pd.DataFrame,
+    b: pd.DataFrame | None = None,
+    *,
+    model: dict[str, Any] | None = None,
+    threshold: float = 0.5,
+    limits: EngineLimits | None = None,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Pairs of records of `a` and `b` (or within `a`) at or above `threshold`.
+
+    Without `model`, the model is trained on the inputs first (no labels needed).
+    """
+    step = progress or (lambda _: None)
+    linker = build_linker(a, b, model, limits)
+    if model is None:
+        step("training")
+        train(linker)
+    step("scoring")
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold, warning_mode="never"
+    )
+    frame = predictions.as_pandas_dataframe()
+    pairs = _pairs(frame, threshold, linked=b is not None)
+    return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
+
+
+def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame({"a_id": [], "b_id": [], "probability": []})
+    frame = frame[frame["match_probability"] >= threshold]
+    left, right = frame["unique_id_l"].astype(str), frame["unique_id_r"].astype(str)
+    if linked:
+        # Splink puts either table on the left; put table a's id first.
+        a_on_left = frame["source_dataset_l"] == "a"
+        a_ids = left.where(a_on_left, right)
+        b_ids = right.where(a_on_left, left)
+    else:
+        a_ids, b_ids = left, right
+    pairs = pd.DataFrame(
+        {"a_id": a_ids, "b_id": b_ids, "probability": frame["match_probability"].round(6)}
+    )
+    return pairs.sort_values(["a_id", "b_id"]).reset_index(drop=True)
+
+
+def clusters(result: LinkResult, threshold: float = 0.5) -> pd.DataFrame:
+    """One row per record: (source, id, cluster_id); a cluster is one person across
+    the tables, by connected components of the pairs at or above `threshold`."""
+    predictions = result.linker.inference.predict(
+        threshold_match_probability=threshold, warning_mode="never"
+    )
+    clustered = result.linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    ).as_pandas_dataframe()
+    columns = {"unique_id": "id", "source_dataset": "source"}
+    kept = [c for c in ("source_dataset", "unique_id", "cluster_id") if c in clustered.columns]
+    return clustered[kept].rename(columns=columns)

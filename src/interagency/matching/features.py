@@ -1,0 +1,177 @@
+"""Turn person records with our input columns into the columns the model compares.
+
+Every name feature is computed here, in Python, before any engine sees the data, so
+the comparisons are plain SQL (equality, Jaro-Winkler, Levenshtein) that run the
+same on DuckDB and Spark with no user-defined functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from interagency.matching.fields import (
+    FieldError,
+    normalise_country,
+    normalise_document,
+    normalise_sex,
+    parse_birth_date,
+)
+from interagency.matching.names.canonical import to_latin
+from interagency.matching.names.groups import group_of_spelling
+from interagency.matching.names.keys import blocking_key_of_spelling, spelling_key
+from interagency.matching.names.parse import (
+    NameParts,
+    marker_gender,
+    name_from_parts,
+    parse_name,
+    patronymic_suffix,
+)
+
+NAME_COLUMNS: Final = ("full_name", "given_name", "patronymic", "surname")
+INPUT_COLUMNS: Final = ("id", *NAME_COLUMNS, "birth_date", "sex", "nationality", "passport")
+FEATURE_COLUMNS: Final = (
+    "unique_id",
+    "given_sp",
+    "given_bk",
+    "given_grp",
+    "given_init",
+    "surname_sp",
+    "surname_bk",
+    "surname_form",
+    "father_bk",
+    "name_sorted",
+    "dob",
+    "dob_y",
+    "dob_m",
+    "dob_d",
+    "passport",
+    "sex",
+    "nationality",
+)
+
+
+class InputError(ValueError):
+    """A record that cannot be read, with its 1-based row number and the value."""
+
+    def __init__(self, message: str, row: int | None = None, column: str = "", value: str = ""):
+        self.row = row
+        self.column = column
+        self.value = value
+        where = f"row {row}, column {column!r}, value {value!r}: " if row is not None else ""
+        super().__init__(where + message)
+
+
+@dataclass(frozen=True, slots=True)
+class NameFeatures:
+    given_sp: str
+    given_bk: str
+    given_grp: str
+    given_init: str
+    surname_sp: str
+    surname_bk: str
+    surname_form: str
+    father_bk: str
+    name_sorted: str
+
+
+def name_features(parts: NameParts) -> NameFeatures:
+    """Keys of each name part; empty strings where a part is absent."""
+    given_words = to_latin(parts.given).split()
+    given_sp = spelling_key(given_words[0]) if given_words else ""
+    surname_sp = spelling_key(parts.surname) if parts.surname else ""
+    words = [*given_words[:1], *to_latin(parts.surname).split()]
+    return NameFeatures(
+        given_sp=given_sp,
+        given_bk=blocking_key_of_spelling(given_sp),
+        given_grp=group_of_spelling(given_sp),
+        given_init=given_sp[:1],
+        surname_sp=surname_sp,
+        surname_bk=blocking_key_of_spelling(surname_sp),
+        # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
+        surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",
+        father_bk=father_key(parts.patronymic),
+        name_sorted=" ".join(sorted(spelling_key(w) for w in words)),
+    )
+
+
+def father_key(patronymic: str) -> str:
+    """Blocking key of the father's given name inside a patronymic (Ахмедович,
+    Əhməd oğlu and Ahmad oʻgʻli all give the key of Ahmad)."""
+    words = [w for w in patronymic.split() if not marker_gender(w)]
+    if not words:
+        return ""
+    word = words[0]
+    key = spelling_key(word)
+    ending, _ = patronymic_suffix(word)
+    if ending:
+        key = key[: -len(ending)]
+    if len(key) <= 1:
+        return key  # an initial
+    return blocking_key_of_spelling(group_of_spelling(key))
+
+
+def parts_of_row(row: dict[str, str]) -> NameParts:
+    if row.get("full_name", "").strip():
+        return parse_name(row["full_name"])
+    return name_from_parts(
+        row.get("given_name", ""), row.get("patronymic", ""), row.get("surname", "")
+    )
+
+
+def check_columns(columns: list[str]) -> None:
+    """Raise InputError when the required columns are missing."""
+    if "id" not in columns:
+        raise InputError(f"missing required column 'id' (columns found: {', '.join(columns)})")
+    if not any(c in columns for c in NAME_COLUMNS):
+        raise InputError(
+            "missing a name column: need 'full_name' or any of 'given_name', "
+            f"'patronymic', 'surname' (columns found: {', '.join(columns)})"
+        )
+
+
+def person_features(records: pd.DataFrame) -> pd.DataFrame:
+    """Feature table (FEATURE_COLUMNS) for records with our input columns.
+
+    Raises InputError naming the row and value for an unreadable birth date or a
+    missing id.
+    """
+    columns = [str(c) for c in records.columns]
+    check_columns(columns)
+    present = [c for c in INPUT_COLUMNS if c in columns]
+    text = records[present].astype("string").fillna("")
+    rows: list[dict[str, object]] = []
+    for number, row in enumerate(text.to_dict("records"), start=1):
+        rows.append(_record_features(number, row))
+    frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+    for column in ("dob_y", "dob_m", "dob_d"):
+        frame[column] = frame[column].astype("Int64")
+    # Empty strings become nulls so that the null levels of the model apply.
+    for column in FEATURE_COLUMNS:
+        if column not in ("unique_id", "dob_y", "dob_m", "dob_d"):
+            frame[column] = frame[column].replace("", None)
+    return frame
+
+
+def _record_features(number: int, row: dict[str, str]) -> dict[str, object]:
+    record_id = row["id"].strip()
+    if not record_id:
+        raise InputError("empty id", number, "id", row["id"])
+    try:
+        birth = parse_birth_date(row.get("birth_date", ""))
+    except FieldError as error:
+        raise InputError(str(error), number, "birth_date", row["birth_date"]) from None
+    names = name_features(parts_of_row(row))
+    return {
+        "unique_id": record_id,
+        **{k: getattr(names, k) for k in NameFeatures.__slots__},
+        "dob": birth.iso if birth else None,
+        "dob_y": birth.year if birth else None,
+        "dob_m": birth.month if birth else None,
+        "dob_d": birth.day if birth else None,
+        "passport": normalise_document(row.get("passport", "")),
+        "sex": normalise_sex(row.get("sex", "")),
+        "nationality": normalise_country(row.get("nationality", "")),
+    }

@@ -1,0 +1,84 @@
+"""The person linkage model: Splink settings, training without labels, saving.
+
+Fellegi-Sunter with the comparisons of `compare.py`. u probabilities come from
+random sampling of record pairs (almost all random pairs are different people), m
+probabilities from expectation maximisation on blocked pairs, and the prior from
+near-certain deterministic rules. No labels are needed, so an agency can train on
+its own data. A trained model is a JSON document that any backend can load.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from splink import Linker, SettingsCreator, block_on
+
+from interagency.matching.compare import person_comparisons
+
+LinkType = Literal["link_only", "dedupe_only"]
+
+# Candidate pairs: any rule may admit a pair. Each pairs a phonetic name key with a
+# second field, so popular names do not explode into all-pairs blocks.
+PREDICTION_BLOCKING_RULES: Final = (
+    "l.surname_bk = r.surname_bk and l.given_bk = r.given_bk",
+    "l.surname_bk = r.surname_bk and l.given_grp = r.given_grp",
+    "l.surname_bk = r.surname_bk and l.dob_y = r.dob_y",
+    "l.given_grp = r.given_grp and l.dob = r.dob",
+    "l.surname_bk = r.given_bk and l.given_bk = r.surname_bk",
+    "l.passport = r.passport",
+)
+
+# Pairs that are almost always the same person; used to estimate the prior only.
+_DETERMINISTIC_RULES: Final = (
+    "l.passport = r.passport and l.dob = r.dob",
+    "l.surname_sp = r.surname_sp and l.given_sp = r.given_sp and l.dob = r.dob",
+)
+_DETERMINISTIC_RECALL: Final = 0.7
+_U_SAMPLE_PAIRS: Final = 2e6
+_SEED: Final = 20261128
+
+
+def person_settings(link_type: LinkType) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=person_comparisons(),
+        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING_RULES),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def train(linker: Linker) -> None:
+    """Estimate the prior, u and m of a linker built with `person_settings`."""
+    linker.training.estimate_probability_two_random_records_match(
+        list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=_U_SAMPLE_PAIRS, seed=_SEED)
+    # Two passes, each blocking on fields the other one trains: names are trained on
+    # pairs with the same birth date, dates and documents on pairs with the same name.
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("surname_bk", "given_bk")
+    )
+
+
+def trained_model(linker: Linker) -> dict[str, Any]:
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    return model
+
+
+def save_model(model: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(model, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def load_model(path: Path, link_type: LinkType) -> dict[str, Any]:
+    """A saved model, set up for this run's link type (a model trained to link two
+    tables deduplicates one just as well: the parameters are the same)."""
+    model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise ValueError(f"{path} is not a saved linkage model")
+    model["link_type"] = link_type
+    return model

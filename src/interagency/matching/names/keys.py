@@ -1,0 +1,132 @@
+"""Phonetic keys of name words.
+
+Two keys, both computed from the canonical Latin form of one word:
+
+* the *spelling key* removes what transliteration standards disagree on (kh/h/x,
+  ya/ia/ja, yu/iu/ju, ts/tz/c, y/i/j, ye/e, doubled letters, -iy/-y/-ii/-yi) and keeps
+  the vowels, so it separates Ivanov from Ivanova and is compared with Jaro-Winkler;
+* the *blocking key* also drops vowels after the first letter and merges letters
+  that writers of different languages confuse (g/k/q, s/z/ш, v/f/w, and кс/х/ч because
+  German writes х as ch; ж, дж and й are dropped because j stands for any of them),
+  so Qodirov, Kadyrov and Кадыров share it. It stays selective because the consonant
+  skeleton of a surname rarely collides and blocking pairs it with a second field.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Final
+
+from interagency.matching.names.canonical import to_latin
+
+# Longest sequences first; the value is the spelling-key letter(s).
+_SPELLING_UNITS: Final[dict[str, str]] = {
+    "shch": "sh",
+    "tsch": "ch",
+    "dzh": "j",
+    "sch": "sh",
+    "tch": "ch",
+    "zh": "j",
+    "dj": "j",
+    "kh": "h",
+    "ts": "c",
+    "tz": "c",
+    "cz": "c",
+    "ph": "f",
+    "gh": "g",
+    "ck": "k",
+    "q": "k",
+    "w": "v",
+    "y": "i",
+    "x": "ks",
+}
+_SPELLING_LONGEST: Final = max(len(k) for k in _SPELLING_UNITS)
+_VOWELS: Final = frozenset("aeiou")
+
+# j (ж, дж, or a glide й in German and ISO spellings) is too ambiguous to keep.
+_BLOCKING_UNITS: Final[dict[str, str]] = {
+    "ch": "h",
+    "sh": "s",
+    "ng": "n",
+    "ks": "h",
+    "j": "",
+    "g": "k",
+    "k": "k",
+    "z": "s",
+    "s": "s",
+    "f": "v",
+    "v": "v",
+}
+
+
+@lru_cache(maxsize=131072)
+def spelling_key(word: str) -> str:
+    """Spelling key of one name word written in any script or standard."""
+    latin = to_latin(word).replace(" ", "")
+    return _spelling_key_of_ascii(latin)
+
+
+def _spelling_key_of_ascii(latin: str) -> str:
+    units: list[str] = []
+    i = 0
+    while i < len(latin):
+        for size in range(min(_SPELLING_LONGEST, len(latin) - i), 0, -1):
+            piece = latin[i : i + size]
+            if piece in _SPELLING_UNITS:
+                units.append(_SPELLING_UNITS[piece])
+                i += size
+                break
+        else:
+            units.append(latin[i])
+            i += 1
+    letters = _collapse("".join(units))
+    # The iotation glide before e is written by some standards only (ye/e, aye/ae).
+    out: list[str] = []
+    for j, char in enumerate(letters):
+        after = letters[j + 1] if j + 1 < len(letters) else ""
+        if char == "i" and after == "e" and (j == 0 or letters[j - 1] in _VOWELS):
+            continue
+        out.append(char)
+    return _collapse("".join(out))
+
+
+def _collapse(text: str) -> str:
+    """Doubled letters written once (Abdullaev/Abdulaev, Iurii/Yuri)."""
+    out: list[str] = []
+    for char in text:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=131072)
+def blocking_key(word: str) -> str:
+    """Blocking key of one name word: consonant skeleton after the first letter."""
+    return blocking_key_of_spelling(spelling_key(word))
+
+
+def blocking_key_of_spelling(spelling: str) -> str:
+    if not spelling:
+        return ""
+    # Initial h is written or dropped (Harutyunyan/Арутюнян, Hasan/Асан).
+    if spelling[0] == "h" and len(spelling) > 1 and spelling[1] in _VOWELS:
+        spelling = spelling[1:]
+    starts_open = spelling[0] in _VOWELS or spelling[0] == "j"
+    out: list[str] = ["a" if starts_open else ""]
+    i = 1 if starts_open else 0
+    while i < len(spelling):
+        pair = spelling[i : i + 2]
+        if pair in _BLOCKING_UNITS:
+            out.append(_BLOCKING_UNITS[pair])
+            i += 2
+            continue
+        char = spelling[i]
+        if char not in _VOWELS:
+            out.append(_BLOCKING_UNITS.get(char, char))
+        i += 1
+    return _collapse("".join(out))
+
+
+def name_keys(text: str) -> str:
+    """Blocking keys of every word of a name, in the order entered, space-separated."""
+    return " ".join(blocking_key(w) for w in to_latin(text).split())
