@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -211,3 +213,16 @@ def test_behind_https_cookies_are_secure_and_hsts_is_sent(
 
 def test_plain_http_sends_no_hsts(client: TestClient) -> None:
     assert "strict-transport-security" not in client.get("/").headers
+
+
+def test_times_are_shown_in_the_chosen_zone_and_language(client: TestClient) -> None:
+    client.cookies.set("tz", "Asia/Tashkent")
+    with time_machine.travel(datetime(2026, 3, 1, 4, 30, tzinfo=UTC), tick=False):
+        english = client.get("/", headers={"Accept-Language": "en"}).text
+        client.cookies.set("lang", "ru")
+        russian = client.get("/").text
+    assert 'datetime="2026-03-01T04:30:00+00:00"' in english
+    # 04:30 UTC is 09:30 in Tashkent (UTC+5), written the way each language writes dates.
+    assert "Mar 1, 2026, 9:30:00" in english
+    assert "1 мар. 2026" in russian
+    assert "09:30:00" in russian

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from starlette.responses import Response
 
 from interagency import i18n
+from interagency.db import utcnow
 from interagency.web import csrf, flash
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ class Renderer:
             "language": request.state.language,
             "timezone": timezone,
             "localtime": lambda value, fmt="medium": localtime(value, timezone, fmt),
+            "now": utcnow(),
             "flashes": messages,
             "csrf_token": csrf.token_for(request),
             "demo_mode": request.app.state.container.settings.demo_mode,
