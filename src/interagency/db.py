@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Self
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Named constraints make migrations reviewable and let errors say which rule was broken.
 NAMING_CONVENTION = {
@@ -29,26 +29,36 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp that is always timezone-aware UTC in Python, on every database.
+    """A timestamp that is always timezone-aware UTC, in Python and in the database.
 
-    SQLite has no time zone type, so values are stored as naive UTC and made aware again on
-    the way out; naive input is refused rather than guessed.
+    PostgreSQL stores `timestamptz`. SQLite has no date type, so the value is stored as
+    fixed-width ISO 8601 text with its `+00:00` offset: still aware in the file, and
+    text order is time order. Naive input is refused rather than guessed.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime refused: pass a timezone-aware value")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return value.isoformat(timespec="microseconds")
+        return value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)

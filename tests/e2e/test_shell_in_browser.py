@@ -50,3 +50,14 @@ def test_the_api_documentation_renders_under_the_strict_csp(page: Page) -> None:
     page.goto("/api/docs")
     expect(page.locator("#swagger-ui")).to_contain_text("List the council's member states")
     assert page.console_problems == []  # type: ignore[attr-defined]
+
+
+def test_every_form_control_has_a_label(page: Page) -> None:
+    for path in ("/", "/preferences", "/states"):
+        page.goto(path)
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+                .map(el => el.name || el.id)"""
+        )
+        assert unlabelled == [], path

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
 from interagency.bootstrap import Container
@@ -75,3 +75,20 @@ def test_a_naive_timestamp_is_refused(container: Container) -> None:
         uow.session.add(row)
         with pytest.raises(StatementError, match="naive datetime refused"):
             uow.session.flush()
+
+
+def test_the_database_itself_holds_the_utc_offset(container: Container) -> None:
+    with container.uow() as uow:
+        row = state()
+        row.updated_at = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=5)))
+        uow.session.add(row)
+        uow.session.flush()
+        raw = uow.session.execute(
+            text("SELECT updated_at FROM member_states WHERE iso_alpha2 = 'ZZ'")
+        ).scalar_one()
+        dialect = uow.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        assert raw == "2026-03-01T04:30:00.000000+00:00"
+    else:
+        assert raw.utcoffset() is not None
+        assert raw.astimezone(UTC) == datetime(2026, 3, 1, 4, 30, tzinfo=UTC)

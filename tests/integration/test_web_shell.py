@@ -226,3 +226,15 @@ def test_times_are_shown_in_the_chosen_zone_and_language(client: TestClient) -> 
     assert "Mar 1, 2026, 9:30:00" in english
     assert "1 мар. 2026" in russian
     assert "09:30:00" in russian
+
+
+def test_a_form_missing_a_field_gets_a_422_page_naming_it(client: TestClient) -> None:
+    page = client.get("/preferences", headers={"Accept-Language": "en"})
+    response = client.post(
+        "/preferences",
+        data={"language": "en", "csrf_token": csrf_token(page.text)},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<strong>timezone</strong>" in response.text
