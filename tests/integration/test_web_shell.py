@@ -76,7 +76,16 @@ def test_the_language_switch_is_remembered(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "javascript:alert(1)",
+        "/\tevil",
+        "states",
+    ],
 )
 def test_the_language_switch_never_redirects_off_site(client: TestClient, target: str) -> None:
     page = client.get("/")

@@ -53,7 +53,15 @@ def safe_return_path(candidate: str | None) -> str:
     if not candidate:
         return "/"
     parts = urlsplit(candidate)
-    if parts.scheme or parts.netloc or not candidate.startswith("/") or candidate.startswith("//"):
+    # Browsers read a backslash as a slash, so "/\\host" would leave the site like "//host".
+    if (
+        parts.scheme
+        or parts.netloc
+        or not candidate.startswith("/")
+        or candidate.startswith("//")
+        or "\\" in candidate
+        or any(ord(char) < 0x20 for char in candidate)
+    ):
         return "/"
     return candidate
 
