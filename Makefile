@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Extras the test suite needs; heavy optional parts (Spark, PDF, DOCX) join this list as
+# their features arrive, so that `make demo` never installs them.
+TEST_EXTRAS := test
 
-.PHONY: demo test lint typecheck messages system-deps benchmarks clean
+.PHONY: demo test lint typecheck messages system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[$(TEST_EXTRAS)]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
