@@ -21,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 PREFERENCE_MAX_AGE = 365 * 24 * 3600
 # Member states span UTC+2 to UTC+12; these are offered first, any IANA zone is accepted.
 COMMON_TIMEZONES = (
+    "Europe/Chisinau",
     "Europe/Minsk",
     "Europe/Moscow",
     "Asia/Yerevan",
