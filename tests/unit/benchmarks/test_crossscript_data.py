@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import sys
 from pathlib import Path
@@ -90,3 +91,20 @@ def test_hard_non_pairs_are_made(data: Any) -> None:
     assert {"namesake", "sibling", "twin", "child"} <= relations
     people = data.meta.groupby("person_id").size()
     assert len(people) > 500
+
+
+def test_hard_pairs_file() -> None:
+    with HARD_PAIRS.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == HARD_PAIR_COLUMNS
+        rows = list(reader)
+    assert len(rows) >= 300
+    labels = [row["label"] for row in rows]
+    assert set(labels) == {"match", "non-match"}
+    assert min(labels.count("match"), labels.count("non-match")) >= 0.35 * len(rows)
+    case_ids = [row["case_id"] for row in rows]
+    assert len(case_ids) == len(set(case_ids))
+    for row in rows:
+        assert row["a_full_name"].strip(), row["case_id"]
+        assert row["b_full_name"].strip(), row["case_id"]
+        assert row["note"].strip(), row["case_id"]
