@@ -25,6 +25,19 @@ from interagency.matching.names.parse import marker_gender
 NAME_CLOSE: Final = 0.92
 NAME_SIMILAR: Final = 0.88
 
+# m of two disagreement levels is fixed rather than estimated. Expectation
+# maximisation cannot tell twins, siblings and namesakes (who agree on surname,
+# patronymic and often birth date, or on the whole name) from the same person, so it
+# learns that the same person often has an entirely different given name or birth
+# date. Clerical reality is the other way round: typos, initials, variants, swapped
+# and shifted dates have their own levels, and what is left happens to about one
+# record in a hundred (given name) or two hundred (birth date).
+M_GIVEN_NAME_DIFFERENT: Final = 0.01
+M_BIRTH_DATE_DIFFERENT: Final = 0.005
+# Sex is miskeyed rarely but not never; left to itself EM finds it never differs and
+# would veto a match on one keying error.
+M_SEX_DIFFERENT: Final = 0.005
+
 
 def name_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two personal names (whole names or single parts)
@@ -65,6 +78,11 @@ def _word_similarity(a: str, b: str) -> float:
     if blocking_key_of_spelling(a) == blocking_key_of_spelling(b):
         score = max(score, 0.9)
     return float(score)
+
+
+_CONSECUTIVE_DOCUMENTS: Final = (
+    "passport_stem_l = passport_stem_r and abs(passport_tail_l - passport_tail_r) = 1"
+)
 
 
 def _both_present(*columns: str) -> str:
@@ -109,8 +127,7 @@ def given_name_comparison() -> ComparisonCreator:
                 cll.ExactMatchLevel("given_bk"),
             ).configure(label_for_charts="same name in another form (Muhammad/Magomed)"),
             cll.CustomLevel(
-                "(length(given_sp_l) = 1 or length(given_sp_r) = 1) "
-                "and given_init_l = given_init_r",
+                "(given_is_init_l or given_is_init_r) and given_init_l = given_init_r",
                 label_for_charts="initial fits",
             ),
             cll.CustomLevel(
@@ -119,7 +136,7 @@ def given_name_comparison() -> ComparisonCreator:
                 label_for_charts="given name and surname swapped",
             ),
             cll.JaroWinklerLevel("given_sp", NAME_SIMILAR),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(m_probability=M_GIVEN_NAME_DIFFERENT, fix_m_probability=True),
         ],
     )
 
@@ -162,9 +179,11 @@ def birth_date_comparison() -> ComparisonCreator:
                 "dob_y_l = dob_y_r and (dob_m_l is null or dob_m_r is null)",
                 label_for_charts="same year, one date partial",
             ),
-            cll.CustomLevel("dob_y_l = dob_y_r", label_for_charts="same year"),
-            cll.CustomLevel("abs(dob_y_l - dob_y_r) <= 2", label_for_charts="year within 2"),
-            cll.ElseLevel(),
+            cll.CustomLevel(
+                "abs(dob_y_l - dob_y_r) = 1 and (dob_m_l is null or dob_m_r is null)",
+                label_for_charts="year ±1, one date partial",
+            ),
+            cll.ElseLevel().configure(m_probability=M_BIRTH_DATE_DIFFERENT, fix_m_probability=True),
         ],
     )
 
@@ -172,18 +191,30 @@ def birth_date_comparison() -> ComparisonCreator:
 def document_comparison() -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name="passport",
-        comparison_description="document number: exact or one edit",
+        comparison_description="document number: exact or one typo",
         comparison_levels=[
             cll.NullLevel("passport"),
             cll.ExactMatchLevel("passport"),
-            cll.DamerauLevenshteinLevel("passport", 1),
+            # Consecutive numbers are not a typo but another document of the same
+            # issue, typically a family member's: they fall through to "different".
+            cll.And(
+                cll.DamerauLevenshteinLevel("passport", 1),
+                cll.Not(cll.CustomLevel(_CONSECUTIVE_DOCUMENTS)),
+            ).configure(label_for_charts="one edit (typo)"),
             cll.ElseLevel(),
         ],
     )
 
 
 def sex_comparison() -> ComparisonCreator:
-    return cl.ExactMatch("sex")
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex"),
+            cll.ElseLevel().configure(m_probability=M_SEX_DIFFERENT, fix_m_probability=True),
+        ],
+    )
 
 
 def nationality_comparison() -> ComparisonCreator:

@@ -38,6 +38,7 @@ FEATURE_COLUMNS: Final = (
     "given_bk",
     "given_grp",
     "given_init",
+    "given_is_init",
     "surname_sp",
     "surname_bk",
     "surname_form",
@@ -48,6 +49,8 @@ FEATURE_COLUMNS: Final = (
     "dob_m",
     "dob_d",
     "passport",
+    "passport_stem",
+    "passport_tail",
     "sex",
     "nationality",
 )
@@ -70,6 +73,7 @@ class NameFeatures:
     given_bk: str
     given_grp: str
     given_init: str
+    given_is_init: bool
     surname_sp: str
     surname_bk: str
     surname_form: str
@@ -81,13 +85,17 @@ def name_features(parts: NameParts) -> NameFeatures:
     """Keys of each name part; empty strings where a part is absent."""
     given_words = to_latin(parts.given).split()
     given_sp = spelling_key(given_words[0]) if given_words else ""
+    given_bk = blocking_key_of_spelling(given_sp)
+    entered = parts.given.split()[0].rstrip(".") if parts.given.split() else ""
     surname_sp = spelling_key(parts.surname) if parts.surname else ""
     words = [*given_words[:1], *to_latin(parts.surname).split()]
     return NameFeatures(
         given_sp=given_sp,
-        given_bk=blocking_key_of_spelling(given_sp),
+        given_bk=given_bk,
         given_grp=group_of_spelling(given_sp),
-        given_init=given_sp[:1],
+        # Initials compare on the blocking key: Y., E. and Е. all stand for Елена.
+        given_init=given_bk[:1],
+        given_is_init=bool(entered) and len(entered) <= 2 and len(given_bk) <= 1,
         surname_sp=surname_sp,
         surname_bk=blocking_key_of_spelling(surname_sp),
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
@@ -146,11 +154,13 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     for number, row in enumerate(text.to_dict("records"), start=1):
         rows.append(_record_features(number, row))
     frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
-    for column in ("dob_y", "dob_m", "dob_d"):
+    numeric = ("dob_y", "dob_m", "dob_d", "passport_tail")
+    for column in numeric:
         frame[column] = frame[column].astype("Int64")
+    frame["given_is_init"] = frame["given_is_init"].astype(bool)
     # Empty strings become nulls so that the null levels of the model apply.
     for column in FEATURE_COLUMNS:
-        if column not in ("unique_id", "dob_y", "dob_m", "dob_d"):
+        if column not in ("unique_id", "given_is_init", *numeric):
             frame[column] = frame[column].replace("", None)
     return frame
 
@@ -164,6 +174,7 @@ def _record_features(number: int, row: dict[str, str]) -> dict[str, object]:
     except FieldError as error:
         raise InputError(str(error), number, "birth_date", row["birth_date"]) from None
     names = name_features(parts_of_row(row))
+    document = normalise_document(row.get("passport", ""))
     return {
         "unique_id": record_id,
         **{k: getattr(names, k) for k in NameFeatures.__slots__},
@@ -171,7 +182,11 @@ def _record_features(number: int, row: dict[str, str]) -> dict[str, object]:
         "dob_y": birth.year if birth else None,
         "dob_m": birth.month if birth else None,
         "dob_d": birth.day if birth else None,
-        "passport": normalise_document(row.get("passport", "")),
+        "passport": document,
+        # Stem and last digit tell consecutive numbers (documents issued together to
+        # family members) from typing errors.
+        "passport_stem": document[:-1],
+        "passport_tail": int(document[-1]) if document[-1:].isdigit() else None,
         "sex": normalise_sex(row.get("sex", "")),
         "nationality": normalise_country(row.get("nationality", "")),
     }

@@ -45,6 +45,7 @@ class NameParts:
 @dataclass(frozen=True, slots=True)
 class _Affixes:
     surname: tuple[str, ...]
+    surname_weak: tuple[str, ...]
     patronymic_male: tuple[str, ...]
     patronymic_female: tuple[str, ...]
     marker_male: frozenset[str]
@@ -63,6 +64,7 @@ def affixes() -> _Affixes:
 
     return _Affixes(
         surname=endings("surname"),
+        surname_weak=endings("surname_weak"),
         patronymic_male=endings("patronymic_male"),
         patronymic_female=endings("patronymic_female"),
         marker_male=frozenset(spelling_key(a) for a in kinds["marker_male"]),
@@ -107,8 +109,11 @@ def surname_score(word: str) -> int:
     """Positive for words that look like surnames, negative for given names."""
     key = spelling_key(word)
     score = 0
-    if any(key.endswith(e) and len(key) >= len(e) + 2 for e in affixes().surname):
+    found = affixes()
+    if any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname):
         score += 2
+    elif any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname_weak):
+        score += 1
     if key in known_given_names():
         score -= 3
     return score
