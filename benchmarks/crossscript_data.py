@@ -57,12 +57,14 @@ uz-cyrl        Cyrl     Uzbek Cyrillic (Муҳаммад, ўғли)
 icao-9303      Latn     ICAO Doc 9303 part 3 (Russian passports since 2013): ж zh, х kh,
                         ц ts, щ shch, ъ ie, й i, ю iu, я ia
 bgn-pcgn       Latn     BGN/PCGN 1947: е ye at word start and after vowels, й y, ю yu,
-                        я ya, ё ë, ь ’, ъ ”
+                        я ya, ё ë, ь ’, ъ ”, a middle dot in тс t·s and шч sh·ch
 gost-7.79-b    Latn     GOST 7.79-2000 system B: ц cz (c before е и ы й), х x, щ shh,
-                        й j, ы y', э e`, ь `, ъ ``
+                        й j, ы y`, э e`, ь `, ъ ``
 iso-9          Latn     ISO 9:1995 (GOST 7.79 system A): ж ž, ч č, ш š, щ ŝ, ю û, я â
-fr             Latn     French usage: у ou, ш ch, ч tch, ж j, х kh, й ï, ю iou, ий i
-de             Latn     German (Duden) usage: в w, ж sch, ч tsch, х ch, ц z, й j/i, я ja
+fr             Latn     French usage: у ou, ш ch, ч tch, ж j, х kh, й ï, ю iou, ий i,
+                        гe gue, с between vowels ss, е after a vowel ïe
+de             Latn     German (Duden) usage: в w, ж sch, з s, ч tsch, х ch, ц z, й j/i,
+                        я ja, е je initially and after vowels, ий i
 az-latin       Latn-az  Azerbaijani Latin alphabet (native for Azerbaijani names; Russian
                         names transcribed: х x, ш ş, ч ç, ж j, ы ı)
 uz-latin       Latn-uz  Uzbek Latin alphabet of 1995 (oʻ, gʻ, sh, ch, x, q)
@@ -398,7 +400,7 @@ NAME_VARIANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Мадина": (("Madina", "Medina"), ()),
     "Фотима": (("Fotima", "Fatima", "Fatma"), ("Фатима",)),
     "Хадиджа": (("Khadija", "Hadija", "Xadicha"), ("Хадижа",)),
-    "Нурсултан": (("Nursultan", "Nursoultan", "Nur-Sultan"), ()),
+    "Нурсултан": (("Nursultan", "Noursoultan", "Nursulton"), ()),
 }
 
 
@@ -450,7 +452,7 @@ _ICAO_KAZAKH = _table("ә=a ғ=g қ=k ң=n ө=o ұ=u ү=u һ=h і=i")
 _TJ_PASSPORT = _table("ғ=gh ӣ=i қ=q ӯ=u ҳ=h ҷ=j")
 BGN = _table(_RU_COMMON + " е=e ё=ë ж=zh й=y х=kh ц=ts ч=ch ш=sh щ=shch ъ=” ы=y ь=’ э=e ю=yu я=ya")
 GOST_B = _table(
-    _RU_COMMON + " е=e ё=yo ж=zh й=j х=x ц=cz ч=ch ш=sh щ=shh ъ=`` ы=y' ь=` э=e` ю=yu я=ya"
+    _RU_COMMON + " е=e ё=yo ж=zh й=j х=x ц=cz ч=ch ш=sh щ=shh ъ=`` ы=y` ь=` э=e` ю=yu я=ya"
 )
 ISO9 = _table(_RU_COMMON + " е=e ё=ë ж=ž й=j х=h ц=c ч=č ш=š щ=ŝ ъ=ʺ ы=y ь=ʹ э=è ю=û я=â")
 FRENCH = _table(
@@ -490,11 +492,20 @@ def tj_passport(text: str) -> str:
     return _translit(text, {**ICAO, **_TJ_PASSPORT})
 
 
-def _bgn_rule(prev: str, ch: str, _nxt: str) -> str | None:
+def _bgn_rule(prev: str, ch: str, nxt: str) -> str | None:
     if ch == "е" and _word_start_or_after_vowel(prev):
         return "ye"
     if ch == "ё" and _word_start_or_after_vowel(prev):
         return "yë"
+    # a middle dot keeps letter groups that would read as one digraph apart
+    if (ch, nxt) == ("т", "с"):
+        return "t·"
+    if (ch, nxt) == ("ш", "ч"):
+        return "sh·"
+    if ch == "й" and nxt in ("а", "у", "ы", "э"):
+        return "y·"
+    if ch == "ы" and nxt in ("а", "у", "ы", "э"):
+        return "y·"
     return None
 
 
@@ -529,7 +540,7 @@ def _french_rule(prev: str, ch: str, nxt: str) -> str | None:
     if ch == "с" and _between_vowels(prev, nxt):
         return "ss"
     if ch == "е" and prev in _CYR_VOWELS:
-        return "ie"
+        return "ïe"  # Andreïev, Sergueïevitch
     if ch == "и" and prev in ("а", "о", "у", "е") and not _at_word_end(nxt):
         return "ï"
     if ch == "й" and prev == "и" and _at_word_end(nxt):
@@ -1583,11 +1594,13 @@ def render(
             given = rng.choice(forms)
             tags.append("variant")
     if rng.random() < P_TYPO:
-        if rng.random() < 0.5 and len(surname) >= 4:
+        before = (surname, given)
+        if rng.random() < 0.5 or len(given) < 4:
             surname = typo(rng, surname)
         else:
             given = typo(rng, given)
-        tags.append("typo")
+        if (surname, given) != before:
+            tags.append("typo")
     if rng.random() < P_INITIAL:
         given = given[0] + "."
         if patronymic:

@@ -108,3 +108,62 @@ def test_hard_pairs_file() -> None:
         assert row["a_full_name"].strip(), row["case_id"]
         assert row["b_full_name"].strip(), row["case_id"]
         assert row["note"].strip(), row["case_id"]
+
+
+@pytest.mark.parametrize(
+    ("function", "cyrillic", "latin"),
+    [
+        # ICAO Doc 9303 part 3
+        ("icao", "щеглова юлия", "shcheglova iuliia"),
+        ("icao", "артём краевой", "artem kraevoi"),
+        ("icao", "ян разъездной", "ian razieezdnoi"),
+        ("icao", "хачатурян", "khachaturian"),
+        # BGN/PCGN 1947
+        ("bgn_pcgn", "юрьев объезд", "yur’yev ob”yezd"),
+        ("bgn_pcgn", "ерёменко андрей", "yerëmenko andrey"),
+        ("bgn_pcgn", "абдуллаев", "abdullayev"),
+        # GOST 7.79-2000 system B
+        ("gost_b", "цыганов", "cy`ganov"),
+        ("gost_b", "кузнецова", "kuzneczova"),
+        ("gost_b", "щербаков юрьевич", "shherbakov yur`evich"),
+        ("gost_b", "этих", "e`tix"),
+        # ISO 9:1995
+        ("iso9", "щеглова юлия", "ŝeglova ûliâ"),
+        ("iso9", "жуков", "žukov"),
+        # French and German usage
+        ("french", "абдуллаев мухаммад", "abdoullaïev moukhammad"),
+        ("french", "георгий", "gueorgui"),
+        ("german", "абдуллаев мухаммад", "abdullajew muchammad"),
+        ("german", "юрьевич", "jurjewitsch"),
+        # national Latin alphabets
+        ("kk_latin", "нұрсұлтан ерланұлы", "nūrsūltan erlanūly"),
+        ("tk_from_ru", "кудрявцев", "kudrýawtsew"),
+        ("uz_passport", "yoʻldoshev", "yoldoshev"),
+        ("uz_latin_to_cyrl", "yoʻldoshev", "йўлдошев"),
+        ("az_passport", "cəfərov", "jafarov"),
+        # Armenian and Georgian
+        ("hy_national", "հարությունյան", "harutyunyan"),
+        ("hy_bgn", "մկրտչյան", "mkrtch’yan"),
+        ("hy_iso", "հարությունյան", "harowtʼyownyan"),
+        ("ka_passport", "ჯავახიშვილი", "javakhishvili"),
+        ("ka_national", "კვარაცხელია", "k’varatskhelia"),
+        ("ka_iso", "ჯავახიშვილი", "ǰavaxišvili"),
+    ],
+)
+def test_transliteration_follows_the_standard(
+    generator: ModuleType, function: str, cyrillic: str, latin: str
+) -> None:
+    assert getattr(generator, function)(cyrillic) == latin
+
+
+def test_russian_spelling_and_gender_forms(generator: ModuleType) -> None:
+    assert generator.hy_to_russian("հարությունյան") == "арутюнян"
+    assert generator.ka_to_russian("ჯავახიშვილი") == "джавахишвили"
+    assert generator.fold_to_russian("нұрсұлтан") == "нурсултан"
+    assert generator.feminine_surname("Иванов") == "Иванова"
+    assert generator.feminine_surname("Вяземский") == "Вяземская"
+    assert generator.feminine_surname("Aliyev") == "Aliyeva"
+    assert generator.feminine_surname("Шевченко") == "Шевченко"
+    assert generator.russian_patronymic("Сергей", "M") == "Сергеевич"
+    assert generator.russian_patronymic("Абдулла", "F") == "Абдуллаевна"
+    assert generator.russian_patronymic("Илья", "M") == "Ильич"
