@@ -108,9 +108,11 @@ patronymic kept                   85% /   a patronymic is written in native-scri
 ``typo``                          6%      one insert, delete, substitute or transposition
                                           in one name part
 ``upper``                         12%     the whole name in capitals
-name order                        see     NAME_ORDER: "Surname Given Patronymic",
-                                  table   "Given Patronymic Surname", "SURNAME, Given
-                                          Patronymic"
+name order                        75/15/  native-script and Cyrillic records: "Surname
+                                  10%     Given Patronymic" / "Given Patronymic Surname" /
+                                          "SURNAME, Given Patronymic"
+                                  40/40/  the same three orders in Latin records
+                                  20%
 ``dmy_swap``                      2.5%    birth day and month swapped (when both <= 12)
 ``year_pm1``                      2%      birth year one off
 ``year_only``                     3%      birth date given as the year only
@@ -1054,6 +1056,22 @@ def russian_patronymic(father: str, sex: str) -> str:
     return stem + (suffix_m if sex == "M" else suffix_f)
 
 
+# Russian-style patronymic suffixes in Uzbek and Turkmen Latin:
+# (after a consonant: male, female; after a vowel: male, female)
+_LATIN_PATRONYMIC = {
+    "uz": ("ovich", "ovna", "yevich", "yevna"),
+    "tk": ("owiç", "owna", "ýewiç", "ýewna"),
+}
+_LATIN_VOWELS = frozenset("aeiouäöüəıy")
+
+
+def latin_patronymic(father: str, sex: str, suffixes: tuple[str, str, str, str]) -> str:
+    """Russian-style patronymic in Latin letters (Ahmad -> Ahmadovich, Abdulla -> Abdullayevich)."""
+    after_vowel = father[-1:].lower() in _LATIN_VOWELS
+    index = (2 if after_vowel else 0) + (0 if sex == "M" else 1)
+    return father + suffixes[index]
+
+
 # ---------------------------------------------------------------------------
 # Persons
 # ---------------------------------------------------------------------------
@@ -1092,17 +1110,18 @@ class Person:
             else:
                 native = russian_patronymic(f.native, sex)
             return native, fold_to_russian(native)
-        if not self.marker_patronymic:
-            ru = russian_patronymic(f.ru, sex)
-            to_latin = {"uz": uz_from_ru, "az": az_from_ru, "tk": tk_from_ru}[o]
-            return _capitalise(to_latin(ru.lower())), ru
         marker = {
             "uz": ("oʻgʻli", "qizi", "угли", "кизи"),
             "az": ("oğlu", "qızı", "оглы", "кызы"),
             "tk": ("ogly", "gyzy", "оглы", "кызы"),
         }[o]
         native = f"{f.native} {marker[0] if male else marker[1]}"
-        return native, f"{f.ru} {marker[2] if male else marker[3]}"
+        if self.marker_patronymic:
+            return native, f"{f.ru} {marker[2] if male else marker[3]}"
+        ru = russian_patronymic(f.ru, sex)
+        if o in _LATIN_PATRONYMIC:  # Soviet-style patronymic kept in the Latin alphabet
+            native = latin_patronymic(f.native, sex, _LATIN_PATRONYMIC[o])
+        return native, ru  # Azerbaijani documents write oğlu / qızı in any case
 
 
 # ---------------------------------------------------------------------------
@@ -1490,18 +1509,26 @@ def typo(rng: random.Random, word: str) -> str:
     return word[:a] + word[b] + word[a] + word[b + 1 :]
 
 
-def _apply(function: Callable[[str], str], text: str, standard: str) -> str:
+# Azerbaijani and Kazakh Latin keep the dot on capital İ (and write dotless ı as I)
+_DOTTED_CAPITAL_I = frozenset({"Latn-az", "Latn-kz"})
+
+
+def _upper(text: str, script: str) -> str:
+    if script in _DOTTED_CAPITAL_I:
+        text = text.replace("i", "İ")
+    return text.upper()
+
+
+def _apply(function: Callable[[str], str], text: str, standard: str, script: str) -> str:
     if standard == "native":
         return text
     out = function(text.lower())
+    if script in _DOTTED_CAPITAL_I and out.startswith("i"):
+        return "İ" + out[1:]
     return _capitalise(out)
 
 
 _NATIVE_FAMILY = frozenset({"native", "ru-form", "uz-cyrl"})
-
-
-def _upper(text: str) -> str:
-    return text.upper()
 
 
 def _format_date(rng: random.Random, date: dt.date, tags: list[str]) -> str:
@@ -1577,13 +1604,15 @@ def render(
         surname, given, patronymic = surname_entry.native, person.given.native, native_patronymic
     else:
         surname, given, patronymic = surname_entry.ru, person.given.ru, ru_patronymic
-    surname = _apply(standard.function, surname, standard_key)
-    given = _apply(standard.function, given, standard_key)
+    surname = _apply(standard.function, surname, standard_key, script)
+    given = _apply(standard.function, given, standard_key, script)
     native_family = standard_key in _NATIVE_FAMILY
     if patronymic is not None:
         keep = P_PATRONYMIC_NATIVE if native_family else P_PATRONYMIC_LATIN
         patronymic = (
-            _apply(standard.function, patronymic, standard_key) if rng.random() < keep else None
+            _apply(standard.function, patronymic, standard_key, script)
+            if rng.random() < keep
+            else None
         )
 
     variants = NAME_VARIANTS.get(person.given.ru)
@@ -1614,9 +1643,9 @@ def render(
     elif order == "GPS":
         full_name = f"{given_part} {surname}"
     else:
-        full_name = f"{_upper(surname) if script != 'Geor' else surname}, {given_part}"
+        full_name = f"{_upper(surname, script) if script != 'Geor' else surname}, {given_part}"
     if rng.random() < P_UPPER and script != "Geor":
-        full_name = _upper(full_name)
+        full_name = _upper(full_name, script)
         tags.append("upper")
 
     birth_date = _format_date(rng, person.birth, tags)
