@@ -133,10 +133,12 @@ date format                       55/35/  YYYY-MM-DD / DD.MM.YYYY / YYYYMMDD
 Tables A and B: 55% of persons in both, 22.5% only in A, 22.5% only in B; 6% of the
 persons in B have a second B record (written independently).
 
-``meta`` columns: ``script``, ``standard``, ``nationality`` (true citizenship),
-``popularity_decile`` (0 = the 10% of persons whose name is most shared; the score is
-how many persons share the given name times how many share the surname), ``origin``,
-``person_id``, ``relation`` and ``noise`` (tags joined with ";").
+Tables ``a`` and ``b`` have string columns ``id``, ``full_name``, ``birth_date``, ``sex``
+(M/F), ``nationality`` (ISO 3166 alpha-3) and ``passport``; a missing value is ``<NA>``.
+``meta`` is indexed by record id, with columns ``script``, ``standard``, ``nationality``
+(the true citizenship), ``popularity_decile`` (0 = the 10% of persons whose name is most
+shared; the score is how many persons share the given name times how many share the
+surname), ``origin``, ``person_id``, ``relation`` and ``noise`` (tags joined with ";").
 """
 
 from __future__ import annotations
@@ -1744,7 +1746,8 @@ def generate(seed: int, n_persons: int = 5000) -> BenchmarkData:
             records.append({"id": rid, **row})
             meta_rows.append({"id": rid, **meta})
             ids_of.setdefault(pid, ([], []))[0 if prefix == "A" else 1].append(rid)
-        return pd.DataFrame(records, columns=list(COLUMNS), dtype="string")
+        frame = pd.DataFrame(records, columns=list(COLUMNS), dtype="string")
+        return frame.mask(frame == "")  # a missing value is <NA>, as when read from CSV
 
     a = table(a_rows, "A")
     b = table(b_rows, "B")

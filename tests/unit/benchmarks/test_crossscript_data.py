@@ -66,7 +66,9 @@ def test_tables_have_the_agreed_columns(data: Any) -> None:
     for table in (data.a, data.b):
         assert list(table.columns) == columns
         assert all(str(dtype) == "string" for dtype in table.dtypes)
+        assert table["full_name"].notna().all()
         assert table["full_name"].str.strip().str.len().gt(0).all()
+        assert not table.eq("").any().any()  # missing values are <NA>, never ""
     ids = [*data.a["id"], *data.b["id"]]
     assert len(ids) == len(set(ids))
 
