@@ -38,9 +38,9 @@ sibling                       4%     surname (in its gender form) and patronymic
                                      given name and birth date
 twin                          1.5%   surname, patronymic and birth date; other given
                                      name; passport number one higher
-child                         3%     surname; patronymic made from the parent's given
-                                     name; born 20-40 years later; in one case in five
-                                     named after the grandfather
+child                         3%     surname; patronymic made from the father's given
+                                     name; born 20-40 years later; one son in five is
+                                     named after his grandfather
 ============================  =====  ===================================================
 
 Standards (``meta.standard``) and the script they produce (``meta.script``)
@@ -75,8 +75,8 @@ kz-passport    Latn     ICAO 9303 letters with the Kazakh / Kyrgyz letters folde
 tj-passport    Latn     Tajik national romanisation (ғ gh, ӣ i, қ q, ӯ u, ҳ h, ҷ j)
 uz-passport    Latn     Uzbek Latin without modifier letters, as in the machine-readable
                         zone (oʻ o, gʻ g)
-az-passport    Latn     English-style spelling in Azerbaijani passports (ə a, c j, x kh,
-                        q g, ş sh, ç ch, ğ gh)
+az-passport    Latn     English-style spelling common in foreign records of Azerbaijani
+                        names (ə a, c j, x kh, q g, ş sh, ç ch, ğ gh: Cəfərov Jafarov)
 tk-passport    Latn     English-style ASCII spelling of Turkmen (ş sh, ç ch, ý y, ž zh)
 hy-national    Latn     Armenian passport romanisation (ու u, ե ye initially, ո vo
                         initially, no apostrophes)
@@ -113,7 +113,8 @@ name order                        75/15/  native-script and Cyrillic records: "S
                                           "SURNAME, Given Patronymic"
                                   40/40/  the same three orders in Latin records
                                   20%
-``dmy_swap``                      2.5%    birth day and month swapped (when both <= 12)
+``dmy_swap``                      2.5%    birth day and month swapped (only if the day
+                                          is 12 or less)
 ``year_pm1``                      2%      birth year one off
 ``year_only``                     3%      birth date given as the year only
 ``no_date``                       3%      birth date missing
@@ -149,7 +150,7 @@ import importlib
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -715,7 +716,7 @@ def az_to_russian(text: str) -> str:
 
 
 def az_passport(text: str) -> str:
-    """English-style spelling used in Azerbaijani passports (Cəfərov -> Jafarov)."""
+    """English-style spelling of an Azerbaijani name (Cəfərov -> Jafarov, Quliyev -> Guliyev)."""
     table = _table("ə=a c=j ç=ch ğ=gh ı=i ş=sh x=kh q=g ö=o ü=u j=zh")
     return _translit(text.replace("İ", "i").lower(), table)
 
@@ -1091,7 +1092,6 @@ class Person:
     passports: list[str]
     relation: str = ""
     popularity_decile: int = 0
-    records: list[str] = field(default_factory=list)
 
     def surname_forms(self) -> NameEntry:
         if self.sex == "M":
