@@ -39,7 +39,7 @@ import splink.comparison_library as cl
 from anyascii import anyascii
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from interagency.matching.batch import EngineLimits, _connection, build_linker
+from interagency.matching.batch import EngineLimits, _connection, build_linker, has_documents
 from interagency.matching.features import person_features
 from interagency.matching.fields import FieldError, normalise_document, parse_birth_date
 from interagency.matching.model import train, trained_model
@@ -215,9 +215,10 @@ def run_both(
     """Score a and b with both engines on this engine's candidate pairs; train a
     model first where none is given. Returns the run and the two models."""
     started = time.perf_counter()
-    linker = build_linker(person_features(a), person_features(b), engine_model, LIMITS)
+    features_a, features_b = person_features(a), person_features(b)
+    linker = build_linker(features_a, features_b, engine_model, LIMITS)
     if engine_model is None:
-        train(linker)
+        train(linker, documents=has_documents(features_a, features_b))
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     blocked_frame = blocked.as_pandas_dataframe()
     engine = _pairs_at(linker.inference.predict(warning_mode="never").as_pandas_dataframe())

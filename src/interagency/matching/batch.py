@@ -82,7 +82,7 @@ def link(
     linker = build_linker(a, b, model, limits)
     if model is None:
         step("training")
-        train(linker)
+        train(linker, documents=has_documents(a, b))
     step("scoring")
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
@@ -90,6 +90,12 @@ def link(
     frame = predictions.as_pandas_dataframe()
     pairs = _pairs(frame, threshold, linked=b is not None)
     return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
+
+
+def has_documents(a: pd.DataFrame, b: pd.DataFrame | None) -> bool:
+    """Enough document numbers on both sides to train on pairs that share one."""
+    sides = [a] if b is None else [a, b]
+    return all(side["passport"].notna().mean() >= 0.2 for side in sides)
 
 
 def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFrame:

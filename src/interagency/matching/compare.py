@@ -9,7 +9,7 @@ the same idea for two names in Python, for screening one record at a time.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -24,19 +24,6 @@ from interagency.matching.names.parse import marker_gender
 # Jaro-Winkler thresholds on spelling keys; below 0.88 different names start to agree.
 NAME_CLOSE: Final = 0.92
 NAME_SIMILAR: Final = 0.88
-
-# m of two disagreement levels is fixed rather than estimated. Expectation
-# maximisation cannot tell twins, siblings and namesakes (who agree on surname,
-# patronymic and often birth date, or on the whole name) from the same person, so it
-# learns that the same person often has an entirely different given name or birth
-# date. Clerical reality is the other way round: typos, initials, variants, swapped
-# and shifted dates have their own levels, and what is left happens to about one
-# record in a hundred (given name) or two hundred (birth date).
-M_GIVEN_NAME_DIFFERENT: Final = 0.01
-M_BIRTH_DATE_DIFFERENT: Final = 0.005
-# Sex is miskeyed rarely but not never; left to itself EM finds it never differs and
-# would veto a match on one keying error.
-M_SEX_DIFFERENT: Final = 0.005
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -85,6 +72,12 @@ _CONSECUTIVE_DOCUMENTS: Final = (
 )
 
 
+def _popularity(column: str) -> dict[str, Any]:
+    """Term-frequency adjustment on the coarsest key of a name, so that a name counts
+    as popular however each agency happened to spell it."""
+    return {"tf_adjustment_column": column, "disable_tf_exact_match_detection": True}
+
+
 def _both_present(*columns: str) -> str:
     return " and ".join(f"{c}_l is not null and {c}_r is not null" for c in columns)
 
@@ -95,13 +88,16 @@ def surname_comparison() -> ComparisonCreator:
         comparison_description="surname: spelling, gender form, typos, swapped fields",
         comparison_levels=[
             cll.NullLevel("surname_sp"),
-            cll.ExactMatchLevel("surname_sp", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("surname_sp").configure(**_popularity("surname_bk")),
             cll.And(
                 cll.ExactMatchLevel("surname_bk"),
                 cll.ExactMatchLevel("surname_form"),
-            ).configure(label_for_charts="same surname in another standard"),
+            ).configure(
+                label_for_charts="same surname in another standard", **_popularity("surname_bk")
+            ),
             cll.ExactMatchLevel("surname_bk").configure(
-                label_for_charts="same stem, other gender form (Ivanov/Ivanova)"
+                label_for_charts="same stem, other gender form (Ivanov/Ivanova)",
+                **_popularity("surname_bk"),
             ),
             cll.JaroWinklerLevel("surname_sp", NAME_CLOSE),
             cll.CustomLevel(
@@ -121,11 +117,14 @@ def given_name_comparison() -> ComparisonCreator:
         comparison_description="given name: spelling, name groups, initials",
         comparison_levels=[
             cll.NullLevel("given_sp"),
-            cll.ExactMatchLevel("given_sp", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("given_sp").configure(**_popularity("given_grp")),
             cll.Or(
                 cll.ExactMatchLevel("given_grp"),
                 cll.ExactMatchLevel("given_bk"),
-            ).configure(label_for_charts="same name in another form (Muhammad/Magomed)"),
+            ).configure(
+                label_for_charts="same name in another form (Muhammad/Magomed)",
+                **_popularity("given_grp"),
+            ),
             cll.CustomLevel(
                 "(given_is_init_l or given_is_init_r) and given_init_l = given_init_r",
                 label_for_charts="initial fits",
@@ -136,7 +135,7 @@ def given_name_comparison() -> ComparisonCreator:
                 label_for_charts="given name and surname swapped",
             ),
             cll.JaroWinklerLevel("given_sp", NAME_SIMILAR),
-            cll.ElseLevel().configure(m_probability=M_GIVEN_NAME_DIFFERENT, fix_m_probability=True),
+            cll.ElseLevel(),
         ],
     )
 
@@ -147,7 +146,7 @@ def patronymic_comparison() -> ComparisonCreator:
         comparison_description="father's name inside the patronymic or Turkic marker",
         comparison_levels=[
             cll.NullLevel("father_bk"),
-            cll.ExactMatchLevel("father_bk"),
+            cll.ExactMatchLevel("father_bk").configure(**_popularity("father_bk")),
             cll.CustomLevel(
                 "(length(father_bk_l) = 1 or length(father_bk_r) = 1) "
                 "and substr(father_bk_l, 1, 1) = substr(father_bk_r, 1, 1)",
@@ -169,12 +168,11 @@ def birth_date_comparison() -> ComparisonCreator:
                 "dob_y_l = dob_y_r and dob_m_l = dob_d_r and dob_d_l = dob_m_r",
                 label_for_charts="day and month swapped",
             ),
-            cll.Or(
-                cll.LevenshteinLevel("dob", 1),
-                cll.CustomLevel(
-                    "abs(dob_y_l - dob_y_r) = 1 and dob_m_l = dob_m_r and dob_d_l = dob_d_r"
-                ),
-            ).configure(label_for_charts="one typo or year ±1"),
+            cll.CustomLevel(
+                "abs(dob_y_l - dob_y_r) = 1 and dob_m_l = dob_m_r and dob_d_l = dob_d_r",
+                label_for_charts="year ±1",
+            ),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="one typo"),
             cll.CustomLevel(
                 "dob_y_l = dob_y_r and (dob_m_l is null or dob_m_r is null)",
                 label_for_charts="same year, one date partial",
@@ -183,7 +181,7 @@ def birth_date_comparison() -> ComparisonCreator:
                 "abs(dob_y_l - dob_y_r) = 1 and (dob_m_l is null or dob_m_r is null)",
                 label_for_charts="year ±1, one date partial",
             ),
-            cll.ElseLevel().configure(m_probability=M_BIRTH_DATE_DIFFERENT, fix_m_probability=True),
+            cll.ElseLevel(),
         ],
     )
 
@@ -207,14 +205,7 @@ def document_comparison() -> ComparisonCreator:
 
 
 def sex_comparison() -> ComparisonCreator:
-    return cl.CustomComparison(
-        output_column_name="sex",
-        comparison_levels=[
-            cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex"),
-            cll.ElseLevel().configure(m_probability=M_SEX_DIFFERENT, fix_m_probability=True),
-        ],
-    )
+    return cl.ExactMatch("sex")
 
 
 def nationality_comparison() -> ComparisonCreator:

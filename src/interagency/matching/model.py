@@ -51,14 +51,27 @@ def person_settings(link_type: LinkType) -> SettingsCreator:
     )
 
 
-def train(linker: Linker) -> None:
-    """Estimate the prior, u and m of a linker built with `person_settings`."""
+def train(linker: Linker, *, documents: bool = True) -> None:
+    """Estimate the prior, u and m of a linker built with `person_settings`.
+
+    m is estimated on pairs that are almost surely the same person, because
+    expectation maximisation takes whatever agrees on most fields for a match: on
+    pairs blocked by birth date it learns twins, on pairs blocked by name it learns
+    namesakes, and then believes the same person often has another given name or
+    birth date. Pairs sharing a document number are clean of both, so they teach the
+    name and date comparisons; pairs sharing the whole name and the birth date teach
+    the document comparison. Without documents, name and date pairs teach each other.
+    """
     linker.training.estimate_probability_two_random_records_match(
         list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=_U_SAMPLE_PAIRS, seed=_SEED)
-    # Two passes, each blocking on fields the other one trains: names are trained on
-    # pairs with the same birth date, dates and documents on pairs with the same name.
+    if documents:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("passport"))
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("surname_bk", "given_grp", "dob")
+        )
+        return
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("surname_bk", "given_bk")
