@@ -78,8 +78,21 @@ def _popularity(column: str) -> dict[str, Any]:
     return {"tf_adjustment_column": column, "disable_tf_exact_match_detection": True}
 
 
-def _both_present(*columns: str) -> str:
-    return " and ".join(f"{c}_l is not null and {c}_r is not null" for c in columns)
+def _cross(a: str, b: str, *, loose: bool) -> str:
+    # A typo in one of the swapped words: its blocking key starts the same way.
+    if loose:
+        return f"substr({a}_l, 1, 2) = substr({b}_r, 1, 2)"
+    return f"{a}_l = {b}_r"
+
+
+# Given name and surname in each other's fields (order a parser could not settle);
+# one of the two may carry a typo.
+_SWAPPED: Final = (
+    f"(({_cross('surname_bk', 'given_bk', loose=False)} and "
+    f"{_cross('given_bk', 'surname_bk', loose=True)}) or "
+    f"({_cross('given_bk', 'surname_bk', loose=False)} and "
+    f"{_cross('surname_bk', 'given_bk', loose=True)}))"
+)
 
 
 def surname_comparison() -> ComparisonCreator:
@@ -89,9 +102,13 @@ def surname_comparison() -> ComparisonCreator:
         comparison_levels=[
             cll.NullLevel("surname_sp"),
             cll.ExactMatchLevel("surname_sp").configure(**_popularity("surname_bk")),
-            cll.And(
-                cll.ExactMatchLevel("surname_bk"),
-                cll.ExactMatchLevel("surname_form"),
+            cll.Or(
+                cll.And(
+                    cll.ExactMatchLevel("surname_bk"),
+                    cll.ExactMatchLevel("surname_form"),
+                ),
+                # Гусейнов/Hüseynov: Russian writes г for the h of Turkic names.
+                cll.ExactMatchLevel("surname_grp"),
             ).configure(
                 label_for_charts="same surname in another standard", **_popularity("surname_bk")
             ),
@@ -100,11 +117,7 @@ def surname_comparison() -> ComparisonCreator:
                 **_popularity("surname_bk"),
             ),
             cll.JaroWinklerLevel("surname_sp", NAME_CLOSE),
-            cll.CustomLevel(
-                f"({_both_present('given_bk')}) and surname_bk_l = given_bk_r "
-                "and given_bk_l = surname_bk_r",
-                label_for_charts="given name and surname swapped",
-            ),
+            cll.CustomLevel(_SWAPPED, label_for_charts="given name and surname swapped"),
             cll.JaroWinklerLevel("surname_sp", NAME_SIMILAR),
             cll.ElseLevel(),
         ],
@@ -129,11 +142,7 @@ def given_name_comparison() -> ComparisonCreator:
                 "(given_is_init_l or given_is_init_r) and given_init_l = given_init_r",
                 label_for_charts="initial fits",
             ),
-            cll.CustomLevel(
-                f"({_both_present('surname_bk')}) and given_bk_l = surname_bk_r "
-                "and surname_bk_l = given_bk_r",
-                label_for_charts="given name and surname swapped",
-            ),
+            cll.CustomLevel(_SWAPPED, label_for_charts="given name and surname swapped"),
             cll.JaroWinklerLevel("given_sp", NAME_SIMILAR),
             cll.ElseLevel(),
         ],

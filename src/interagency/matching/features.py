@@ -7,6 +7,7 @@ same on DuckDB and Spark with no user-defined functions.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,6 +25,7 @@ from interagency.matching.names.groups import group_of_spelling
 from interagency.matching.names.keys import blocking_key_of_spelling, spelling_key
 from interagency.matching.names.parse import (
     NameParts,
+    is_confident,
     marker_gender,
     name_from_parts,
     parse_name,
@@ -41,6 +43,7 @@ FEATURE_COLUMNS: Final = (
     "given_is_init",
     "surname_sp",
     "surname_bk",
+    "surname_grp",
     "surname_form",
     "father_bk",
     "name_sorted",
@@ -76,6 +79,7 @@ class NameFeatures:
     given_is_init: bool
     surname_sp: str
     surname_bk: str
+    surname_grp: str
     surname_form: str
     father_bk: str
     name_sorted: str
@@ -98,6 +102,7 @@ def name_features(parts: NameParts) -> NameFeatures:
         given_is_init=bool(entered) and len(entered) <= 2 and len(given_bk) <= 1,
         surname_sp=surname_sp,
         surname_bk=blocking_key_of_spelling(surname_sp),
+        surname_grp=group_of_spelling(surname_sp),
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
         surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",
         father_bk=father_key(parts.patronymic),
@@ -121,9 +126,9 @@ def father_key(patronymic: str) -> str:
     return blocking_key_of_spelling(group_of_spelling(key))
 
 
-def parts_of_row(row: dict[str, str]) -> NameParts:
+def parts_of_row(row: dict[str, str], given_hints: frozenset[str] = frozenset()) -> NameParts:
     if row.get("full_name", "").strip():
-        return parse_name(row["full_name"])
+        return parse_name(row["full_name"], given_hints)
     return name_from_parts(
         row.get("given_name", ""), row.get("patronymic", ""), row.get("surname", "")
     )
@@ -150,9 +155,11 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     check_columns(columns)
     present = [c for c in INPUT_COLUMNS if c in columns]
     text = records[present].astype("string").fillna("")
+    records_text = text.to_dict("records")
+    hints = given_name_hints(records_text)
     rows: list[dict[str, object]] = []
-    for number, row in enumerate(text.to_dict("records"), start=1):
-        rows.append(_record_features(number, row))
+    for number, row in enumerate(records_text, start=1):
+        rows.append(_record_features(number, row, hints))
     frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
     numeric = ("dob_y", "dob_m", "dob_d", "passport_tail")
     for column in numeric:
@@ -165,7 +172,32 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _record_features(number: int, row: dict[str, str]) -> dict[str, object]:
+def given_name_hints(rows: list[dict[str, str]], min_count: int = 3) -> frozenset[str]:
+    """Spelling keys that the data itself uses as given names: in separate
+    given-name columns, or in whole names whose split does not depend on word order.
+    They settle the order of names such as "Sultancw Serik" (a typo hides the
+    surname ending)."""
+    given: Counter[str] = Counter()
+    surnames: Counter[str] = Counter()
+    for row in rows:
+        full_name = row.get("full_name", "").strip()
+        if full_name:
+            parts = parse_name(full_name)
+            if not is_confident(parts, full_name):
+                continue
+        else:
+            parts = parts_of_row(row)
+        words = to_latin(parts.given).split()
+        if words and len(words[0]) > 1:
+            given[spelling_key(words[0])] += 1
+        if parts.surname:
+            surnames[spelling_key(parts.surname)] += 1
+    return frozenset(k for k, n in given.items() if n >= min_count and n > surnames[k])
+
+
+def _record_features(
+    number: int, row: dict[str, str], hints: frozenset[str] = frozenset()
+) -> dict[str, object]:
     record_id = row["id"].strip()
     if not record_id:
         raise InputError("empty id", number, "id", row["id"])
@@ -173,7 +205,7 @@ def _record_features(number: int, row: dict[str, str]) -> dict[str, object]:
         birth = parse_birth_date(row.get("birth_date", ""))
     except FieldError as error:
         raise InputError(str(error), number, "birth_date", row["birth_date"]) from None
-    names = name_features(parts_of_row(row))
+    names = name_features(parts_of_row(row, hints))
     document = normalise_document(row.get("passport", ""))
     return {
         "unique_id": record_id,

@@ -99,8 +99,11 @@ def _ambiguous_letter(text: str, i: int) -> str:
         # Initial or pre-consonant x is х (Uzbek, GOST B); between vowels it is кс.
         return "kh" if not before.isalpha() or after not in _VOWELS else "ks"
     if char == "j":
-        # Before a vowel j is дж (Jamshid); elsewhere it is the glide й (Sergej).
-        return "dzh" if after in _VOWELS and after != "y" else "y"
+        # Before a vowel j is дж (Jamshid, and Djavid where d is already written);
+        # elsewhere it is the glide й (Sergej).
+        if after in _VOWELS and after != "y":
+            return "zh" if before == "d" else "dzh"
+        return "y"
     if char == "c" and after != "h":
         return "ts" if after in "eiy" else "k"
     return char

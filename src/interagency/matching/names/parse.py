@@ -105,8 +105,11 @@ def patronymic_suffix(word: str) -> tuple[str, Gender]:
     return "", ""
 
 
-def surname_score(word: str) -> int:
-    """Positive for words that look like surnames, negative for given names."""
+def surname_score(word: str, given_hints: frozenset[str] = frozenset()) -> int:
+    """Positive for words that look like surnames, negative for given names.
+
+    `given_hints` are spelling keys seen as given names elsewhere in the same data.
+    """
     key = spelling_key(word)
     score = 0
     found = affixes()
@@ -114,13 +117,17 @@ def surname_score(word: str) -> int:
         score += 2
     elif any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname_weak):
         score += 1
-    if key in known_given_names():
+    if key in known_given_names() or key in given_hints:
         score -= 3
     return score
 
 
-def parse_name(full_name: str) -> NameParts:
-    """Split a whole name written in any supported script and order."""
+def parse_name(full_name: str, given_hints: frozenset[str] = frozenset()) -> NameParts:
+    """Split a whole name written in any supported script and order.
+
+    `given_hints` (spelling keys) adds given names learnt from the rest of the data
+    to the built-in list, for names whose order their endings do not settle.
+    """
     text = unicodedata.normalize("NFC", full_name).strip()
     if not text:
         return NameParts()
@@ -134,7 +141,7 @@ def parse_name(full_name: str) -> NameParts:
         if not patronymic and len(rest) > 1:
             patronymic = " ".join(rest[1:])
         return NameParts(given, patronymic, surname_first, gender)
-    return _assign(rest, patronymic, gender, full_name, given_words)
+    return _assign(rest, patronymic, gender, full_name, given_hints)
 
 
 def name_from_parts(given: str, patronymic: str, surname: str) -> NameParts:
@@ -169,6 +176,16 @@ def _words(text: str) -> list[str]:
     return words
 
 
+def is_confident(parts: NameParts, full_name: str) -> bool:
+    """Whether the split rests on more than word order: a comma, a recognised
+    patronymic, or a surname with a typical ending and a given name without one."""
+    if "," in full_name or parts.patronymic_gender:
+        return True
+    if not parts.given or not parts.surname:
+        return False
+    return surname_score(parts.surname) >= 2 and surname_score(parts.given) <= 0
+
+
 def _take_patronymic(words: list[str]) -> tuple[list[str], str, Gender, list[str]]:
     """Remove the patronymic; returns (given words found next to it, patronymic,
     gender, remaining words)."""
@@ -189,7 +206,7 @@ def _take_patronymic(words: list[str]) -> tuple[list[str], str, Gender, list[str
 
 
 def _assign(
-    words: list[str], patronymic: str, gender: Gender, entered: str, _: list[str]
+    words: list[str], patronymic: str, gender: Gender, entered: str, hints: frozenset[str]
 ) -> NameParts:
     if not words:
         return NameParts("", patronymic, "", gender)
@@ -199,14 +216,14 @@ def _assign(
         return NameParts(words[0], "", patronymic, gender)
     if len(words) == 1:
         word = words[0]
-        if surname_score(word) < 0 or len(word) == 1:
+        if surname_score(word, hints) < 0 or len(word) == 1:
             return NameParts(word, patronymic, "", gender)
         return NameParts("", patronymic, word, gender)
     initials = [w for w in words if len(w) == 1]
     full = [w for w in words if len(w) > 1]
     if initials and len(full) == 1:
         return NameParts(initials[0], patronymic or " ".join(initials[1:]), full[0], gender)
-    scores = [surname_score(w) for w in words]
+    scores = [surname_score(w, hints) for w in words]
     best = max(range(len(words)), key=lambda i: (scores[i], -i if _native(entered) else i))
     if scores.count(scores[best]) > 1:
         # No word stands out: native-script records put the surname first,
