@@ -62,7 +62,7 @@ def build_linker(
     if b is not None:
         tables.append(db_api.register(b, dataset_display_name="b"))
     settings: Any = model if model is not None else person_settings(link_type)
-    return Linker(tables if b is not None else tables[0], settings, log_level=logging.WARNING)
+    return Linker(tables if b is not None else tables[0], settings, log_level=logging.ERROR)
 
 
 def link(
@@ -87,7 +87,7 @@ def link(
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
-    frame = predictions.as_pandas_dataframe()
+    frame: pd.DataFrame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     pairs = _pairs(frame, threshold, linked=b is not None)
     return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
 
@@ -124,7 +124,7 @@ def clusters(result: LinkResult, threshold: float = 0.5) -> pd.DataFrame:
     )
     clustered = result.linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
-    ).as_pandas_dataframe()
+    ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     columns = {"unique_id": "id", "source_dataset": "source"}
     kept = [c for c in ("source_dataset", "unique_id", "cluster_id") if c in clustered.columns]
     return clustered[kept].rename(columns=columns)

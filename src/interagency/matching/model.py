@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_creator import ComparisonCreator
 
 from interagency.matching.compare import person_comparisons
 
@@ -44,11 +46,18 @@ def person_settings(link_type: LinkType) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=person_comparisons(),
-        blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING_RULES),
+        comparisons=list[ComparisonCreator | dict[str, Any]](person_comparisons()),
+        blocking_rules_to_generate_predictions=[
+            block_on_sql(rule) for rule in PREDICTION_BLOCKING_RULES
+        ],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
+
+
+def block_on_sql(rule: str) -> CustomRule:
+    """A blocking rule written in portable SQL over the l and r records."""
+    return CustomRule(rule)
 
 
 def train(linker: Linker, *, documents: bool = True) -> None:

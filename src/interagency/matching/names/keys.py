@@ -6,10 +6,10 @@ Two keys, both computed from the canonical Latin form of one word:
   ya/ia/ja, yu/iu/ju, ts/tz/c, y/i/j, ye/e, doubled letters, -iy/-y/-ii/-yi) and keeps
   the vowels, so it separates Ivanov from Ivanova and is compared with Jaro-Winkler;
 * the *blocking key* also drops vowels after the first letter and merges letters
-  that writers of different languages confuse (g/k/q, s/z/ш, v/f/w, and кс/х/ч because
-  German writes х as ch; ж, дж and й are dropped because j stands for any of them),
-  so Qodirov, Kadyrov and Кадыров share it. It stays selective because the consonant
-  skeleton of a surname rarely collides and blocking pairs it with a second field.
+  that writers of different languages confuse (g/k/q, s/z/ш/ж/дж, v/f/w, and х/кс/ч
+  because German writes х as ch and ж as sch), so Qodirov, Kadyrov and Кадыров share
+  it. It stays selective because the consonant skeleton of a surname rarely collides
+  and blocking pairs it with a second field. A blocking key is its own blocking key.
 """
 
 from __future__ import annotations
@@ -38,18 +38,21 @@ _SPELLING_UNITS: Final[dict[str, str]] = {
     "q": "k",
     "w": "v",
     "y": "i",
-    "x": "ks",
+    # кс is one letter in Latin spellings (Alexander) and two in others (Aleksandr).
+    "ks": "x",
 }
 _SPELLING_LONGEST: Final = max(len(k) for k in _SPELLING_UNITS)
 _VOWELS: Final = frozenset("aeiou")
 
-# j (ж, дж, or a glide й in German and ISO spellings) is too ambiguous to keep.
+# Classes of the blocking key, chosen so that a key is its own key: ж/дж (j) join
+# с/з/ш/щ because German writes ж and ш alike (sch); х, кс and ч share "x" because
+# German writes х as ch. No class letter forms a digraph with another.
 _BLOCKING_UNITS: Final[dict[str, str]] = {
-    "ch": "h",
+    "ch": "x",
     "sh": "s",
     "ng": "n",
-    "ks": "h",
-    "j": "",
+    "h": "x",
+    "j": "s",
     "g": "k",
     "k": "k",
     "z": "s",
@@ -111,7 +114,7 @@ def blocking_key_of_spelling(spelling: str) -> str:
     # Initial h is written or dropped (Harutyunyan/Арутюнян, Hasan/Асан).
     if spelling[0] == "h" and len(spelling) > 1 and spelling[1] in _VOWELS:
         spelling = spelling[1:]
-    starts_open = spelling[0] in _VOWELS or spelling[0] == "j"
+    starts_open = spelling[0] in _VOWELS
     out: list[str] = ["a" if starts_open else ""]
     i = 1 if starts_open else 0
     while i < len(spelling):

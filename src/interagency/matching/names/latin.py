@@ -102,7 +102,14 @@ def _ambiguous_letter(text: str, i: int) -> str:
         # Before a vowel j is дж (Jamshid, and Djavid where d is already written);
         # elsewhere it is the glide й (Sergej).
         if after in _VOWELS and after != "y":
-            return "zh" if before == "d" else "dzh"
+            if before == "d":
+                return "zh"
+            # -ja, -je, -ju closing a word after i or a consonant are German and ISO
+            # spellings of -ья, -ия (Natalja, Marija); Uzbek -jon keeps its дж.
+            ending = i + 2 >= len(text) or not text[i + 2].isalpha()
+            if ending and before.isalpha() and before not in "aeou":
+                return "y"
+            return "dzh"
         return "y"
     if char == "c" and after != "h":
         return "ts" if after in "eiy" else "k"

@@ -1,0 +1,145 @@
+"""`interagency xcheck`: cross-check two tables of persons, or deduplicate one.
+
+Registered by the application's CLI as `app.command("xcheck")(xcheck)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Final, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from interagency.matching.batch import link
+from interagency.matching.features import InputError, person_features
+from interagency.matching.model import LinkType, load_model, save_model
+from interagency.matching.tables import parse_renames, read_person_table
+
+# Below this many records a run takes seconds; a progress bar would only flicker.
+PROGRESS_FROM_RECORDS: Final = 20_000
+BAD_INPUT: Final = 2
+
+_stderr = Console(stderr=True)
+
+
+def xcheck(
+    a: Annotated[
+        Path,
+        typer.Argument(
+            help="First table of persons (CSV in UTF-8 or Parquet).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="CSV to write: a_id,b_id,probability, one row per pair.",
+            dir_okay=False,
+        ),
+    ],
+    b: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Second table; without it, A is deduplicated.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Trained model (JSON). Used if the file exists; otherwise the model "
+            "is trained on the inputs and saved there.",
+            dir_okay=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", min=0.0, max=1.0, help="Lowest match probability reported."),
+    ] = 0.5,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="OURS=THEIRS: read their column as one of ours (id, full_name, "
+            "given_name, patronymic, surname, birth_date, sex, nationality, passport). "
+            "Repeatable; applies to both files.",
+        ),
+    ] = None,
+) -> None:
+    """Find the same persons in A and B (or within A) across scripts and spellings.
+
+    A hit is a possible match with its probability, never an identification.
+    """
+    try:
+        renames = parse_renames(column or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--column") from None
+    try:
+        tables = [read_person_table(path, renames) for path in (a, b) if path is not None]
+    except InputError as error:
+        _fail(str(error))
+    total = sum(len(t) for t in tables)
+    with _progress(total) as progress:
+        task = progress.add_task("reading", total=4)
+        features = []
+        for path, table in zip((a, b), tables, strict=False):
+            try:
+                features.append(person_features(table))
+            except InputError as error:
+                _fail(f"{path.name if path else ''}: {error}")
+        progress.update(task, advance=1, description="preparing")
+        saved = _saved_model(model, "link_only" if b else "dedupe_only")
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        result = link(
+            features[0],
+            features[1] if len(features) > 1 else None,
+            model=saved,
+            threshold=threshold,
+            progress=step,
+        )
+        progress.update(task, description="writing")
+        result.pairs.to_csv(out, index=False, float_format="%.6f")
+        if model is not None and saved is None:
+            save_model(result.model, model)
+        progress.update(task, completed=4)
+    _stderr.print(f"{len(result.pairs)} pairs at or above {threshold} written to {out}")
+
+
+def _saved_model(path: Path | None, link_type: LinkType) -> dict[str, Any] | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return load_model(path, link_type)
+    except (ValueError, UnicodeDecodeError) as error:
+        _fail(f"{path.name}: not a saved linkage model ({error})")
+
+
+def _progress(total_records: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=_stderr,
+        transient=True,
+        disable=total_records < PROGRESS_FROM_RECORDS,
+    )
+
+
+def _fail(message: str) -> NoReturn:
+    _stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(BAD_INPUT)
+
+
+__all__ = ["xcheck"]
