@@ -16,6 +16,7 @@ from interagency.config import Settings
 from interagency.errors import DomainError
 from interagency.identity import services as identity
 from interagency.identity.schemas import MemberStateIn
+from interagency.matching.cli import xcheck
 
 app = typer.Typer(
     help="Interagency: secure cooperation platform of the council.", no_args_is_help=True
@@ -24,6 +25,7 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 states_app = typer.Typer(help="Member states of the council.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(states_app, name="states")
+app.command("xcheck")(xcheck)
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)

@@ -95,3 +95,12 @@ def test_production_check_lists_the_problems(
     assert result.exit_code == 1
     assert "INTERAGENCY_SECRET_KEY" in result.output
     assert "SQLite" in result.output
+
+
+def test_xcheck_is_part_of_the_command_line_and_names_a_missing_column(tmp_path: Path) -> None:
+    table = tmp_path / "a.csv"
+    table.write_text("full_name,birth_date\nАбдуллаев Мухаммад,1987-03-11\n", encoding="utf-8")
+    result = runner.invoke(app, ["xcheck", str(table), "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code == 2
+    assert "id" in result.output
+    assert not (tmp_path / "out.csv").exists()
