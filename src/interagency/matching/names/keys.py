@@ -6,10 +6,11 @@ Two keys, both computed from the canonical Latin form of one word:
   ya/ia/ja, yu/iu/ju, ts/tz/c, y/i/j, ye/e, doubled letters, -iy/-y/-ii/-yi) and keeps
   the vowels, so it separates Ivanov from Ivanova and is compared with Jaro-Winkler;
 * the *blocking key* also drops vowels after the first letter and merges letters
-  that writers of different languages confuse (g/k/q, s/z/ш/ж/дж, v/f/w, and х/кс/ч
-  because German writes х as ch and ж as sch), so Qodirov, Kadyrov and Кадыров share
-  it. It stays selective because the consonant skeleton of a surname rarely collides
-  and blocking pairs it with a second field. A blocking key is its own blocking key.
+  that writers of different languages confuse (g/k/q; v/f/w; х/кс; с/з/ш/щ/ж/дж/ч/ц,
+  which German, French, English and Uzbek spell in crossing ways), so Qodirov, Kadyrov
+  and Кадыров share it. It stays selective because the consonant skeleton of a
+  surname rarely collides and blocking pairs it with a second field. A blocking key
+  is its own blocking key.
 """
 
 from __future__ import annotations
@@ -35,26 +36,30 @@ _SPELLING_UNITS: Final[dict[str, str]] = {
     "ph": "f",
     "gh": "g",
     "ck": "k",
+    "ng": "n",
     "q": "k",
     "w": "v",
     "y": "i",
     # кс is one letter in Latin spellings (Alexander) and two in others (Aleksandr).
-    "ks": "x",
+    "x": "ks",
 }
 _SPELLING_LONGEST: Final = max(len(k) for k in _SPELLING_UNITS)
 _VOWELS: Final = frozenset("aeiou")
 
-# Classes of the blocking key, chosen so that a key is its own key: ж/дж (j) join
-# с/з/ш/щ because German writes ж and ш alike (sch); х, кс and ч share "x" because
-# German writes х as ch. No class letter forms a digraph with another.
+# Classes of the blocking key, chosen so that a key is its own key. All sibilants and
+# affricates share "s": German writes ж and ш alike (sch) and ц as z, French writes ш
+# as ch, English writes ч as ch, Uzbek writes ц as s and ж and дж alike (j). к, г and
+# қ share "g" so that no two class letters ever read as one of the pairs below.
 _BLOCKING_UNITS: Final[dict[str, str]] = {
-    "ch": "x",
+    "ch": "s",
     "sh": "s",
-    "ng": "n",
+    # кс and х: Uzbek and GOST write х as x, English writes кс as x (Muxammad, Maxim).
+    "ks": "x",
     "h": "x",
     "j": "s",
-    "g": "k",
-    "k": "k",
+    "c": "s",
+    "g": "g",
+    "k": "g",
     "z": "s",
     "s": "s",
     "f": "v",

@@ -23,10 +23,12 @@ _FLAVOUR_ORDER: Final = ("fr", "de", "uz", "turkic", "hyiso", "iso", "gost")
 _ARMENIAN_ISO: Final = re.compile("[ēōṙ]|[tpkcč]ʻ")
 _ISO_STRONG: Final = re.compile("[ŝâûèʹʺǰǯʒēōṙḳṗṭ]|q̇|[tpkcč]ʻ")
 _TURKIC: Final = re.compile("[əıǵğşçñūäýň]")
-_ISO_WEAK: Final = re.compile("[žšč]")
+_ISO_WEAK: Final = re.compile("[žščë]")
 _UZBEK: Final = re.compile("[og][ʻ'’‘`ʼ]")
 _GOST_B: Final = re.compile("`|shh|cz|[ye]'")
-_GERMAN: Final = re.compile("sch|w")
+# German also shows itself by j after a consonant for the soft sign (Tatjana, Ljudmila);
+# Uzbek -jon is kept out by the vowel.
+_GERMAN: Final = re.compile("sch|w|[tlfvszn]j[aeiu]")
 _FRENCH: Final = re.compile("ou|tch|ï|dj")
 _VOWELS: Final = frozenset("aeiouy")
 
@@ -112,7 +114,11 @@ def _ambiguous_letter(text: str, i: int) -> str:
             return "dzh"
         return "y"
     if char == "c" and after != "h":
-        return "ts" if after in "eiy" else "k"
+        # c is ц before front vowels and before consonants (Cvetkov); before back
+        # vowels and l, r it is the English к (Nicolas, Cristina).
+        if after in "eiy" or (after.isalpha() and after not in "aouklr"):
+            return "ts"
+        return "k"
     return char
 
 
