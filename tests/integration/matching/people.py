@@ -9,7 +9,7 @@ import pandas as pd
 
 from interagency.matching.names import transliterate
 
-SURNAMES = [
+SURNAMES = (
     "Абдуллаев",
     "Алиев",
     "Мамедов",
@@ -40,8 +40,8 @@ SURNAMES = [
     "Богданов",
     "Фёдоров",
     "Орлов",
-]
-GIVEN = [
+)
+GIVEN = (
     "Мухаммад",
     "Рустам",
     "Тимур",
@@ -64,7 +64,7 @@ GIVEN = [
     "Александр",
     "Олег",
     "Игорь",
-]
+)
 STANDARDS = ("icao", "bgn", "gost-b", "de", "fr", "uz")
 
 
