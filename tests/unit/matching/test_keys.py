@@ -22,6 +22,7 @@ SAME_NAME = [
     ["შევარდნაძე", "Shevardnadze", "Шеварднадзе", "ševardnaʒe"],
     ["Жуков", "Zhukov", "Joukov", "Žukov", "Schukow"],
     ["Александр", "Aleksandr", "Alexandr"],
+    ["Джавахишвили", "Dzhavakhishvili", "Dshawachischwili", "Javakhishvili"],
 ]
 
 
@@ -64,6 +65,11 @@ def test_spelling_key_keeps_the_gender_form_that_the_blocking_key_shares() -> No
 )
 def test_name_groups_join_forms_of_one_name(forms: list[str], head: str) -> None:
     assert {name_group(f) for f in forms} == {spelling_key(head)}
+
+
+def test_female_surnames_share_the_group_of_the_male_form() -> None:
+    assert name_group("Гусейнова") == name_group("Hüseynova") == name_group("Gussejnowa")
+    assert name_group("Гусейнова") != name_group("Гусейнов")
 
 
 def test_different_given_names_stay_in_different_groups() -> None:

@@ -22,13 +22,18 @@ def _group_heads() -> dict[str, str]:
 
 def name_group(word: str) -> str:
     """The spelling key naming the group `word` belongs to, or its own spelling key."""
-    key = spelling_key(word)
-    return _group_heads().get(key, key)
+    return group_of_spelling(spelling_key(word))
 
 
 def group_of_spelling(key: str) -> str:
-    """Like name_group, for a word already reduced to its spelling key."""
-    return _group_heads().get(key, key)
+    """Like name_group, for a word already reduced to its spelling key. Female
+    surnames share the group of the male form (Гусейнова, Hüseynova)."""
+    heads = _group_heads()
+    if key in heads:
+        return heads[key]
+    if key.endswith("a") and key[:-1] in heads:
+        return heads[key[:-1]] + "a"
+    return key
 
 
 @lru_cache(maxsize=1)
