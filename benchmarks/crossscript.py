@@ -39,7 +39,7 @@ import splink.comparison_library as cl
 from anyascii import anyascii
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from interagency.matching.batch import EngineLimits, _connection, build_linker, has_documents
+from interagency.matching.batch import EngineLimits, build_linker, connect, filled_fields
 from interagency.matching.features import person_features
 from interagency.matching.fields import FieldError, normalise_document, parse_birth_date
 from interagency.matching.model import train, trained_model
@@ -218,14 +218,14 @@ def run_both(
     features_a, features_b = person_features(a), person_features(b)
     linker = build_linker(features_a, features_b, engine_model, LIMITS)
     if engine_model is None:
-        train(linker, documents=has_documents(features_a, features_b))
+        train(linker, filled_fields(features_a, features_b))
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     blocked_frame = blocked.as_pandas_dataframe()
     engine = _pairs_at(linker.inference.predict(warning_mode="never").as_pandas_dataframe())
     seconds_engine = time.perf_counter() - started
 
     started = time.perf_counter()
-    db_api = DuckDBAPI(_connection(LIMITS))
+    db_api = DuckDBAPI(connect(LIMITS))
     tables = [
         db_api.register(plain_features(a), dataset_display_name="a"),
         db_api.register(plain_features(b), dataset_display_name="b"),

@@ -41,7 +41,8 @@ class LinkResult:
     linker: Linker
 
 
-def _connection(limits: EngineLimits) -> duckdb.DuckDBPyConnection:
+def connect(limits: EngineLimits) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that spills to disk within its memory limit."""
     temp = limits.temp_directory or Path(tempfile.gettempdir()) / "interagency-duckdb"
     config: dict[str, Any] = {"memory_limit": limits.memory_limit, "temp_directory": str(temp)}
     if limits.threads:
@@ -57,7 +58,7 @@ def build_linker(
 ) -> Linker:
     """A Splink linker over feature tables; untrained unless `model` is given."""
     link_type: LinkType = "dedupe_only" if b is None else "link_only"
-    db_api = DuckDBAPI(_connection(limits or EngineLimits()))
+    db_api = DuckDBAPI(connect(limits or EngineLimits()))
     tables = [db_api.register(a, dataset_display_name="a")]
     if b is not None:
         tables.append(db_api.register(b, dataset_display_name="b"))
@@ -82,7 +83,7 @@ def link(
     linker = build_linker(a, b, model, limits)
     if model is None:
         step("training")
-        train(linker, documents=has_documents(a, b))
+        train(linker, filled_fields(a, b))
     step("scoring")
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
@@ -92,10 +93,15 @@ def link(
     return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
 
 
-def has_documents(a: pd.DataFrame, b: pd.DataFrame | None) -> bool:
-    """Enough document numbers on both sides to train on pairs that share one."""
+def filled_fields(a: pd.DataFrame, b: pd.DataFrame | None) -> frozenset[str]:
+    """Which of document and birth date are filled often enough, on every side, to
+    train on (see `model.training_plan`)."""
     sides = [a] if b is None else [a, b]
-    return all(side["passport"].notna().mean() >= 0.2 for side in sides)
+    return frozenset(
+        field
+        for field in ("passport", "dob")
+        if all(side[field].notna().mean() >= 0.2 for side in sides)
+    )
 
 
 def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFrame:

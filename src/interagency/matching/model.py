@@ -10,12 +10,15 @@ its own data. A trained model is a JSON document that any backend can load.
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from splink import Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.exceptions import EMTrainingException
 
 from interagency.matching.compare import person_comparisons
 
@@ -32,14 +35,48 @@ PREDICTION_BLOCKING_RULES: Final = (
     "l.passport = r.passport",
 )
 
-# Pairs that are almost always the same person; used to estimate the prior only.
-_DETERMINISTIC_RULES: Final = (
-    "l.passport = r.passport and l.dob = r.dob",
-    "l.surname_sp = r.surname_sp and l.given_sp = r.given_sp and l.dob = r.dob",
-)
 _DETERMINISTIC_RECALL: Final = 0.7
 _U_SAMPLE_PAIRS: Final = 2e6
 _SEED: Final = 20261128
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPlan:
+    """Rules for the prior (pairs that are almost always one person) and the blocks
+    on which expectation maximisation estimates m."""
+
+    deterministic_rules: tuple[str, ...]
+    em_blocks: tuple[tuple[str, ...], ...]
+
+
+def training_plan(fields: frozenset[str]) -> TrainingPlan:
+    """The plan for data in which `fields` ("passport", "dob") are mostly filled.
+
+    m is estimated on pairs that are almost surely the same person, because
+    expectation maximisation takes whatever agrees on most fields for a match: on
+    pairs blocked by birth date it learns twins, on pairs blocked by name it learns
+    namesakes, and then believes the same person often has another given name or
+    birth date. Pairs sharing a document number are clean of both, so they teach the
+    name and date comparisons; pairs sharing the whole name and the birth date teach
+    the document comparison. Without documents, names and dates teach each other.
+    """
+    documents, dates = "passport" in fields, "dob" in fields
+    rules: list[str] = []
+    blocks: list[tuple[str, ...]] = []
+    if documents:
+        second = "l.dob = r.dob" if dates else "l.surname_bk = r.surname_bk"
+        rules.append(f"l.passport = r.passport and {second}")
+        blocks.append(("passport",))
+    if dates:
+        rules.append("l.surname_sp = r.surname_sp and l.given_sp = r.given_sp and l.dob = r.dob")
+        blocks.append(("surname_bk", "given_grp", "dob") if documents else ("dob",))
+    if not documents:
+        blocks.append(("surname_bk", "given_bk"))
+    if not rules:
+        rules.append("l.surname_sp = r.surname_sp and l.given_sp = r.given_sp")
+    return TrainingPlan(tuple(rules), tuple(blocks))
 
 
 def person_settings(link_type: LinkType) -> SettingsCreator:
@@ -60,31 +97,20 @@ def block_on_sql(rule: str) -> CustomRule:
     return CustomRule(rule)
 
 
-def train(linker: Linker, *, documents: bool = True) -> None:
-    """Estimate the prior, u and m of a linker built with `person_settings`.
-
-    m is estimated on pairs that are almost surely the same person, because
-    expectation maximisation takes whatever agrees on most fields for a match: on
-    pairs blocked by birth date it learns twins, on pairs blocked by name it learns
-    namesakes, and then believes the same person often has another given name or
-    birth date. Pairs sharing a document number are clean of both, so they teach the
-    name and date comparisons; pairs sharing the whole name and the birth date teach
-    the document comparison. Without documents, name and date pairs teach each other.
-    """
+def train(linker: Linker, fields: frozenset[str] = frozenset({"passport", "dob"})) -> None:
+    """Estimate the prior, u and m of a linker built with `person_settings`."""
+    plan = training_plan(fields)
     linker.training.estimate_probability_two_random_records_match(
-        list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
+        list(plan.deterministic_rules), recall=_DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=_U_SAMPLE_PAIRS, seed=_SEED)
-    if documents:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("passport"))
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("surname_bk", "given_grp", "dob")
-        )
-        return
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("surname_bk", "given_bk")
-    )
+    for columns in plan.em_blocks:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+        except EMTrainingException as error:
+            # Too few pairs in this block (small or sparse data): the levels it
+            # would train keep their previous or default m.
+            logger.warning("skipped training on %s: %s", "+".join(columns), error)
 
 
 def trained_model(linker: Linker) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""The training plan adapts to the fields a data set actually fills."""
+
+from __future__ import annotations
+
+from interagency.matching.model import PREDICTION_BLOCKING_RULES, training_plan
+
+
+def test_documents_and_dates_train_on_clean_blocks() -> None:
+    plan = training_plan(frozenset({"passport", "dob"}))
+    assert plan.em_blocks == (("passport",), ("surname_bk", "given_grp", "dob"))
+    assert all("passport" in r or "dob" in r for r in plan.deterministic_rules)
+
+
+def test_without_documents_names_and_dates_teach_each_other() -> None:
+    plan = training_plan(frozenset({"dob"}))
+    assert plan.em_blocks == (("dob",), ("surname_bk", "given_bk"))
+    assert not any("passport" in r for r in plan.deterministic_rules)
+
+
+def test_without_dates_no_rule_needs_a_date() -> None:
+    plan = training_plan(frozenset({"passport"}))
+    assert not any("dob" in r for r in plan.deterministic_rules)
+    assert not any("dob" in block for block in plan.em_blocks)
+
+
+def test_names_alone_still_give_a_plan() -> None:
+    plan = training_plan(frozenset())
+    assert plan.deterministic_rules
+    assert plan.em_blocks == (("surname_bk", "given_bk"),)
+
+
+def test_every_candidate_rule_pairs_a_name_key_with_a_second_field() -> None:
+    for rule in PREDICTION_BLOCKING_RULES:
+        if "passport" in rule:
+            continue
+        assert " and " in rule
+        assert "_bk" in rule or "_grp" in rule
