@@ -117,6 +117,9 @@ def surname_comparison() -> ComparisonCreator:
                 **_popularity("surname_bk"),
             ),
             cll.JaroWinklerLevel("surname_sp", NAME_CLOSE),
+            cll.ExactMatchLevel("surname_bkl").configure(
+                label_for_charts="same surname up to г/h (Гусейнов/Hüseynov)"
+            ),
             cll.CustomLevel(_SWAPPED, label_for_charts="given name and surname swapped"),
             cll.JaroWinklerLevel("surname_sp", NAME_SIMILAR),
             cll.ElseLevel(),

@@ -22,7 +22,11 @@ from interagency.matching.fields import (
 )
 from interagency.matching.names.canonical import to_latin
 from interagency.matching.names.groups import group_of_spelling
-from interagency.matching.names.keys import blocking_key_of_spelling, spelling_key
+from interagency.matching.names.keys import (
+    blocking_key_of_spelling,
+    loose_blocking_key,
+    spelling_key,
+)
 from interagency.matching.names.parse import (
     NameParts,
     is_confident,
@@ -43,6 +47,7 @@ FEATURE_COLUMNS: Final = (
     "given_is_init",
     "surname_sp",
     "surname_bk",
+    "surname_bkl",
     "surname_grp",
     "surname_form",
     "father_bk",
@@ -79,6 +84,7 @@ class NameFeatures:
     given_is_init: bool
     surname_sp: str
     surname_bk: str
+    surname_bkl: str
     surname_grp: str
     surname_form: str
     father_bk: str
@@ -102,6 +108,7 @@ def name_features(parts: NameParts) -> NameFeatures:
         given_is_init=bool(entered) and len(entered) <= 2 and len(given_bk) <= 1,
         surname_sp=surname_sp,
         surname_bk=blocking_key_of_spelling(surname_sp),
+        surname_bkl=loose_blocking_key(blocking_key_of_spelling(surname_sp)),
         surname_grp=group_of_spelling(surname_sp),
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
         surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",

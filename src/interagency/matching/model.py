@@ -32,7 +32,12 @@ PREDICTION_BLOCKING_RULES: Final = (
     "l.surname_bk = r.surname_bk and l.dob_y = r.dob_y",
     "l.given_grp = r.given_grp and l.dob = r.dob",
     "l.surname_bk = r.given_bk and l.given_bk = r.surname_bk",
+    # A year one off or mistyped; Гусейнов/Hüseynov; a document number with its last
+    # character mistyped.
+    "l.surname_bk = r.surname_bk and l.dob_m = r.dob_m and l.dob_d = r.dob_d",
+    "l.surname_bkl = r.surname_bkl and l.given_grp = r.given_grp",
     "l.passport = r.passport",
+    "l.passport_stem = r.passport_stem",
 )
 
 _DETERMINISTIC_RECALL: Final = 0.7

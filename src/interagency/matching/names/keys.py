@@ -135,6 +135,12 @@ def blocking_key_of_spelling(spelling: str) -> str:
     return _collapse("".join(out))
 
 
+def loose_blocking_key(blocking: str) -> str:
+    """The blocking key with х joined to г/к: Russian writes г for the h of Turkic and
+    Armenian names (Гусейнов/Hüseynov, Ибрагимов/İbrahimov, Оганесян/Hovhannisyan)."""
+    return _collapse(blocking.replace("x", "g"))
+
+
 def name_keys(text: str) -> str:
     """Blocking keys of every word of a name, in the order entered, space-separated."""
     return " ".join(blocking_key(w) for w in to_latin(text).split())
