@@ -108,7 +108,7 @@ def name_features(parts: NameParts) -> NameFeatures:
         given_is_init=bool(entered) and len(entered) <= 2 and len(given_bk) <= 1,
         surname_sp=surname_sp,
         surname_bk=blocking_key_of_spelling(surname_sp),
-        surname_bkl=loose_blocking_key(blocking_key_of_spelling(surname_sp)),
+        surname_bkl=loose_blocking_key(surname_sp),
         surname_grp=group_of_spelling(surname_sp),
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
         surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",

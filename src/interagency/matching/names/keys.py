@@ -135,10 +135,13 @@ def blocking_key_of_spelling(spelling: str) -> str:
     return _collapse("".join(out))
 
 
-def loose_blocking_key(blocking: str) -> str:
-    """The blocking key with х joined to г/к: Russian writes г for the h of Turkic and
-    Armenian names (Гусейнов/Hüseynov, Ибрагимов/İbrahimov, Оганесян/Hovhannisyan)."""
-    return _collapse(blocking.replace("x", "g"))
+def loose_blocking_key(spelling: str) -> str:
+    """The blocking key of a spelling key with х joined to г/к and an initial г
+    dropped like an initial h: Russian writes г for the h of Turkic and Armenian names
+    (Гусейнов/Hüseynov, Ибрагимов/İbrahimov, Оганесян/Hovhannisyan)."""
+    if spelling[:1] == "g" and spelling[1:2] in _VOWELS:
+        spelling = spelling[1:]
+    return _collapse(blocking_key_of_spelling(spelling).replace("x", "g"))
 
 
 def name_keys(text: str) -> str:
