@@ -27,6 +27,7 @@ from interagency.matching.names.keys import (
     loose_blocking_key,
     spelling_key,
 )
+from interagency.matching.names.latin import detect_flavours
 from interagency.matching.names.parse import (
     NameParts,
     is_confident,
@@ -93,12 +94,14 @@ class NameFeatures:
 
 def name_features(parts: NameParts) -> NameFeatures:
     """Keys of each name part; empty strings where a part is absent."""
-    given_words = to_latin(parts.given).split()
-    given_sp = spelling_key(given_words[0]) if given_words else ""
+    # Each part is read in the spelling tradition that the whole name shows.
+    whole = detect_flavours(" ".join((parts.given, parts.patronymic, parts.surname)))
+    given_words = parts.given.split()
+    given_sp = spelling_key(given_words[0], whole) if given_words else ""
     given_bk = blocking_key_of_spelling(given_sp)
-    entered = parts.given.split()[0].rstrip(".") if parts.given.split() else ""
-    surname_sp = spelling_key(parts.surname) if parts.surname else ""
-    words = [*given_words[:1], *to_latin(parts.surname).split()]
+    entered = given_words[0].rstrip(".") if given_words else ""
+    surname_sp = spelling_key(parts.surname, whole) if parts.surname else ""
+    words = [*given_words[:1], *parts.surname.split()]
     return NameFeatures(
         given_sp=given_sp,
         given_bk=given_bk,
@@ -112,19 +115,19 @@ def name_features(parts: NameParts) -> NameFeatures:
         surname_grp=group_of_spelling(surname_sp),
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
         surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",
-        father_bk=father_key(parts.patronymic),
-        name_sorted=" ".join(sorted(spelling_key(w) for w in words)),
+        father_bk=father_key(parts.patronymic, whole),
+        name_sorted=" ".join(sorted(spelling_key(w, whole) for w in words)),
     )
 
 
-def father_key(patronymic: str) -> str:
+def father_key(patronymic: str, flavours: frozenset[str] | None = None) -> str:
     """Blocking key of the father's given name inside a patronymic (Ахмедович,
     Əhməd oğlu and Ahmad oʻgʻli all give the key of Ahmad)."""
     words = [w for w in patronymic.split() if not marker_gender(w)]
     if not words:
         return ""
     word = words[0]
-    key = spelling_key(word)
+    key = spelling_key(word, flavours)
     ending, _ = patronymic_suffix(word)
     if ending:
         key = key[: -len(ending)]

@@ -96,3 +96,15 @@ def test_different_given_names_stay_in_different_groups() -> None:
 )
 def test_canonical_latin_form(entered: str, latin: str) -> None:
     assert to_latin(entered) == latin
+
+
+def test_each_part_is_read_in_the_tradition_of_the_whole_name() -> None:
+    from interagency.matching.features import name_features
+    from interagency.matching.names import parse_name
+
+    german = name_features(parse_name("Iwanow Jurij"))  # w marks German: j is й
+    english = name_features(parse_name("Ivanov Yuriy"))
+    assert german.given_sp == english.given_sp
+    assert german.surname_sp == english.surname_sp
+    # On its own, "Jurij" reads as the Uzbek and English дж.
+    assert spelling_key("Jurij") != english.given_sp

@@ -11,20 +11,24 @@ from interagency.matching.names.standards import CANONICAL_STANDARD, translitera
 
 
 @lru_cache(maxsize=65536)
-def to_latin(text: str) -> str:
+def to_latin(text: str, flavours: frozenset[str] | None = None) -> str:
     """Lower-case ASCII words for a name written in any supported script or standard.
 
     Native-script words go through the project's canonical table (BGN/PCGN without
-    diacritics); Latin words of any standard are folded to the same spelling habits.
+    diacritics); Latin words of any standard are folded to the same spelling habits,
+    those of `flavours` (see `latin.detect_flavours`, read on the whole name `text`
+    belongs to) or else those `text` shows itself.
 
     >>> to_latin("Абдуллаев Мухаммад")
     'abdullayev mukhammad'
     """
+    return fold_latin(_native_to_latin(text), flavours)
+
+
+def _native_to_latin(text: str) -> str:
     words = unicodedata.normalize("NFC", text).replace(",", " ").split()
-    native: list[str] = []
+    out: list[str] = []
     for word in words:
-        script = detect_script(word)
-        standard = CANONICAL_STANDARD.get(script)
-        native.append(transliterate(word, standard) if standard else word)
-    # The Latin tradition is read from the whole name, so fold once at the end.
-    return fold_latin(" ".join(native))
+        standard = CANONICAL_STANDARD.get(detect_script(word))
+        out.append(transliterate(word, standard) if standard else word)
+    return " ".join(out)

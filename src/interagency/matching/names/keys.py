@@ -68,9 +68,10 @@ _BLOCKING_UNITS: Final[dict[str, str]] = {
 
 
 @lru_cache(maxsize=131072)
-def spelling_key(word: str) -> str:
-    """Spelling key of one name word written in any script or standard."""
-    latin = to_latin(word).replace(" ", "")
+def spelling_key(word: str, flavours: frozenset[str] | None = None) -> str:
+    """Spelling key of one name word (or part) written in any script or standard;
+    `flavours` are the spelling traditions of the whole name, if known."""
+    latin = to_latin(word, flavours).replace(" ", "")
     return _spelling_key_of_ascii(latin)
 
 

@@ -34,7 +34,9 @@ _VOWELS: Final = frozenset("aeiouy")
 
 
 def detect_flavours(text: str) -> frozenset[str]:
-    """The spelling traditions whose marks appear in `text` (lower case, NFC)."""
+    """The spelling traditions whose marks appear in `text` (any case, any script:
+    native-script words carry no marks)."""
+    text = unicodedata.normalize("NFC", text).lower()
     found: set[str] = set()
     if _UZBEK.search(text):
         found.add("uz")
@@ -68,15 +70,16 @@ def _rules(flavours: frozenset[str]) -> tuple[dict[str, str], int]:
     return merged, max(len(s) for s in merged)
 
 
-def fold_latin(text: str) -> str:
+def fold_latin(text: str, flavours: frozenset[str] | None = None) -> str:
     """Lower-case ASCII letters and spaces: the name as an English-reading officer
-    would have written it from the same Cyrillic original.
+    would have written it from the same Cyrillic original. The spelling traditions
+    are those of `text` unless given (those of the whole name a part belongs to).
 
     >>> fold_latin("Abdoullaev Mouhammad")
     'abdullaev muhammad'
     """
     lower = unicodedata.normalize("NFC", text).lower()
-    rules, longest = _rules(detect_flavours(lower))
+    rules, longest = _rules(detect_flavours(lower) if flavours is None else flavours)
     out: list[str] = []
     i = 0
     while i < len(lower):
