@@ -52,7 +52,10 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def _name_words(name: str) -> list[str]:
-    words = [w for w in name.replace(",", " ").split() if not marker_gender(w)]
+    entered = name.replace(",", " ").split()
+    # Turkic patronymic markers (oğlu, qızı) say nothing about who the person is,
+    # unless nothing else was written.
+    words = [w for w in entered if not marker_gender(w)] or entered
     return [spelling_key(w) for w in to_latin(" ".join(words)).split() if w]
 
 
