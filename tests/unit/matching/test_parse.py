@@ -30,6 +30,8 @@ CASES = [
     ("Հարությունյան Արամ", NameParts("Արամ", "", "Հարությունյան")),
     ("Ter-Petrosyan Levon", NameParts("Levon", "", "Ter-Petrosyan")),
     ("RƏHIMOV ELVIN QUSEYNOVIÇ", NameParts("ELVIN", "QUSEYNOVIÇ", "RƏHIMOV", "m")),
+    ("Иван Петрович", NameParts("Иван", "Петрович", "", "m")),
+    ("ABDULLAEV, Mukhammad Akhmedovich", NameParts("Mukhammad", "Akhmedovich", "ABDULLAEV", "m")),
     ("Абдуллаев", NameParts("", "", "Абдуллаев")),
     ("", NameParts()),
 ]

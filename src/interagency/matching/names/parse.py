@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
 
-from interagency.matching.names.canonical import to_latin
 from interagency.matching.names.groups import known_given_names
 from interagency.matching.names.keys import spelling_key
 from interagency.matching.names.scripts import detect_script
@@ -93,15 +92,23 @@ def patronymic_suffix(word: str) -> tuple[str, Gender]:
     """The patronymic ending of `word` (in spelling-key form) and its gender."""
     key = spelling_key(word)
     found = affixes()
-    for gender, endings in (("m", found.patronymic_male), ("f", found.patronymic_female)):
+    by_gender: tuple[tuple[Gender, tuple[str, ...]], ...] = (
+        ("m", found.patronymic_male),
+        ("f", found.patronymic_female),
+    )
+    for gender, endings in by_gender:
         for ending in endings:
             if key.endswith(ending) and len(key) >= len(ending) + 3:
-                return ending, gender  # type: ignore[return-value]
-    for gender, markers in (("m", found.marker_male), ("f", found.marker_female)):
-        for marker in markers:
+                return ending, gender
+    markers: tuple[tuple[Gender, frozenset[str]], ...] = (
+        ("m", found.marker_male),
+        ("f", found.marker_female),
+    )
+    for gender, joined in markers:
+        for marker in joined:
             # Kazakh and Kyrgyz write the marker joined to the father's name (Нурланұлы).
             if len(marker) >= 3 and key.endswith(marker) and len(key) >= len(marker) + 3:
-                return marker, gender  # type: ignore[return-value]
+                return marker, gender
     return "", ""
 
 
@@ -134,13 +141,11 @@ def parse_name(full_name: str, given_hints: frozenset[str] = frozenset()) -> Nam
     surname_first = ""
     if "," in text:
         surname_first, text = (part.strip() for part in text.split(",", 1))
-    words = _words(text)
-    given_words, patronymic, gender, rest = _take_patronymic(words)
+    patronymic, gender, rest = _take_patronymic(_words(text))
     if surname_first:
-        given = " ".join(rest[:1] + given_words)
         if not patronymic and len(rest) > 1:
             patronymic = " ".join(rest[1:])
-        return NameParts(given, patronymic, surname_first, gender)
+        return NameParts(" ".join(rest[:1]), patronymic, surname_first, gender)
     return _assign(rest, patronymic, gender, full_name, given_hints)
 
 
@@ -186,23 +191,24 @@ def is_confident(parts: NameParts, full_name: str) -> bool:
     return surname_score(parts.surname) >= 2 and surname_score(parts.given) <= 0
 
 
-def _take_patronymic(words: list[str]) -> tuple[list[str], str, Gender, list[str]]:
-    """Remove the patronymic; returns (given words found next to it, patronymic,
-    gender, remaining words)."""
+def _take_patronymic(words: list[str]) -> tuple[str, Gender, list[str]]:
+    """Remove the patronymic; returns (patronymic, its gender, remaining words)."""
     for i, word in enumerate(words):
         gender = marker_gender(word)
         if gender and i > 0:
-            patronymic = f"{words[i - 1]} {word}"
-            rest = words[: i - 1] + words[i + 1 :]
-            return [], patronymic, gender, rest
-    for i, word in enumerate(words):
-        if len(words) == 1:
-            break
-        _, gender = patronymic_suffix(word)
-        if gender:
-            # Russian order puts the given name right before the patronymic.
-            return [], word, gender, words[:i] + words[i + 1 :]
-    return [], "", "", words
+            return f"{words[i - 1]} {word}", gender, words[: i - 1] + words[i + 1 :]
+    if len(words) > 1:
+        for i, word in enumerate(words):
+            _, gender = patronymic_suffix(word)
+            if gender:
+                return word, gender, words[:i] + words[i + 1 :]
+    return "", "", words
+
+
+def _has_joined_marker(word: str) -> bool:
+    ending, _ = patronymic_suffix(word)
+    found = affixes()
+    return ending in found.marker_male or ending in found.marker_female
 
 
 def _assign(
@@ -210,7 +216,7 @@ def _assign(
 ) -> NameParts:
     if not words:
         return NameParts("", patronymic, "", gender)
-    if len(words) == 1 and patronymic and " " not in patronymic:
+    if len(words) == 1 and _has_joined_marker(patronymic):
         # Kazakh and Kyrgyz surnames are often the father's name with the marker
         # joined (Нурлан Ержанұлы): with no other surname, that word is the surname.
         return NameParts(words[0], "", patronymic, gender)
@@ -238,8 +244,3 @@ def _assign(
 
 def _native(text: str) -> bool:
     return detect_script(text) in ("Cyrl", "Armn", "Geor")
-
-
-def canonical_parts(parts: NameParts) -> tuple[str, str, str]:
-    """The canonical Latin form of each part (derived; the entry stays as it was)."""
-    return to_latin(parts.given), to_latin(parts.patronymic), to_latin(parts.surname)

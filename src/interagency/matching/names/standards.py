@@ -11,11 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Final, Literal
+from typing import Final, Literal, cast, get_args
 
 from interagency.matching.names.scripts import Script
 
 Context = Literal["*", "^", "V_", "_F", "V_V", "$"]
+_CONTEXTS: Final = frozenset(get_args(Context))
 
 # Vowels and the letters after which BGN/PCGN-style rules treat е as iotated.
 _VOWELS: Final = frozenset("аеёиоуыэюяіїєәөүұӯӣաեէըիոօաիუაეიოუ")
@@ -90,9 +91,9 @@ class Transliterator:
         for row in rows:
             source, target = row[0], row[1] if len(row) > 1 else ""
             context = row[2] if len(row) > 2 else "*"
-            if context not in ("*", "^", "V_", "_F", "V_V", "$"):
+            if context not in _CONTEXTS:
                 raise ValueError(f"unknown context {context!r} for {source!r}")
-            self._rules.setdefault(source, []).append(_Rule(target, context))  # type: ignore[arg-type]
+            self._rules.setdefault(source, []).append(_Rule(target, cast(Context, context)))
         self._longest = max(len(s) for s in self._rules)
 
     def word(self, word: str) -> str:
