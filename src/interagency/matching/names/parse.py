@@ -105,7 +105,8 @@ def patronymic_suffix(word: str) -> tuple[str, Gender]:
         ("f", found.marker_female),
     )
     for gender, joined in markers:
-        for marker in joined:
+        # Longest first, so that Kyrgyz uulu wins over ulu whatever the set order.
+        for marker in sorted(joined, key=lambda m: (-len(m), m)):
             # Kazakh and Kyrgyz write the marker joined to the father's name (Нурланұлы).
             if len(marker) >= 3 and key.endswith(marker) and len(key) >= len(marker) + 3:
                 return marker, gender
