@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import pandas as pd
@@ -92,6 +93,7 @@ class NameFeatures:
     name_sorted: str
 
 
+@lru_cache(maxsize=262144)
 def name_features(parts: NameParts) -> NameFeatures:
     """Keys of each name part; empty strings where a part is absent."""
     # Each part is read in the spelling tradition that the whole name shows.

@@ -130,6 +130,7 @@ def surname_score(word: str, given_hints: frozenset[str] = frozenset()) -> int:
     return score
 
 
+@lru_cache(maxsize=262144)
 def parse_name(full_name: str, given_hints: frozenset[str] = frozenset()) -> NameParts:
     """Split a whole name written in any supported script and order.
 

@@ -36,6 +36,8 @@ def detect_script(text: str) -> Script:
     Mixed writing happens (a Latin initial before a Cyrillic surname); the majority
     decides, because transliteration is then applied word by word anyway.
     """
+    if text.isascii():  # the common case, and by far the cheapest to settle
+        return "Latn" if any(c.isalpha() for c in text) else "Zyyy"
     counts = Counter(letter_script(c) for c in text)
     counts.pop("Zyyy", None)
     if not counts:
