@@ -30,6 +30,7 @@ def xcheck(
         Path,
         typer.Argument(
             help="First table of persons (CSV in UTF-8 or Parquet).",
+            metavar="A",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -39,6 +40,7 @@ def xcheck(
         Path,
         typer.Option(
             "--out",
+            metavar="OUT",
             help="CSV to write: a_id,b_id,probability, one row per pair.",
             dir_okay=False,
         ),
@@ -47,6 +49,7 @@ def xcheck(
         Path | None,
         typer.Argument(
             help="Second table; without it, A is deduplicated.",
+            metavar="B",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -56,6 +59,7 @@ def xcheck(
         Path | None,
         typer.Option(
             "--model",
+            metavar="M.json",
             help="Trained model (JSON). Used if the file exists; otherwise the model "
             "is trained on the inputs and saved there.",
             dir_okay=False,
@@ -69,6 +73,7 @@ def xcheck(
         list[str] | None,
         typer.Option(
             "--column",
+            metavar="OURS=THEIRS",
             help="OURS=THEIRS: read their column as one of ours (id, full_name, "
             "given_name, patronymic, surname, birth_date, sex, nationality, passport). "
             "Repeatable; applies to both files.",
