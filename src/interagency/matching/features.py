@@ -38,6 +38,7 @@ from interagency.matching.names.parse import (
     patronymic_suffix,
 )
 
+_MIN_STEM_DOCUMENT: Final = 6
 NAME_COLUMNS: Final = ("full_name", "given_name", "patronymic", "surname")
 INPUT_COLUMNS: Final = ("id", *NAME_COLUMNS, "birth_date", "sex", "nationality", "passport")
 FEATURE_COLUMNS: Final = (
@@ -229,7 +230,8 @@ def _record_features(
         "passport": document,
         # Stem and last digit tell consecutive numbers (documents issued together to
         # family members) from typing errors.
-        "passport_stem": document[:-1],
+        # Short numbers would make huge blocks of their stems.
+        "passport_stem": document[:-1] if len(document) >= _MIN_STEM_DOCUMENT else "",
         "passport_tail": int(document[-1]) if document[-1:].isdigit() else None,
         "sex": normalise_sex(row.get("sex", "")),
         "nationality": normalise_country(row.get("nationality", "")),

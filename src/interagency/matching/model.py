@@ -2,9 +2,10 @@
 
 Fellegi-Sunter with the comparisons of `compare.py`. u probabilities come from
 random sampling of record pairs (almost all random pairs are different people), m
-probabilities from expectation maximisation on blocked pairs, and the prior from
-near-certain deterministic rules. No labels are needed, so an agency can train on
-its own data. A trained model is a JSON document that any backend can load.
+probabilities from expectation maximisation on blocks that hold almost only the same
+person (see `training_plan`), and the prior from near-certain deterministic rules.
+No labels are needed, so an agency can train on its own data. A trained model is a
+JSON document that any backend can load.
 """
 
 from __future__ import annotations
