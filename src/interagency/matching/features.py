@@ -54,7 +54,6 @@ FEATURE_COLUMNS: Final = (
     "surname_grp",
     "surname_form",
     "father_bk",
-    "name_sorted",
     "dob",
     "dob_y",
     "dob_m",
@@ -91,7 +90,6 @@ class NameFeatures:
     surname_grp: str
     surname_form: str
     father_bk: str
-    name_sorted: str
 
 
 @lru_cache(maxsize=262144)
@@ -104,7 +102,6 @@ def name_features(parts: NameParts) -> NameFeatures:
     given_bk = blocking_key_of_spelling(given_sp)
     entered = given_words[0].rstrip(".") if given_words else ""
     surname_sp = spelling_key(parts.surname, whole) if parts.surname else ""
-    words = [*given_words[:1], *parts.surname.split()]
     return NameFeatures(
         given_sp=given_sp,
         given_bk=given_bk,
@@ -119,7 +116,6 @@ def name_features(parts: NameParts) -> NameFeatures:
         # Russian-style female surnames end in -a (Ivanova, -skaya); the stem is shared.
         surname_form=("f" if surname_sp.endswith("a") else "m") if surname_sp else "",
         father_bk=father_key(parts.patronymic, whole),
-        name_sorted=" ".join(sorted(spelling_key(w, whole) for w in words)),
     )
 
 
@@ -229,8 +225,7 @@ def _record_features(
         "dob_d": birth.day if birth else None,
         "passport": document,
         # Stem and last digit tell consecutive numbers (documents issued together to
-        # family members) from typing errors.
-        # Short numbers would make huge blocks of their stems.
+        # family members) from typing errors; short numbers would make huge blocks.
         "passport_stem": document[:-1] if len(document) >= _MIN_STEM_DOCUMENT else "",
         "passport_tail": int(document[-1]) if document[-1:].isdigit() else None,
         "sex": normalise_sex(row.get("sex", "")),
