@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,28 @@ def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFra
         {"a_id": a_ids, "b_id": b_ids, "probability": frame["match_probability"].round(6)}
     )
     return pairs.sort_values(["a_id", "b_id"]).reset_index(drop=True)
+
+
+def cluster_agencies(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    model: dict[str, Any] | None = None,
+    threshold: float = 0.5,
+    limits: EngineLimits | None = None,
+) -> pd.DataFrame:
+    """One row per record of every agency's feature table: (source, id, cluster_id),
+    where a cluster is one person across all the agencies (records of one agency are
+    not compared with each other). Without `model`, the model is trained first."""
+    if len(tables) < 2:
+        raise ValueError("clustering across agencies needs at least two tables")
+    db_api = DuckDBAPI(connect(limits or EngineLimits()))
+    registered = [db_api.register(t, dataset_display_name=name) for name, t in tables.items()]
+    settings: Any = dict(model, link_type="link_only") if model else person_settings("link_only")
+    linker = Linker(registered, settings, log_level=logging.ERROR)
+    if model is None:
+        frames = list(tables.values())
+        train(linker, filled_fields(frames[0], pd.concat(frames[1:], ignore_index=True)))
+    return clusters(LinkResult(pd.DataFrame(), {}, linker), threshold)
 
 
 def clusters(result: LinkResult, threshold: float = 0.5) -> pd.DataFrame:

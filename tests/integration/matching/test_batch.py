@@ -97,3 +97,27 @@ def test_training_copes_with_missing_fields(dropped: list[str]) -> None:
     found = _found(result)
     # Without dates and documents the name is all there is; namesakes cost precision.
     assert len(found & truth) / len(truth) >= 0.8
+
+
+def test_one_person_is_one_cluster_across_three_agencies(trained: LinkResult) -> None:
+    from interagency.matching.batch import cluster_agencies
+    from interagency.matching.names import transliterate
+
+    a, b, _ = population(seed=14, persons=60)
+    # A third agency writes A's Cyrillic names under ISO 9, given name first.
+    c = a.assign(
+        id=[f"C{n:04d}" for n in range(len(a))],
+        full_name=[transliterate(" ".join(n.split()[::-1]), "iso9") for n in a["full_name"]],
+    )
+    frames = {name: person_features(t) for name, t in (("a", a), ("b", b), ("c", c))}
+    clustered = cluster_agencies(frames, model=trained.model)
+    assert len(clustered) == 180
+    records = zip(clustered["source"], clustered["id"], strict=True)
+    by_record = dict(zip(records, clustered["cluster_id"], strict=True))
+    same = sum(
+        by_record[("a", f"A{n:04d}")]
+        == by_record[("b", f"B{n:04d}")]
+        == by_record[("c", f"C{n:04d}")]
+        for n in range(60)
+    )
+    assert same >= 57
