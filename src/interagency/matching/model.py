@@ -28,7 +28,7 @@ LinkType = Literal["link_only", "dedupe_only"]
 # Candidate pairs: any rule may admit a pair. Each pairs a phonetic name key with a
 # second field, so popular names do not explode into all-pairs blocks.
 PREDICTION_BLOCKING_RULES: Final = (
-    "l.surname_bk = r.surname_bk and l.given_bk = r.given_bk",
+    "l.surname_bkl = r.surname_bkl and l.given_bk = r.given_bk",
     "l.surname_bk = r.surname_bk and l.given_grp = r.given_grp",
     "l.surname_bk = r.surname_bk and l.dob_y = r.dob_y",
     "l.given_grp = r.given_grp and l.dob = r.dob",

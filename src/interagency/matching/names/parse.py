@@ -122,8 +122,10 @@ def surname_score(word: str, given_hints: frozenset[str] = frozenset()) -> int:
     score = 0
     found = affixes()
     if any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname):
-        score += 2
-    elif any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname_weak):
+        # A strong ending outweighs the name lists, which also hold surname groups
+        # (Hasanov) and may learn a surname from a misparsed record.
+        return 2
+    if any(key.endswith(e) and len(key) >= len(e) + 2 for e in found.surname_weak):
         score += 1
     if key in known_given_names() or key in given_hints:
         score -= 3
