@@ -26,18 +26,18 @@ from interagency.matching.compare import person_comparisons
 LinkType = Literal["link_only", "dedupe_only"]
 
 # Candidate pairs: any rule may admit a pair. Each pairs a phonetic name key with a
-# second field, so popular names do not explode into all-pairs blocks.
+# second field, so popular names do not explode into all-pairs blocks. The surname
+# key used is the one tolerant of Russian г for h (Гусейнов/Hüseynov).
 PREDICTION_BLOCKING_RULES: Final = (
     "l.surname_bkl = r.surname_bkl and l.given_bk = r.given_bk",
-    "l.surname_bk = r.surname_bk and l.given_grp = r.given_grp",
-    "l.surname_bk = r.surname_bk and l.dob_y = r.dob_y",
+    "l.surname_bkl = r.surname_bkl and l.given_grp = r.given_grp",
+    "l.surname_bkl = r.surname_bkl and l.dob_y = r.dob_y",
+    # The same day and month: a year one off or mistyped.
+    "l.surname_bkl = r.surname_bkl and l.dob_m = r.dob_m and l.dob_d = r.dob_d",
     "l.given_grp = r.given_grp and l.dob = r.dob",
     "l.surname_bk = r.given_bk and l.given_bk = r.surname_bk",
-    # A year one off or mistyped; Гусейнов/Hüseynov; a document number with its last
-    # character mistyped.
-    "l.surname_bk = r.surname_bk and l.dob_m = r.dob_m and l.dob_d = r.dob_d",
-    "l.surname_bkl = r.surname_bkl and l.given_grp = r.given_grp",
     "l.passport = r.passport",
+    # A document number with its last character mistyped, or the next one issued.
     "l.passport_stem = r.passport_stem",
 )
 

@@ -140,7 +140,8 @@ def loose_blocking_key(spelling: str) -> str:
     """The blocking key of a spelling key with х joined to г/к and an initial г
     dropped like an initial h: Russian writes г for the h of Turkic and Armenian names
     (Гусейнов/Hüseynov, Ибрагимов/İbrahimov, Оганесян/Hovhannisyan)."""
-    if spelling[:1] == "g" and spelling[1:2] in _VOWELS:
+    # к and г share a class, so an initial к goes too (Kasimov, Gasimov, Qasımov).
+    if spelling[:1] in ("g", "k") and spelling[1:2] in _VOWELS:
         spelling = spelling[1:]
     return _collapse(blocking_key_of_spelling(spelling).replace("x", "g"))
 
