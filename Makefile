@@ -29,7 +29,7 @@ demo: $(VENV)/.installed
 system-deps:
 	scripts/install-system-deps.sh
 
-test: system-deps $(VENV)/.installed-test lint
+test: system-deps $(VENV)/.installed-test lint typecheck
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
