@@ -247,3 +247,10 @@ def test_a_form_missing_a_field_gets_a_422_page_naming_it(client: TestClient) ->
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "<strong>timezone</strong>" in response.text
+
+
+def test_a_forged_time_zone_cookie_falls_back_to_the_default(client: TestClient) -> None:
+    client.cookies.set("tz", "<script>Mars/Base")
+    page = client.get("/", headers={"Accept-Language": "en"}).text
+    assert "Times are shown in Asia/Almaty." in page
+    assert "Mars/Base" not in page

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import MutableMapping
+from functools import cache
 from http.cookies import SimpleCookie
 from typing import Any
+from zoneinfo import available_timezones
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,6 +45,11 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     if settings.serves_https:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
     return headers
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def request_cookies(scope: Scope) -> dict[str, str]:
@@ -83,7 +90,8 @@ class RequestContextMiddleware:
         i18n.set_language(language)
         state: MutableMapping[str, Any] = scope.setdefault("state", {})
         state["language"] = language
-        state["timezone"] = cookies.get(TIMEZONE_COOKIE) or self.settings.default_timezone
+        zone = cookies.get(TIMEZONE_COOKIE)
+        state["timezone"] = zone if zone in known_timezones() else self.settings.default_timezone
         is_static = scope["path"].startswith("/static/")
         started = False
 
