@@ -261,9 +261,12 @@ def print_table(title: str, rows: dict[Hashable, tuple[Score, Score]], label: st
         )
 
 
-def cross_script(n_persons: int, results: dict[str, Any]) -> None:
-    train_data = generate(seed=TRAIN_SEED, n_persons=n_persons)
-    test_data = generate(seed=TEST_SEED, n_persons=n_persons)
+def cross_script(
+    n_persons: int, results: dict[str, Any], seeds: tuple[int, int] = (TRAIN_SEED, TEST_SEED)
+) -> None:
+    train_seed, test_seed = seeds
+    train_data = generate(seed=train_seed, n_persons=n_persons)
+    test_data = generate(seed=test_seed, n_persons=n_persons)
     _, engine_model, plain_model = run_both(train_data.a, train_data.b, None, None)
     run, _, _ = run_both(test_data.a, test_data.b, engine_model, plain_model)
     truth = test_data.truth
@@ -272,8 +275,8 @@ def cross_script(n_persons: int, results: dict[str, Any]) -> None:
     overall = (score(run.engine, truth), score(run.plain, truth))
     blocking_recall = len(run.candidates & truth) / len(truth)
     print(
-        f"\n## Cross-script data: {n_persons} persons, train seed {TRAIN_SEED}, "
-        f"test seed {TEST_SEED}"
+        f"\n## Cross-script data: {n_persons} persons, train seed {train_seed}, "
+        f"test seed {test_seed}"
     )
     print(
         f"A {len(test_data.a)} records, B {len(test_data.b)} records, "
@@ -384,11 +387,19 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=20000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs=2,
+        default=(TRAIN_SEED, TEST_SEED),
+        metavar=("TRAIN", "TEST"),
+        help="generator seeds of the training and the scored data (default: 1 2)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     results: dict[str, Any] = {}
-    cross_script(args.persons, results)
+    cross_script(args.persons, results, tuple(args.seeds))
     hard_pairs(results)
     if not args.skip_febrl:
         febrl4(results)
