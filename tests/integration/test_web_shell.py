@@ -158,11 +158,18 @@ def test_api_errors_are_problem_details(client: TestClient, container: Container
         "detail": "No member state has the code QQ.",
         "instance": "/api/v1/states/QQ",
     }
-    invalid = client.get("/api/v1/states/kz")
+    invalid = client.get("/api/v1/states/kz", headers={"Accept-Language": "en"})
     assert invalid.status_code == 422
     body = invalid.json()
     assert body["status"] == 422
-    assert body["errors"][0]["field"] == "path.code"
+    assert body["errors"] == [
+        {"field": "path.code", "problem": "The value does not have the expected form (^[A-Z]{2}$)."}
+    ]
+    russian = client.get("/api/v1/states/kz", headers={"Accept-Language": "ru"}).json()
+    assert russian["title"] == "Неверные данные"
+    assert russian["errors"][0]["problem"] == (
+        "Значение не соответствует ожидаемому виду (^[A-Z]{2}$)."
+    )
 
 
 def test_an_internal_error_leaks_nothing(app: FastAPI, client: TestClient) -> None:

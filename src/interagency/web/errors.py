@@ -5,6 +5,7 @@ Neither ever shows internal details: no exception text from a library, no SQL, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -77,11 +78,44 @@ def error_response(
     return renderer.render(request, "error.html", context, status_code=status)  # type: ignore[no-any-return]
 
 
+# Pydantic's messages are English only; these say the same in the user's language.
+# Each names what to fix; the constraint itself (pattern, length) comes from the error.
+VALIDATION_PROBLEMS: dict[str, str] = {
+    "missing": lazy("This field is required."),
+    "string_pattern_mismatch": lazy("The value does not have the expected form ({pattern})."),
+    "string_too_short": lazy("Too short: at least {min_length} characters."),
+    "string_too_long": lazy("Too long: at most {max_length} characters."),
+    "string_type": lazy("Enter text."),
+    "int_parsing": lazy("Enter a whole number."),
+    "int_type": lazy("Enter a whole number."),
+    "float_parsing": lazy("Enter a number."),
+    "bool_parsing": lazy("Enter true or false."),
+    "greater_than_equal": lazy("Must be at least {ge}."),
+    "less_than_equal": lazy("Must be at most {le}."),
+    "enum": lazy("Choose one of: {expected}."),
+    "literal_error": lazy("Choose one of: {expected}."),
+    "date_from_datetime_parsing": lazy("Enter a date as YYYY-MM-DD."),
+    "date_parsing": lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": lazy("Enter a date and time in ISO 8601, with its time zone."),
+    "json_invalid": lazy("The request body is not valid JSON."),
+}
+GENERIC_PROBLEM = lazy("The value is not valid.")
+
+
+def describe_problem(error: Mapping[str, Any]) -> str:
+    template = VALIDATION_PROBLEMS.get(str(error.get("type", "")), GENERIC_PROBLEM)
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return gettext(template).format(**context)
+    except (KeyError, IndexError, ValueError):
+        return gettext(GENERIC_PROBLEM)
+
+
 def describe_validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     described = []
     for error in exc.errors():
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        described.append({"field": location, "problem": str(error.get("msg", ""))})
+        described.append({"field": location, "problem": describe_problem(error)})
     return described
 
 
