@@ -261,3 +261,9 @@ def test_a_forged_time_zone_cookie_falls_back_to_the_default(client: TestClient)
     page = client.get("/", headers={"Accept-Language": "en"}).text
     assert "Times are shown in Asia/Almaty." in page
     assert "Mars/Base" not in page
+
+
+def test_a_malformed_cookie_header_is_ignored(client: TestClient) -> None:
+    response = client.get("/", headers={"Cookie": 'lang="ru; tz=\\', "Accept-Language": "en"})
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text

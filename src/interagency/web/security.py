@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableMapping
 from functools import cache
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -58,7 +58,7 @@ def request_cookies(scope: Scope) -> dict[str, str]:
         if name == b"cookie":
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001  (a malformed cookie header is ignored, not fatal)
+            except CookieError:  # a malformed cookie header is ignored, not fatal
                 return {}
     return {key: morsel.value for key, morsel in cookie.items()}
 
