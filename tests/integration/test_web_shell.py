@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import httpx2
 import pytest
 import time_machine
 from fastapi import FastAPI
@@ -29,6 +30,16 @@ def csrf_token(page_html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
     assert match, "the page has no CSRF field"
     return match.group(1)
+
+
+def post_preferences(client: TestClient, **fields: str) -> httpx2.Response:
+    """Submits the preferences form as a browser would, with the page's CSRF token."""
+    page = client.get("/preferences", headers={"Accept-Language": "en"})
+    return client.post(
+        "/preferences",
+        data={**fields, "csrf_token": csrf_token(page.text)},
+        headers={"Accept-Language": "en"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,11 +126,7 @@ def test_a_token_from_another_browser_is_refused(app: FastAPI, client: TestClien
 def test_preferences_are_saved_with_a_flash_message_and_times_follow(
     client: TestClient, container: Container
 ) -> None:
-    page = client.get("/preferences", headers={"Accept-Language": "en"})
-    response = client.post(
-        "/preferences",
-        data={"language": "en", "timezone": "Asia/Tashkent", "csrf_token": csrf_token(page.text)},
-    )
+    response = post_preferences(client, language="en", timezone="Asia/Tashkent")
     assert response.status_code == 200
     assert "Preferences saved." in response.text
     assert "Times are shown in Asia/Tashkent." in response.text
@@ -127,11 +134,7 @@ def test_preferences_are_saved_with_a_flash_message_and_times_follow(
 
 
 def test_invalid_preferences_say_what_to_fix(client: TestClient) -> None:
-    page = client.get("/preferences", headers={"Accept-Language": "en"})
-    response = client.post(
-        "/preferences",
-        data={"language": "de", "timezone": "Mars/Base", "csrf_token": csrf_token(page.text)},
-    )
+    response = post_preferences(client, language="de", timezone="Mars/Base")
     assert response.status_code == 422
     assert "Choose Russian or English." in response.text
     assert "Choose a time zone from the list." in response.text
@@ -245,12 +248,7 @@ def test_times_are_shown_in_the_chosen_zone_and_language(client: TestClient) -> 
 
 
 def test_a_form_missing_a_field_gets_a_422_page_naming_it(client: TestClient) -> None:
-    page = client.get("/preferences", headers={"Accept-Language": "en"})
-    response = client.post(
-        "/preferences",
-        data={"language": "en", "csrf_token": csrf_token(page.text)},
-        headers={"Accept-Language": "en"},
-    )
+    response = post_preferences(client, language="en")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "<strong>timezone</strong>" in response.text
