@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     tls_keyfile: Path | None = None
     # Key material is kept outside the database, in files only the service user can read.
     key_dir: Path = Path("var/keys")
+    # Where the audit trail's signed chain heads are also written, outside the database.
+    # Later, other agencies' nodes receive the same heads and act as witnesses too.
+    audit_witness_file: Path = Path("var/audit-witness.jsonl")
+    # The chain head is signed after this many entries (and every minute, and at shutdown).
+    audit_sign_every: int = Field(default=100, ge=1)
+    # A browser session ends after this long without a request, and in any case after the
+    # absolute limit, so a forgotten session on a shared desk does not stay open.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    # Requests per minute allowed on the JSON API, per token and per client address.
+    api_rate_per_token: int = Field(default=300, ge=1)
+    api_rate_per_address: int = Field(default=600, ge=1)
     default_timezone: str = "Europe/Moscow"
     default_language: str = "ru"
     demo_mode: bool = False

@@ -129,6 +129,9 @@ class UnitOfWork:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._after_commit: list[Callable[[], None]] = []
+        self._after_rollback: list[Callable[[], None]] = []
+        self._committed = False
 
     @property
     def session(self) -> Session:
@@ -138,6 +141,7 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._session_factory()
+        self._committed = False
         return self
 
     def __exit__(
@@ -152,9 +156,26 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+        callbacks = self._after_commit if self._committed else self._after_rollback
+        self._after_commit, self._after_rollback = [], []
+        for callback in callbacks:
+            callback()
 
     def commit(self) -> None:
         self.session.commit()
+        self._committed = True
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` once the block ends, if it committed (e.g. signing a new head)."""
+        self._after_commit.append(callback)
+
+    def after_rollback(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` once the block ends without a commit, outside the transaction.
+
+        A refusal must be audited even though the refused request changes nothing: the
+        audit trail records it in a transaction of its own after this one is rolled back.
+        """
+        self._after_rollback.append(callback)
 
 
 @contextmanager
