@@ -165,6 +165,10 @@ class UnitOfWork:
         self.session.commit()
         self._committed = True
 
+    def new(self) -> UnitOfWork:
+        """A fresh, unopened unit of work on the same session factory (its own transaction)."""
+        return UnitOfWork(self._session_factory)
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Runs `callback` once the block ends, if it committed (e.g. signing a new head)."""
         self._after_commit.append(callback)
