@@ -1,13 +1,50 @@
-"""Typed models of the identity feature."""
+"""Typed models of the identity feature: the council's tenancy, its users and their sign-ins."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
+
+
+class Role(StrEnum):
+    LIAISON_OFFICER = "liaison_officer"
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"
+    SECRETARIAT = "secretariat"
+    NEUTRALITY_REVIEWER = "neutrality_reviewer"
+    DATA_PROTECTION_OFFICER = "dpo"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+class AgencyKind(StrEnum):
+    """A member state's agency, or one of the council's own bodies (which belong to no state)."""
+
+    MEMBER_AGENCY = "member_agency"
+    SECRETARIAT = "secretariat"
+    # The independent review board (after INTERPOL's Commission for the Control of Files):
+    # neither an agency nor part of the secretariat, so its reviewers answer to no one
+    # whose data they review.
+    REVIEW_BOARD = "review_board"
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class MemberState(Base):
@@ -28,3 +65,210 @@ class MemberState(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None]
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AgencyKind), name="kind_known"),
+        # Member agencies belong to a state; the council's bodies to none.
+        CheckConstraint(
+            "(kind = 'member_agency') = (member_state_id IS NOT NULL)", name="state_iff_member"
+        ),
+    )
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    member_state_id: Mapped[int | None] = mapped_column(ForeignKey("member_states.id"))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+
+    member_state: Mapped[MemberState | None] = relationship(lazy="joined")
+    desks: Mapped[list[Desk]] = relationship(back_populates="agency", order_by="Desk.code")
+
+
+class Desk(Base):
+    """A functional desk that other agencies can address (counter-terrorism, borders, ...)."""
+
+    __tablename__ = "desks"
+    __table_args__ = (UniqueConstraint("agency_id", "code"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+    agency: Mapped[Agency] = relationship(back_populates="desks")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    password_hash: Mapped[str] = mapped_column(String(200), comment="argon2id")
+    # The TOTP secret is encrypted with a key kept outside the database (see totp.py).
+    totp_secret: Mapped[str | None] = mapped_column(String(200), comment="AES-GCM, base64")
+    totp_pending: Mapped[str | None] = mapped_column(String(200), comment="AES-GCM, base64")
+    # The last time step whose code was accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[created_at]
+    disabled_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    roles: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+    desks: Mapped[list[Desk]] = relationship(secondary="user_desks", lazy="selectin")
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint(_in("role", Role), name="role_known"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class UserDesk(Base):
+    __tablename__ = "user_desks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id"), primary_key=True)
+
+
+class SessionStage(StrEnum):
+    PASSWORD = "password"  # noqa: S105  (a stage: the password was right, the code is due)
+    COMPLETE = "complete"
+
+
+class AuthSession(Base):
+    """A browser session. Only the SHA-256 of its id is stored: a dump opens no session."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (CheckConstraint(_in("stage", SessionStage), name="stage_known"),)
+
+    id: Mapped[intpk]
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    """A machine client's bearer token, bound to a user; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so a user can tell tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account and per client address, for back-off (never a lock-out).
+
+    Keys are hashed: a table of attempted logins would itself be personal data.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class ApprovalRequest(Base):
+    """Four-eyes: one user asks, another authorised user approves or refuses."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        CheckConstraint(_in("status", ApprovalStatus), name="status_known"),
+        CheckConstraint(
+            "decided_by_id IS NULL OR decided_by_id <> requested_by_id", name="four_eyes"
+        ),
+    )
+
+    id: Mapped[intpk]
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ApprovalStatus.PENDING.value)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class BreakGlassAccess(Base):
+    """Access to a protected object outside the normal rules: reasoned, timed, reviewed."""
+
+    __tablename__ = "break_glass_accesses"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    object_kind: Mapped[str] = mapped_column(String(32))
+    object_ref: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    agencies: Mapped[list[Agency]] = relationship(secondary="break_glass_agencies", lazy="selectin")
+
+
+class BreakGlassAgency(Base):
+    """The agencies concerned by a break-glass access: their DPOs are alerted and review it."""
+
+    __tablename__ = "break_glass_agencies"
+
+    break_glass_id: Mapped[int] = mapped_column(
+        ForeignKey("break_glass_accesses.id"), primary_key=True
+    )
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+
+
+class Notification(Base):
+    """An in-app notice to one user. It names what happened, never protected content."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    link: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+    read_at: Mapped[datetime | None]
