@@ -1,0 +1,147 @@
+"""Appending to the chain: `record` in the caller's transaction, `record_refusal` even when
+that transaction is rolled back.
+
+Appends are serialised, so that two writers can never both extend the same head and fork
+the chain: on PostgreSQL by a transaction-level advisory lock held until commit or
+rollback, on SQLite by the write lock every transaction takes at BEGIN IMMEDIATE. The
+primary key on `seq` is the last guard: a second entry with the same number is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from interagency.audit import chain
+from interagency.audit.events import AuditEvent
+from interagency.audit.models import AuditEntry, AuditPersonal
+from interagency.db import UnitOfWork, utcnow
+
+# Any fixed number: it names the audit trail's lock among PostgreSQL advisory locks.
+APPEND_LOCK_KEY = 0x6175646974  # "audit"
+
+# Set by `attach_signer`: the session factory's sessions carry the signer in `Session.info`.
+SIGNER_INFO_KEY = "interagency.audit.signer"
+_SIGN_PENDING_KEY = "interagency.audit.sign_pending"
+
+
+def lock_chain(session: Session) -> None:
+    """Takes the append lock until the end of the session's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(APPEND_LOCK_KEY)))
+    # SQLite: every transaction began with BEGIN IMMEDIATE and holds the write lock already.
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """The newest entry's sequence number and hash, or None for an empty chain."""
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def append(session: Session, event: AuditEvent, *, at: datetime | None = None) -> int:
+    """Adds `event` after the current head in the session's transaction; returns its seq."""
+    lock_chain(session)
+    head = chain_head(session)
+    seq, prev_hash = (1, chain.GENESIS_HASH) if head is None else (head[0] + 1, head[1])
+    moment = at or utcnow()
+    detail_json = chain.canonical_json(dict(event.detail)).decode()
+    personal_row: AuditPersonal | None = None
+    digest: str | None = None
+    if event.personal is not None:
+        salt = secrets.token_hex(chain.SALT_BYTES)
+        personal_json = chain.canonical_json(dict(event.personal)).decode()
+        digest = chain.personal_digest(salt, personal_json)
+        personal_row = AuditPersonal(seq=seq, salt=salt, data=personal_json)
+    canonical = chain.entry_bytes(
+        seq=seq,
+        at=chain.canonical_time(moment),
+        action=event.action,
+        outcome=event.outcome,
+        actor_user_id=event.actor_user_id,
+        actor_login=event.actor_login,
+        actor_agency_id=event.actor_agency_id,
+        object_kind=event.object_kind,
+        object_ref=event.object_ref,
+        client_address=event.client_address,
+        detail_json=detail_json,
+        personal_digest=digest,
+        prev_hash=prev_hash,
+    )
+    session.add(
+        AuditEntry(
+            seq=seq,
+            at=moment,
+            action=event.action,
+            outcome=event.outcome,
+            actor_user_id=event.actor_user_id,
+            actor_login=event.actor_login,
+            actor_agency_id=event.actor_agency_id,
+            object_kind=event.object_kind,
+            object_ref=event.object_ref,
+            client_address=event.client_address,
+            detail=detail_json,
+            personal_digest=digest,
+            prev_hash=prev_hash,
+            entry_hash=hashlib.sha256(canonical).hexdigest(),
+        )
+    )
+    # The entry row must exist before its personal row (foreign key).
+    session.flush()
+    if personal_row is not None:
+        session.add(personal_row)
+        session.flush()
+    return seq
+
+
+def record(uow: UnitOfWork, event: AuditEvent) -> int:
+    """Appends `event` in the caller's transaction, atomic with the change it describes.
+
+    Returns the entry's sequence number. If a signer is attached and the entry completes
+    a batch of `audit_sign_every`, the head is signed once the transaction has committed
+    (never a head that may still be rolled back).
+    """
+    seq = append(uow.session, event)
+    _sign_after_commit_if_due(uow, seq)
+    return seq
+
+
+def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
+    """Records a refusal or failure whether or not the caller's transaction commits.
+
+    The entry is appended in the current transaction (inside a savepoint, so a failing
+    append cannot spoil the caller's work); if that transaction is rolled back instead,
+    the entry is appended again in a transaction of its own after the rollback.
+    """
+    try:
+        with uow.session.begin_nested():
+            seq: int | None = append(uow.session, event)
+    except SQLAlchemyError:
+        # The transaction is already failed (e.g. after a constraint violation): the
+        # append after the rollback below is the one that counts.
+        seq = None
+    if seq is not None:
+        _sign_after_commit_if_due(uow, seq)
+
+    def append_after_rollback() -> None:
+        with uow.new() as fresh:
+            record(fresh, event)
+            fresh.commit()
+
+    uow.after_rollback(append_after_rollback)
+
+
+def _sign_after_commit_if_due(uow: UnitOfWork, seq: int) -> None:
+    session = uow.session
+    signer = session.info.get(SIGNER_INFO_KEY)
+    if signer is None or session.info.get(_SIGN_PENDING_KEY):
+        return
+    if seq % signer.sign_every == 0:
+        session.info[_SIGN_PENDING_KEY] = True
+        uow.after_commit(signer.sign_head)
