@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from interagency import migrations
+from interagency.audit.cli import audit_app
 from interagency.bootstrap import Container, StartupRefused, bootstrap
 from interagency.config import Settings
 from interagency.errors import DomainError
@@ -25,6 +26,7 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 states_app = typer.Typer(help="Member states of the council.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(states_app, name="states")
+app.add_typer(audit_app, name="audit")
 app.command("xcheck")(xcheck)
 
 console = Console(soft_wrap=True)
