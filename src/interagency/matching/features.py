@@ -8,8 +8,11 @@ same on DuckDB and Spark with no user-defined functions.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing import get_context
 from typing import Final
 
 import pandas as pd
@@ -39,6 +42,8 @@ from interagency.matching.names.parse import (
 )
 
 _MIN_STEM_DOCUMENT: Final = 6
+# Below this many records per process, starting processes costs more than it saves.
+PARALLEL_FROM_RECORDS: Final = 50_000
 NAME_COLUMNS: Final = ("full_name", "given_name", "patronymic", "surname")
 INPUT_COLUMNS: Final = ("id", *NAME_COLUMNS, "birth_date", "sex", "nationality", "passport")
 FEATURE_COLUMNS: Final = (
@@ -73,8 +78,13 @@ class InputError(ValueError):
         self.row = row
         self.column = column
         self.value = value
+        self.message = message
         where = f"row {row}, column {column!r}, value {value!r}: " if row is not None else ""
         super().__init__(where + message)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str, str]]:
+        # Raised in a worker process, it must arrive whole in the caller.
+        return (InputError, (self.message, self.row, self.column, self.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +164,11 @@ def check_columns(columns: list[str]) -> None:
         )
 
 
-def person_features(records: pd.DataFrame) -> pd.DataFrame:
+def person_features(records: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
     """Feature table (FEATURE_COLUMNS) for records with our input columns.
 
+    With `workers` > 1 and a large table, the records are split between that many
+    processes (names are parsed in Python, one core each); the result is the same.
     Raises InputError naming the row and value for an unreadable birth date or a
     missing id.
     """
@@ -164,11 +176,16 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     check_columns(columns)
     present = [c for c in INPUT_COLUMNS if c in columns]
     text = records[present].astype("string").fillna("")
-    records_text = text.to_dict("records")
-    hints = given_name_hints(records_text)
-    rows: list[dict[str, object]] = []
-    for number, row in enumerate(records_text, start=1):
-        rows.append(_record_features(number, row, hints))
+    records_text = [
+        dict(zip(present, values, strict=True))
+        for values in zip(*(text[c].tolist() for c in present), strict=True)
+    ]
+    workers = max(1, min(workers, len(records_text) // PARALLEL_FROM_RECORDS))
+    if workers == 1:
+        hints = given_name_hints(records_text)
+        rows = _features_of_rows(records_text, 1, hints)
+    else:
+        rows = _features_in_processes(records_text, workers)
     frame = pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
     numeric = ("dob_y", "dob_m", "dob_d", "passport_tail")
     for column in numeric:
@@ -181,11 +198,54 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _features_of_rows(
+    rows: list[dict[str, str]], first_number: int, hints: frozenset[str]
+) -> list[dict[str, object]]:
+    return [
+        _record_features(number, row, hints) for number, row in enumerate(rows, start=first_number)
+    ]
+
+
+def _features_in_processes(rows: list[dict[str, str]], workers: int) -> list[dict[str, object]]:
+    """The features of `rows` computed by `workers` processes, in order. The given-name
+    hints are learnt from all rows (each process counts its share) before any name is
+    split, so every process splits with the same hints as one process would."""
+    size = -(-len(rows) // workers)
+    chunks = [(rows[i : i + size], i + 1) for i in range(0, len(rows), size)]
+    # Spawned, not forked: the caller may hold DuckDB or Spark threads, which a fork
+    # would copy mid-flight.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        counts = list(pool.map(name_counts, (chunk for chunk, _ in chunks)))
+        given = sum((g for g, _ in counts), Counter[str]())
+        surnames = sum((s for _, s in counts), Counter[str]())
+        hints = hints_from_counts(given, surnames)
+        parts = pool.map(
+            _features_of_rows,
+            [chunk for chunk, _ in chunks],
+            [first for _, first in chunks],
+            [hints] * len(chunks),
+        )
+        return [row for part in parts for row in part]
+
+
 def given_name_hints(rows: list[dict[str, str]], min_count: int = 3) -> frozenset[str]:
     """Spelling keys that the data itself uses as given names: in separate
     given-name columns, or in whole names whose split does not depend on word order.
     They settle the order of names such as "Sultancw Serik" (a typo hides the
     surname ending)."""
+    return hints_from_counts(*name_counts(rows), min_count=min_count)
+
+
+def hints_from_counts(
+    given: Counter[str], surnames: Counter[str], min_count: int = 3
+) -> frozenset[str]:
+    """The given-name hints of `given_name_hints` from counts of spelling keys."""
+    return frozenset(k for k, n in given.items() if n >= min_count and n > surnames[k])
+
+
+def name_counts(rows: list[dict[str, str]]) -> tuple[Counter[str], Counter[str]]:
+    """How often each spelling key is a given name and a surname in names whose split
+    is confident (see `given_name_hints`)."""
     given: Counter[str] = Counter()
     surnames: Counter[str] = Counter()
     for row in rows:
@@ -201,7 +261,17 @@ def given_name_hints(rows: list[dict[str, str]], min_count: int = 3) -> frozense
             given[spelling_key(words[0])] += 1
         if parts.surname:
             surnames[spelling_key(parts.surname)] += 1
-    return frozenset(k for k, n in given.items() if n >= min_count and n > surnames[k])
+    return given, surnames
+
+
+def record_features(
+    row: Mapping[str, str], hints: frozenset[str] = frozenset()
+) -> dict[str, object]:
+    """Features of one record with our input columns, as one row of `person_features`
+    (None where that has a null). Raises InputError as `person_features` does."""
+    text = {c: str(row.get(c) or "") for c in INPUT_COLUMNS}
+    features = _record_features(1, text, hints)
+    return {k: (None if v == "" and k != "unique_id" else v) for k, v in features.items()}
 
 
 def _record_features(

@@ -67,7 +67,7 @@ _BLOCKING_UNITS: Final[dict[str, str]] = {
 }
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 20)
 def spelling_key(word: str, flavours: frozenset[str] | None = None) -> str:
     """Spelling key of one name word (or part) written in any script or standard;
     `flavours` are the spelling traditions of the whole name, if known."""
@@ -114,6 +114,7 @@ def blocking_key(word: str) -> str:
     return blocking_key_of_spelling(spelling_key(word))
 
 
+@lru_cache(maxsize=1 << 20)
 def blocking_key_of_spelling(spelling: str) -> str:
     if not spelling:
         return ""

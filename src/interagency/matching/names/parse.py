@@ -77,6 +77,12 @@ def _ending_key(affix: str) -> str:
     return spelling_key("b" + affix)[1:]
 
 
+# Word-level answers are cached: names are mostly unique, their words are not, and
+# a million-record table asks about the same few hundred thousand words again and again.
+_WORD_CACHE: Final = 1 << 20
+
+
+@lru_cache(maxsize=_WORD_CACHE)
 def marker_gender(word: str) -> Gender:
     """ "m" or "f" when `word` is a Turkic patronymic marker (oğlu, qızı, ұлы...)."""
     key = spelling_key(word)
@@ -88,6 +94,7 @@ def marker_gender(word: str) -> Gender:
     return ""
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def patronymic_suffix(word: str) -> tuple[str, Gender]:
     """The patronymic ending of `word` (in spelling-key form) and its gender."""
     key = spelling_key(word)
@@ -113,6 +120,7 @@ def patronymic_suffix(word: str) -> tuple[str, Gender]:
     return "", ""
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def surname_score(word: str, given_hints: frozenset[str] = frozenset()) -> int:
     """Positive for words that look like surnames, negative for given names.
 

@@ -30,6 +30,7 @@ def letter_script(char: str) -> Script:
     return _SCRIPT_BY_UNICODE_PREFIX.get(prefix, "Zyyy")
 
 
+@lru_cache(maxsize=1 << 18)
 def detect_script(text: str) -> Script:
     """The script most letters of `text` are written in ("Zyyy" when it has none).
 
