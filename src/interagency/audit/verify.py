@@ -9,7 +9,7 @@ checking stops there, because every later hash depends on it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,35 +54,37 @@ class VerifyReport:
         return (first, self.last_seq) if first <= self.last_seq else None
 
 
-def verify_chain(engine: Engine, settings: Settings) -> VerifyReport:
-    """Verifies the chain in `engine`'s database against the witness file of `settings`."""
+def verify_chain(bind: Engine | Connection, settings: Settings) -> VerifyReport:
+    """Verifies the chain in `bind`'s database against the witness file of `settings`.
+
+    Given a connection, reads in its current transaction (and sees its uncommitted rows).
+    """
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return verify_chain(connection, settings)
     keys = trusted_public_keys(settings.key_dir)
     witnessed, problems = witness.read_heads(settings.audit_witness_file, keys)
     report = VerifyReport(head_problems=problems)
-    with engine.connect() as connection:
-        checkpoints = [
-            witness.check_head(
-                {
-                    "seq": row.seq,
-                    "entry_hash": row.entry_hash,
-                    "signed_at": chain.canonical_time(row.signed_at),
-                    "key_id": row.key_id,
-                    "signature": row.signature,
-                },
-                keys,
-                f"checkpoint of entry {row.seq} in the database",
-            )
-            for row in connection.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.seq))
-        ]
-        signed = list(witnessed)
-        for checked in checkpoints:
-            if isinstance(checked, WitnessedHead):
-                signed.append(checked)
-            else:
-                report.head_problems.append(checked)
-        if witnessed:
-            report.last_witnessed_seq = max(head.seq for head in witnessed)
-        _walk(connection, report, signed)
+    signed = list(witnessed)
+    for row in bind.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.seq)):
+        checked = witness.check_head(
+            {
+                "seq": row.seq,
+                "entry_hash": row.entry_hash,
+                "signed_at": chain.canonical_time(row.signed_at),
+                "key_id": row.key_id,
+                "signature": row.signature,
+            },
+            keys,
+            f"the database checkpoint of entry {row.seq}",
+        )
+        if isinstance(checked, WitnessedHead):
+            signed.append(checked)
+        else:
+            report.head_problems.append(checked)
+    if witnessed:
+        report.last_witnessed_seq = max(head.seq for head in witnessed)
+    _walk(bind, report, signed)
     return report
 
 
@@ -118,11 +120,29 @@ def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHe
     heads_by_seq: dict[int, list[WitnessedHead]] = {}
     for head in signed:
         heads_by_seq.setdefault(head.seq, []).append(head)
+    # A server-side cursor on PostgreSQL: closed by `with` even when the walk stops early.
+    with connection.execute(_entries_query().execution_options(yield_per=STREAM_BATCH)) as rows:
+        expected = _walk_rows(rows, report, heads_by_seq)
+    report.entries = expected - 1
+    report.last_seq = expected - 1 if expected > 1 else None
+    if report.broken is None and signed:
+        highest = max(signed, key=lambda head: head.seq)
+        if highest.seq >= expected:
+            report.broken = Break(
+                expected,
+                f"missing: {highest.source} signed entry {highest.seq}, but the chain ends at "
+                f"entry {expected - 1}; entries {expected} to {highest.seq} were removed",
+            )
+
+
+def _walk_rows(
+    rows: Iterable[Any], report: VerifyReport, heads_by_seq: dict[int, list[WitnessedHead]]
+) -> int:
+    """Checks rows in order until the first break; returns the seq the next row should have."""
     # Local names: this loop runs once per entry, a million times for a large chain.
     sha256, entry_bytes, canonical_time = hashlib.sha256, chain.entry_bytes, chain.canonical_time
     personal_digest = chain.personal_digest
     expected, previous = 1, chain.GENESIS_HASH
-    rows = connection.execution_options(yield_per=STREAM_BATCH).execute(_entries_query())
     for (
         seq, at, action, outcome, actor_user_id, actor_login, actor_agency_id, object_kind,
         object_ref, client_address, detail, digest, prev_hash, stored_hash,
@@ -166,16 +186,7 @@ def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHe
             break
         previous = stored_hash
         expected += 1
-    report.entries = expected - 1
-    report.last_seq = expected - 1 if expected > 1 else None
-    if report.broken is None and signed:
-        highest = max(signed, key=lambda head: head.seq)
-        if highest.seq >= expected:
-            report.broken = Break(
-                expected,
-                f"missing: {highest.source} signed entry {highest.seq}, but the chain ends at "
-                f"entry {expected - 1}; entries {expected} to {highest.seq} were removed",
-            )
+    return expected
 
 
 def _gap(expected: int, found: int) -> str:
