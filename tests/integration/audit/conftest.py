@@ -8,19 +8,22 @@ import pytest
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from interagency.audit import attach_signer
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
 from tests.support.databases import settings_for
 
+# Small, so that a test reaches it; tests that sign by hand use a container that never does.
 SIGN_EVERY = 10
+NEVER = 1_000_000
 
 
-def audit_settings_for(database_url: str, folder: Path) -> Settings:
+def audit_settings_for(database_url: str, folder: Path, sign_every: int = NEVER) -> Settings:
     return settings_for(
         database_url,
         key_dir=folder / "keys",
         audit_witness_file=folder / "witness" / "audit-witness.jsonl",
-        audit_sign_every=SIGN_EVERY,
+        audit_sign_every=sign_every,
     )
 
 
@@ -37,3 +40,18 @@ def audit_container(
     connection: Connection,
 ) -> Container:
     return bootstrap(audit_settings, engine=engine, session_factory=session_factory)
+
+
+@pytest.fixture
+def signing_container(
+    database_url: str,
+    tmp_path: Path,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    connection: Connection,
+) -> Container:
+    """Signs the head after every SIGN_EVERY committed entries."""
+    settings = audit_settings_for(database_url, tmp_path, sign_every=SIGN_EVERY)
+    container = bootstrap(settings, engine=engine, session_factory=session_factory)
+    attach_signer(container)
+    return container

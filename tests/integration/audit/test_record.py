@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from interagency.audit import (
     AuditEvent,
-    attach_signer,
     erase_personal_data,
     record,
     record_refusal,
@@ -118,21 +117,21 @@ def checkpoints(container: Container) -> list[int]:
         return list(uow.session.scalars(select(AuditCheckpoint.seq).order_by(AuditCheckpoint.seq)))
 
 
-def test_the_head_is_signed_after_every_n_committed_entries(audit_container: Container) -> None:
-    attach_signer(audit_container)
-    append_entries(audit_container, 2 * SIGN_EVERY + 3)
-    assert checkpoints(audit_container) == [SIGN_EVERY, 2 * SIGN_EVERY]
-    lines = audit_container.settings.audit_witness_file.read_text().splitlines()
+def test_the_head_is_signed_after_every_n_committed_entries(signing_container: Container) -> None:
+    append_entries(signing_container, 2 * SIGN_EVERY + 3)
+    assert checkpoints(signing_container) == [SIGN_EVERY, 2 * SIGN_EVERY]
+    lines = signing_container.settings.audit_witness_file.read_text().splitlines()
     assert [json.loads(line)["seq"] for line in lines] == [SIGN_EVERY, 2 * SIGN_EVERY]
 
 
-def test_a_head_that_is_rolled_back_is_never_signed(audit_container: Container) -> None:
-    attach_signer(audit_container)
-    append_entries(audit_container, SIGN_EVERY - 1)
-    with audit_container.uow() as uow:
+def test_a_head_that_is_rolled_back_is_never_signed(signing_container: Container) -> None:
+    append_entries(signing_container, SIGN_EVERY - 1)
+    with signing_container.uow() as uow:
         record(uow, AuditEvent(action="a:rolled-back"))
-    assert checkpoints(audit_container) == []
-    assert not audit_container.settings.audit_witness_file.exists()
+    assert checkpoints(signing_container) == []
+    assert not signing_container.settings.audit_witness_file.exists()
+    append_entries(signing_container, 1)
+    assert checkpoints(signing_container) == [SIGN_EVERY]
 
 
 def test_signing_a_signed_head_again_does_nothing(audit_container: Container) -> None:
