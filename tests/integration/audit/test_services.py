@@ -1,0 +1,111 @@
+"""The auditor's search and CSV export, and signing at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from interagency.audit import (
+    AuditEvent,
+    AuditFilter,
+    erase_personal_data,
+    export_csv,
+    record,
+    search_entries,
+    sign_periodically,
+)
+from interagency.audit.models import AuditCheckpoint
+from interagency.bootstrap import Container
+from interagency.errors import InvalidInput
+
+
+def seed(container: Container) -> None:
+    events = [
+        AuditEvent(action="auth:login:ok", actor_login="ana", actor_agency_id=1),
+        AuditEvent(action="auth:login:failed", outcome="failed", actor_login="ana"),
+        AuditEvent(
+            action="identity:user:read",
+            actor_login="bek",
+            actor_agency_id=2,
+            object_kind="user",
+            object_ref="17",
+            detail={"ids": [17]},
+            personal={"name": "Ivanov"},
+        ),
+        AuditEvent(action="auth_x:other", actor_login='=HYPERLINK("http://x")'),
+    ]
+    with container.uow() as uow:
+        for event in events:
+            record(uow, event)
+        uow.commit()
+
+
+def seqs(container: Container, filters: AuditFilter) -> list[int]:
+    with container.uow() as uow:
+        return [view.seq for view in search_entries(uow, filters, limit=50, offset=0)]
+
+
+def test_filters_combine_and_results_come_newest_first(audit_container: Container) -> None:
+    seed(audit_container)
+    assert seqs(audit_container, AuditFilter()) == [4, 3, 2, 1]
+    assert seqs(audit_container, AuditFilter(action_prefix="auth:")) == [2, 1]
+    # The prefix is literal: "_" is no wildcard.
+    assert seqs(audit_container, AuditFilter(action_prefix="auth_")) == [4]
+    assert seqs(audit_container, AuditFilter(actor_login="ana", outcome="failed")) == [2]
+    assert seqs(audit_container, AuditFilter(actor_agency_id=2)) == [3]
+    assert seqs(audit_container, AuditFilter(object_kind="user", object_ref="17")) == [3]
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert seqs(audit_container, AuditFilter(time_from=later)) == []
+    assert seqs(audit_container, AuditFilter(time_to=later)) == [4, 3, 2, 1]
+
+
+def test_a_view_carries_detail_and_personal_data_until_erased(audit_container: Container) -> None:
+    seed(audit_container)
+    with audit_container.uow() as uow:
+        (view,) = search_entries(uow, AuditFilter(object_ref="17"), limit=1, offset=0)
+        assert view.detail == {"ids": [17]}
+        assert view.personal == {"name": "Ivanov"}
+        assert not view.personal_erased
+        erase_personal_data(uow, 3, "request 1")
+        (view,) = search_entries(uow, AuditFilter(object_ref="17"), limit=1, offset=0)
+        assert view.personal is None
+        assert view.personal_erased
+
+
+def test_paging_is_bounded(audit_container: Container) -> None:
+    seed(audit_container)
+    with audit_container.uow() as uow:
+        page = search_entries(uow, AuditFilter(), limit=2, offset=1)
+        assert [view.seq for view in page] == [3, 2]
+        with pytest.raises(InvalidInput):
+            search_entries(uow, AuditFilter(), limit=100_000, offset=0)
+
+
+def test_the_export_is_csv_with_formulas_neutralised(audit_container: Container) -> None:
+    seed(audit_container)
+    with audit_container.uow() as uow:
+        text_of = "".join(export_csv(uow, AuditFilter()))
+    rows = list(csv.reader(text_of.splitlines()))
+    assert rows[0][:3] == ["seq", "at", "action"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4"]
+    assert rows[3][10] == '{"name":"Ivanov"}'
+    assert rows[4][4] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_periodic_signer_signs_at_shutdown(audit_container: Container) -> None:
+    seed(audit_container)
+
+    async def start_then_stop() -> None:
+        task = asyncio.create_task(sign_periodically(audit_container, interval_seconds=3600))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(start_then_stop())
+    with audit_container.uow() as uow:
+        assert list(uow.session.scalars(select(AuditCheckpoint.seq))) == [4]
