@@ -122,7 +122,9 @@ def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHe
         heads_by_seq.setdefault(head.seq, []).append(head)
     # A server-side cursor on PostgreSQL: closed by `with` even when the walk stops early.
     with connection.execute(_entries_query().execution_options(yield_per=STREAM_BATCH)) as rows:
-        expected = _walk_rows(rows, report, heads_by_seq)
+        # Whole batches: fetching row by row costs as much as hashing.
+        batches = rows.partitions()
+        expected = _walk_rows((row for batch in batches for row in batch), report, heads_by_seq)
     report.entries = expected - 1
     report.last_seq = expected - 1 if expected > 1 else None
     if report.broken is None and signed:
@@ -178,9 +180,11 @@ def _walk_rows(
         if computed != stored_hash:
             report.broken = Break(seq, "its content does not match its hash: it was edited")
             break
-        problem = _personal_problem(digest, personal_seq, salt, data, personal_digest)
-        if problem is None:
-            problem = _signed_head_problem(heads_by_seq.get(seq), stored_hash)
+        problem = None
+        if digest is not None or personal_seq is not None:
+            problem = _personal_problem(digest, personal_seq, salt, data, personal_digest)
+        if problem is None and seq in heads_by_seq:
+            problem = _signed_head_problem(heads_by_seq[seq], stored_hash)
         if problem is not None:
             report.broken = Break(seq, problem)
             break
