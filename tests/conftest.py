@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.support.ci_rules", "tests.support.databases", "tests.support.web"]
+pytest_plugins = [
+    "tests.support.ci_rules",
+    "tests.support.databases",
+    "tests.support.web",
+    "tests.support.identity",
+]
 
 # At least 200 examples per property in every run, CI or not: the budget is fixed so a
 # run is as thorough on a fast machine as on a slow one, and no deadline flakes.

@@ -16,6 +16,7 @@ from interagency.bootstrap import Container, StartupRefused, bootstrap
 from interagency.config import Settings
 from interagency.errors import DomainError
 from interagency.identity import services as identity
+from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
 from interagency.matching.cli import xcheck
 
@@ -27,6 +28,8 @@ states_app = typer.Typer(help="Member states of the council.", no_args_is_help=T
 app.add_typer(db_app, name="db")
 app.add_typer(states_app, name="states")
 app.add_typer(audit_app, name="audit")
+app.add_typer(agencies_app, name="agencies")
+app.add_typer(users_app, name="users")
 app.command("xcheck")(xcheck)
 
 console = Console(soft_wrap=True)
@@ -127,10 +130,18 @@ def demo(
     added = ", ".join(f"{count} {what}" for what, count in summary.added.items())
     console.print(f"Demo council ready in {settings.database_url} (added now: {added}).")
     if summary.logins:
-        table = Table("login", "role", "TOTP secret", title="Demo logins (made-up people)")
-        for login, role, secret in summary.logins:
-            table.add_row(login, role, secret)
+        table = Table("login", "agency", title="Demo logins (made-up people)")
+        table.add_column("roles", overflow="fold")
+        # The secret must print whole, whatever the terminal's width: it is typed by hand.
+        table.add_column("TOTP secret", no_wrap=True, min_width=32)
+        for entry in summary.logins:
+            table.add_row(entry.login, entry.agency, entry.roles, entry.totp_secret)
         console.print(table)
+        console.print(
+            f"Every demo user's password is [bold]{summary.password}[/]. Add the TOTP secret "
+            "to an authenticator app, or read the current code with "
+            "`interagency users demo-code LOGIN`."
+        )
     if serve_after:
         console.print(f"Serving on http://{host}:{port}  (Ctrl+C stops)")
         run_server(container, host, port)

@@ -37,3 +37,19 @@ class Conflict(DomainError):
 class InvalidInput(DomainError):
     status = 422
     title = "Invalid input"
+
+
+class NotAuthenticated(DomainError):
+    """No valid session or token: pages send the browser to sign in, the API answers 401."""
+
+    status = 401
+    title = "Sign-in required"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int, **params: object) -> None:
+        super().__init__(message, retry_after=retry_after, **params)
+        self.retry_after = retry_after

@@ -18,6 +18,7 @@ from interagency.demo import load_demo
 from interagency.web.app import create_app
 from interagency.web.security import CONTENT_SECURITY_POLICY
 from tests.support.databases import settings_for
+from tests.support.identity import Council, api_token
 
 REQUIRED_HEADERS = {
     "x-frame-options": "DENY",
@@ -64,11 +65,11 @@ def test_pages_have_no_inline_script_or_foreign_asset(client: TestClient) -> Non
         assert not re.search(r'(src|href)="(https?:)?//', html), path
 
 
-def test_the_language_follows_accept_language(client: TestClient) -> None:
-    russian = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+def test_the_language_follows_accept_language(signed_in: TestClient) -> None:
+    russian = signed_in.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
     assert '<html lang="ru">' in russian.text
     assert "Государства-участники" in russian.text
-    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    english = signed_in.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert '<html lang="en">' in english.text
     assert "Member states" in english.text
 
@@ -149,8 +150,11 @@ def test_a_missing_page_is_a_translated_html_404(client: TestClient) -> None:
     assert "По этому адресу ничего нет." in russian.text
 
 
-def test_api_errors_are_problem_details(client: TestClient, container: Container) -> None:
+def test_api_errors_are_problem_details(
+    client: TestClient, container: Container, council: Council
+) -> None:
     load_demo(container)
+    client.headers["Authorization"] = f"Bearer {api_token(container, council, 'ru_liaison')}"
     missing = client.get("/api/v1/states/QQ", headers={"Accept-Language": "en"})
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
@@ -175,7 +179,12 @@ def test_api_errors_are_problem_details(client: TestClient, container: Container
     )
 
 
-def test_an_internal_error_leaks_nothing(app: FastAPI, client: TestClient) -> None:
+def test_an_internal_error_leaks_nothing(
+    app: FastAPI, signed_in: TestClient, container: Container, council: Council
+) -> None:
+    client = signed_in
+    client.headers["Authorization"] = f"Bearer {api_token(container, council, 'ru_liaison')}"
+
     @app.get("/api/v1/explode")
     def explode() -> None:
         raise RuntimeError("secret internal detail: /srv/db password=hunter2")
@@ -206,12 +215,12 @@ def test_the_api_schema_and_docs_are_local(client: TestClient) -> None:
 
 
 def test_the_member_states_page_lists_the_demo_council(
-    client: TestClient, container: Container
+    signed_in: TestClient, container: Container
 ) -> None:
     load_demo(container)
-    russian = client.get("/states", headers={"Accept-Language": "ru"}).text
+    russian = signed_in.get("/states", headers={"Accept-Language": "ru"}).text
     assert "Республика Казахстан" in russian
-    english = client.get("/states", headers={"Accept-Language": "en"}).text
+    english = signed_in.get("/states", headers={"Accept-Language": "en"}).text
     assert "Republic of Kazakhstan" in english
     assert "Республика Казахстан" not in english
 

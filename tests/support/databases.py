@@ -7,9 +7,13 @@ other's rows and services may commit freely (their commits release a savepoint).
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -96,8 +100,18 @@ def session_factory(connection: Connection) -> sessionmaker[Session]:
     )
 
 
+@cache
+def keys_folder() -> Path:
+    """Key files and the audit witness file of the test run, outside the working tree."""
+    folder = Path(tempfile.mkdtemp(prefix="interagency-test-keys-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
+        "key_dir": keys_folder(),
+        "audit_witness_file": keys_folder() / "audit-witness.jsonl",
         "database_url": database_url,
         "secret_key": TEST_SECRET,
         "default_language": "en",

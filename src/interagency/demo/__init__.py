@@ -2,30 +2,114 @@
 
 Every loader adds only what is missing, keyed by a natural key, so running the demo again
 neither fails nor duplicates rows, and edits made in the demo database survive.
+
+Demo users share one published password, and their TOTP secrets are derived from their
+logins, so that `make demo` can print working logins every time. Both are public by
+design, like the demo secret key; production refuses demo mode.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from sqlalchemy import select
+
 from interagency.bootstrap import Container
+from interagency.db import UnitOfWork
+from interagency.identity import accounts, directory, passwords, totp
 from interagency.identity import services as identity
-from interagency.identity.schemas import MemberStateIn
+from interagency.identity.models import Agency, User
+from interagency.identity.schemas import AgencyIn, DeskIn, MemberStateIn, UserIn
 
 DATA_DIR = Path(__file__).parent
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (published with the demo, see above)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    login: str
+    agency: str
+    roles: str
+    totp_secret: str
 
 
 @dataclass
 class DemoSummary:
     added: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role, secret)
+    logins: list[DemoLogin] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def read_member_states() -> list[MemberStateIn]:
-    with (DATA_DIR / "member_states.csv").open(encoding="utf-8", newline="") as handle:
-        return [MemberStateIn(**row) for row in csv.DictReader(handle)]
+    return [MemberStateIn(**row) for row in rows("member_states.csv")]
+
+
+@cache
+def demo_password_hash() -> str:
+    return passwords.hash_password(DEMO_PASSWORD)
+
+
+def demo_totp_secret(login: str) -> str:
+    digest = hashlib.sha256(f"interagency demo second factor\x00{login}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in value.split(";") if part]
+
+
+def load_agencies(uow: UnitOfWork) -> int:
+    desks = {row["code"]: DeskIn(**row) for row in rows("desks.csv")}
+    added = 0
+    for row in rows("agencies.csv"):
+        if uow.session.scalar(select(Agency.id).where(Agency.code == row["code"])) is not None:
+            continue
+        data = AgencyIn(
+            code=row["code"],
+            kind=row["kind"],
+            member_state=row["member_state"] or None,
+            name_ru=row["name_ru"],
+            name_en=row["name_en"],
+            desks=[desks[code] for code in _split(row["desks"])],
+        )
+        directory.add_agency(uow, None, data)
+        added += 1
+    return added
+
+
+def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> int:
+    added = 0
+    for row in rows("users.csv"):
+        secret = demo_totp_secret(row["login"])
+        summary.logins.append(
+            DemoLogin(row["login"], row["agency"], row["roles"].replace(";", ", "), secret)
+        )
+        if uow.session.scalar(select(User.id).where(User.login == row["login"])) is not None:
+            continue
+        data = UserIn(
+            login=row["login"],
+            full_name=row["full_name"],
+            agency=row["agency"],
+            desks=_split(row["desks"]),
+            roles=_split(row["roles"]),
+            password=DEMO_PASSWORD,
+        )
+        created = accounts.add_user(uow, None, data, password_hash=demo_password_hash())
+        user = uow.session.get(User, created.id)
+        assert user is not None  # (just added)
+        user.totp_secret = totp.seal(container.settings.key_dir, secret, user.id)
+        added += 1
+    return added
 
 
 def load_demo(container: Container) -> DemoSummary:
@@ -34,5 +118,7 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["member states"] = sum(
             identity.ensure_member_state(uow, state) for state in read_member_states()
         )
+        summary.added["agencies"] = load_agencies(uow)
+        summary.added["users"] = load_users(uow, container, summary)
         uow.commit()
     return summary

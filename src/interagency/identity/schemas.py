@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from interagency.identity.models import AgencyKind, Role
+
+LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{2,63}$"
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 
 
 class MemberStateOut(BaseModel):
@@ -21,3 +28,93 @@ class MemberStateIn(BaseModel):
     name_ru: str = Field(min_length=1, max_length=120)
     name_en: str = Field(min_length=1, max_length=120)
     timezone: str = Field(min_length=1, max_length=64)
+
+
+class DeskIn(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN, description="Short code, e.g. CT", examples=["CT"])
+    name_ru: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+
+
+class DeskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name_ru: str
+    name_en: str
+
+
+class AgencyIn(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN, examples=["KZ-KNB"])
+    kind: AgencyKind = AgencyKind.MEMBER_AGENCY
+    member_state: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO code; required for member agencies"
+    )
+    name_ru: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    desks: list[DeskIn] = Field(default_factory=list, max_length=50)
+
+
+class AgencyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    kind: AgencyKind
+    member_state: str | None
+    name_ru: str
+    name_en: str
+    desks: list[DeskOut]
+
+
+class UserIn(BaseModel):
+    login: str = Field(pattern=LOGIN_PATTERN, description="Lower-case letters, digits, . _ -")
+    full_name: str = Field(min_length=1, max_length=200)
+    agency: str = Field(pattern=CODE_PATTERN, description="Code of the user's agency")
+    desks: list[str] = Field(min_length=1, max_length=20, description="Desk codes in the agency")
+    roles: list[Role] = Field(min_length=1, max_length=len(Role))
+    password: str = Field(min_length=12, max_length=256)
+
+    @field_validator("login", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class UserOut(BaseModel):
+    id: int
+    login: str
+    full_name: str
+    agency: str
+    desks: list[str]
+    roles: list[Role]
+    second_factor: bool
+    disabled_at: datetime | None
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    days: int = Field(default=90, ge=1, le=365)
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class IssuedTokenOut(TokenOut):
+    secret: str = Field(description="Shown once: store it now, it cannot be shown again")
+
+
+class WhoAmI(BaseModel):
+    login: str
+    full_name: str
+    agency: str
+    roles: list[Role]
+    desks: list[str]

@@ -1,4 +1,4 @@
-"""Use cases of the identity feature. Each takes a unit of work and flushes; callers commit."""
+"""Member states and small lookups of the identity feature. Callers commit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from interagency.db import UnitOfWork
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
-from interagency.identity.models import MemberState
+from interagency.identity.models import Agency, Desk, MemberState
 from interagency.identity.schemas import MemberStateIn, MemberStateOut
 
 
@@ -56,3 +56,14 @@ def ensure_member_state(uow: UnitOfWork, data: MemberStateIn) -> bool:
         return False
     add_member_state(uow, data)
     return True
+
+
+def agency_code(uow: UnitOfWork, agency_id: int) -> str:
+    code = uow.session.scalar(select(Agency.code).where(Agency.id == agency_id))
+    if code is None:
+        raise NotFound(lazy("No agency {id}."), id=agency_id)
+    return code
+
+
+def desk_codes(uow: UnitOfWork, desk_ids: frozenset[int]) -> list[str]:
+    return sorted(uow.session.scalars(select(Desk.code).where(Desk.id.in_(sorted(desk_ids)))))

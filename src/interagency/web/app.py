@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from interagency import __version__
+from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
+from interagency.identity import account_routes, admin_routes, login_routes
 from interagency.identity import routes as identity_routes
-from interagency.web import api_docs, errors, pages
+from interagency.web import api_docs, auth, csrf, errors, pages
 from interagency.web.security import RequestContextMiddleware
 from interagency.web.templating import Renderer
 
@@ -32,8 +37,24 @@ The JSON API of Interagency. Every operation answers errors as RFC 9457 problem 
 """
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Signs the audit chain's head every minute while serving, and once more at shutdown."""
+    signer = asyncio.create_task(sign_periodically(app.state.container))
+    try:
+        yield
+    finally:
+        signer.cancel()
+        with suppress(asyncio.CancelledError):
+            await signer
+
+
 def create_app(container: Container) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
+        # Deny by default: every route needs a signed-in user unless its path is public,
+        # and every state-changing form must carry its CSRF token.
+        dependencies=[Depends(auth.authenticate), Depends(csrf.protect)],
         title="Interagency API",
         version=__version__,
         description=API_DESCRIPTION,
@@ -46,7 +67,17 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (pages.router, api_docs.router, identity_routes.pages, identity_routes.api):
+    routers = (
+        pages.router,
+        api_docs.router,
+        login_routes.router,
+        account_routes.router,
+        admin_routes.router,
+        admin_routes.api,
+        identity_routes.pages,
+        identity_routes.api,
+    )
+    for router in routers:
         app.include_router(router)
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app

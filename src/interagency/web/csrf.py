@@ -67,3 +67,12 @@ async def verify(request: Request) -> None:
                 "Reload the page and try again."
             )
         )
+
+
+async def protect(request: Request) -> None:
+    """Application-wide: every state-changing page request must carry the token, so a new
+    form cannot forget it. The JSON API is exempt: it reads no cookie, only bearer tokens,
+    so a cross-site page has no ambient credential to abuse there."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.url.path.startswith("/api/"):
+        return
+    await verify(request)

@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from interagency.errors import DomainError
+from interagency.errors import DomainError, NotAuthenticated, TooManyRequests
 from interagency.i18n import gettext, lazy
 
 PROBLEM_JSON = "application/problem+json"
@@ -137,8 +138,24 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if isinstance(exc, NotAuthenticated) and not is_api(request.url.path):
+        return RedirectResponse(login_url(request), status_code=303)
     detail = gettext(exc.message).format(**exc.params)
-    return error_response(request, exc.status, detail)
+    response = error_response(request, exc.status, detail)
+    if isinstance(exc, NotAuthenticated):
+        response.headers["www-authenticate"] = 'Bearer realm="interagency"'
+    if isinstance(exc, TooManyRequests):
+        response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+def login_url(request: Request) -> str:
+    """The sign-in page, with the page asked for to come back to (GET only: a form post
+    cannot be replayed after signing in)."""
+    if request.method != "GET" or request.url.path in ("/", "/login"):
+        return "/login"
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/login?" + urlencode({"next": target})
 
 
 async def internal_error_app(scope: Scope, receive: Receive, send: Send) -> None:

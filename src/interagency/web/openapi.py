@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Depends
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 
@@ -29,6 +31,19 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("No valid API token"),
+    403: _problem("The token's user may not do this"),
     404: _problem("Not found"),
+    409: _problem("Conflicts with the current state"),
     422: _problem("Invalid input"),
+    429: _problem("Too many requests; the Retry-After header says how long to wait"),
 }
+
+# Documents the scheme (and gives Swagger UI its "Authorize" button); the check itself is
+# the application-wide `authenticate` dependency, which refuses what this lets through.
+bearer_token = HTTPBearer(
+    auto_error=False,
+    scheme_name="API token",
+    description="A token from 'My account' → 'API tokens', sent as `Authorization: Bearer ia_…`",
+)
+API_DEPENDENCIES = [Depends(bearer_token)]

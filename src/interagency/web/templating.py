@@ -15,6 +15,8 @@ from starlette.responses import Response
 
 from interagency import i18n
 from interagency.db import utcnow
+from interagency.identity import labels
+from interagency.identity.policy import Action, Principal, allowed
 from interagency.web import csrf, flash
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -72,7 +74,13 @@ class Renderer:
     ) -> Response:
         messages = flash.pending(request)
         timezone = request.state.timezone
+        principal: Principal | None = getattr(request.state, "principal", None)
         full_context = {
+            "principal": principal,
+            "can": lambda action: principal is not None and allowed(principal, Action(action)),
+            "unread": getattr(request.state, "unread", 0),
+            "role_names": labels.role_names(),
+            "kind_names": labels.kind_names(),
             "language": request.state.language,
             "timezone": timezone,
             "localtime": lambda value, fmt="medium": localtime(value, timezone, fmt),

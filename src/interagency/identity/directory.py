@@ -1,0 +1,117 @@
+"""The council's directory: agencies and the desks other agencies can address."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from interagency import audit
+from interagency.db import UnitOfWork
+from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.i18n import lazy
+from interagency.identity import guard
+from interagency.identity.models import Agency, AgencyKind, Desk, MemberState
+from interagency.identity.policy import Action, may_manage_agencies
+from interagency.identity.principals import Caller
+from interagency.identity.schemas import AgencyIn, AgencyOut, DeskIn, DeskOut
+
+
+def agency_out(agency: Agency) -> AgencyOut:
+    return AgencyOut(
+        id=agency.id,
+        code=agency.code,
+        kind=AgencyKind(agency.kind),
+        member_state=agency.member_state.iso_alpha2 if agency.member_state else None,
+        name_ru=agency.name_ru,
+        name_en=agency.name_en,
+        desks=[DeskOut.model_validate(desk) for desk in agency.desks],
+    )
+
+
+def list_agencies(uow: UnitOfWork, caller: Caller) -> list[AgencyOut]:
+    guard.require(uow, caller, Action.VIEW_DIRECTORY, "agency")
+    rows = uow.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)).unique()
+    return [agency_out(row) for row in rows]
+
+
+def get_agency(uow: UnitOfWork, code: str) -> Agency:
+    row = uow.session.scalar(select(Agency).where(Agency.code == code))
+    if row is None:
+        raise NotFound(lazy("No agency has the code {code}."), code=code)
+    return row
+
+
+def add_agency(uow: UnitOfWork, caller: Caller | None, data: AgencyIn) -> AgencyOut:
+    """Adds an agency and its desks. `caller` None is the operator's command line."""
+    if caller is not None:
+        principal = caller.principal
+        decision = principal is not None and may_manage_agencies(principal)
+        guard.check(uow, caller, decision, Action.MANAGE_AGENCIES, "agency", data.code)
+    kind = AgencyKind(data.kind)
+    state_id = _state_for(uow, kind, data.member_state)
+    if uow.session.scalar(select(Agency.id).where(Agency.code == data.code)) is not None:
+        raise Conflict(lazy("An agency with the code {code} exists already."), code=data.code)
+    codes = [desk.code for desk in data.desks]
+    if len(codes) != len(set(codes)):
+        raise InvalidInput(lazy("Each desk of an agency needs its own code."))
+    agency = Agency(
+        code=data.code,
+        kind=kind.value,
+        member_state_id=state_id,
+        name_ru=data.name_ru,
+        name_en=data.name_en,
+    )
+    uow.session.add(agency)
+    uow.session.flush()
+    for desk in data.desks:
+        uow.session.add(Desk(agency_id=agency.id, **desk.model_dump()))
+    uow.session.flush()
+    uow.session.refresh(agency)
+    audit.record(
+        uow,
+        (caller or Caller(None)).event(
+            "identity:agency:add",
+            object_kind="agency",
+            object_ref=agency.id,
+            detail={"code": agency.code, "desks": codes},
+        ),
+    )
+    return agency_out(agency)
+
+
+def add_desk(uow: UnitOfWork, caller: Caller | None, agency_code: str, data: DeskIn) -> DeskOut:
+    agency = get_agency(uow, agency_code)
+    if caller is not None:
+        principal = caller.principal
+        decision = principal is not None and may_manage_agencies(principal)
+        guard.check(uow, caller, decision, Action.MANAGE_AGENCIES, "agency", agency.id)
+    taken = uow.session.scalar(
+        select(Desk.id).where(Desk.agency_id == agency.id, Desk.code == data.code)
+    )
+    if taken is not None:
+        raise Conflict(lazy("The agency has a desk {code} already."), code=data.code)
+    desk = Desk(agency_id=agency.id, **data.model_dump())
+    uow.session.add(desk)
+    uow.session.flush()
+    audit.record(
+        uow,
+        (caller or Caller(None)).event(
+            "identity:desk:add",
+            object_kind="desk",
+            object_ref=desk.id,
+            detail={"agency": agency.code, "code": desk.code},
+        ),
+    )
+    return DeskOut.model_validate(desk)
+
+
+def _state_for(uow: UnitOfWork, kind: AgencyKind, iso: str | None) -> int | None:
+    if kind is not AgencyKind.MEMBER_AGENCY:
+        if iso is not None:
+            raise InvalidInput(lazy("A body of the council belongs to no member state."))
+        return None
+    if iso is None:
+        raise InvalidInput(lazy("A member agency needs the ISO code of its member state."))
+    state_id = uow.session.scalar(select(MemberState.id).where(MemberState.iso_alpha2 == iso))
+    if state_id is None:
+        raise InvalidInput(lazy("No member state has the code {code}."), code=iso)
+    return state_id

@@ -1,0 +1,53 @@
+"""The one gate services pass before acting: check the policy, audit every refusal."""
+
+from __future__ import annotations
+
+from interagency import audit
+from interagency.db import UnitOfWork
+from interagency.errors import Forbidden
+from interagency.i18n import lazy
+from interagency.identity.policy import Action, Principal, allowed
+from interagency.identity.principals import Caller
+
+
+def refuse(
+    uow: UnitOfWork,
+    caller: Caller,
+    action: str,
+    object_kind: str | None = None,
+    object_ref: object = None,
+) -> Forbidden:
+    """Audits the refusal (it survives the rollback that follows) and returns the error."""
+    audit.record_refusal(
+        uow,
+        caller.event(action, outcome="denied", object_kind=object_kind, object_ref=object_ref),
+    )
+    return Forbidden(lazy("Your role does not allow this."))
+
+
+def require(
+    uow: UnitOfWork,
+    caller: Caller,
+    action: Action,
+    object_kind: str | None = None,
+    object_ref: object = None,
+) -> Principal:
+    principal = caller.principal
+    if principal is None or not allowed(principal, action):
+        raise refuse(uow, caller, action.value, object_kind, object_ref)
+    return principal
+
+
+def check(
+    uow: UnitOfWork,
+    caller: Caller,
+    decision: bool,
+    action: Action,
+    object_kind: str | None = None,
+    object_ref: object = None,
+) -> Principal:
+    """Like `require`, for a scoped decision the caller has already taken with the policy."""
+    principal = caller.principal
+    if principal is None or not decision:
+        raise refuse(uow, caller, action.value, object_kind, object_ref)
+    return principal

@@ -1,0 +1,148 @@
+"""Sign-in pages: password, second factor (or its enrolment), and sign-out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from interagency import i18n
+from interagency.identity import login, sessions
+from interagency.identity.login import Refused
+from interagency.web import csrf, flash
+from interagency.web.auth import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_address,
+    login_config,
+    session_limits,
+    set_session_cookie,
+)
+from interagency.web.deps import ContainerDep, RendererDep, UowDep
+from interagency.web.pages import safe_return_path
+
+router = APIRouter(include_in_schema=False)
+NextQuery = Annotated[str | None, Query(alias="next", max_length=2000)]
+
+WRONG = i18n.lazy("The login or the password is wrong.")
+WRONG_CODE = i18n.lazy("The code is wrong or was used already. Wait for the next one.")
+
+
+def _refusal(refused: Refused, wrong: str) -> str:
+    if refused.wait_seconds:
+        return i18n.ngettext(
+            "Too many failed attempts: try again in %(num)d second.",
+            "Too many failed attempts: try again in %(num)d seconds.",
+            refused.wait_seconds,
+        ) % {"num": refused.wait_seconds}
+    return i18n.gettext(wrong)
+
+
+@router.get("/login")
+def login_page(request: Request, renderer: RendererDep, next_path: NextQuery = None) -> Response:
+    if getattr(request.state, "principal", None) is not None:
+        return RedirectResponse(safe_return_path(next_path), status_code=303)
+    return renderer.render(request, "identity/login.html", {"next": safe_return_path(next_path)})
+
+
+@router.post("/login", dependencies=[Depends(csrf.verify)])
+def login_submit(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    next_path: Annotated[str | None, Form(alias="next")] = None,
+) -> Response:
+    outcome = login.sign_in(
+        uow, username, password, client_address(request), login_config(container)
+    )
+    uow.commit()  # a failure is committed too: its count and its audit entry must stay
+    target = safe_return_path(next_path)
+    if isinstance(outcome, Refused):
+        context = {"next": target, "username": username, "error": _refusal(outcome, WRONG)}
+        return renderer.render(
+            request,
+            "identity/login.html",
+            context,
+            status_code=429 if outcome.wait_seconds else 401,
+        )
+    following = target if outcome.stage.value == "complete" else "/login/code?" + _next(target)
+    response = RedirectResponse(following, status_code=303)
+    set_session_cookie(request, response, outcome.session_id)
+    return response
+
+
+def _next(target: str) -> str:
+    return urlencode({"next": target})
+
+
+@router.get("/login/code")
+def code_page(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    next_path: NextQuery = None,
+) -> Response:
+    raw = request.cookies.get(SESSION_COOKIE)
+    active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
+    if active is None or active.stage.value != "password":
+        return RedirectResponse("/login", status_code=303)
+    enrolment = None
+    if active.user.totp_secret is None:
+        key_dir = container.settings.key_dir
+        enrolment = login.pending_enrolment(active.user, key_dir) or login.begin_enrolment(
+            uow, active.user, key_dir
+        )
+        uow.commit()
+    return renderer.render(
+        request,
+        "identity/login_code.html",
+        {"next": safe_return_path(next_path), "enrolment": enrolment},
+    )
+
+
+@router.post("/login/code", dependencies=[Depends(csrf.verify)])
+def code_submit(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    code: Annotated[str, Form(max_length=20)],
+    next_path: Annotated[str | None, Form(alias="next")] = None,
+) -> Response:
+    raw = request.cookies.get(SESSION_COOKIE) or ""
+    outcome = login.confirm_code(uow, raw, code, client_address(request), login_config(container))
+    uow.commit()
+    target = safe_return_path(next_path)
+    if isinstance(outcome, Refused):
+        active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
+        if active is None:
+            return RedirectResponse("/login", status_code=303)
+        enrolment = login.pending_enrolment(active.user, container.settings.key_dir)
+        context = {"next": target, "enrolment": enrolment, "error": _refusal(outcome, WRONG_CODE)}
+        return renderer.render(
+            request,
+            "identity/login_code.html",
+            context,
+            status_code=429 if outcome.wait_seconds else 401,
+        )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, outcome.session_id)
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(csrf.verify)])
+def logout(request: Request, uow: UowDep) -> Response:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        login.sign_out(uow, raw, client_address(request))
+        uow.commit()
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response)
+    flash.add(request, response, "success", i18n.gettext("You are signed out."))
+    return response

@@ -1,0 +1,54 @@
+"""From a user row to the `Principal` the policy reads, and to the actor an audit entry names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from interagency.audit import AuditEvent
+from interagency.identity.models import AgencyKind, User
+from interagency.identity.policy import Principal
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(
+        user_id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        agency_id=user.agency_id,
+        agency_kind=AgencyKind(user.agency.kind),
+        roles=user.role_set,
+        desk_ids=frozenset(desk.id for desk in user.desks),
+    )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, and from where: what every audit entry of a request names."""
+
+    principal: Principal | None
+    address: str | None = None
+
+    def event(
+        self,
+        action: str,
+        *,
+        outcome: str = "ok",
+        object_kind: str | None = None,
+        object_ref: object = None,
+        detail: Mapping[str, object] | None = None,
+        personal: Mapping[str, object] | None = None,
+    ) -> AuditEvent:
+        actor = self.principal
+        return AuditEvent(
+            action=action,
+            outcome=outcome,
+            actor_user_id=actor.user_id if actor else None,
+            actor_login=actor.login if actor else None,
+            actor_agency_id=actor.agency_id if actor else None,
+            object_kind=object_kind,
+            object_ref=None if object_ref is None else str(object_ref),
+            client_address=self.address,
+            detail=detail or {},
+            personal=personal,
+        )

@@ -1,0 +1,94 @@
+"""API tokens for machine clients: random, shown once, stored as SHA-256, expiring."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import InvalidInput, NotFound
+from interagency.i18n import lazy
+from interagency.identity.models import ApiToken, User
+
+PREFIX = "ia_"
+MAX_DAYS = 365
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown to the user once, never stored
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(uow: UnitOfWork, user: User, name: str, days: int = DEFAULT_DAYS) -> IssuedToken:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise InvalidInput(lazy("Give the token a name of 1 to 100 characters."))
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(
+            lazy("A token lives 1 to {max} days; ask for a new one when it expires."), max=MAX_DAYS
+        )
+    secret = PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=digest(secret),
+        prefix=secret[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    return IssuedToken(token=row, secret=secret)
+
+
+def resolve(uow: UnitOfWork, secret: str) -> tuple[ApiToken, User] | None:
+    """The live token and its enabled user, or None (unknown, expired, revoked, disabled)."""
+    if not secret.startswith(PREFIX):
+        return None
+    row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = uow.session.get(User, row.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    row.last_used_at = now
+    return row, user
+
+
+def list_for_user(uow: UnitOfWork, user_id: int) -> list[ApiToken]:
+    return list(
+        uow.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke(uow: UnitOfWork, user_id: int, token_id: int) -> ApiToken:
+    row = uow.session.get(ApiToken, token_id)
+    # Another user's token is "not found", not "forbidden": ids must not be probed.
+    if row is None or row.user_id != user_id:
+        raise NotFound(lazy("No token {id} belongs to you."), id=token_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row
+
+
+def revoke_all_for_user(uow: UnitOfWork, user_id: int) -> int:
+    result = uow.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

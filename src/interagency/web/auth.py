@@ -1,0 +1,157 @@
+"""Who is asking: the session cookie or the API token, resolved once per request.
+
+Deny by default: every route needs a signed-in principal unless its path is listed in
+`PUBLIC_PATHS`. The check is an application-wide dependency, so a new route is protected
+without anyone remembering to protect it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from interagency.bootstrap import Container
+from interagency.errors import NotAuthenticated, TooManyRequests
+from interagency.i18n import lazy
+from interagency.identity import notifications, sessions, tokens
+from interagency.identity.login import LoginConfig
+from interagency.identity.models import SessionStage
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller, principal_of
+from interagency.identity.sessions import SessionLimits
+from interagency.web.cookies import set_cookie
+from interagency.web.deps import get_container
+from interagency.web.ratelimit import RateLimiter
+
+SESSION_COOKIE = "session"
+# Pages anyone may open: signing in itself, the shell's preferences, and the API docs.
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/login/code",
+        "/logout",
+        "/language",
+        "/preferences",
+        "/health",
+        "/api/docs",
+        "/api/openapi.json",
+    }
+)
+
+
+def session_limits(container: Container) -> SessionLimits:
+    settings = container.settings
+    return SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def login_config(container: Container) -> LoginConfig:
+    return LoginConfig(
+        limits=session_limits(container),
+        key_dir=container.settings.key_dir,
+        second_factor_required=container.settings.is_production,
+    )
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _limiters(request: Request) -> tuple[RateLimiter, RateLimiter]:
+    state = request.app.state
+    if not hasattr(state, "token_limiter"):
+        settings = state.container.settings
+        state.token_limiter = RateLimiter(settings.api_rate_per_token)
+        state.address_limiter = RateLimiter(settings.api_rate_per_address)
+    return state.token_limiter, state.address_limiter
+
+
+def _limit(request: Request, token: str | None) -> None:
+    token_limiter, address_limiter = _limiters(request)
+    waits = [address_limiter.retry_after(client_address(request) or "?")]
+    if token:
+        waits.append(token_limiter.retry_after(tokens.digest(token)))
+    wait = max(waits)
+    if wait:
+        raise TooManyRequests(
+            lazy("Too many requests: wait {seconds} seconds and try again."),
+            retry_after=wait,
+            seconds=wait,
+        )
+
+
+def resolve_principal(request: Request, container: Container) -> Principal | None:
+    """The principal of this request, resolved in a short transaction of its own so that
+    the session's last-seen time and expiry are saved even by read-only pages."""
+    is_api = request.url.path.startswith("/api/")
+    token = bearer_token(request) if is_api else None
+    if is_api:
+        _limit(request, token)
+    with container.uow() as uow:
+        principal = None
+        if token is not None:
+            found = tokens.resolve(uow, token)
+            principal = principal_of(found[1]) if found else None
+        else:
+            raw = request.cookies.get(SESSION_COOKIE)
+            active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
+            if active is not None and active.stage is SessionStage.COMPLETE:
+                principal = principal_of(active.user)
+                request.state.unread = notifications.unread_count(uow, principal.user_id)
+        uow.commit()
+    return principal
+
+
+def authenticate(
+    request: Request, container: Annotated[Container, Depends(get_container)]
+) -> Principal | None:
+    """Application-wide dependency: resolves the principal and refuses anonymous requests
+    to anything that is not public."""
+    principal = resolve_principal(request, container)
+    request.state.principal = principal
+    if principal is None and not _is_public(request.url.path):
+        raise NotAuthenticated(lazy("Sign in to continue."))
+    return principal
+
+
+def _is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith("/static/")
+
+
+def current_principal(request: Request) -> Principal:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        raise NotAuthenticated(lazy("Sign in to continue."))
+    return principal
+
+
+def current_caller(request: Request) -> Caller:
+    return Caller(current_principal(request), client_address(request))
+
+
+def anonymous_caller(request: Request) -> Caller:
+    return Caller(getattr(request.state, "principal", None), client_address(request))
+
+
+def set_session_cookie(request: Request, response: Response, raw_id: str) -> None:
+    max_age = request.app.state.container.settings.session_absolute_hours * 3600
+    set_cookie(request, response, SESSION_COOKIE, raw_id, max_age=max_age)
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE)
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+CallerDep = Annotated[Caller, Depends(current_caller)]
