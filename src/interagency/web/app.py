@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from interagency import __version__
 from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
-from interagency.identity import account_routes, admin_routes, login_routes
+from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.web import api_docs, auth, csrf, errors, pages
 from interagency.web.security import RequestContextMiddleware
@@ -74,6 +74,7 @@ def create_app(container: Container) -> FastAPI:
         account_routes.router,
         admin_routes.router,
         admin_routes.api,
+        audit_routes.router,
         identity_routes.pages,
         identity_routes.api,
     )

@@ -1,0 +1,75 @@
+"""Reading the audit trail: who may search and export it, and over which agencies.
+
+An agency's auditors and DPOs read the entries of their own agency's users; the council
+bodies' auditors read all. Every search and export is itself audited with its query and
+the entries it returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from interagency import audit
+from interagency.audit.models import AuditEntry
+from interagency.db import UnitOfWork, utcnow
+from interagency.identity import guard
+from interagency.identity.policy import Action, audit_scope
+from interagency.identity.principals import Caller
+
+PAGE_SIZE = 100
+
+
+def _scoped(caller: Caller, filters: audit.AuditFilter) -> audit.AuditFilter:
+    principal = caller.principal
+    assert principal is not None  # (guard.require refused anonymous callers)
+    scope = audit_scope(principal)
+    return filters if scope is None else replace(filters, actor_agency_id=scope)
+
+
+def _query(filters: audit.AuditFilter) -> dict[str, object]:
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in asdict(filters).items()
+        if value is not None
+    }
+
+
+def search(
+    uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter, page: int = 1
+) -> list[audit.AuditEntryView]:
+    guard.require(uow, caller, Action.VIEW_AUDIT, "audit")
+    scoped = _scoped(caller, filters)
+    rows = audit.search_entries(
+        uow, scoped, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE
+    )
+    audit.record(
+        uow,
+        caller.event(
+            "audit:search", object_kind="audit",
+            detail={"query": _query(scoped), "page": page, "ids": [row.seq for row in rows]},
+        ),
+    )
+    return rows
+
+
+def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Iterator[str]:
+    """The CSV lines of the export. The export is bounded by the time it was asked for, so
+    the query and the sequence range recorded name exactly the entries it holds."""
+    guard.require(uow, caller, Action.EXPORT_AUDIT, "audit")
+    now = utcnow()
+    bounded = _scoped(caller, filters)
+    if bounded.time_to is None or bounded.time_to > now:
+        bounded = replace(bounded, time_to=now)
+    head = uow.session.scalar(select(func.max(AuditEntry.seq))) or 0
+    audit.record(
+        uow,
+        caller.event(
+            "audit:export", object_kind="audit",
+            detail={"query": _query(bounded), "up_to_seq": head},
+        ),
+    )
+    return audit.export_csv(uow, bounded)
