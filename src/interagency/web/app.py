@@ -31,6 +31,20 @@ def swagger_ui_assets() -> Path:
     return Path(spec.submodule_search_locations[0]) / "resources"
 
 
+# Every page and API router, in one place (tests walk it to check that all are guarded).
+ROUTERS = (
+    pages.router,
+    api_docs.router,
+    login_routes.router,
+    account_routes.router,
+    admin_routes.router,
+    admin_routes.api,
+    audit_routes.router,
+    identity_routes.pages,
+    identity_routes.api,
+)
+
+
 API_DESCRIPTION = """
 The JSON API of Interagency. Every operation answers errors as RFC 9457 problem details
 (`application/problem+json`). Times are ISO 8601 in UTC.
@@ -67,18 +81,7 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    routers = (
-        pages.router,
-        api_docs.router,
-        login_routes.router,
-        account_routes.router,
-        admin_routes.router,
-        admin_routes.api,
-        audit_routes.router,
-        identity_routes.pages,
-        identity_routes.api,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app

@@ -100,8 +100,10 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
         _limit(request, token)
     with container.uow() as uow:
         principal = None
-        if token is not None:
-            found = tokens.resolve(uow, token)
+        if is_api:
+            # Bearer tokens only: a cookie is an ambient credential that a foreign page
+            # could make the browser send, so the API never reads the session cookie.
+            found = tokens.resolve(uow, token) if token else None
             principal = principal_of(found[1]) if found else None
         else:
             raw = request.cookies.get(SESSION_COOKIE)

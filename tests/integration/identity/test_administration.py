@@ -1,0 +1,347 @@
+"""Administration through the pages: users, four-eyes approvals, break-glass, the audit page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from interagency.audit.models import AuditEntry
+from interagency.bootstrap import Container
+from interagency.identity.accounts import user_out
+from interagency.identity.models import AuthSession, Notification, Role, User
+from interagency.identity.schemas import UserOut
+from tests.support.identity import Council, api_token, sign_in, submit
+
+
+def user(container: Container, council: Council, login: str) -> UserOut:
+    with container.uow() as uow:
+        row = uow.session.get(User, council.users[login])
+        assert row is not None
+        return user_out(row)
+
+
+def entries(container: Container, action: str) -> list[AuditEntry]:
+    with container.uow() as uow:
+        rows = list(uow.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        uow.session.expunge_all()  # keeps the loaded values readable after the block
+        return rows
+
+
+def as_user(app_client: TestClient, council: Council, login: str) -> TestClient:
+    assert sign_in(app_client, council, login).status_code == 303
+    return app_client
+
+
+def test_an_administrator_adds_a_user_of_their_agency(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    answer = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="new_officer",
+        full_name="Новый Офицер",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["liaison_officer"],
+        password="a long enough first password",
+    )
+    assert answer.status_code == 303
+    listing = admin.get("/admin/users").text
+    assert "new_officer" in listing
+    assert "Новый Офицер" in listing
+    assert entries(container, "identity:user:add")
+
+
+def test_privileged_roles_are_never_given_directly_from_the_web(
+    client: TestClient, council: Council
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    answer = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="sneaky",
+        full_name="Sneaky",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["administrator"],
+        password="a long enough first password",
+    )
+    assert answer.status_code == 422
+    assert "second administrator" in answer.text
+
+
+def test_an_invalid_user_form_says_what_to_fix_and_keeps_the_input(
+    client: TestClient, council: Council
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    answer = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="X!",
+        full_name="Kept Name",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["analyst"],
+        password="short",
+    )
+    assert answer.status_code == 422
+    assert "login" in answer.text
+    assert "password" in answer.text
+    assert 'value="Kept Name"' in answer.text
+
+
+def test_an_agency_administrator_cannot_touch_another_agencys_users(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    admin = as_user(client, council, "kz_admin")
+    answer = submit(admin, "/admin/users", "/admin/users/ru_liaison/disable", reason="no")
+    assert answer.status_code == 403
+    assert user(container, council, "ru_liaison").disabled_at is None
+    refusals = [e for e in entries(container, "users:manage") if e.outcome == "denied"]
+    assert refusals, "the refusal is audited"
+
+
+def test_role_elevation_needs_a_second_administrator(
+    app: object, client: TestClient, council: Council, container: Container
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    asked = submit(
+        admin,
+        "/admin/users",
+        "/admin/users/ru_analyst/roles",
+        role="supervisor",
+        reason="Leads the CT desk from December",
+    )
+    assert asked.status_code == 303
+    assert Role.SUPERVISOR not in user(container, council, "ru_analyst").roles
+    own_page = admin.get("/approvals").text
+    assert "Waiting for your decision" in own_page
+    request_id = _request_id(container)
+    assert f'action="/approvals/{request_id}"' not in own_page
+    refused = submit(admin, "/approvals", f"/approvals/{request_id}", decision="approve")
+    assert refused.status_code == 403
+    with TestClient(app) as other:  # type: ignore[arg-type]
+        second = as_user(other, council, "ru_admin2")
+        assert f'action="/approvals/{request_id}"' in second.get("/approvals").text
+        approved = submit(second, "/approvals", f"/approvals/{request_id}", decision="approve")
+        assert approved.status_code == 303
+    assert Role.SUPERVISOR in user(container, council, "ru_analyst").roles
+    assert entries(container, "approval:role-elevation:request")
+    assert entries(container, "approval:role-elevation:approve")
+
+
+def _request_id(container: Container) -> int:
+    from interagency.identity.models import ApprovalRequest
+
+    with container.uow() as uow:
+        found = uow.session.scalar(select(ApprovalRequest.id).order_by(ApprovalRequest.id.desc()))
+        assert found is not None
+        return found
+
+
+def test_a_second_factor_reset_needs_approval_and_ends_the_users_sessions(
+    app: object, client: TestClient, council: Council, container: Container
+) -> None:
+    with TestClient(app) as victim:  # type: ignore[arg-type]
+        as_user(victim, council, "ru_liaison")
+        admin = as_user(client, council, "ru_admin")
+        submit(
+            admin,
+            "/admin/users",
+            "/admin/users/ru_liaison/2fa-reset",
+            reason="Phone lost on a mission abroad",
+        )
+        assert user(container, council, "ru_liaison").second_factor
+        with TestClient(app) as other:  # type: ignore[arg-type]
+            second = as_user(other, council, "ru_admin2")
+            submit(second, "/approvals", f"/approvals/{_request_id(container)}", decision="approve")
+        assert not user(container, council, "ru_liaison").second_factor
+        assert victim.get("/directory", follow_redirects=False).status_code == 303
+
+
+def test_disabling_a_user_ends_every_session_and_token_at_once(
+    app: object, client: TestClient, council: Council, container: Container
+) -> None:
+    token = api_token(container, council, "ru_liaison")
+    with TestClient(app) as victim:  # type: ignore[arg-type]
+        as_user(victim, council, "ru_liaison")
+        assert (
+            victim.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 200
+        )
+        admin = as_user(client, council, "ru_admin")
+        done = submit(
+            admin, "/admin/users", "/admin/users/ru_liaison/disable", reason="Left the service"
+        )
+        assert done.status_code == 303
+        assert victim.get("/directory", follow_redirects=False).status_code == 303
+        assert (
+            victim.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 401
+        )
+    with container.uow() as uow:
+        live = uow.session.scalars(
+            select(AuthSession).where(
+                AuthSession.user_id == council.users["ru_liaison"], AuthSession.ended_at.is_(None)
+            )
+        ).all()
+        assert live == []
+
+
+def test_break_glass_opens_another_agencys_profile_and_alerts_both_dpos(
+    app: object, client: TestClient, council: Council, container: Container
+) -> None:
+    supervisor = as_user(client, council, "ru_supervisor")
+    target = council.users["kz_liaison"]
+    locked = supervisor.get(f"/users/{target}")
+    assert locked.status_code == 403
+    assert "break-glass" in locked.text
+    too_short = submit(
+        supervisor,
+        f"/users/{target}",
+        f"/users/{target}/break-glass",
+        reason="urgent",
+        minutes="30",
+    )
+    assert too_short.status_code == 422
+    opened = submit(
+        supervisor,
+        f"/users/{target}",
+        f"/users/{target}/break-glass",
+        reason="Suspected impersonation in a joint operation",
+        minutes="30",
+    )
+    assert opened.status_code == 303
+    assert "Test kz_liaison" in supervisor.get(f"/users/{target}").text
+    with container.uow() as uow:
+        alerted = set(
+            uow.session.scalars(
+                select(Notification.user_id).where(Notification.kind == "break-glass:opened")
+            )
+        )
+    assert alerted == {council.users["kz_dpo"], council.users["ru_dpo"]}
+    with TestClient(app) as other:  # type: ignore[arg-type]
+        dpo = as_user(other, council, "kz_dpo")
+        assert "(1)" in dpo.get("/").text  # the unread count in the navigation
+        listing = dpo.get("/break-glass").text
+        access_id = _access_id(container)
+        assert f"/break-glass/{access_id}" in listing
+        closed = submit(
+            dpo,
+            f"/break-glass/{access_id}",
+            f"/break-glass/{access_id}/close",
+            note="Justified: confirmed with the KZ desk",
+        )
+        assert closed.status_code == 303
+        assert f"/break-glass/{access_id}" not in dpo.get("/break-glass").text
+    # The review also ends the access.
+    assert supervisor.get(f"/users/{target}").status_code == 403
+
+
+def _access_id(container: Container) -> int:
+    from interagency.identity.models import BreakGlassAccess
+
+    with container.uow() as uow:
+        found = uow.session.scalar(select(BreakGlassAccess.id))
+        assert found is not None
+        return found
+
+
+def test_a_dpo_of_an_agency_not_concerned_sees_nothing_to_review(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    from interagency.identity import breakglass
+
+    with container.uow() as uow:
+        breakglass.open_access(
+            uow,
+            council.caller(uow, "ru_supervisor"),
+            "user",
+            str(council.users["ru_analyst"]),
+            "Checking an account used out of hours",
+            30,
+        )
+        uow.commit()
+    dpo = as_user(client, council, "kz_dpo")
+    assert dpo.get(f"/break-glass/{_access_id(container)}").status_code == 403
+
+
+def test_agency_auditors_read_their_agency_and_council_auditors_read_all(
+    app: object, client: TestClient, council: Council, container: Container
+) -> None:
+    with TestClient(app) as kz:  # type: ignore[arg-type]
+        as_user(kz, council, "kz_liaison")
+        kz.get("/directory")
+    auditor = as_user(client, council, "ru_auditor")
+    page = auditor.get("/audit?action=auth:login")
+    assert page.status_code == 200
+    assert "ru_auditor" in page.text
+    assert "kz_liaison" not in page.text
+    with TestClient(app) as other:  # type: ignore[arg-type]
+        council_auditor = as_user(other, council, "sec_auditor")
+        assert "kz_liaison" in council_auditor.get("/audit?action=auth:login").text
+    searches = entries(container, "audit:search")
+    assert searches
+    assert "ids" in searches[0].detail
+
+
+def test_the_audit_export_is_csv_and_is_itself_audited(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    auditor = as_user(client, council, "sec_auditor")
+    export = auditor.get("/audit/export.csv?outcome=ok")
+    assert export.status_code == 200
+    assert export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in export.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert rows
+    assert {row["outcome"] for row in rows} == {"ok"}
+    assert any(row["action"] == "auth:login:ok" for row in rows)
+    assert entries(container, "audit:export")
+
+
+def test_the_audit_page_refuses_other_roles_and_audits_the_refusal(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    officer = as_user(client, council, "ru_liaison")
+    assert officer.get("/audit").status_code == 403
+    assert officer.get("/audit/export.csv").status_code == 403
+    refused = [e for e in entries(container, "audit:view") if e.outcome == "denied"]
+    assert refused
+    assert refused[0].actor_login == "ru_liaison"
+
+
+def test_the_review_board_sees_only_its_queue(client: TestClient, council: Council) -> None:
+    reviewer = as_user(client, council, "board_reviewer")
+    assert reviewer.get("/review").status_code == 200
+    assert reviewer.get("/directory").status_code == 403
+    home = reviewer.get("/").text
+    assert 'href="/directory"' not in home
+    assert 'href="/review"' in home
+
+
+def test_an_api_token_is_shown_once_works_and_can_be_revoked(
+    client: TestClient, council: Council
+) -> None:
+    officer = as_user(client, council, "ru_liaison")
+    page = submit(officer, "/account", "/account/tokens", name="nightly sync", days="30")
+    assert page.status_code == 200
+    import re
+
+    match = re.search(r'data-testid="new-token">(ia_[^<]+)<', page.text)
+    assert match
+    secret = match.group(1)
+    assert secret not in officer.get("/account").text
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=bearer).json()["login"] == "ru_liaison"
+    token_id = re.search(r"/account/tokens/(\d+)/revoke", officer.get("/account").text)
+    assert token_id
+    submit(officer, "/account", f"/account/tokens/{token_id.group(1)}/revoke")
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
