@@ -16,6 +16,9 @@ from sqlalchemy import select, update
 from interagency.db import UnitOfWork, utcnow
 from interagency.identity.models import AuthSession, SessionStage, User
 
+# A session between the password and the code is good for this long only: the code is
+# typed within a minute, and a half-open session must not linger.
+SECOND_FACTOR_WINDOW = timedelta(minutes=5)
 # Writing last-seen on every request would make every page a write; a minute is precise
 # enough for an idle limit counted in tens of minutes.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -70,6 +73,9 @@ def resolve(uow: UnitOfWork, raw_id: str, limits: SessionLimits) -> ActiveSessio
         return None
     if now - row.last_seen_at >= limits.idle:
         _end(row, now, "idle")
+        return None
+    if row.stage == SessionStage.PASSWORD.value and now - row.created_at >= SECOND_FACTOR_WINDOW:
+        _end(row, now, "code not given")
         return None
     user = uow.session.get(User, row.user_id)
     if user is None or user.disabled_at is not None:

@@ -201,3 +201,14 @@ def test_without_production_a_user_with_no_factor_signs_in_with_the_password(
     page = client.get("/account")
     assert page.status_code == 200
     assert "required in production" in page.text
+
+
+def test_a_half_signed_in_session_expires_quickly(client: TestClient, council: Council) -> None:
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert password_step(client, "ru_liaison") == 303
+        clock.shift(timedelta(minutes=6))
+        late = submit(client, "/login/code", "/login/code", code=council.code("ru_liaison"))
+        assert late.status_code == 303
+        assert late.headers["location"] == "/login"
+        assert client.get("/directory", follow_redirects=False).status_code == 303
