@@ -6,6 +6,8 @@ exist) but every change is audited like one made in the browser.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -14,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from interagency.bootstrap import Container, StartupRefused, bootstrap
-from interagency.db import utcnow
+from interagency.db import UnitOfWork, utcnow
 from interagency.errors import DomainError
 from interagency.identity import accounts, directory, totp
 from interagency.identity.models import AgencyKind, Role
@@ -51,6 +53,18 @@ def _domain(exc: DomainError) -> typer.Exit:
     return _fail(exc.message.format(**exc.params))
 
 
+@contextmanager
+def _change() -> Iterator[UnitOfWork]:
+    """One unit of work for a command: committed when it succeeds, and a domain error
+    becomes exit code 2 with the message that says what to fix."""
+    with _container().uow() as uow:
+        try:
+            yield uow
+        except DomainError as exc:
+            raise _domain(exc) from None
+        uow.commit()
+
+
 @agencies_app.command("add")
 def agencies_add(
     code: Annotated[str, typer.Argument(help="Short code, e.g. KZ-KNB")],
@@ -82,12 +96,8 @@ def agencies_add(
         )
     except ValidationError as exc:
         raise _invalid(exc) from None
-    with _container().uow() as uow:
-        try:
-            directory.add_agency(uow, None, data)
-        except DomainError as exc:
-            raise _domain(exc) from None
-        uow.commit()
+    with _change() as uow:
+        directory.add_agency(uow, None, data)
     console.print(f"Added {data.code} with {len(desks)} desks.")
 
 
@@ -117,12 +127,8 @@ def users_add(
         )
     except ValidationError as exc:
         raise _invalid(exc) from None
-    with _container().uow() as uow:
-        try:
-            user = accounts.add_user(uow, None, data)
-        except DomainError as exc:
-            raise _domain(exc) from None
-        uow.commit()
+    with _change() as uow:
+        user = accounts.add_user(uow, None, data)
     console.print(
         f"Added {user.login} to {user.agency}. The second factor is set up at the first sign-in."
     )
@@ -134,12 +140,8 @@ def users_disable(
     reason: Annotated[str, typer.Option(help="Why, for the audit trail.")],
 ) -> None:
     """Disable a user: every session and API token of theirs ends at once."""
-    with _container().uow() as uow:
-        try:
-            accounts.disable(uow, None, login, reason)
-        except DomainError as exc:
-            raise _domain(exc) from None
-        uow.commit()
+    with _change() as uow:
+        accounts.disable(uow, None, login, reason)
     console.print(f"Disabled {login}; their sessions and tokens have ended.")
 
 
@@ -149,12 +151,8 @@ def users_reset_2fa(login: Annotated[str, typer.Argument()]) -> None:
 
     In the browser this needs a second administrator's approval; on the server's command
     line it is the operator's recovery path, audited."""
-    with _container().uow() as uow:
-        try:
-            accounts.reset_second_factor(uow, Caller(None), accounts.find(uow, login))
-        except DomainError as exc:
-            raise _domain(exc) from None
-        uow.commit()
+    with _change() as uow:
+        accounts.reset_second_factor(uow, Caller(None), accounts.find(uow, login))
     console.print(f"The second factor of {login} is removed; their sessions have ended.")
 
 

@@ -52,32 +52,25 @@ def find_user(uow: UnitOfWork, login: str) -> User | None:
 def sign_in(
     uow: UnitOfWork, login: str, password: str, address: str | None, config: LoginConfig
 ) -> Step | Refused:
-    caller = Caller(None, address)
+    def failed(outcome: str, reason: str) -> None:
+        # The attempted login is personal data: it goes to the audit trail's side table.
+        event = Caller(None, address).event(
+            "auth:login:failed",
+            outcome=outcome,
+            detail={"reason": reason},
+            personal={"login": login},
+        )
+        audit.record(uow, event)
+
     wait = throttle.wait_seconds(uow, login, address)
     if wait:
-        audit.record(
-            uow,
-            caller.event(
-                "auth:login:failed",
-                outcome="denied",
-                detail={"reason": "back-off"},
-                personal={"login": login},
-            ),
-        )
+        failed("denied", "back-off")
         return Refused(wait)
     user = find_user(uow, login)
     usable = user is not None and user.disabled_at is None
     if not passwords.verify_password(user.password_hash if usable and user else None, password):
         throttle.record_failure(uow, login, address)
-        audit.record(
-            uow,
-            caller.event(
-                "auth:login:failed",
-                outcome="failed",
-                detail={"reason": "password"},
-                personal={"login": login},
-            ),
-        )
+        failed("failed", "password")
         return Refused(throttle.wait_seconds(uow, login, address))
     assert user is not None  # (verify_password is False without a user)
     if passwords.needs_rehash(user.password_hash):
