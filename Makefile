@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # Extras the test suite needs; heavy optional parts (Spark, PDF, DOCX) join this list as
 # their features arrive, so that `make demo` never installs them.
-TEST_EXTRAS := test
+TEST_EXTRAS := test,spark
 
 .PHONY: demo test lint typecheck messages system-deps clean
 

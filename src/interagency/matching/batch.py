@@ -1,35 +1,44 @@
-"""Link two tables of person records, or deduplicate one, on DuckDB.
+"""Link two tables of person records, or deduplicate one, on DuckDB or Spark.
 
 Features are computed before the engine (see `features.py`); here they are handed to
-Splink on a DuckDB connection with a memory limit and a spill directory, scored,
-and returned as pairs or as clusters of one person across agencies.
+Splink on an engine (`engines.py`: DuckDB with a memory limit and a spill directory
+by default, or a Spark session), scored, and returned as pairs or as clusters of one
+person across agencies.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
-from splink import DuckDBAPI, Linker
+from splink import Linker
 
-from interagency.matching.model import LinkType, person_settings, train, trained_model
+# EngineLimits and connect are re-exported: callers configure DuckDB through batch.
+from interagency.matching.engines import DuckDBEngine, Engine, EngineLimits, connect
+from interagency.matching.model import (
+    LinkType,
+    for_dialect,
+    person_settings,
+    train,
+    trained_model,
+)
+
+__all__ = [
+    "EngineLimits",
+    "LinkResult",
+    "build_linker",
+    "cluster_agencies",
+    "clusters",
+    "connect",
+    "filled_fields",
+    "link",
+]
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class EngineLimits:
-    """Resources the DuckDB engine may use."""
-
-    memory_limit: str = "4GB"
-    temp_directory: Path | None = None
-    threads: int | None = None
 
 
 @dataclass
@@ -41,28 +50,26 @@ class LinkResult:
     linker: Linker
 
 
-def connect(limits: EngineLimits) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection that spills to disk within its memory limit."""
-    temp = limits.temp_directory or Path(tempfile.gettempdir()) / "interagency-duckdb"
-    config: dict[str, Any] = {"memory_limit": limits.memory_limit, "temp_directory": str(temp)}
-    if limits.threads:
-        config["threads"] = limits.threads
-    return duckdb.connect(":memory:", config=config)
-
-
 def build_linker(
     a: pd.DataFrame,
     b: pd.DataFrame | None,
     model: dict[str, Any] | None = None,
     limits: EngineLimits | None = None,
+    engine: Engine | None = None,
 ) -> Linker:
-    """A Splink linker over feature tables; untrained unless `model` is given."""
+    """A Splink linker over feature tables; untrained unless `model` is given. The
+    engine is DuckDB within `limits` unless another is given."""
     link_type: LinkType = "dedupe_only" if b is None else "link_only"
-    db_api = DuckDBAPI(connect(limits or EngineLimits()))
-    tables = [db_api.register(a, dataset_display_name="a")]
+    engine = engine or DuckDBEngine(limits or EngineLimits())
+    db_api = engine.database_api()
+    tables = [db_api.register(engine.table(a), dataset_display_name="a", table_name=_fresh())]
     if b is not None:
-        tables.append(db_api.register(b, dataset_display_name="b"))
-    settings: Any = model if model is not None else person_settings(link_type)
+        tables.append(
+            db_api.register(engine.table(b), dataset_display_name="b", table_name=_fresh())
+        )
+    settings: Any = person_settings(link_type)
+    if model is not None:
+        settings = for_dialect(model, db_api.sql_dialect.sql_dialect_str)
     return Linker(tables if b is not None else tables[0], settings, log_level=logging.ERROR)
 
 
@@ -74,13 +81,15 @@ def link(
     threshold: float = 0.5,
     limits: EngineLimits | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> LinkResult:
     """Pairs of records of `a` and `b` (or within `a`) at or above `threshold`.
 
     Without `model`, the model is trained on the inputs first (no labels needed).
+    The engine is DuckDB within `limits` unless another is given.
     """
     step = progress or (lambda _: None)
-    linker = build_linker(a, b, model, limits)
+    linker = build_linker(a, b, model, limits, engine)
     if model is None:
         step("training")
         train(linker, filled_fields(a, b))
@@ -91,6 +100,12 @@ def link(
     frame: pd.DataFrame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     pairs = _pairs(frame, threshold, linked=b is not None)
     return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
+
+
+def _fresh() -> str:
+    """A table name no earlier run used: a Spark session keeps its tables between
+    linkers, so a second run would find the first one's "a" and "b"."""
+    return f"input_{uuid.uuid4().hex}"
 
 
 def filled_fields(a: pd.DataFrame, b: pd.DataFrame | None) -> frozenset[str]:
@@ -128,15 +143,24 @@ def cluster_agencies(
     model: dict[str, Any] | None = None,
     threshold: float = 0.5,
     limits: EngineLimits | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """One row per record of every agency's feature table: (source, id, cluster_id),
     where a cluster is one person across all the agencies (records of one agency are
     not compared with each other). Without `model`, the model is trained first."""
     if len(tables) < 2:
         raise ValueError("clustering across agencies needs at least two tables")
-    db_api = DuckDBAPI(connect(limits or EngineLimits()))
-    registered = [db_api.register(t, dataset_display_name=name) for name, t in tables.items()]
-    settings: Any = dict(model, link_type="link_only") if model else person_settings("link_only")
+    engine = engine or DuckDBEngine(limits or EngineLimits())
+    db_api = engine.database_api()
+    registered = [
+        db_api.register(engine.table(t), dataset_display_name=name, table_name=_fresh())
+        for name, t in tables.items()
+    ]
+    settings: Any = person_settings("link_only")
+    if model:
+        settings = for_dialect(
+            dict(model, link_type="link_only"), db_api.sql_dialect.sql_dialect_str
+        )
     linker = Linker(registered, settings, log_level=logging.ERROR)
     if model is None:
         frames = list(tables.values())

@@ -5,6 +5,7 @@ Registered by the application's CLI as `app.command("xcheck")(xcheck)`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Final, NoReturn
 
@@ -14,8 +15,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from interagency.matching.batch import link
+from interagency.matching.engines import ENGINE_NAMES, DuckDBEngine, Engine, SparkEngine
 from interagency.matching.features import InputError, person_features
 from interagency.matching.model import LinkType, load_model, save_model
+from interagency.matching.spark import DEFAULT_MASTER, SparkUnavailable, spark_session
 from interagency.matching.tables import parse_renames, read_person_table
 
 # Below this many records a run takes seconds; a progress bar would only flicker.
@@ -69,6 +72,32 @@ def xcheck(
         float,
         typer.Option("--threshold", min=0.0, max=1.0, help="Lowest match probability reported."),
     ] = 0.5,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            metavar="ENGINE",
+            help="duckdb (one machine, the default) or spark (PySpark: the 'spark' extra).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            metavar="URL",
+            help="Spark master (local[*], spark://host:7077, yarn); "
+            "omit under spark-submit, which sets it.",
+        ),
+    ] = None,
+    spark_checkpoint_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-checkpoint-dir",
+            metavar="DIR",
+            help="Checkpoint directory every Spark executor reaches (HDFS, S3); "
+            "a temporary directory by default, enough for local runs.",
+        ),
+    ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option(
@@ -84,6 +113,10 @@ def xcheck(
 
     A hit is a possible match with its probability, never an identification.
     """
+    if engine not in ENGINE_NAMES:
+        raise typer.BadParameter(
+            f"expected one of {', '.join(ENGINE_NAMES)}", param_hint="--engine"
+        )
     try:
         renames = parse_renames(column or [])
     except ValueError as error:
@@ -98,7 +131,7 @@ def xcheck(
         features = []
         for path, table in zip((a, b), tables, strict=False):
             try:
-                features.append(person_features(table))
+                features.append(person_features(table, workers=os.cpu_count() or 1))
             except InputError as error:
                 _fail(f"{path.name if path else ''}: {error}")
         progress.update(task, advance=1, description="preparing")
@@ -113,6 +146,7 @@ def xcheck(
             model=saved,
             threshold=threshold,
             progress=step,
+            engine=_engine(engine, spark_master, spark_checkpoint_dir),
         )
         progress.update(task, description="writing")
         result.pairs.to_csv(out, index=False, float_format="%.6f")
@@ -120,6 +154,21 @@ def xcheck(
             save_model(result.model, model)
         progress.update(task, completed=4)
     _stderr.print(f"{len(result.pairs)} pairs at or above {threshold} written to {out}")
+
+
+def _engine(name: str, master: str | None, checkpoint_dir: str | None) -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    try:
+        session = spark_session(master or _default_master(), checkpoint_dir=checkpoint_dir)
+    except SparkUnavailable as error:
+        _fail(str(error))
+    return SparkEngine(session)
+
+
+def _default_master() -> str | None:
+    # Under spark-submit the master is already in the configuration.
+    return None if os.environ.get("SPARK_ENV_LOADED") else DEFAULT_MASTER
 
 
 def _saved_model(path: Path | None, link_type: LinkType) -> dict[str, Any] | None:

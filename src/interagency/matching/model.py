@@ -27,14 +27,28 @@ LinkType = Literal["link_only", "dedupe_only"]
 
 # Candidate pairs: any rule may admit a pair. Each pairs a phonetic name key with a
 # second field, so popular names do not explode into all-pairs blocks. The surname
-# key used is the one tolerant of Russian г for h (Гусейнов/Hüseynov).
+# key used is the one tolerant of Russian г for h (Гусейнов/Hüseynov). Measured on
+# 1,000,000 x 1,000,000 persons (docs/performance.md): the same surname and given
+# name alone made 97 million candidate pairs, most of them namesakes whose full birth
+# dates differ; the rules on dates catch the same person there, so the name-only
+# rules keep just the pairs where one record lacks a full birth date.
 PREDICTION_BLOCKING_RULES: Final = (
-    "l.surname_bkl = r.surname_bkl and l.given_bk = r.given_bk",
-    "l.surname_bkl = r.surname_bkl and l.given_grp = r.given_grp",
-    "l.surname_bkl = r.surname_bkl and l.dob_y = r.dob_y",
+    "l.surname_bkl = r.surname_bkl and l.given_bk = r.given_bk "
+    "and (l.dob is null or r.dob is null)",
+    "l.surname_bkl = r.surname_bkl and l.given_grp = r.given_grp "
+    "and (l.dob is null or r.dob is null)",
+    # Another given name (a variant outside its group, a typo) in the same year; the
+    # initial keeps popular surnames from pairing every namesake born that year.
+    "l.surname_bkl = r.surname_bkl and l.dob_y = r.dob_y and l.given_init = r.given_init",
     # The same day and month: a year one off or mistyped.
     "l.surname_bkl = r.surname_bkl and l.dob_m = r.dob_m and l.dob_d = r.dob_d",
     "l.given_grp = r.given_grp and l.dob = r.dob",
+    # A typo in the given name outside its group, and another in the surname.
+    "l.given_bk = r.given_bk and l.dob = r.dob",
+    # Both names changed (a typo in the surname, a variant of the given name): the
+    # whole birth date, sex, citizenship and initial must agree.
+    "l.dob = r.dob and l.sex = r.sex and l.nationality = r.nationality "
+    "and l.given_init = r.given_init",
     "l.surname_bk = r.given_bk and l.given_bk = r.surname_bk",
     "l.passport = r.passport",
     # A document number with its last character mistyped, or the next one issued.
@@ -126,6 +140,44 @@ def trained_model(linker: Linker) -> dict[str, Any]:
 
 def save_model(model: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(model, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+# What a level carries from training; everything else is rebuilt from the code.
+_PARAMETERS: Final = ("m_probability", "u_probability", "fix_m_probability", "fix_u_probability")
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The saved model with its SQL written for `dialect` ("duckdb", "spark").
+
+    A model saved by one engine holds that engine's SQL (DuckDB quotes names with
+    ", Spark reads "..." as a string). The comparisons and candidate rules are
+    rebuilt from this code for the other engine and the trained parameters copied
+    level by level, so one JSON scores the same on both.
+    Raises ValueError for a model of other comparisons.
+    """
+    if model.get("sql_dialect") == dialect:
+        return model
+    settings = person_settings(model["link_type"]).get_settings(dialect)
+    rebuilt: dict[str, Any] = settings.as_dict()  # type: ignore[no-untyped-call]
+    saved = model.get("comparisons", [])
+    fresh = rebuilt["comparisons"]
+    if [_labels(c) for c in saved] != [_labels(c) for c in fresh]:
+        raise ValueError("the model's comparisons are not this engine's")
+    for saved_comparison, comparison in zip(saved, fresh, strict=True):
+        levels = zip(
+            saved_comparison["comparison_levels"], comparison["comparison_levels"], strict=True
+        )
+        for saved_level, level in levels:
+            level.update({k: saved_level[k] for k in _PARAMETERS if k in saved_level})
+    rebuilt["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return rebuilt
+
+
+def _labels(comparison: dict[str, Any]) -> tuple[str, list[str]]:
+    levels = comparison.get("comparison_levels", [])
+    return comparison.get("output_column_name", ""), [
+        lv.get("label_for_charts", "") for lv in levels
+    ]
 
 
 def load_model(path: Path, link_type: LinkType) -> dict[str, Any]:

@@ -34,4 +34,18 @@ def test_every_candidate_rule_pairs_a_name_key_with_a_second_field() -> None:
         if "passport" in rule:
             continue
         assert " and " in rule
-        assert "_bk" in rule or "_grp" in rule
+        assert "_bk" in rule or "_grp" in rule or "_init" in rule
+
+
+def test_rules_on_names_alone_keep_only_pairs_without_a_full_birth_date() -> None:
+    """Namesakes abound; only the rare swapped given name and surname may pair on
+    names alone whatever the dates say."""
+    on_names_alone = 0
+    for rule in PREDICTION_BLOCKING_RULES:
+        terms = rule.split(" and ")
+        keys = [t.split(" = ") for t in terms if not t.startswith("(")]
+        same_fields = all(left[2:] == right[2:] for left, right in keys)
+        if same_fields and not any("dob" in k[0] or "passport" in k[0] for k in keys):
+            on_names_alone += 1
+            assert "(l.dob is null or r.dob is null)" in terms
+    assert on_names_alone >= 1

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import pandas as pd
 
@@ -36,34 +36,67 @@ from interagency.matching.screen.parameters import (
 )
 
 _EQUALITY: Final = re.compile(r"^l\.(\w+)\s*=\s*r\.(\w+)$")
+_MISSING: Final = re.compile(r"^(l|r)\.(\w+)\s+is\s+null$", re.IGNORECASE)
 KeyTuple = tuple[object, ...]
+Side = Literal["l", "r"]
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A candidate rule `l.A = r.B and l.C = r.D ...` as its two column lists."""
+    """A candidate rule `l.A = r.B and l.C = r.D ...` as its two key column lists,
+    with at most one filter `(l.X is null or r.Y is null ...)`: the pair is kept
+    when any of those values is missing."""
 
     left: tuple[str, ...]
     right: tuple[str, ...]
+    either_missing: tuple[tuple[Side, str], ...] = ()
 
     @property
     def is_symmetric(self) -> bool:
-        return set(zip(self.left, self.right, strict=True)) == set(
-            zip(self.right, self.left, strict=True)
+        keys = set(zip(self.left, self.right, strict=True))
+        swapped_filter = {(_other(side), column) for side, column in self.either_missing}
+        return keys == set(zip(self.right, self.left, strict=True)) and swapped_filter == set(
+            self.either_missing
+        )
+
+    def swapped(self) -> Rule:
+        """The same rule with l and r exchanged."""
+        flipped = tuple((_other(side), column) for side, column in self.either_missing)
+        return Rule(self.right, self.left, flipped)
+
+    def keeps(self, left: Keys, right: Keys) -> bool:
+        """Whether the filter lets the pair through (no filter: always)."""
+        if not self.either_missing:
+            return True
+        return any(
+            getattr(left if side == "l" else right, column) is None
+            for side, column in self.either_missing
         )
 
 
+def _other(side: Side) -> Side:
+    return "r" if side == "l" else "l"
+
+
 def parse_rule(rule: str) -> Rule:
-    """Raises ValueError for anything but a conjunction of l/r column equalities."""
+    """Raises ValueError for a term that is neither an l/r column equality nor a
+    filter of missing values."""
     left: list[str] = []
     right: list[str] = []
-    for term in re.split(r"\s+and\s+", rule.strip(), flags=re.IGNORECASE):
-        match = _EQUALITY.match(term.strip())
-        if not match:
-            raise ValueError(f"not a column equality: {term!r} in {rule!r}")
-        left.append(match.group(1))
-        right.append(match.group(2))
-    return Rule(tuple(left), tuple(right))
+    missing: list[tuple[Side, str]] = []
+    for raw in re.split(r"\s+and\s+", rule.strip(), flags=re.IGNORECASE):
+        term = raw.strip()
+        if match := _EQUALITY.match(term):
+            left.append(match.group(1))
+            right.append(match.group(2))
+            continue
+        alternatives = [_MISSING.match(a.strip()) for a in term.strip("()").split(" or ")]
+        if missing or not term.startswith("(") or not all(alternatives):
+            raise ValueError(f"not a column equality or a filter of missing values: {term!r}")
+        missing = [(m.group(1).lower(), m.group(2)) for m in alternatives if m]  # type: ignore[misc]
+    if not left:
+        raise ValueError(f"no column equality to look candidates up by: {rule!r}")
+    return Rule(tuple(left), tuple(right), tuple(missing))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +146,13 @@ class ScreeningIndex:
         """An empty index. Raises `parameters.ModelError` for a model of other
         comparisons and ValueError for a rule that is not column equalities."""
         self.parameters: ModelParameters = model_parameters(model)
-        self._rules = tuple(parse_rule(r) for r in rules)
+        # A rule that is not symmetric finds pairs in both orientations (the query
+        # as Splink's l or r record), each with its own keys.
+        self._rules = tuple(
+            oriented
+            for rule in map(parse_rule, rules)
+            for oriented in ((rule,) if rule.is_symmetric else (rule, rule.swapped()))
+        )
         self._buckets: list[dict[KeyTuple, set[str]]] = [{} for _ in self._rules]
         self._records: dict[str, Keys] = {}
         self._tf_counts = {c: Counter[object]() for c in self.parameters.tf_columns}
@@ -192,16 +231,10 @@ class ScreeningIndex:
 
     @staticmethod
     def _keys(record: Keys, rule: Rule) -> list[KeyTuple]:
-        """The keys under which `record` is found by `rule`, as the r side and (for a
-        rule that is not symmetric) as the l side."""
-        sides = (rule.right,) if rule.is_symmetric else (rule.right, rule.left)
-        keys: list[KeyTuple] = []
-        for columns in sides:
-            key = tuple(getattr(record, c) for c in columns)
-            # An equality with NULL is never true in SQL: no key, no candidate.
-            if None not in key:
-                keys.append(key)
-        return keys
+        """The key under which `record` is found by `rule` as its r record."""
+        key = tuple(getattr(record, c) for c in rule.right)
+        # An equality with NULL is never true in SQL: no key, no candidate.
+        return [] if None in key else [key]
 
     # ------------------------------------------------------------------ queries
 
@@ -209,11 +242,14 @@ class ScreeningIndex:
         """Ids of the indexed records that some candidate rule pairs with `query`."""
         found: set[str] = set()
         for rule, buckets in zip(self._rules, self._buckets, strict=True):
-            sides = (rule.left,) if rule.is_symmetric else (rule.left, rule.right)
-            for columns in sides:
-                key = tuple(getattr(query, c) for c in columns)
-                if None not in key:
-                    found |= buckets.get(key, set())
+            key = tuple(getattr(query, c) for c in rule.left)
+            if None in key or key not in buckets:
+                continue
+            if rule.either_missing:
+                records = self._records
+                found.update(i for i in buckets[key] if rule.keeps(query, records[i]))
+            else:
+                found |= buckets[key]
         found.discard(query.unique_id)
         return found
 
