@@ -22,10 +22,8 @@ from interagency.identity.policy import (
     may_view_profile,
     role_fits_agency,
 )
-from interagency.identity.principals import Caller
+from interagency.identity.principals import Caller, or_operator
 from interagency.identity.schemas import UserIn, UserOut
-
-OPERATOR = Caller(None)
 
 
 def user_out(user: User) -> UserOut:
@@ -97,7 +95,7 @@ def add_user(
     uow.session.refresh(user)
     audit.record(
         uow,
-        (caller or OPERATOR).event(
+        or_operator(caller).event(
             "identity:user:add",
             object_kind="user",
             object_ref=user.id,
@@ -178,7 +176,7 @@ def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> 
     revoked = tokens.revoke_all_for_user(uow, user.id)
     audit.record(
         uow,
-        (caller or OPERATOR).event(
+        or_operator(caller).event(
             "identity:user:disable",
             object_kind="user",
             object_ref=user.id,
@@ -196,7 +194,7 @@ def reset_second_factor(uow: UnitOfWork, caller: Caller | None, user: User) -> N
     sessions.end_all_for_user(uow, user.id, "second factor reset")
     audit.record(
         uow,
-        (caller or OPERATOR).event(
+        or_operator(caller).event(
             "identity:user:2fa-reset", object_kind="user", object_ref=user.id
         ),
     )
@@ -209,7 +207,7 @@ def grant_role(uow: UnitOfWork, caller: Caller | None, user: User, role: Role) -
         uow.session.flush()
     audit.record(
         uow,
-        (caller or OPERATOR).event(
+        or_operator(caller).event(
             "identity:user:role-grant",
             object_kind="user",
             object_ref=user.id,

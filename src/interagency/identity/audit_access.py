@@ -43,13 +43,12 @@ def search(
 ) -> list[audit.AuditEntryView]:
     guard.require(uow, caller, Action.VIEW_AUDIT, "audit")
     scoped = _scoped(caller, filters)
-    rows = audit.search_entries(
-        uow, scoped, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE
-    )
+    rows = audit.search_entries(uow, scoped, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE)
     audit.record(
         uow,
         caller.event(
-            "audit:search", object_kind="audit",
+            "audit:search",
+            object_kind="audit",
             detail={"query": _query(scoped), "page": page, "ids": [row.seq for row in rows]},
         ),
     )
@@ -68,7 +67,8 @@ def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Itera
     audit.record(
         uow,
         caller.event(
-            "audit:export", object_kind="audit",
+            "audit:export",
+            object_kind="audit",
             detail={"query": _query(bounded), "up_to_seq": head},
         ),
     )

@@ -20,7 +20,6 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import DomainError
 from interagency.identity import accounts, directory, totp
 from interagency.identity.models import AgencyKind, Role
-from interagency.identity.principals import Caller
 from interagency.identity.schemas import AgencyIn, DeskIn, UserIn
 
 agencies_app = typer.Typer(
@@ -152,7 +151,7 @@ def users_reset_2fa(login: Annotated[str, typer.Argument()]) -> None:
     In the browser this needs a second administrator's approval; on the server's command
     line it is the operator's recovery path, audited."""
     with _change() as uow:
-        accounts.reset_second_factor(uow, Caller(None), accounts.find(uow, login))
+        accounts.reset_second_factor(uow, None, accounts.find(uow, login))
     console.print(f"The second factor of {login} is removed; their sessions have ended.")
 
 

@@ -11,7 +11,7 @@ from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind, Desk, MemberState
 from interagency.identity.policy import Action, may_manage_agencies
-from interagency.identity.principals import Caller
+from interagency.identity.principals import Caller, or_operator
 from interagency.identity.schemas import AgencyIn, AgencyOut, DeskIn, DeskOut
 
 
@@ -68,7 +68,7 @@ def add_agency(uow: UnitOfWork, caller: Caller | None, data: AgencyIn) -> Agency
     uow.session.refresh(agency)
     audit.record(
         uow,
-        (caller or Caller(None)).event(
+        or_operator(caller).event(
             "identity:agency:add",
             object_kind="agency",
             object_ref=agency.id,
@@ -94,7 +94,7 @@ def add_desk(uow: UnitOfWork, caller: Caller | None, agency_code: str, data: Des
     uow.session.flush()
     audit.record(
         uow,
-        (caller or Caller(None)).event(
+        or_operator(caller).event(
             "identity:desk:add",
             object_kind="desk",
             object_ref=desk.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ class Caller:
 
     principal: Principal | None
     address: str | None = None
+    # Names a caller without an account: the operator at the server's command line.
+    label: str | None = None
 
     def event(
         self,
@@ -44,7 +47,7 @@ class Caller:
             action=action,
             outcome=outcome,
             actor_user_id=actor.user_id if actor else None,
-            actor_login=actor.login if actor else None,
+            actor_login=actor.login if actor else self.label,
             actor_agency_id=actor.agency_id if actor else None,
             object_kind=object_kind,
             object_ref=None if object_ref is None else str(object_ref),
@@ -52,3 +55,16 @@ class Caller:
             detail=detail or {},
             personal=personal,
         )
+
+
+def operator() -> Caller:
+    """The operator at the server's command line, named by their system account."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. a bare container)
+        name = "unknown"
+    return Caller(None, None, label=f"operator:{name}")
+
+
+def or_operator(caller: Caller | None) -> Caller:
+    return caller if caller is not None else operator()

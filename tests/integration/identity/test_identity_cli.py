@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from interagency import migrations
+from interagency.audit.models import AuditEntry
 from interagency.cli import app
+from interagency.db import make_engine
 
 runner = CliRunner()
 
@@ -90,6 +94,11 @@ def test_the_first_administrator_is_added_from_the_command_line(database: str) -
     verified = runner.invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0
     assert "The audit chain is valid." in verified.output
+    engine = make_engine(database)
+    with engine.connect() as connection:
+        actors = set(connection.scalars(select(AuditEntry.actor_login)))
+    engine.dispose()
+    assert actors == {f"operator:{getpass.getuser()}"}
 
 
 @pytest.mark.parametrize(
