@@ -129,10 +129,11 @@ def may_manage_agencies(principal: Principal) -> bool:
 
 
 def may_view_profile(principal: Principal, agency_id: int, *, break_glass: bool) -> bool:
-    """A colleague's profile within one's agency; another agency's only under break-glass."""
+    """A colleague's profile within one's agency, or of anyone one administers; any other
+    agency's only under break-glass."""
     if principal.agency_id == agency_id:
         return allowed(principal, Action.VIEW_USER_PROFILE)
-    return break_glass
+    return break_glass or may_manage_users_of(principal, agency_id)
 
 
 def may_approve(

@@ -135,6 +135,9 @@ def test_another_agencys_profile_needs_break_glass() -> None:
     assert not may_view_profile(supervisor, 2, break_glass=False)
     assert may_view_profile(supervisor, 2, break_glass=True)
     assert not may_view_profile(someone(Role.LIAISON_OFFICER), 1, break_glass=False)
+    council_admin = someone(Role.ADMINISTRATOR, agency_id=9, kind=AgencyKind.SECRETARIAT)
+    assert may_view_profile(council_admin, 2, break_glass=False)
+    assert not may_view_profile(someone(Role.ADMINISTRATOR, agency_id=1), 2, break_glass=False)
 
 
 def test_four_eyes_never_lets_the_requester_or_the_subject_approve() -> None:
