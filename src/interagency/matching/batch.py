@@ -21,6 +21,7 @@ from splink import Linker
 from interagency.matching.engines import DuckDBEngine, Engine, EngineLimits, connect
 from interagency.matching.model import (
     LinkType,
+    estimate_prior,
     for_dialect,
     person_settings,
     train,
@@ -85,14 +86,19 @@ def link(
 ) -> LinkResult:
     """Pairs of records of `a` and `b` (or within `a`) at or above `threshold`.
 
-    Without `model`, the model is trained on the inputs first (no labels needed).
-    The engine is DuckDB within `limits` unless another is given.
+    Without `model`, the model is trained on the inputs first (no labels needed);
+    with one, its m and u are used as saved and only the prior is estimated on the
+    inputs (`model.estimate_prior`). The returned model carries that prior. The
+    engine is DuckDB within `limits` unless another is given.
     """
     step = progress or (lambda _: None)
     linker = build_linker(a, b, model, limits, engine)
     if model is None:
         step("training")
         train(linker, filled_fields(a, b))
+    else:
+        step("estimating the prior")
+        estimate_prior(linker, filled_fields(a, b))
     step("scoring")
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"

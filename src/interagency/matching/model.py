@@ -117,12 +117,24 @@ def block_on_sql(rule: str) -> CustomRule:
     return CustomRule(rule)
 
 
-def train(linker: Linker, fields: frozenset[str] = frozenset({"passport", "dob"})) -> None:
-    """Estimate the prior, u and m of a linker built with `person_settings`."""
+def estimate_prior(linker: Linker, fields: frozenset[str] = frozenset({"passport", "dob"})) -> None:
+    """Estimate the share of record pairs that are one person on the linker's data.
+
+    Unlike m and u, this prior depends on the size of the tables: a model trained on
+    20,000 persons and applied to a million would otherwise take each pair to be 50
+    times more likely a match than it is. A saved model is therefore applied with the
+    prior of the data it scores (see `batch.link`).
+    """
     plan = training_plan(fields)
     linker.training.estimate_probability_two_random_records_match(
         list(plan.deterministic_rules), recall=_DETERMINISTIC_RECALL
     )
+
+
+def train(linker: Linker, fields: frozenset[str] = frozenset({"passport", "dob"})) -> None:
+    """Estimate the prior, u and m of a linker built with `person_settings`."""
+    plan = training_plan(fields)
+    estimate_prior(linker, fields)
     linker.training.estimate_u_using_random_sampling(max_pairs=_U_SAMPLE_PAIRS, seed=_SEED)
     for columns in plan.em_blocks:
         try:
