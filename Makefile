@@ -42,8 +42,8 @@ typecheck: $(VENV)/.installed-test
 
 # Re-extracts the translatable messages and merges them into the Russian catalog.
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k lazy -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/interagency/locales -l ru --no-location --width 100
+	$(BIN)/pybabel extract -F babel.cfg -k lazy --no-location -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/interagency/locales -l ru --width 100
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -274,3 +274,8 @@ def test_a_malformed_cookie_header_is_ignored(client: TestClient) -> None:
     response = client.get("/", headers={"Cookie": 'lang="ru; tz=\\', "Accept-Language": "en"})
     assert response.status_code == 200
     assert '<html lang="en">' in response.text
+
+
+def test_the_language_switch_keeps_the_query_of_the_page(client: TestClient) -> None:
+    page = client.get("/login?next=%2Faudit", headers={"Accept-Language": "en"})
+    assert 'name="next" value="/login?next=%2Faudit"' in page.text

@@ -14,6 +14,7 @@ from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity import breakglass, guard, passwords, sessions, tokens
 from interagency.identity.directory import get_agency
+from interagency.identity.labels import KIND_LABELS, ROLE_LABELS
 from interagency.identity.models import AgencyKind, Desk, Role, User, UserRole
 from interagency.identity.policy import (
     PRIVILEGED_ROLES,
@@ -63,7 +64,7 @@ def add_user(
                     "Add the user as a liaison officer or analyst, then ask for the role "
                     "{roles}: it needs a second administrator's approval."
                 ),
-                roles=", ".join(privileged),
+                roles=", ".join(ROLE_LABELS[role] for role in privileged),
             )
     kind = AgencyKind(agency.kind)
     for role in data.roles:
@@ -110,8 +111,8 @@ def check_role_fits(role: Role, kind: AgencyKind) -> None:
     if not role_fits_agency(role, kind):
         raise InvalidInput(
             lazy("The role {role} does not belong in a body of kind {kind}."),
-            role=role.value,
-            kind=kind.value,
+            role=ROLE_LABELS[role],
+            kind=KIND_LABELS[kind],
         )
 
 

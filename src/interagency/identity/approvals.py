@@ -19,7 +19,13 @@ from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity import accounts, guard
 from interagency.identity.models import AgencyKind, ApprovalRequest, ApprovalStatus, Role, User
-from interagency.identity.policy import Action, Principal, may_approve, may_manage_users_of
+from interagency.identity.policy import (
+    Action,
+    Principal,
+    allowed,
+    may_approve,
+    may_manage_users_of,
+)
 from interagency.identity.principals import Caller
 
 MIN_REASON = 10
@@ -126,11 +132,20 @@ def decide(
     return row
 
 
+def may_take_part(principal: Principal) -> bool:
+    """Whether the principal may ask for or decide any kind of request at all."""
+    return any(
+        allowed(principal, kind.request_action) or allowed(principal, kind.approve_action)
+        for kind in KINDS.values()
+    )
+
+
 def pending_for(uow: UnitOfWork, caller: Caller) -> list[ApprovalRequest]:
     """Pending requests this caller could decide (never their own or about themselves)."""
     principal = caller.principal
-    if principal is None:
-        return []
+    decision = principal is not None and may_take_part(principal)
+    guard.check(uow, caller, decision, Action.APPROVE_ROLE_ELEVATION, "approval")
+    assert principal is not None  # (checked just above)
     rows = uow.session.scalars(
         select(ApprovalRequest)
         .where(ApprovalRequest.status == ApprovalStatus.PENDING.value)

@@ -140,7 +140,10 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, NotAuthenticated) and not is_api(request.url.path):
         return RedirectResponse(login_url(request), status_code=303)
-    detail = gettext(exc.message).format(**exc.params)
+    # Parameters that are themselves messages (role names, kinds) are translated too;
+    # any other text has no catalog entry and stays as it is.
+    params = {key: gettext(v) if isinstance(v, str) else v for key, v in exc.params.items()}
+    detail = gettext(exc.message).format(**params)
     response = error_response(request, exc.status, detail)
     if isinstance(exc, NotAuthenticated):
         response.headers["www-authenticate"] = 'Bearer realm="interagency"'

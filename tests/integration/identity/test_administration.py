@@ -345,3 +345,42 @@ def test_an_api_token_is_shown_once_works_and_can_be_revoked(
     assert token_id
     submit(officer, "/account", f"/account/tokens/{token_id.group(1)}/revoke")
     assert client.get("/api/v1/me", headers=bearer).status_code == 401
+
+
+def test_the_approvals_page_is_only_for_those_who_ask_or_decide(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    dpo = as_user(client, council, "ru_dpo")
+    assert dpo.get("/approvals").status_code == 403
+    assert [e.actor_login for e in entries(container, "users:roles:approve")] == ["ru_dpo"]
+
+
+def test_the_role_in_a_refusal_is_named_in_the_readers_language(
+    client: TestClient, council: Council
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    answer = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="sneaky",
+        full_name="Sneaky",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["auditor"],
+        password="a long enough first password",
+    )
+    client.cookies.set("lang", "ru", domain="testserver.local")
+    again = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="sneaky",
+        full_name="Sneaky",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["auditor"],
+        password="a long enough first password",
+    )
+    assert "Auditor" in answer.text
+    assert "аудитор" in again.text.lower()
