@@ -28,7 +28,12 @@ def trained() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def people() -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, str]]]:
-    return population(seed=22, persons=250)
+    """Some birth dates missing or reduced to the year, so that the candidate rules
+    that apply only then are exercised too."""
+    a, b, truth = population(seed=22, persons=250)
+    a.loc[a.index % 5 == 2, "birth_date"] = ""
+    b.loc[b.index % 4 == 1, "birth_date"] = b["birth_date"].str[-4:]
+    return a, b, truth
 
 
 def _splink_probabilities(

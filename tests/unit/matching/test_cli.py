@@ -112,3 +112,11 @@ def test_a_file_that_is_not_a_model(tmp_path: Path, good: Path) -> None:
     code, output = _run(good, "--out", tmp_path / "out.csv", "--model", model)
     assert code == 2
     assert "not a saved linkage model" in output
+
+
+def test_unknown_engine(tmp_path: Path, good: Path) -> None:
+    code, output = _run(good, "--out", tmp_path / "out.csv", "--engine", "oracle")
+    assert code == 2
+    assert "--engine" in output
+    assert "duckdb, spark" in output
+    assert not (tmp_path / "out.csv").exists()
