@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from interagency.matching.model import PREDICTION_BLOCKING_RULES, training_plan
+from typing import Any
+
+import pytest
+
+from interagency.matching.model import (
+    PREDICTION_BLOCKING_RULES,
+    for_dialect,
+    person_settings,
+    training_plan,
+)
 
 
 def test_documents_and_dates_train_on_clean_blocks() -> None:
@@ -49,3 +58,27 @@ def test_rules_on_names_alone_keep_only_pairs_without_a_full_birth_date() -> Non
             on_names_alone += 1
             assert "(l.dob is null or r.dob is null)" in terms
     assert on_names_alone >= 1
+
+
+def _duckdb_model() -> dict[str, Any]:
+    model: dict[str, Any] = person_settings("link_only").get_settings("duckdb").as_dict()
+    model["probability_two_random_records_match"] = 0.001
+    model["comparisons"][0]["comparison_levels"][1]["m_probability"] = 0.8
+    model["comparisons"][0]["comparison_levels"][1]["u_probability"] = 0.01
+    return model
+
+
+def test_a_model_saved_on_duckdb_is_rewritten_for_spark_with_its_parameters() -> None:
+    spark = for_dialect(_duckdb_model(), "spark")
+    exact_surname = spark["comparisons"][0]["comparison_levels"][1]
+    assert exact_surname["sql_condition"] == "`surname_sp_l` = `surname_sp_r`"
+    assert (exact_surname["m_probability"], exact_surname["u_probability"]) == (0.8, 0.01)
+    assert spark["probability_two_random_records_match"] == 0.001
+    assert spark["sql_dialect"] == "spark"
+
+
+def test_a_model_of_other_comparisons_is_not_rewritten() -> None:
+    model = _duckdb_model()
+    model["comparisons"] = model["comparisons"][1:]
+    with pytest.raises(ValueError, match="comparisons"):
+        for_dialect(model, "spark")
