@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import csv
 from datetime import UTC, datetime, timedelta
 
@@ -106,6 +107,10 @@ def test_the_periodic_signer_signs_at_shutdown(audit_container: Container) -> No
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    asyncio.run(start_then_stop())
+    # A loop of its own in another thread: the browser tests' driver may hold a running
+    # loop in this one for the whole session, and asyncio.run refuses to nest.
+    runner = threading.Thread(target=asyncio.run, args=(start_then_stop(),))
+    runner.start()
+    runner.join()
     with audit_container.uow() as uow:
         assert list(uow.session.scalars(select(AuditCheckpoint.seq))) == [4]
