@@ -46,22 +46,26 @@ class Refused:
 
 
 def find_user(uow: UnitOfWork, login: str) -> User | None:
-    return uow.session.scalar(select(User).where(User.login == login.strip().lower()))
+    return uow.session.scalar(select(User).where(User.login == throttle.normalise(login)))
 
 
 def sign_in(
     uow: UnitOfWork, login: str, password: str, address: str | None, config: LoginConfig
 ) -> Step | Refused:
+    typed = login
+    login = throttle.normalise(login)
+
     def failed(outcome: str, reason: str) -> None:
         # The attempted login is personal data: it goes to the audit trail's side table.
         event = Caller(None, address).event(
             "auth:login:failed",
             outcome=outcome,
             detail={"reason": reason},
-            personal={"login": login},
+            personal={"login": typed},
         )
         audit.record(uow, event)
 
+    throttle.hold(uow, login, address)
     wait = throttle.wait_seconds(uow, login, address)
     if wait:
         failed("denied", "back-off")
@@ -98,6 +102,7 @@ def confirm_code(
         return Refused()
     user = _locked(uow, active.user.id)
     caller = Caller(principal_of(user), address)
+    throttle.hold(uow, user.login, address)
     wait = throttle.wait_seconds(uow, user.login, address)
     if wait:
         audit.record(

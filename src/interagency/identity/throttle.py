@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from interagency.db import UnitOfWork, utcnow
 from interagency.identity.models import LoginThrottle
 
@@ -28,12 +30,17 @@ ACCOUNT = Rule(3, timedelta(seconds=2), timedelta(minutes=15), timedelta(hours=2
 ADDRESS = Rule(20, timedelta(seconds=2), timedelta(minutes=15), timedelta(hours=1))
 
 
+def normalise(login: str) -> str:
+    """The one spelling of a login: "  Ivanov " and "ivanov" are one account to count."""
+    return login.strip().lower()
+
+
 def key_for(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}\x00{value.lower()}".encode()).hexdigest()
+    return hashlib.sha256(f"{kind}\x00{value}".encode()).hexdigest()
 
 
 def keys(login: str, address: str | None) -> list[tuple[str, Rule]]:
-    pairs = [(key_for("account", login), ACCOUNT)]
+    pairs = [(key_for("account", normalise(login)), ACCOUNT)]
     if address:
         pairs.append((key_for("address", address), ADDRESS))
     return pairs
@@ -67,9 +74,24 @@ def record_failure(uow: UnitOfWork, login: str, address: str | None) -> None:
 
 def record_success(uow: UnitOfWork, login: str) -> None:
     """A right password and code clear the account's count (not the address's)."""
-    row = uow.session.get(LoginThrottle, key_for("account", login))
+    row = uow.session.get(LoginThrottle, key_for("account", normalise(login)))
     if row is not None:
         uow.session.delete(row)
+
+
+def hold(uow: UnitOfWork, login: str, address: str | None) -> None:
+    """Locks the counters of this login and address until the transaction ends, creating
+    them if need be. Parallel attempts then queue behind each other: none of them can
+    read a count that another is about to raise (on SQLite writers queue anyway)."""
+    for key, _rule in keys(login, address):
+        if uow.session.get(LoginThrottle, key, with_for_update=True) is not None:
+            continue
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(LoginThrottle(key_hash=key, failures=0, last_failure_at=utcnow()))
+        except IntegrityError:  # another attempt created it first: lock theirs
+            pass
+        uow.session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
 
 
 def _blocked_until(rule: Rule, failures: int, now: datetime) -> datetime | None:

@@ -56,7 +56,8 @@ def qr_data_uri(uri: str) -> str:
 def accepted_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
     """The time step the code belongs to, or None if it is wrong or was already used."""
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    # ASCII only: str.isdigit() also accepts digits of other scripts ("１２３…").
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // STEP_SECONDS

@@ -60,7 +60,11 @@ async def verify(request: Request) -> None:
         if isinstance(submitted, str)
         else None
     )
-    if expected is None or given is None or not hmac.compare_digest(expected, given):
+    if (
+        expected is None
+        or given is None
+        or not hmac.compare_digest(expected.encode(), given.encode())
+    ):
         raise Forbidden(
             lazy(
                 "The form has expired or did not come from this site. "

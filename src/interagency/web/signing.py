@@ -26,11 +26,11 @@ def unsign(
     try:
         encoded, issued, mac = token.split(".")
         payload = f"{encoded}.{issued}"
-        if not hmac.compare_digest(mac, _mac(secret, purpose, payload)):
+        if not hmac.compare_digest(mac.encode(), _mac(secret, purpose, payload).encode()):
             return None
         age = (now if now is not None else time.time()) - int(issued)
         if age < 0 or age > max_age:
             return None
         return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeError):
         return None

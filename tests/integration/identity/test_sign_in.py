@@ -212,3 +212,27 @@ def test_a_half_signed_in_session_expires_quickly(client: TestClient, council: C
         assert late.status_code == 303
         assert late.headers["location"] == "/login"
         assert client.get("/directory", follow_redirects=False).status_code == 303
+
+
+def test_spelling_the_login_differently_does_not_escape_the_back_off(
+    client: TestClient, council: Council
+) -> None:
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        for variant in ("ru_analyst", " ru_analyst", "RU_ANALYST "):
+            assert password_step(client, variant, "wrong password") == 401
+        assert password_step(client, "\tru_analyst", "wrong password") == 429
+        assert password_step(client, " Ru_Analyst ") == 429
+
+
+def test_digits_of_another_script_are_a_wrong_code_not_an_error(
+    client: TestClient, council: Council
+) -> None:
+    password_step(client, "ru_liaison")
+    answer = submit(client, "/login/code", "/login/code", code="１２３４５６")
+    assert answer.status_code == 401
+
+
+def test_a_forged_non_ascii_form_token_is_refused_cleanly(client: TestClient) -> None:
+    client.get("/login")
+    answer = client.post("/language", data={"language": "en", "csrf_token": "é.1.é"})
+    assert answer.status_code == 403
