@@ -162,6 +162,8 @@ def profile(uow: UnitOfWork, caller: Caller, user_id: int) -> UserOut:
 
 def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> UserOut:
     """Disables the account and, in the same transaction, ends its sessions and tokens."""
+    if caller is not None:  # the role first: whether a login exists is not for everyone
+        guard.require(uow, caller, Action.MANAGE_USERS, "user")
     user = find(uow, login)
     if caller is not None:
         principal = caller.principal

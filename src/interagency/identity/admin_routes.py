@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
-from interagency.errors import Forbidden
+from interagency.errors import Conflict, Forbidden, InvalidInput
 from interagency.identity import accounts, approvals, breakglass, directory
 from interagency.identity.models import AgencyKind, ApprovalRequest, Role, User
 from interagency.identity.policy import PRIVILEGED_ROLES, Action, allowed
@@ -18,7 +18,7 @@ from interagency.identity.schemas import AgencyIn, DeskIn, UserIn, UserOut
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
-from interagency.web.errors import describe_problem
+from interagency.web.errors import describe_problem, domain_message
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 router = APIRouter(include_in_schema=False)
@@ -86,9 +86,10 @@ def add_user(
     login: Annotated[str, Form(max_length=64)],
     full_name: Annotated[str, Form(max_length=200)],
     agency: Annotated[str, Form(max_length=32)],
-    desks: Annotated[list[str], Form()],
-    roles: Annotated[list[str], Form()],
     password: Annotated[str, Form(max_length=256)],
+    # Unticked boxes send nothing: an empty list, which validation then names.
+    desks: Annotated[list[str], Form(default_factory=list)],
+    roles: Annotated[list[str], Form(default_factory=list)],
 ) -> Response:
     form = {
         "login": login,
@@ -108,7 +109,12 @@ def add_user(
         )
     except ValidationError as exc:
         return _users(request, uow, renderer, caller, _problems(exc), form)
-    user = accounts.add_user(uow, caller, data)
+    try:
+        user = accounts.add_user(uow, caller, data)
+    except (InvalidInput, Conflict) as exc:
+        uow.session.rollback()
+        problems = [{"field": "", "problem": domain_message(exc)}]
+        return _users(request, uow, renderer, caller, problems, form)
     uow.commit()
     return _done(
         request, "/admin/users", i18n.gettext("User %(login)s added.") % {"login": user.login}
@@ -142,9 +148,8 @@ def request_role(
     role: Annotated[Role, Form()],
     reason: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    target = accounts.find(uow, login)
-    row = approvals.request(
-        uow, caller, approvals.ROLE_ELEVATION, target.id, {"role": role.value}, reason
+    row = approvals.request_about(
+        uow, caller, approvals.ROLE_ELEVATION, login, {"role": role.value}, reason
     )
     uow.commit()
     return _done(
@@ -162,8 +167,7 @@ def request_reset(
     login: str,
     reason: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    target = accounts.find(uow, login)
-    row = approvals.request(uow, caller, approvals.SECOND_FACTOR_RESET, target.id, {}, reason)
+    row = approvals.request_about(uow, caller, approvals.SECOND_FACTOR_RESET, login, {}, reason)
     uow.commit()
     return _done(
         request,

@@ -49,6 +49,20 @@ def register(kind: ApprovalKind) -> None:
     KINDS[kind.name] = kind
 
 
+def request_about(
+    uow: UnitOfWork,
+    caller: Caller,
+    kind_name: str,
+    login: str,
+    payload: dict[str, Any],
+    reason: str,
+) -> ApprovalRequest:
+    """A request about the user with this login; the right to ask is checked before the
+    login is looked up, so that nobody without it learns which logins exist."""
+    guard.require(uow, caller, _kind(kind_name).request_action, "approval")
+    return request(uow, caller, kind_name, accounts.find(uow, login).id, payload, reason)
+
+
 def request(
     uow: UnitOfWork,
     caller: Caller,
@@ -71,10 +85,12 @@ def request(
         payload=payload,
         reason=reason.strip(),
     )
-    kind.check_payload(uow, row)
+    # Scope before payload: a request about someone out of scope must not learn, from a
+    # different answer, what roles they hold.
     guard.check(
         uow, caller, kind.in_scope(uow, principal, row), kind.request_action, "user", target_user_id
     )
+    kind.check_payload(uow, row)
     duplicate = uow.session.scalar(
         select(ApprovalRequest.id).where(
             ApprovalRequest.action == kind.name,
@@ -102,7 +118,8 @@ def request(
 def decide(
     uow: UnitOfWork, caller: Caller, request_id: int, *, approve: bool, note: str = ""
 ) -> ApprovalRequest:
-    row = uow.session.get(ApprovalRequest, request_id)
+    # Locked: two approvers at the same moment must not both carry the request out.
+    row = uow.session.get(ApprovalRequest, request_id, with_for_update=True)
     if row is None:
         raise NotFound(lazy("No approval request {id}."), id=request_id)
     kind = _kind(row.action)

@@ -136,15 +136,19 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 422, detail, describe_validation_errors(exc))
 
 
+def domain_message(exc: DomainError) -> str:
+    """The error's message in the reader's language. Parameters that are themselves
+    messages (role names, kinds) are translated too; other text has no catalog entry and
+    stays as it is."""
+    params = {key: gettext(v) if isinstance(v, str) else v for key, v in exc.params.items()}
+    return gettext(exc.message).format(**params)
+
+
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, NotAuthenticated) and not is_api(request.url.path):
         return RedirectResponse(login_url(request), status_code=303)
-    # Parameters that are themselves messages (role names, kinds) are translated too;
-    # any other text has no catalog entry and stays as it is.
-    params = {key: gettext(v) if isinstance(v, str) else v for key, v in exc.params.items()}
-    detail = gettext(exc.message).format(**params)
-    response = error_response(request, exc.status, detail)
+    response = error_response(request, exc.status, domain_message(exc))
     if isinstance(exc, NotAuthenticated):
         response.headers["www-authenticate"] = 'Bearer realm="interagency"'
     if isinstance(exc, TooManyRequests):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from interagency.bootstrap import Container
 from interagency.identity.accounts import user_out
 from interagency.identity.models import AuthSession, Notification, Role, User
 from interagency.identity.schemas import UserOut
-from tests.support.identity import Council, api_token, sign_in, submit
+from tests.support.identity import Council, api_token, csrf_token, sign_in, submit
 
 
 def user(container: Container, council: Council, login: str) -> UserOut:
@@ -384,3 +385,61 @@ def test_the_role_in_a_refusal_is_named_in_the_readers_language(
     )
     assert "Auditor" in answer.text
     assert "аудитор" in again.text.lower()
+
+
+def test_a_form_with_no_box_ticked_or_a_taken_login_comes_back_filled_in(
+    client: TestClient, council: Council
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    token = csrf_token(admin.get("/admin/users").text)
+    unticked = admin.post(
+        "/admin/users",
+        data={
+            "login": "fresh_one",
+            "full_name": "Kept Name",
+            "agency": "RU-SVC",
+            "password": "a long enough first password",
+            "csrf_token": token,
+        },
+    )
+    assert unticked.status_code == 422
+    assert 'value="Kept Name"' in unticked.text
+    taken = submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="ru_analyst",
+        full_name="Kept Again",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["analyst"],
+        password="a long enough first password",
+    )
+    assert taken.status_code == 422
+    assert "is taken" in taken.text
+    assert 'value="Kept Again"' in taken.text
+
+
+@pytest.mark.parametrize("login", ["ru_liaison", "nobody_at_all"])
+def test_whether_a_login_exists_is_not_told_to_those_without_the_right(
+    client: TestClient, council: Council, login: str
+) -> None:
+    reviewer = as_user(client, council, "board_reviewer")
+    assert (
+        submit(reviewer, "/review", f"/admin/users/{login}/disable", reason="x").status_code == 403
+    )
+
+
+@pytest.mark.parametrize("role", ["administrator", "supervisor"])
+def test_another_agencys_roles_are_not_told_by_a_different_answer(
+    client: TestClient, council: Council, role: str
+) -> None:
+    supervisor = as_user(client, council, "ru_supervisor")
+    answer = submit(
+        supervisor,
+        "/",
+        "/admin/users/kz_admin/roles",
+        role=role,
+        reason="Probing what kz_admin holds",
+    )
+    assert answer.status_code == 403
