@@ -49,7 +49,9 @@ def search(
         caller.event(
             "audit:search",
             object_kind="audit",
-            detail={"query": _query(scoped), "page": page, "ids": [row.seq for row in rows]},
+            detail={"page": page, "ids": [row.seq for row in rows]},
+            # The query may name people (a login, an object): kept aside, erasable.
+            personal={"query": _query(scoped)},
         ),
     )
     return rows
@@ -69,7 +71,8 @@ def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Itera
         caller.event(
             "audit:export",
             object_kind="audit",
-            detail={"query": _query(bounded), "up_to_seq": head},
+            detail={"up_to_seq": head},
+            personal={"query": _query(bounded)},
         ),
     )
     return audit.export_csv(uow, bounded)

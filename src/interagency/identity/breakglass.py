@@ -20,6 +20,7 @@ from interagency.i18n import lazy
 from interagency.identity import guard, notifications
 from interagency.identity.models import (
     Agency,
+    AgencyKind,
     BreakGlassAccess,
     BreakGlassAgency,
     Role,
@@ -66,6 +67,22 @@ def open_access(
         raise InvalidInput(lazy("Break-glass lasts 1 to {max} minutes."), max=MAX_MINUTES)
     if active(uow, principal.user_id, kind, ref) is not None:
         raise Conflict(lazy("You have an open break-glass access to this already."))
+    agencies = concerned | {principal.agency_id}
+    if not notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, agencies):
+        # Nobody concerned could review it: the council secretariat's DPOs take it on.
+        agencies |= set(
+            uow.session.scalars(
+                select(Agency.id).where(Agency.kind == AgencyKind.SECRETARIAT.value)
+            )
+        )
+    dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, agencies)
+    if not dpos:
+        raise Conflict(
+            lazy(
+                "No data protection officer could review this access: ask your "
+                "administrator to name one before break-glass can be used."
+            )
+        )
     now = utcnow()
     access = BreakGlassAccess(
         user_id=principal.user_id,
@@ -77,10 +94,8 @@ def open_access(
     )
     uow.session.add(access)
     uow.session.flush()
-    agencies = concerned | {principal.agency_id}
     for agency_id in sorted(agencies):
         uow.session.add(BreakGlassAgency(break_glass_id=access.id, agency_id=agency_id))
-    dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, agencies)
     notifications.notify(
         uow,
         dpos,

@@ -443,3 +443,32 @@ def test_another_agencys_roles_are_not_told_by_a_different_answer(
         reason="Probing what kz_admin holds",
     )
     assert answer.status_code == 403
+
+
+def test_break_glass_falls_back_to_the_secretariats_dpos_and_never_goes_unreviewed(
+    container: Container, council: Council
+) -> None:
+    from interagency.errors import Conflict
+    from interagency.identity import breakglass
+    from interagency.identity.models import UserRole
+
+    target = str(council.users["kz_liaison"])
+    reason = "Suspected impersonation in a joint operation"
+    with container.uow() as uow:
+        for login in ("ru_dpo", "kz_dpo"):
+            row = uow.session.get(User, council.users[login])
+            assert row is not None
+            row.roles = []
+        uow.session.flush()
+        with pytest.raises(Conflict):
+            breakglass.open_access(
+                uow, council.caller(uow, "ru_supervisor"), "user", target, reason, 30
+            )
+        uow.session.add(UserRole(user_id=council.users["sec_admin"], role="dpo"))
+        uow.session.flush()
+        access = breakglass.open_access(
+            uow, council.caller(uow, "ru_supervisor"), "user", target, reason, 30
+        )
+        assert council.agencies["TEST-SEC"] in {agency.id for agency in access.agencies}
+        alerted = set(uow.session.scalars(select(Notification.user_id)))
+        assert alerted == {council.users["sec_admin"]}
