@@ -12,6 +12,8 @@ class DomainError(Exception):
 
     status = 400
     title = "Bad request"
+    # Where a browser is sent instead of an error page, when there is a page that fixes it.
+    redirect_to: str | None = None
 
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message)

@@ -104,7 +104,9 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
             roles=_split(row["roles"]),
             password=DEMO_PASSWORD,
         )
-        created = accounts.add_user(uow, None, data, password_hash=demo_password_hash())
+        created = accounts.add_user(
+            uow, None, data, password_hash=demo_password_hash(), must_change=False
+        )
         user = uow.session.get(User, created.id)
         assert user is not None  # (just added)
         user.totp_secret = totp.seal(container.settings.key_dir, secret, user.id)

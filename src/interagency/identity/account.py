@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from interagency import audit
 from interagency.db import UnitOfWork
-from interagency.errors import NotFound
+from interagency.errors import InvalidInput, NotFound
 from interagency.i18n import lazy
-from interagency.identity import guard, login, notifications, sessions, tokens
+from interagency.identity import guard, login, notifications, passwords, sessions, throttle, tokens
 from interagency.identity.models import ApiToken, AuthSession, Notification, User
 from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
 from interagency.identity.tokens import IssuedToken
+
+
+class ReauthenticationFailed(InvalidInput):
+    """The proof of identity failed; the route commits the count before answering."""
 
 
 def me(uow: UnitOfWork, caller: Caller) -> User:
@@ -53,8 +58,42 @@ def my_sessions(uow: UnitOfWork, caller: Caller) -> list[AuthSession]:
     return sessions.live_sessions(uow, me(uow, caller).id)
 
 
-def start_enrolment(uow: UnitOfWork, caller: Caller, key_dir: Path) -> login.Enrolment:
-    return login.begin_enrolment(uow, me(uow, caller), key_dir)
+def start_enrolment(
+    uow: UnitOfWork, caller: Caller, key_dir: Path, current_code: str
+) -> login.Enrolment:
+    """A new authenticator. Replacing one needs a code of the current one: a session left
+    open on a desk must not be enough to swap the factor (that is a four-eyes reset)."""
+    user = me(uow, caller)
+    if user.totp_secret is not None:
+        _prove(
+            uow, caller, user, lambda: login.current_code_is_right(uow, user, current_code, key_dir)
+        )
+    return login.begin_enrolment(uow, user, key_dir)
+
+
+def change_password(uow: UnitOfWork, caller: Caller, current: str, new: str) -> None:
+    user = me(uow, caller)
+    _prove(uow, caller, user, lambda: passwords.verify_password(user.password_hash, current))
+    if new == current:
+        raise InvalidInput(lazy("Choose a password different from the current one."))
+    user.password_hash = passwords.hash_password(new)
+    user.password_must_change = False
+    audit.record(uow, caller.event("auth:password:changed", object_kind="user", object_ref=user.id))
+
+
+def _prove(uow: UnitOfWork, caller: Caller, user: User, check: Callable[[], bool]) -> None:
+    """Runs a check of what only the user knows, under the sign-in back-off; a failure is
+    counted and audited even though the request is refused."""
+    throttle.hold(uow, user.login, caller.address)
+    if throttle.wait_seconds(uow, user.login, caller.address) or not check():
+        throttle.record_failure(uow, user.login, caller.address)
+        event = caller.event(
+            "auth:reauthentication:failed", outcome="failed", object_kind="user", object_ref=user.id
+        )
+        audit.record(uow, event)
+        raise ReauthenticationFailed(
+            lazy("The current password or code is wrong, or too many attempts were made.")
+        )
 
 
 def pending_enrolment(uow: UnitOfWork, caller: Caller, key_dir: Path) -> login.Enrolment | None:

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
+from interagency.errors import InvalidInput
 from interagency.identity import account, guard
 from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
@@ -17,6 +18,7 @@ from interagency.identity.tokens import IssuedToken
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
+from interagency.web.errors import domain_message
 from interagency.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False)
@@ -55,11 +57,52 @@ def _render(
 
 @router.post("/account/2fa")
 def start_enrolment(
-    request: Request, uow: UowDep, caller: CallerDep, container: ContainerDep
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    current_code: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    account.start_enrolment(uow, caller, container.settings.key_dir)
+    try:
+        account.start_enrolment(uow, caller, container.settings.key_dir, current_code)
+    except account.ReauthenticationFailed as exc:
+        uow.commit()  # the failure is counted and audited all the same
+        return _render(request, uow, renderer, caller, container, error=domain_message(exc))
     uow.commit()
     return RedirectResponse("/account#second-factor", status_code=303)
+
+
+@router.get("/account/password")
+def password_page(request: Request, renderer: RendererDep, caller: CallerDep) -> Response:
+    return renderer.render(request, "identity/password.html", {})
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+    current: Annotated[str, Form(max_length=256)],
+    new: Annotated[str, Form(max_length=256)],
+    repeated: Annotated[str, Form(max_length=256)],
+) -> Response:
+    if new != repeated:
+        error = i18n.gettext("The two new passwords differ: type the same one twice.")
+        return renderer.render(request, "identity/password.html", {"error": error}, status_code=422)
+    try:
+        account.change_password(uow, caller, current, new)
+    except InvalidInput as exc:
+        if isinstance(exc, account.ReauthenticationFailed):
+            uow.commit()  # the failure is counted and audited all the same
+        return renderer.render(
+            request, "identity/password.html", {"error": domain_message(exc)}, status_code=422
+        )
+    uow.commit()
+    response = RedirectResponse("/", status_code=303)
+    flash.add(request, response, "success", i18n.gettext("Your new password is saved."))
+    return response
 
 
 @router.post("/account/2fa/confirm")

@@ -48,10 +48,18 @@ def find(uow: UnitOfWork, login: str) -> User:
 
 
 def add_user(
-    uow: UnitOfWork, caller: Caller | None, data: UserIn, *, password_hash: str | None = None
+    uow: UnitOfWork,
+    caller: Caller | None,
+    data: UserIn,
+    *,
+    password_hash: str | None = None,
+    must_change: bool = True,
 ) -> UserOut:
-    """Adds a user. `password_hash`, if given, must be the argon2 hash of `data.password`:
-    loaders that give many accounts one password (the demo) hash it once."""
+    """Adds a user, who must replace the given password at the first sign-in.
+
+    `password_hash`, if given, must be the argon2 hash of `data.password`: loaders that
+    give many accounts one published password (the demo) hash it once, and do not force
+    a change (`must_change=False`)."""
     agency = get_agency(uow, data.agency)
     if caller is not None:
         principal = caller.principal
@@ -88,6 +96,7 @@ def add_user(
         full_name=data.full_name.strip(),
         agency_id=agency.id,
         password_hash=password_hash or passwords.hash_password(data.password),
+        password_must_change=must_change,
     )
     user.roles = [UserRole(role=role.value) for role in sorted(set(data.roles))]
     user.desks = desks

@@ -194,3 +194,16 @@ def _locked(uow: UnitOfWork, user_id: int) -> User:
     if user is None:
         raise LookupError("the session's user is gone")
     return user
+
+
+def current_code_is_right(uow: UnitOfWork, user: User, code: str, key_dir: Path) -> bool:
+    """A code of the user's enrolled factor, accepted once like at sign-in."""
+    locked = _locked(uow, user.id)
+    if locked.totp_secret is None:
+        return False
+    secret = totp.unseal(key_dir, locked.totp_secret, locked.id)
+    step = totp.accepted_step(secret, code, utcnow(), locked.totp_last_step)
+    if step is None:
+        return False
+    locked.totp_last_step = step
+    return True

@@ -117,6 +117,9 @@ class User(Base):
     totp_pending: Mapped[str | None] = mapped_column(String(200), comment="AES-GCM, base64")
     # The last time step whose code was accepted: a code is never accepted twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Set for a password somebody else chose (an administrator, the operator): the user
+    # must choose their own before anything else.
+    password_must_change: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[created_at]
     disabled_at: Mapped[datetime | None]
 

@@ -90,6 +90,7 @@ class Principal:
     agency_kind: AgencyKind
     roles: frozenset[Role]
     desk_ids: frozenset[int]
+    must_change_password: bool = False
 
     @property
     def serves_the_council(self) -> bool:

@@ -20,6 +20,7 @@ def principal_of(user: User) -> Principal:
         agency_kind=AgencyKind(user.agency.kind),
         roles=user.role_set,
         desk_ids=frozenset(desk.id for desk in user.desks),
+        must_change_password=user.password_must_change,
     )
 
 

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from starlette.responses import Response
 
 from interagency.bootstrap import Container
-from interagency.errors import NotAuthenticated, TooManyRequests
+from interagency.errors import Forbidden, NotAuthenticated, TooManyRequests
 from interagency.i18n import lazy
 from interagency.identity import notifications, sessions, tokens
 from interagency.identity.login import LoginConfig
@@ -124,7 +124,25 @@ def authenticate(
     request.state.principal = principal
     if principal is None and not _is_public(request.url.path):
         raise NotAuthenticated(lazy("Sign in to continue."))
+    if (
+        principal is not None
+        and principal.must_change_password
+        and request.url.path not in PASSWORD_CHANGE_PATHS
+        and not _is_public(request.url.path)
+    ):
+        # A password somebody else chose opens nothing but the page that replaces it.
+        raise MustChangePassword()
     return principal
+
+
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/logout"})
+
+
+class MustChangePassword(Forbidden):
+    redirect_to = "/account/password"
+
+    def __init__(self) -> None:
+        super().__init__(lazy("Choose your own password first."))
 
 
 def _is_public(path: str) -> bool:

@@ -148,6 +148,8 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, NotAuthenticated) and not is_api(request.url.path):
         return RedirectResponse(login_url(request), status_code=303)
+    if exc.redirect_to and not is_api(request.url.path):
+        return RedirectResponse(exc.redirect_to, status_code=303)
     response = error_response(request, exc.status, domain_message(exc))
     if isinstance(exc, NotAuthenticated):
         response.headers["www-authenticate"] = 'Bearer realm="interagency"'

@@ -472,3 +472,61 @@ def test_break_glass_falls_back_to_the_secretariats_dpos_and_never_goes_unreview
         assert council.agencies["TEST-SEC"] in {agency.id for agency in access.agencies}
         alerted = set(uow.session.scalars(select(Notification.user_id)))
         assert alerted == {council.users["sec_admin"]}
+
+
+def test_a_user_added_by_an_administrator_must_choose_a_password_first(
+    app: object, client: TestClient, council: Council
+) -> None:
+    admin = as_user(client, council, "ru_admin")
+    submit(
+        admin,
+        "/admin/users",
+        "/admin/users",
+        login="new_officer",
+        full_name="New Officer",
+        agency="RU-SVC",
+        desks=["CT"],
+        roles=["analyst"],
+        password="chosen by the admin",
+    )
+    with TestClient(app) as fresh:  # type: ignore[arg-type]
+        assert (
+            submit(
+                fresh, "/login", "/login", username="new_officer", password="chosen by the admin"
+            ).status_code
+            == 303
+        )
+        blocked = fresh.get("/directory", follow_redirects=False)
+        assert blocked.headers["location"] == "/account/password"
+        wrong = submit(
+            fresh,
+            "/account/password",
+            "/account/password",
+            current="not the password",
+            new="my very own password",
+            repeated="my very own password",
+        )
+        assert wrong.status_code == 422
+        changed = submit(
+            fresh,
+            "/account/password",
+            "/account/password",
+            current="chosen by the admin",
+            new="my very own password",
+            repeated="my very own password",
+        )
+        assert changed.status_code == 303
+        assert fresh.get("/directory").status_code == 200
+
+
+def test_replacing_the_authenticator_needs_a_code_of_the_current_one(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    officer = as_user(client, council, "ru_liaison")
+    refused = submit(officer, "/account", "/account/2fa", current_code="000000")
+    assert refused.status_code == 422
+    assert entries(container, "auth:reauthentication:failed")
+    assert 'data-testid="totp-secret"' not in officer.get("/account").text
+    accepted = submit(officer, "/account", "/account/2fa", current_code=council.code("ru_liaison"))
+    assert accepted.status_code == 303
+    assert 'data-testid="totp-secret"' in officer.get("/account").text

@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("totp_secret", sa.String(length=200), nullable=True, comment="AES-GCM, base64"),
         sa.Column("totp_pending", sa.String(length=200), nullable=True, comment="AES-GCM, base64"),
         sa.Column("totp_last_step", sa.BigInteger(), nullable=True),
+        sa.Column("password_must_change", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("disabled_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
