@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
+from interagency import audit
 from interagency.bootstrap import Container
 from interagency.errors import Forbidden, NotAuthenticated, TooManyRequests
 from interagency.i18n import lazy
@@ -105,6 +106,11 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
             # could make the browser send, so the API never reads the session cookie.
             found = tokens.resolve(uow, token) if token else None
             principal = principal_of(found[1]) if found else None
+            if token and found is None:  # unknown, expired or revoked: worth knowing about
+                refused = Caller(None, client_address(request)).event(
+                    "auth:token:refused", outcome="denied", detail={"prefix": token[:10]}
+                )
+                audit.record(uow, refused)
         else:
             raw = request.cookies.get(SESSION_COOKIE)
             active = sessions.resolve(uow, raw, session_limits(container)) if raw else None

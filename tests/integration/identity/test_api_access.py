@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,9 +10,10 @@ import time_machine
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container, bootstrap
 from interagency.web.app import ROUTERS, create_app
 from interagency.web.auth import PUBLIC_PATHS
@@ -65,6 +67,16 @@ def test_malformed_or_forged_tokens_are_refused(client: TestClient, header: str)
     answer = client.get("/api/v1/me", headers={"Authorization": header})
     assert answer.status_code == 401
     assert answer.json()["status"] == 401
+
+
+def test_a_refused_token_is_audited(client: TestClient, container: Container) -> None:
+    client.get("/api/v1/me", headers={"Authorization": "Bearer ia_forged_token_value"})
+    with container.uow() as uow:
+        entry = uow.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "auth:token:refused")
+        )
+        assert entry is not None
+        assert json.loads(entry.detail)["prefix"] == "ia_forged_"
 
 
 def limited_app(
