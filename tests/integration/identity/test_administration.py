@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -31,6 +32,21 @@ def entries(container: Container, action: str) -> list[AuditEntry]:
         return rows
 
 
+NEW_USER: dict[str, str | list[str]] = {
+    "login": "new_officer",
+    "full_name": "New Officer",
+    "agency": "RU-SVC",
+    "desks": ["CT"],
+    "roles": ["analyst"],
+    "password": "a long enough first password",
+}
+
+
+def add_user_form(admin: TestClient, **changes: str | list[str]) -> httpx2.Response:
+    """Submits the add-user form: a valid new analyst, but for the fields changed."""
+    return submit(admin, "/admin/users", "/admin/users", **{**NEW_USER, **changes})
+
+
 def as_user(app_client: TestClient, council: Council, login: str) -> TestClient:
     assert sign_in(app_client, council, login).status_code == 303
     return app_client
@@ -40,17 +56,7 @@ def test_an_administrator_adds_a_user_of_their_agency(
     client: TestClient, council: Council, container: Container
 ) -> None:
     admin = as_user(client, council, "ru_admin")
-    answer = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="new_officer",
-        full_name="Новый Офицер",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["liaison_officer"],
-        password="a long enough first password",
-    )
+    answer = add_user_form(admin, full_name="Новый Офицер", roles=["liaison_officer"])
     assert answer.status_code == 303
     listing = admin.get("/admin/users").text
     assert "new_officer" in listing
@@ -62,17 +68,7 @@ def test_privileged_roles_are_never_given_directly_from_the_web(
     client: TestClient, council: Council
 ) -> None:
     admin = as_user(client, council, "ru_admin")
-    answer = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="sneaky",
-        full_name="Sneaky",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["administrator"],
-        password="a long enough first password",
-    )
+    answer = add_user_form(admin, login="sneaky", full_name="Sneaky", roles=["administrator"])
     assert answer.status_code == 422
     assert "second administrator" in answer.text
 
@@ -81,17 +77,7 @@ def test_an_invalid_user_form_says_what_to_fix_and_keeps_the_input(
     client: TestClient, council: Council
 ) -> None:
     admin = as_user(client, council, "ru_admin")
-    answer = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="X!",
-        full_name="Kept Name",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["analyst"],
-        password="short",
-    )
+    answer = add_user_form(admin, login="X!", full_name="Kept Name", password="short")
     assert answer.status_code == 422
     assert "login" in answer.text
     assert "password" in answer.text
@@ -360,29 +346,9 @@ def test_the_role_in_a_refusal_is_named_in_the_readers_language(
     client: TestClient, council: Council
 ) -> None:
     admin = as_user(client, council, "ru_admin")
-    answer = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="sneaky",
-        full_name="Sneaky",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["auditor"],
-        password="a long enough first password",
-    )
+    answer = add_user_form(admin, login="sneaky", full_name="Sneaky", roles=["auditor"])
     client.cookies.set("lang", "ru", domain="testserver.local")
-    again = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="sneaky",
-        full_name="Sneaky",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["auditor"],
-        password="a long enough first password",
-    )
+    again = add_user_form(admin, login="sneaky", full_name="Sneaky", roles=["auditor"])
     assert "Auditor" in answer.text
     assert "аудитор" in again.text.lower()
 
@@ -404,17 +370,7 @@ def test_a_form_with_no_box_ticked_or_a_taken_login_comes_back_filled_in(
     )
     assert unticked.status_code == 422
     assert 'value="Kept Name"' in unticked.text
-    taken = submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="ru_analyst",
-        full_name="Kept Again",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["analyst"],
-        password="a long enough first password",
-    )
+    taken = add_user_form(admin, login="ru_analyst", full_name="Kept Again")
     assert taken.status_code == 422
     assert "is taken" in taken.text
     assert 'value="Kept Again"' in taken.text
@@ -478,17 +434,7 @@ def test_a_user_added_by_an_administrator_must_choose_a_password_first(
     app: object, client: TestClient, council: Council
 ) -> None:
     admin = as_user(client, council, "ru_admin")
-    submit(
-        admin,
-        "/admin/users",
-        "/admin/users",
-        login="new_officer",
-        full_name="New Officer",
-        agency="RU-SVC",
-        desks=["CT"],
-        roles=["analyst"],
-        password="chosen by the admin",
-    )
+    add_user_form(admin, password="chosen by the admin")
     with TestClient(app) as fresh:  # type: ignore[arg-type]
         assert (
             submit(
