@@ -7,18 +7,17 @@ import socket
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from interagency import migrations
 from interagency.audit.cli import audit_app
-from interagency.bootstrap import Container, StartupRefused, bootstrap
+from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
-from interagency.errors import DomainError
 from interagency.identity import services as identity
 from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
 from interagency.matching.cli import xcheck
+from interagency.terminal import change, console, container_or_exit, fail, invalid
 
 app = typer.Typer(
     help="Interagency: secure cooperation platform of the council.", no_args_is_help=True
@@ -31,21 +30,6 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
 app.command("xcheck")(xcheck)
-
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def container_or_exit(settings: Settings | None = None) -> Container:
-    try:
-        return bootstrap(settings)
-    except StartupRefused as refused:
-        raise fail(str(refused)) from None
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -219,13 +203,7 @@ def states_add(
             timezone=timezone,
         )
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise fail(problems, code=2) from None
-    container = container_or_exit()
-    with container.uow() as uow:
-        try:
-            identity.add_member_state(uow, data)
-        except DomainError as exc:
-            raise fail(exc.message.format(**exc.params), code=2) from None
-        uow.commit()
+        raise invalid(exc) from None
+    with change() as uow:
+        identity.add_member_state(uow, data)
     console.print(f"Added {data.name_en}.")

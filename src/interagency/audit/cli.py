@@ -7,32 +7,20 @@ yet witnessed are reported but are no fault), 1 when anything is broken.
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
 from interagency.audit.signing import sign_head
 from interagency.audit.verify import VerifyReport, verify_chain
-from interagency.bootstrap import Container, StartupRefused, bootstrap
+from interagency.terminal import console, container_or_exit
 
 audit_app = typer.Typer(
     help="The audit trail: verify the chain, sign its head.", no_args_is_help=True
 )
 
-console = Console(soft_wrap=True, highlight=False)
-errors = Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-def _container() -> Container:
-    try:
-        return bootstrap()
-    except StartupRefused as refused:
-        errors.print(f"[bold red]error:[/] {refused}")
-        raise typer.Exit(1) from None
-
 
 @audit_app.command("verify")
 def verify() -> None:
     """Check every entry's hash and link and the signed heads; exit 1 if anything is broken."""
-    container = _container()
+    container = container_or_exit()
     report = verify_chain(container.engine, container.settings)
     for line in describe(report):
         console.print(line)
@@ -42,7 +30,7 @@ def verify() -> None:
 @audit_app.command("sign")
 def sign() -> None:
     """Sign the chain head now (no-op when signed already) and add it to the witness file."""
-    container = _container()
+    container = container_or_exit()
     checkpoint = sign_head(container)
     if checkpoint is None:
         console.print("Nothing to sign: the chain is empty or its head is signed already.")

@@ -6,62 +6,31 @@ exist) but every change is audited like one made in the browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
-from interagency.bootstrap import Container, StartupRefused, bootstrap
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import utcnow
 from interagency.errors import DomainError
 from interagency.identity import accounts, directory, totp
 from interagency.identity.models import AgencyKind, Role
 from interagency.identity.schemas import AgencyIn, DeskIn, UserIn
+from interagency.terminal import (
+    BAD_INPUT,
+    change,
+    console,
+    container_or_exit,
+    fail,
+    invalid,
+    refused,
+)
 
 agencies_app = typer.Typer(
     help="Agencies and council bodies, with their desks.", no_args_is_help=True
 )
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
-
-console = Console(soft_wrap=True, highlight=False)
-errors = Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _container() -> Container:
-    try:
-        return bootstrap()
-    except StartupRefused as refused:
-        raise _fail(str(refused), 1) from None
-
-
-def _invalid(exc: ValidationError) -> typer.Exit:
-    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    return _fail(problems)
-
-
-def _domain(exc: DomainError) -> typer.Exit:
-    return _fail(exc.message.format(**exc.params))
-
-
-@contextmanager
-def _change() -> Iterator[UnitOfWork]:
-    """One unit of work for a command: committed when it succeeds, and a domain error
-    becomes exit code 2 with the message that says what to fix."""
-    with _container().uow() as uow:
-        try:
-            yield uow
-        except DomainError as exc:
-            raise _domain(exc) from None
-        uow.commit()
 
 
 @agencies_app.command("add")
@@ -83,7 +52,10 @@ def agencies_add(
         for text in desk or []:
             parts = [part.strip() for part in text.split("|")]
             if len(parts) != 3:
-                raise _fail(f"desk {text!r}: write it as 'CODE|name in Russian|name in English'")
+                raise fail(
+                    f"desk {text!r}: write it as 'CODE|name in Russian|name in English'",
+                    BAD_INPUT,
+                )
             desks.append(DeskIn(code=parts[0].upper(), name_ru=parts[1], name_en=parts[2]))
         data = AgencyIn(
             code=code.upper(),
@@ -94,8 +66,8 @@ def agencies_add(
             desks=desks,
         )
     except ValidationError as exc:
-        raise _invalid(exc) from None
-    with _change() as uow:
+        raise invalid(exc) from None
+    with change() as uow:
         directory.add_agency(uow, None, data)
     console.print(f"Added {data.code} with {len(desks)} desks.")
 
@@ -125,8 +97,8 @@ def users_add(
             password=password,
         )
     except ValidationError as exc:
-        raise _invalid(exc) from None
-    with _change() as uow:
+        raise invalid(exc) from None
+    with change() as uow:
         user = accounts.add_user(uow, None, data)
     console.print(
         f"Added {user.login} to {user.agency}. The second factor is set up at the first sign-in."
@@ -139,7 +111,7 @@ def users_disable(
     reason: Annotated[str, typer.Option(help="Why, for the audit trail.")],
 ) -> None:
     """Disable a user: every session and API token of theirs ends at once."""
-    with _change() as uow:
+    with change() as uow:
         accounts.disable(uow, None, login, reason)
     console.print(f"Disabled {login}; their sessions and tokens have ended.")
 
@@ -150,7 +122,7 @@ def users_reset_2fa(login: Annotated[str, typer.Argument()]) -> None:
 
     In the browser this needs a second administrator's approval; on the server's command
     line it is the operator's recovery path, audited."""
-    with _change() as uow:
+    with change() as uow:
         accounts.reset_second_factor(uow, None, accounts.find(uow, login))
     console.print(f"The second factor of {login} is removed; their sessions have ended.")
 
@@ -163,7 +135,7 @@ def users_list() -> None:
     from interagency.identity.models import User
 
     table = Table("login", "name", "agency", "roles", "2FA", "disabled")
-    with _container().uow() as uow:
+    with container_or_exit().uow() as uow:
         for user in uow.session.scalars(select(User).order_by(User.login)):
             out = accounts.user_out(user)
             table.add_row(
@@ -182,18 +154,18 @@ def users_demo_code(login: Annotated[str, typer.Argument()]) -> None:
     """Print the current TOTP code of a demo user (demo secrets only, never in production)."""
     from interagency.demo import demo_totp_secret
 
-    container = _container()
+    container = container_or_exit()
     if container.settings.is_production:
-        raise _fail("demo codes do not exist in production")
+        raise fail("demo codes do not exist in production", BAD_INPUT)
     with container.uow() as uow:
         try:
             user = accounts.find(uow, login)
         except DomainError as exc:
-            raise _domain(exc) from None
+            raise refused(exc) from None
         secret = demo_totp_secret(user.login)
         stored = user.totp_secret and totp.unseal(
             container.settings.key_dir, user.totp_secret, user.id
         )
     if stored != secret:
-        raise _fail(f"{login} has a secret of their own, not the demo one")
+        raise fail(f"{login} has a secret of their own, not the demo one", BAD_INPUT)
     console.print(totp.code_for(secret, utcnow()))
