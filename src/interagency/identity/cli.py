@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.table import Table
+from sqlalchemy import select
 
 from interagency.db import utcnow
 from interagency.errors import DomainError
 from interagency.identity import accounts, directory, totp
-from interagency.identity.models import AgencyKind, Role
+from interagency.identity.models import AgencyKind, Role, User
 from interagency.identity.schemas import AgencyIn, DeskIn, UserIn
 from interagency.terminal import (
     BAD_INPUT,
@@ -130,10 +131,6 @@ def users_reset_2fa(login: Annotated[str, typer.Argument()]) -> None:
 @users_app.command("list")
 def users_list() -> None:
     """List every user."""
-    from sqlalchemy import select
-
-    from interagency.identity.models import User
-
     table = Table("login", "name", "agency", "roles", "2FA", "disabled")
     with container_or_exit().uow() as uow:
         for user in uow.session.scalars(select(User).order_by(User.login)):
