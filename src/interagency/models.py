@@ -1,6 +1,19 @@
 """Imports every feature's models so that Alembic and the tests see the whole schema."""
 
 from interagency.audit import models as audit_models
+from interagency.council import models as council_models
+from interagency.exchange import models as exchange_models
+from interagency.filestore import models as filestore_models
 from interagency.identity import models as identity_models
+from interagency.outbox import models as outbox_models
+from interagency.vault import models as vault_models
 
-__all__ = ["audit_models", "identity_models"]
+__all__ = [
+    "audit_models",
+    "council_models",
+    "exchange_models",
+    "filestore_models",
+    "identity_models",
+    "outbox_models",
+    "vault_models",
+]

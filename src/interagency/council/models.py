@@ -1,0 +1,3 @@
+"""Tables of council."""
+
+from __future__ import annotations

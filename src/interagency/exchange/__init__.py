@@ -1,0 +1,1 @@
+"""Secure exchange: threads and messages between member agencies under handling codes."""

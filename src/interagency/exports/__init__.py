@@ -1,0 +1,1 @@
+"""Watermarked exports to PDF, DOCX and CSV, shared by every feature."""

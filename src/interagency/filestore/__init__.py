@@ -1,0 +1,1 @@
+"""Attachment storage: streamed, sniffed, quarantined and content-addressed files with reference counts."""

@@ -1,0 +1,3 @@
+"""Tables of filestore."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of outbox."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of vault."""
+
+from __future__ import annotations
