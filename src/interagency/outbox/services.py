@@ -1,0 +1,83 @@
+"""Writing e-mail into the outbox, in the caller's transaction.
+
+Contract for callers: an outbox e-mail carries a reference and a marking, never content.
+The exchange puts only what lets the recipient find the item after signing in (a thread
+number, the handling code, the TLP marking) in the subject and body; subjects, message
+texts, names and attachments never leave the platform by e-mail, because mail servers
+and mailboxes are outside the platform's protection. Bodies longer than `MAX_BODY_CHARS`
+are refused as a sign that content is being sent.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from interagency.db import utcnow
+from interagency.errors import InvalidInput
+from interagency.i18n import lazy
+
+from .addresses import normalise_address
+from .models import REFERENCE_LENGTH, SUBJECT_LENGTH, EmailStatus, OutboxEmail
+
+# A notification is a few lines: a greeting, a reference, a marking and a link.
+MAX_BODY_CHARS = 2000
+
+
+def enqueue(session: Session, *, recipient: str, subject: str, body: str, reference: str) -> int:
+    """Adds one e-mail to the outbox in `session`'s transaction and returns its id.
+
+    Nothing is sent here: the row exists only if the caller's transaction commits, and
+    the dispatcher sends it afterwards (at least once, retried on failure). So an e-mail
+    is never sent about a change that was rolled back, and never lost for one that
+    committed.
+
+    `recipient` is one plain address (`name@domain.tld`); `subject` one line of at most
+    200 characters (UTF-8, Russian is fine); `body` plain text of at most
+    `MAX_BODY_CHARS` characters; `reference` one line of at most 200 characters naming
+    what the e-mail is about, such as `exchange:thread:42`. Only references and markings
+    belong in subject and body, never content (see the module's docstring).
+
+    Raises InvalidInput, saying what to fix, for a malformed address, an empty or
+    multi-line subject or reference, an empty body, or anything too long.
+    """
+    address = normalise_address(recipient)
+    subject = _one_line(subject, "subject", SUBJECT_LENGTH)
+    reference = _one_line(reference, "reference", REFERENCE_LENGTH)
+    if not body.strip():
+        raise InvalidInput(lazy("An e-mail needs a body."))
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(
+            lazy(
+                "An e-mail body may have at most {limit} characters; a notification "
+                "carries a reference and a marking, never content."
+            ),
+            limit=MAX_BODY_CHARS,
+        )
+    email = OutboxEmail(
+        recipient=address,
+        subject=subject,
+        body=body,
+        reference=reference,
+        status=EmailStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(email)
+    session.flush()
+    return email.id
+
+
+def _one_line(value: str, field: str, limit: int) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput(lazy("The e-mail's {field} is empty."), field=field)
+    # A line break in a header would let the text add headers of its own.
+    if any(char in text for char in "\r\n\x00"):
+        raise InvalidInput(lazy("The e-mail's {field} must be one line."), field=field)
+    if len(text) > limit:
+        raise InvalidInput(
+            lazy("The e-mail's {field} may have at most {limit} characters."),
+            field=field,
+            limit=limit,
+        )
+    return text
