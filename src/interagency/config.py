@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The demo secret is public by design: `make demo` must work with no set-up. Production
@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     default_language: str = "ru"
     demo_mode: bool = False
+    # E-mail notifications leave through this SMTP relay; an empty host turns e-mail off.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str = ""
+    smtp_password: SecretStr = Field(default=SecretStr(""), repr=False)
+    mail_from: str = "interagency@example.invalid"
+    # The web app sends due e-mail every so many seconds; a failed one is retried with
+    # growing pauses and marked failed after the last attempt.
+    outbox_interval_seconds: int = Field(default=30, ge=1)
+    outbox_max_attempts: int = Field(default=8, ge=1)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -85,6 +96,10 @@ class Settings(BaseSettings):
     def serves_https(self) -> bool:
         return self.base_url.startswith("https://")
 
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host.strip())
+
     def production_problems(self) -> list[str]:
         """What stops this configuration from running in production; empty when none."""
         problems: list[str] = []
@@ -107,4 +122,9 @@ class Settings(BaseSettings):
             )
         if self.demo_mode:
             problems.append("INTERAGENCY_DEMO_MODE must be off in production")
+        if self.email_enabled and self.smtp_username and not self.smtp_starttls:
+            problems.append(
+                "INTERAGENCY_SMTP_STARTTLS must be on when INTERAGENCY_SMTP_USERNAME is set, "
+                "so that the SMTP password never crosses the network in clear"
+            )
         return problems
