@@ -1,0 +1,20 @@
+"""The watermark's words in the export's language."""
+
+from __future__ import annotations
+
+from interagency import i18n
+from interagency.exports.document import Watermark
+
+
+def watermark_line(watermark: Watermark, language: str) -> str:
+    with i18n.language(language):
+        template = i18n.gettext("Exported by {user} on {time} · {marking}")
+    return template.format(
+        user=watermark.user_label, time=watermark.local_time(), marking=watermark.marking
+    )
+
+
+def page_label(language: str) -> tuple[str, str]:
+    """The words around the page number: "Page 2 of 5"."""
+    with i18n.language(language):
+        return i18n.gettext("Page"), i18n.gettext("of")
