@@ -1,1 +1,1 @@
-"""Council secretariat: meetings, agendas, joint documents, cooperation programmes and annual reports."""
+"""Council secretariat: meetings, agendas, joint documents, cooperation programmes, reports."""
