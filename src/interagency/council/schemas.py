@@ -1,0 +1,286 @@
+"""Request and response models of the council feature (the JSON API and the forms)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from interagency.council.models import (
+    DocumentKind,
+    DocumentStatus,
+    HandlingCode,
+    MeasureStatus,
+    Stance,
+    TaskStatus,
+    Tlp,
+)
+
+AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
+
+
+class Marking(BaseModel):
+    """Handling code (H0–H3) and TLP 2.0 distribution; H3 states its restriction in words."""
+
+    handling_code: HandlingCode = HandlingCode.H2
+    tlp: Tlp = Tlp.AMBER
+    handling_note: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def h3_states_restriction(self) -> Marking:
+        if self.handling_note is not None and not self.handling_note.strip():
+            self.handling_note = None
+        if self.handling_code is HandlingCode.H3 and self.handling_note is None:
+            raise ValueError("H3 needs its restriction stated in words")
+        return self
+
+    @property
+    def label(self) -> str:
+        text = f"{self.handling_code.value} · TLP:{self.tlp.value}"
+        return f"{text} · {self.handling_note}" if self.handling_note else text
+
+
+class ParticipantIn(BaseModel):
+    agency: str = Field(pattern=AGENCY_CODE)
+    delegates: str = Field(default="", max_length=2000, description="Names, one a line")
+
+
+class MeetingIn(BaseModel):
+    number: int = Field(ge=1, le=100_000)
+    title: str = Field(min_length=1, max_length=300)
+    held_on: date
+    place: str = Field(min_length=1, max_length=200)
+    chair: str = Field(min_length=1, max_length=200)
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=50)
+    marking: Marking = Field(default_factory=Marking)
+
+
+class AgendaItemIn(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    rapporteur: str | None = Field(default=None, pattern=AGENCY_CODE)
+    document_ids: list[int] = Field(default_factory=list, max_length=20)
+
+
+class DecisionIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+    item_number: int | None = Field(default=None, ge=1)
+
+
+class TaskIn(BaseModel):
+    agency: str = Field(pattern=AGENCY_CODE)
+    description: str = Field(min_length=1, max_length=5000)
+    due_on: date
+
+
+class TaskStatusIn(BaseModel):
+    status: TaskStatus
+
+
+class DocumentIn(BaseModel):
+    kind: DocumentKind
+    title: str = Field(min_length=1, max_length=500)
+    parties: list[str] = Field(min_length=1, max_length=50)
+    body: str = Field(min_length=1, max_length=500_000)
+    marking: Marking = Field(default_factory=Marking)
+
+
+class VersionIn(BaseModel):
+    body: str = Field(min_length=1, max_length=500_000)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class CommentIn(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class PositionIn(BaseModel):
+    stance: Stance
+    reason: str | None = Field(default=None, max_length=20_000)
+
+    @model_validator(mode="after")
+    def objection_reasoned(self) -> PositionIn:
+        if self.reason is not None and not self.reason.strip():
+            self.reason = None
+        if self.stance is Stance.OBJECT and self.reason is None:
+            raise ValueError("an objection needs its reasons")
+        return self
+
+
+class AdoptionIn(BaseModel):
+    meeting_id: int
+    supersedes_id: int | None = None
+
+
+class IndicatorIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    unit: str = Field(min_length=1, max_length=32)
+    target: float = Field(gt=0)
+
+
+class ProgrammeIn(BaseModel):
+    code: str = Field(pattern=AGENCY_CODE)
+    title: str = Field(min_length=1, max_length=500)
+    first_year: int = Field(ge=1990, le=2100)
+    last_year: int = Field(ge=1990, le=2100)
+    marking: Marking = Field(default_factory=Marking)
+
+    @model_validator(mode="after")
+    def years_in_order(self) -> ProgrammeIn:
+        if self.last_year < self.first_year:
+            raise ValueError("the last year comes before the first")
+        return self
+
+
+class MeasureIn(BaseModel):
+    number: str = Field(min_length=1, max_length=16)
+    title: str = Field(min_length=1, max_length=500)
+    due_on: date
+    responsible: list[str] = Field(min_length=1, max_length=50)
+    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=20)
+
+
+class StatusUpdateIn(BaseModel):
+    reported_on: date
+    progress: int = Field(ge=0, le=100)
+    status: MeasureStatus | None = None
+    indicator_id: int | None = None
+    value: float | None = Field(default=None, ge=0)
+    text: str = Field(min_length=1, max_length=20_000)
+    evidence: str = Field(min_length=1, max_length=20_000, description="What shows it happened")
+
+    @model_validator(mode="after")
+    def value_with_indicator(self) -> StatusUpdateIn:
+        if (self.indicator_id is None) != (self.value is None):
+            raise ValueError("an indicator value needs its indicator, and the other way round")
+        return self
+
+
+class ReportIn(BaseModel):
+    body: str = Field(min_length=1, max_length=200, examples=["Anti-Terrorism Centre"])
+    year: int = Field(ge=1990, le=2100)
+    title: str = Field(min_length=1, max_length=500)
+    sections: list[str] = Field(min_length=1, max_length=50)
+    marking: Marking = Field(default_factory=Marking)
+
+
+class ContributionIn(BaseModel):
+    section_number: int = Field(ge=1)
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+# --- responses ---------------------------------------------------------------------------
+
+
+class Reference(BaseModel):
+    id: int
+
+
+class AgendaItemOut(BaseModel):
+    number: int
+    title: str
+    rapporteur: str | None
+    outcome: str | None
+    document_ids: list[int]
+
+
+class TaskOut(BaseModel):
+    id: int
+    agency: str
+    description: str
+    due_on: date
+    status: TaskStatus
+    overdue: bool
+
+
+class DecisionOut(BaseModel):
+    id: int
+    number: str
+    text: str
+    item_number: int | None
+    tasks: list[TaskOut]
+
+
+class MeetingSummary(BaseModel):
+    id: int
+    number: int
+    title: str
+    held_on: date
+    place: str
+    status: str
+    marking: str
+
+
+class MeetingOut(MeetingSummary):
+    chair: str
+    participants: list[ParticipantIn]
+    agenda: list[AgendaItemOut]
+    minutes: str | None
+    decisions: list[DecisionOut]
+
+
+class VersionOut(BaseModel):
+    number: int
+    note: str | None
+    created_at: datetime
+    body: str
+
+
+class PositionOut(BaseModel):
+    agency: str
+    version: int
+    stance: Stance
+    reason: str | None
+
+
+class DocumentSummary(BaseModel):
+    model_config = ConfigDict(use_enum_values=True)
+
+    id: int
+    kind: DocumentKind
+    title: str
+    status: DocumentStatus
+    register_number: str | None
+    adopted_on: date | None
+    parties: list[str]
+    superseded_by: str | None
+    marking: str
+
+
+class DocumentOut(DocumentSummary):
+    versions: list[VersionOut]
+    positions: list[PositionOut]
+
+
+class DiffLineOut(BaseModel):
+    kind: str = Field(description="same, added or removed")
+    old_number: int | None
+    new_number: int | None
+    text: str
+
+
+class AgencyResult(BaseModel):
+    agency: str
+    measures: int
+    done: int
+    average_progress: float
+    updates: int
+
+
+class PeriodResult(BaseModel):
+    year: int
+    updates: int
+    measures_reported: int
+    average_progress: float
+
+
+class ProgrammeResultsOut(BaseModel):
+    code: str
+    title: str
+    first_year: int
+    last_year: int
+    marking: str
+    measures: int
+    done: int
+    average_progress: float
+    by_period: list[PeriodResult]
+    by_agency: list[AgencyResult]
