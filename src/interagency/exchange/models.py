@@ -1,3 +1,222 @@
-"""Tables of exchange."""
+"""Tables of the secure exchange.
+
+Subjects, bodies and H3 restrictions are content: they are stored sealed under the
+originating agency's data key (see `interagency.vault`) and searched through blind-index
+terms, never as plaintext. Everything else here is metadata that auditors may see.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interagency.db import Base, created_at, intpk
+from interagency.exchange.codes import (
+    HandlingCode,
+    InformationGrade,
+    MessageKind,
+    Priority,
+    SourceGrade,
+    Status,
+    Tlp,
+)
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Thread(Base):
+    __tablename__ = "exchange_threads"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MessageKind), name="kind_known"),
+        CheckConstraint(_in("priority", Priority), name="priority_known"),
+        CheckConstraint(_in("handling_code", HandlingCode), name="handling_known"),
+        CheckConstraint(_in("tlp", Tlp), name="tlp_known"),
+        CheckConstraint(_in("status", Status), name="status_known"),
+        Index("ix_exchange_threads_originator_updated", "originator_agency_id", "updated_at"),
+    )
+
+    id: Mapped[intpk]
+    # Shown to people and used in e-mail: says nothing of the content.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    originator_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    originator_desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(16))
+    # The strictest marking of any message on the thread.
+    handling_code: Mapped[str] = mapped_column(String(2))
+    tlp: Mapped[str] = mapped_column(String(16))
+    subject_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    restriction_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
+    case_numbers: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    recipients: Mapped[list[Recipient]] = relationship(
+        back_populates="thread", order_by="Recipient.id", lazy="selectin"
+    )
+
+
+class Recipient(Base):
+    """An agency on the thread, addressed as a whole, through one desk or one named user."""
+
+    __tablename__ = "exchange_recipients"
+    __table_args__ = (
+        CheckConstraint(_in("status", Status), name="status_known"),
+        CheckConstraint("desk_id IS NULL OR user_id IS NULL", name="desk_or_user"),
+        Index("ix_exchange_recipients_agency_thread", "agency_id", "thread_id"),
+    )
+
+    id: Mapped[intpk]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
+    # Ends in the recipient's own time zone on the day the originator set.
+    deadline_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+    dissemination_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_disseminations.id"))
+    created_at: Mapped[created_at]
+
+    thread: Mapped[Thread] = relationship(back_populates="recipients")
+
+
+class Message(Base):
+    __tablename__ = "exchange_messages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MessageKind), name="kind_known"),
+        CheckConstraint(_in("handling_code", HandlingCode), name="handling_known"),
+        CheckConstraint(_in("tlp", Tlp), name="tlp_known"),
+        CheckConstraint(_in("source_grade", SourceGrade), name="source_known"),
+        CheckConstraint(_in("information_grade", InformationGrade), name="information_known"),
+    )
+
+    id: Mapped[intpk]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    author_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    handling_code: Mapped[str] = mapped_column(String(2))
+    tlp: Mapped[str] = mapped_column(String(16))
+    source_grade: Mapped[str] = mapped_column(String(1))
+    information_grade: Mapped[str] = mapped_column(String(1))
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[created_at]
+
+
+class Attachment(Base):
+    __tablename__ = "exchange_attachments"
+
+    id: Mapped[intpk]
+    message_id: Mapped[int] = mapped_column(ForeignKey("exchange_messages.id"), index=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    filename_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[created_at]
+
+
+class ThreadLink(Base):
+    """A reference from one thread to another."""
+
+    __tablename__ = "exchange_thread_links"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), primary_key=True)
+    linked_thread_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_threads.id"), primary_key=True
+    )
+
+
+class ReadReceipt(Base):
+    """When an agency first opened the thread, and who did."""
+
+    __tablename__ = "exchange_read_receipts"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    read_at: Mapped[created_at]
+
+
+class DisseminationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class DisseminationPurpose(StrEnum):
+    RECIPIENT = "recipient"  # add another agency (or desk) to the thread
+    EXPORT = "export"  # take the thread out of the platform as a file
+
+
+class Dissemination(Base):
+    """A request to the originator: share the thread onward, or export it."""
+
+    __tablename__ = "exchange_disseminations"
+    __table_args__ = (
+        CheckConstraint(_in("status", DisseminationStatus), name="status_known"),
+        CheckConstraint(_in("purpose", DisseminationPurpose), name="purpose_known"),
+    )
+
+    id: Mapped[intpk]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requesting_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    target_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    target_desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), default=DisseminationStatus.PENDING.value)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[created_at]
+
+
+class Inspection(Base):
+    """A data protection officer's time-limited look at a thread's content."""
+
+    __tablename__ = "exchange_inspections"
+
+    id: Mapped[intpk]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+
+
+class IndexTerm(Base):
+    """A blind-index term: a keyed hash of one stemmed word, under one agency's index key."""
+
+    __tablename__ = "exchange_index_terms"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "term", "message_id"),
+        Index("ix_exchange_index_terms_thread", "thread_id"),
+    )
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    term: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int] = mapped_column(ForeignKey("exchange_messages.id"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"))
+    # Subject words weigh more in the ranking than body words.
+    in_subject: Mapped[bool] = mapped_column(default=False)

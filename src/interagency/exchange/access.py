@@ -1,0 +1,96 @@
+"""Loading a thread for one action: the policy decides, every refusal is audited.
+
+A user with no business on a thread learns nothing from guessing its number: the answer
+is the same "not found" as for a thread that does not exist, and the attempt is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from sqlalchemy import select
+
+from interagency import audit
+from interagency.db import UnitOfWork
+from interagency.errors import Forbidden, NotFound
+from interagency.exchange.codes import HandlingCode, Tlp
+from interagency.exchange.models import Inspection, Thread
+from interagency.exchange.policy import Action, Effect, Relation, effect_of
+from interagency.exchange.visibility import relations_of
+from interagency.i18n import lazy
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
+
+
+@dataclass(frozen=True)
+class Access:
+    principal: Principal
+    thread: Thread
+    relations: frozenset[Relation]
+
+    def effect(self, action: Action) -> Effect:
+        return effect_of(
+            action,
+            Tlp(self.thread.tlp),
+            HandlingCode(self.thread.handling_code),
+            self.relations,
+            self.principal.roles,
+        )
+
+    def may(self, action: Action) -> bool:
+        return self.effect(action) is Effect.ALLOW
+
+
+def inspecting(uow: UnitOfWork, user_id: int, thread_id: int, now: datetime) -> bool:
+    return (
+        uow.session.scalar(
+            select(Inspection.id).where(
+                Inspection.thread_id == thread_id,
+                Inspection.user_id == user_id,
+                Inspection.expires_at > now,
+            )
+        )
+        is not None
+    )
+
+
+def not_found(thread_id: object) -> NotFound:
+    return NotFound(lazy("There is no thread {ref} that you may see."), ref=thread_id)
+
+
+def deny(
+    uow: UnitOfWork, caller: Caller, action: Action, thread_id: object, *, hide: bool
+) -> NoReturn:
+    audit.record_refusal(
+        uow,
+        caller.event(action.value, outcome="denied", object_kind="thread", object_ref=thread_id),
+    )
+    if hide:
+        raise not_found(thread_id)
+    raise Forbidden(lazy("The thread's markings and your role do not allow this."))
+
+
+def access(
+    uow: UnitOfWork, caller: Caller, thread_id: int, action: Action, now: datetime
+) -> Access:
+    """The thread, if the policy grants `action`; otherwise an audited refusal.
+
+    A caller who may not even see the thread's metadata gets "not found", so that the
+    answer does not tell whether the thread exists.
+    """
+    principal = caller.principal
+    thread = uow.session.get(Thread, thread_id)
+    if principal is None or thread is None:
+        deny(uow, caller, action, thread_id, hide=True)
+    granted = Access(
+        principal,
+        thread,
+        relations_of(
+            principal, thread, inspecting=inspecting(uow, principal.user_id, thread.id, now)
+        ),
+    )
+    if granted.may(action):
+        return granted
+    deny(uow, caller, action, thread_id, hide=not granted.may(Action.READ_METADATA))

@@ -1,0 +1,160 @@
+"""Onward dissemination and export consent: a recipient asks, the originator decides.
+
+Nothing reaches a third agency, and nothing above H0 leaves the platform as a file,
+unless the originating agency approved it; both the request and the decision are
+audited and shown on the thread's timeline.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.exchange import notices, services
+from interagency.exchange.access import access
+from interagency.exchange.models import Dissemination, DisseminationPurpose, DisseminationStatus
+from interagency.exchange.policy import Action
+from interagency.exchange.schemas import DecisionIn, DisseminationIn, RecipientIn
+from interagency.i18n import lazy
+from interagency.identity.principals import Caller
+
+
+def request(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, thread_id: int, data: DisseminationIn
+) -> Dissemination:
+    now = utcnow()
+    granted = access(uow, caller, thread_id, Action.REQUEST_DISSEMINATION, now)
+    thread, principal = granted.thread, granted.principal
+    purpose = DisseminationPurpose(data.purpose)
+    target_agency_id = target_desk_id = None
+    if purpose is DisseminationPurpose.RECIPIENT:
+        if not data.agency:
+            raise InvalidInput(lazy("Name the agency the thread should also reach."))
+        agency, desk, _ = services.resolve_recipient(
+            uow, RecipientIn(agency=data.agency, desk=data.desk)
+        )
+        if agency.id == thread.originator_agency_id or any(
+            r.agency_id == agency.id and r.desk_id == (desk.id if desk else None)
+            for r in thread.recipients
+        ):
+            raise Conflict(lazy("{agency} is already on this thread."), agency=agency.code)
+        target_agency_id, target_desk_id = agency.id, desk.id if desk else None
+    pending = uow.session.scalar(
+        select(Dissemination.id).where(
+            Dissemination.thread_id == thread.id,
+            Dissemination.status == DisseminationStatus.PENDING.value,
+            Dissemination.purpose == purpose.value,
+            Dissemination.requesting_agency_id == principal.agency_id,
+            Dissemination.target_agency_id == target_agency_id,
+        )
+    )
+    if pending is not None:
+        raise Conflict(lazy("The same request is already waiting for the originator."))
+    row = Dissemination(
+        thread_id=thread.id,
+        purpose=purpose.value,
+        requested_by=principal.user_id,
+        requesting_agency_id=principal.agency_id,
+        target_agency_id=target_agency_id,
+        target_desk_id=target_desk_id,
+        reason=data.reason.strip(),
+        status=DisseminationStatus.PENDING.value,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:dissemination:request",
+            object_kind="thread",
+            object_ref=thread.id,
+            detail={"request": row.id, "purpose": purpose.value, "target": target_agency_id},
+            personal={"reason": row.reason},
+        ),
+    )
+    notices.tell(
+        uow, thread, notices.originator_readers(uow, thread), "dissemination-requested",
+        base_url=ctx.base_url,
+    )  # fmt: skip
+    return row
+
+
+def decide(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, request_id: int, data: DecisionIn
+) -> Dissemination:
+    row = uow.session.get(Dissemination, request_id, with_for_update=True)
+    if row is None:
+        raise NotFound(lazy("There is no dissemination request {ref}."), ref=request_id)
+    now = utcnow()
+    granted = access(uow, caller, row.thread_id, Action.DECIDE_DISSEMINATION, now)
+    if row.status != DisseminationStatus.PENDING.value:
+        raise Conflict(lazy("This request has already been decided."))
+    row.status = (
+        DisseminationStatus.APPROVED if data.approve else DisseminationStatus.REFUSED
+    ).value
+    row.decided_by = granted.principal.user_id
+    row.decided_at = now
+    row.decision_note = (data.note or "").strip() or None
+    uow.session.flush()
+    if data.approve and row.purpose == DisseminationPurpose.RECIPIENT.value:
+        agency_code, desk_code = _codes(uow, row)
+        services.add_recipient(
+            uow, caller, ctx, row.thread_id, RecipientIn(agency=agency_code, desk=desk_code),
+            None, dissemination_id=row.id, action=Action.DECIDE_DISSEMINATION,
+        )  # fmt: skip
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:dissemination:decide",
+            object_kind="thread",
+            object_ref=row.thread_id,
+            detail={"request": row.id, "status": row.status, "purpose": row.purpose},
+        ),
+    )
+    from interagency.identity.models import User
+
+    requester = uow.session.get(User, row.requested_by)
+    notices.tell(
+        uow, granted.thread, [requester] if requester else [], f"dissemination-{row.status}",
+        base_url=ctx.base_url,
+    )  # fmt: skip
+    return row
+
+
+def _codes(uow: UnitOfWork, row: Dissemination) -> tuple[str, str | None]:
+    from interagency.identity.models import Agency, Desk
+
+    agency = uow.session.get(Agency, row.target_agency_id)
+    desk = uow.session.get(Desk, row.target_desk_id) if row.target_desk_id else None
+    assert agency is not None
+    return agency.code, desk.code if desk else None
+
+
+def pending_for_thread(uow: UnitOfWork, thread_id: int) -> list[Dissemination]:
+    return list(
+        uow.session.scalars(
+            select(Dissemination)
+            .where(
+                Dissemination.thread_id == thread_id,
+                Dissemination.status == DisseminationStatus.PENDING.value,
+            )
+            .order_by(Dissemination.id)
+        )
+    )
+
+
+def export_consented(uow: UnitOfWork, thread_id: int, agency_id: int) -> bool:
+    """True once the originator approved an export request of this agency."""
+    return (
+        uow.session.scalar(
+            select(Dissemination.id).where(
+                Dissemination.thread_id == thread_id,
+                Dissemination.purpose == DisseminationPurpose.EXPORT.value,
+                Dissemination.requesting_agency_id == agency_id,
+                Dissemination.status == DisseminationStatus.APPROVED.value,
+            )
+        )
+        is not None
+    )

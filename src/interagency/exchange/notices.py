@@ -1,0 +1,107 @@
+"""Telling people that something arrived: in the app, and by e-mail through the outbox.
+
+Both carry the thread's reference and marking, never its subject or text. E-mail is
+written in the same transaction as the change, so it exists only if the change does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from interagency.db import UnitOfWork
+from interagency.exchange.codes import Tlp
+from interagency.exchange.models import Recipient, Thread
+from interagency.exchange.policy import CONTENT_ROLES
+from interagency.identity import notifications
+from interagency.identity.models import User, UserDesk, UserRole
+from interagency.outbox.services import enqueue
+
+EMAIL_SUBJECT = "[{reference}] {kind} · TLP:{tlp} · {handling}"
+EMAIL_BODY = (
+    "Новое событие в переписке {reference} ({kind}; TLP:{tlp}; {handling}).\n"
+    "New activity on thread {reference} ({kind}; TLP:{tlp}; {handling}).\n\n"
+    "Войдите, чтобы прочитать / Sign in to read it:\n{link}\n"
+)
+
+
+def link_of(thread: Thread) -> str:
+    return f"/exchange/threads/{thread.id}"
+
+
+def readers_at(uow: UnitOfWork, thread: Thread, recipient: Recipient) -> list[User]:
+    """The enabled users of a recipient who may read the thread and should hear of it.
+
+    An addressed desk or user is told; a RED thread reaches nobody else. A thread sent
+    to an agency as a whole is announced to everyone there who does the exchange.
+    """
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.agency_id == recipient.agency_id,
+            User.disabled_at.is_(None),
+            UserRole.role.in_(sorted(r.value for r in CONTENT_ROLES)),
+        )
+        .distinct()
+    )
+    if recipient.user_id is not None:
+        query = query.where(User.id == recipient.user_id)
+    elif recipient.desk_id is not None:
+        query = query.join(UserDesk, UserDesk.user_id == User.id).where(
+            UserDesk.desk_id == recipient.desk_id
+        )
+    elif thread.tlp == Tlp.RED.value:
+        return []
+    return list(uow.session.scalars(query))
+
+
+def originator_readers(uow: UnitOfWork, thread: Thread) -> list[User]:
+    """The author, and on a thread below RED the sending desk (or agency) as well."""
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.agency_id == thread.originator_agency_id,
+            User.disabled_at.is_(None),
+            UserRole.role.in_(sorted(r.value for r in CONTENT_ROLES)),
+        )
+        .distinct()
+    )
+    if thread.originator_desk_id is not None:
+        query = query.join(UserDesk, UserDesk.user_id == User.id).where(
+            UserDesk.desk_id == thread.originator_desk_id
+        )
+    else:
+        query = query.where(User.id == thread.author_id)
+    users = {u.id: u for u in uow.session.scalars(query)}
+    author = uow.session.get(User, thread.author_id)
+    if author is not None and author.disabled_at is None:
+        users[author.id] = author
+    return list(users.values())
+
+
+def tell(
+    uow: UnitOfWork, thread: Thread, users: Iterable[User], event: str, *, base_url: str
+) -> None:
+    """One in-app notice and, for those with an address, one e-mail per user."""
+    people = {u.id: u for u in users}
+    params = {
+        "reference": thread.reference,
+        "kind": thread.kind,
+        "tlp": thread.tlp,
+        "handling": thread.handling_code,
+        "event": event,
+    }
+    notifications.notify(uow, people, f"exchange:{event}", params, link_of(thread))
+    fields = {**params, "link": base_url.rstrip("/") + link_of(thread)}
+    for user in people.values():
+        if user.email:
+            enqueue(
+                uow.session,
+                recipient=user.email,
+                subject=EMAIL_SUBJECT.format(**fields),
+                body=EMAIL_BODY.format(**fields),
+                reference=f"exchange:thread:{thread.id}",
+            )

@@ -1,0 +1,427 @@
+"""Use cases that read: the inbox, one thread, the overdue dashboard and search.
+
+Lists are filtered in SQL by the policy's visibility clause before counting, ordering
+and paging, so a thread the caller may not see changes no total and no page. Every list
+is audited with its filters and the ids it returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import InvalidInput
+from interagency.exchange import services
+from interagency.exchange.access import Access, access
+from interagency.exchange.codes import MessageKind, Status
+from interagency.exchange.deadlines import is_overdue
+from interagency.exchange.models import (
+    Attachment,
+    Dissemination,
+    Message,
+    ReadReceipt,
+    Recipient,
+    Thread,
+    ThreadLink,
+)
+from interagency.exchange.policy import Action
+from interagency.exchange.schemas import (
+    AttachmentOut,
+    MessageOut,
+    Page,
+    RecipientOut,
+    ThreadOut,
+    ThreadSummary,
+    TimelineEvent,
+)
+from interagency.exchange.sealing import open_body, open_filename, open_restriction, open_subject
+from interagency.exchange.visibility import listable, relations_of
+from interagency.i18n import lazy
+from interagency.identity.models import Agency, Desk, User
+from interagency.identity.principals import Caller
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class InboxFilter:
+    box: str = "all"  # all | incoming | outgoing
+    agency: str | None = None
+    desk: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    tlp: str | None = None
+    handling_code: str | None = None
+    since: date | None = None
+    until: date | None = None
+    overdue: bool = False
+    page: int = 1
+    per_page: int = 25
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def described(self) -> dict[str, Any]:
+        return {k: str(v) for k, v in vars(self).items() if v not in (None, False, "", {})}
+
+
+def _agency_names(uow: UnitOfWork) -> dict[int, str]:
+    return dict(uow.session.execute(select(Agency.id, Agency.code)).tuples().all())
+
+
+def _overdue_clause(now: datetime) -> ColumnElement[bool]:
+    return exists(
+        select(Recipient.id).where(
+            Recipient.thread_id == Thread.id,
+            Recipient.deadline_at < now,
+            Recipient.status.in_([Status.NEW.value, Status.ACKNOWLEDGED.value]),
+        )
+    ).and_(Thread.closed_at.is_(None))
+
+
+def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) -> Select[Any]:
+    principal = caller.principal
+    assert principal is not None
+    query = select(Thread).where(listable(principal, Action.READ_METADATA, now))
+    received = exists(
+        select(Recipient.id).where(
+            Recipient.thread_id == Thread.id, Recipient.agency_id == principal.agency_id
+        )
+    )
+    if f.box == "incoming":
+        query = query.where(received)
+    elif f.box == "outgoing":
+        query = query.where(Thread.originator_agency_id == principal.agency_id)
+    elif f.box != "all":
+        raise InvalidInput(lazy("The box must be all, incoming or outgoing."))
+    if f.agency:
+        agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == f.agency.upper()))
+        if agency_id is None:
+            raise InvalidInput(lazy("There is no agency with the code {code}."), code=f.agency)
+        query = query.where(
+            or_(
+                Thread.originator_agency_id == agency_id,
+                exists(
+                    select(Recipient.id).where(
+                        Recipient.thread_id == Thread.id, Recipient.agency_id == agency_id
+                    )
+                ),
+            )
+        )
+    if f.desk:
+        desk_ids = list(uow.session.scalars(select(Desk.id).where(Desk.code == f.desk.upper())))
+        query = query.where(
+            or_(
+                Thread.originator_desk_id.in_(desk_ids),
+                exists(
+                    select(Recipient.id).where(
+                        Recipient.thread_id == Thread.id, Recipient.desk_id.in_(desk_ids)
+                    )
+                ),
+            )
+        )
+    for column, value in (
+        (Thread.kind, f.kind),
+        (Thread.status, f.status),
+        (Thread.priority, f.priority),
+        (Thread.tlp, f.tlp),
+        (Thread.handling_code, f.handling_code),
+    ):
+        if value:
+            query = query.where(column == value)
+    if f.since:
+        query = query.where(
+            Thread.updated_at >= datetime.combine(f.since, time(), tzinfo=now.tzinfo)
+        )
+    if f.until:
+        end = datetime.combine(f.until + timedelta(days=1), time(), tzinfo=now.tzinfo)
+        query = query.where(Thread.updated_at < end)
+    if f.overdue:
+        query = query.where(_overdue_clause(now))
+    return query
+
+
+def _summary(
+    uow: UnitOfWork,
+    ctx: services.Context,
+    granted: Access,
+    codes: dict[int, str],
+    now: datetime,
+) -> ThreadSummary:
+    thread = granted.thread
+    readable = granted.may(Action.READ_CONTENT)
+    deadlines = [r.deadline_at for r in thread.recipients if r.deadline_at]
+    return ThreadSummary(
+        id=thread.id,
+        reference=thread.reference,
+        subject=open_subject(uow, ctx.vault, thread) if readable else None,
+        kind=MessageKind(thread.kind),
+        priority=thread.priority,  # type: ignore[arg-type]
+        handling_code=thread.handling_code,  # type: ignore[arg-type]
+        tlp=thread.tlp,  # type: ignore[arg-type]
+        status=Status(thread.status),
+        originator=codes[thread.originator_agency_id],
+        recipients=sorted({codes[r.agency_id] for r in thread.recipients}),
+        deadline_at=min(deadlines) if deadlines else None,
+        overdue=thread.closed_at is None
+        and any(is_overdue(r.deadline_at, r.status, now) for r in thread.recipients),
+        updated_at=thread.updated_at,
+        version=thread.version,
+    )
+
+
+def _grant(caller: Caller, thread: Thread, inspecting: set[int]) -> Access:
+    principal = caller.principal
+    assert principal is not None
+    return Access(
+        principal, thread, relations_of(principal, thread, inspecting=thread.id in inspecting)
+    )
+
+
+def _inspecting(uow: UnitOfWork, user_id: int, now: datetime) -> set[int]:
+    from interagency.exchange.models import Inspection
+
+    return set(
+        uow.session.scalars(
+            select(Inspection.thread_id).where(
+                Inspection.user_id == user_id, Inspection.expires_at > now
+            )
+        )
+    )
+
+
+def inbox(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, f: InboxFilter
+) -> Page[ThreadSummary]:
+    if caller.principal is None:
+        raise InvalidInput(lazy("Sign in first."))
+    if f.page < 1 or not 1 <= f.per_page <= MAX_PER_PAGE:
+        raise InvalidInput(
+            lazy("Pages start at 1 and hold 1 to {most} threads."), most=MAX_PER_PAGE
+        )
+    now = utcnow()
+    query = _filtered(uow, caller, f, now)
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    threads = uow.session.scalars(
+        query.order_by(Thread.updated_at.desc(), Thread.id.desc())
+        .offset((f.page - 1) * f.per_page)
+        .limit(f.per_page)
+    ).all()
+    codes = _agency_names(uow)
+    mine = _inspecting(uow, caller.principal.user_id, now)
+    items = [_summary(uow, ctx, _grant(caller, t, mine), codes, now) for t in threads]
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:inbox:list",
+            detail={"returned": [t.id for t in threads], "total": total},
+            personal={"query": f.described()},
+        ),
+    )
+    return Page[ThreadSummary](items=items, total=total, page=f.page, per_page=f.per_page)
+
+
+def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
+    """How many visible threads are in each state, and how many are overdue."""
+    principal = caller.principal
+    assert principal is not None
+    now = utcnow()
+    visible = listable(principal, Action.READ_METADATA, now)
+    rows = uow.session.execute(
+        select(Thread.status, func.count()).where(visible).group_by(Thread.status)
+    ).all()
+    result = {status.value: 0 for status in Status}
+    result.update({status: int(n) for status, n in rows})
+    result["overdue"] = int(
+        uow.session.scalar(
+            select(func.count()).select_from(Thread).where(visible, _overdue_clause(now))
+        )
+        or 0
+    )
+    return result
+
+
+def thread_view(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, thread_id: int
+) -> ThreadOut:
+    """One thread: with its content for those who may read it, its metadata otherwise."""
+    now = utcnow()
+    granted = access(uow, caller, thread_id, Action.READ_METADATA, now)
+    thread, principal = granted.thread, granted.principal
+    readable = granted.may(Action.READ_CONTENT)
+    codes = _agency_names(uow)
+    summary = _summary(uow, ctx, granted, codes, now)
+    receipts = {
+        r.agency_id: r.read_at
+        for r in uow.session.scalars(select(ReadReceipt).where(ReadReceipt.thread_id == thread.id))
+    }
+    desks = dict(uow.session.execute(select(Desk.id, Desk.code)).tuples().all())
+    logins = {
+        u.id: u.login
+        for u in uow.session.scalars(
+            select(User).where(
+                User.id.in_({r.user_id for r in thread.recipients if r.user_id}
+                            | {thread.author_id})
+            )
+        )
+    }  # fmt: skip
+    states = [
+        RecipientOut(
+            agency=codes[r.agency_id],
+            desk=desks.get(r.desk_id) if r.desk_id else None,
+            user=logins.get(r.user_id) if r.user_id else None,
+            status=Status(r.status),
+            deadline_at=r.deadline_at,
+            overdue=thread.closed_at is None and is_overdue(r.deadline_at, r.status, now),
+            acknowledged_at=r.acknowledged_at,
+            read_at=receipts.get(r.agency_id),
+        )
+        for r in thread.recipients
+    ]
+    messages: list[MessageOut] = []
+    if readable:
+        rows = uow.session.scalars(
+            select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
+        ).all()
+        authors = {
+            u.id: u.full_name
+            for u in uow.session.scalars(
+                select(User).where(User.id.in_({m.author_id for m in rows}))
+            )
+        }
+        files = _attachments(uow, ctx, [m.id for m in rows])
+        messages = [
+            MessageOut(
+                id=m.id,
+                author=authors.get(m.author_id, "?"),
+                agency=codes[m.author_agency_id],
+                kind=MessageKind(m.kind),
+                handling_code=m.handling_code,  # type: ignore[arg-type]
+                tlp=m.tlp,  # type: ignore[arg-type]
+                source_grade=m.source_grade,  # type: ignore[arg-type]
+                information_grade=m.information_grade,  # type: ignore[arg-type]
+                body=open_body(uow, ctx.vault, m),
+                created_at=m.created_at,
+                attachments=files.get(m.id, []),
+            )
+            for m in rows
+        ]
+        services.mark_read(uow, thread, principal.agency_id, principal.user_id)
+    links = uow.session.scalars(
+        select(Thread.reference)
+        .join(ThreadLink, ThreadLink.linked_thread_id == Thread.id)
+        .where(ThreadLink.thread_id == thread.id)
+    ).all()
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:thread:read" if readable else "exchange:thread:metadata",
+            object_kind="thread",
+            object_ref=thread.id,
+            detail={"messages": [m.id for m in messages]},
+        ),
+    )
+    return ThreadOut(
+        **summary.model_dump(),
+        restriction=open_restriction(uow, ctx.vault, thread) if readable else None,
+        case_numbers=[c for c in thread.case_numbers.split("\n") if c] if readable else [],
+        references=list(links),
+        recipient_states=states,
+        messages=messages,
+        timeline=_timeline(uow, thread, codes, receipts),
+    )
+
+
+def _attachments(
+    uow: UnitOfWork, ctx: services.Context, message_ids: list[int]
+) -> dict[int, list[AttachmentOut]]:
+    from interagency.filestore.models import StoredFile
+
+    found: dict[int, list[AttachmentOut]] = {}
+    if not message_ids:
+        return found
+    rows = uow.session.execute(
+        select(Attachment, StoredFile, Message.author_agency_id)
+        .join(StoredFile, StoredFile.id == Attachment.stored_file_id)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(Attachment.message_id.in_(message_ids))
+        .order_by(Attachment.id)
+    ).all()
+    for attachment, stored, agency_id in rows:
+        found.setdefault(attachment.message_id, []).append(
+            AttachmentOut(
+                id=attachment.id,
+                filename=open_filename(uow, ctx.vault, attachment, agency_id),
+                size=stored.size,
+                media_type=stored.media_type,
+                sha256=stored.sha256,
+                status=stored.status,
+            )
+        )
+    return found
+
+
+def _timeline(
+    uow: UnitOfWork, thread: Thread, codes: dict[int, str], receipts: dict[int, datetime]
+) -> list[TimelineEvent]:
+    events = [
+        TimelineEvent(at=thread.created_at, kind="sent", agency=codes[thread.originator_agency_id])
+    ]
+    for message in uow.session.scalars(
+        select(Message).where(Message.thread_id == thread.id).order_by(Message.id).offset(1)
+    ):
+        events.append(
+            TimelineEvent(
+                at=message.created_at, kind="replied", agency=codes[message.author_agency_id]
+            )
+        )
+    for r in thread.recipients:
+        if r.acknowledged_at:
+            events.append(
+                TimelineEvent(at=r.acknowledged_at, kind="acknowledged", agency=codes[r.agency_id])
+            )
+    for agency_id, at in receipts.items():
+        events.append(TimelineEvent(at=at, kind="read", agency=codes[agency_id]))
+    for d in uow.session.scalars(select(Dissemination).where(Dissemination.thread_id == thread.id)):
+        target = codes.get(d.target_agency_id) if d.target_agency_id else None
+        events.append(
+            TimelineEvent(
+                at=d.created_at,
+                kind=f"{d.purpose}-requested",
+                agency=codes[d.requesting_agency_id],
+                detail=target,
+            )
+        )
+        if d.decided_at:
+            events.append(
+                TimelineEvent(
+                    at=d.decided_at,
+                    kind=f"{d.purpose}-{d.status}",
+                    agency=codes[thread.originator_agency_id],
+                    detail=target,
+                )
+            )
+    if thread.closed_at:
+        events.append(
+            TimelineEvent(
+                at=thread.closed_at, kind="closed", agency=codes[thread.originator_agency_id]
+            )
+        )
+    return sorted(events, key=lambda e: e.at)  # fmt: skip
+
+
+def overdue(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context
+) -> dict[str, Page[ThreadSummary]]:
+    """Requests past their deadline: those we owe an answer, and those we wait for."""
+    return {
+        box: inbox(uow, caller, ctx, InboxFilter(box=box, overdue=True, per_page=MAX_PER_PAGE))
+        for box in ("incoming", "outgoing")
+    }
+
+
+__all__ = ["InboxFilter", "and_", "counts", "inbox", "overdue", "thread_view"]

@@ -1,0 +1,224 @@
+"""What callers send to the exchange and what it answers, for pages and the API alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from interagency.exchange.codes import (
+    HandlingCode,
+    InformationGrade,
+    MessageKind,
+    Priority,
+    SourceGrade,
+    Status,
+    Tlp,
+)
+
+T = TypeVar("T")
+
+SUBJECT_MAX = 300
+BODY_MAX = 20_000
+RESTRICTION_MAX = 500
+REASON_MIN = 10
+
+
+class Marking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    handling_code: HandlingCode = HandlingCode.H0
+    restriction: str | None = Field(
+        default=None,
+        max_length=RESTRICTION_MAX,
+        description="Required with H3: the restriction in words.",
+    )
+    tlp: Tlp = Tlp.AMBER
+    source_grade: SourceGrade = SourceGrade.B
+    information_grade: InformationGrade = InformationGrade.TWO
+
+    @model_validator(mode="after")
+    def _h3_states_its_restriction(self) -> Marking:
+        text = (self.restriction or "").strip()
+        if self.handling_code is HandlingCode.H3 and not text:
+            raise ValueError("H3 needs the restriction written out in words")
+        self.restriction = text or None
+        return self
+
+
+class RecipientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agency: str = Field(min_length=1, max_length=32, description="Agency code, e.g. KZ-KNB.")
+    desk: str | None = Field(default=None, max_length=32, description="Desk code of that agency.")
+    user: str | None = Field(default=None, max_length=64, description="Login of a named user.")
+
+    @model_validator(mode="after")
+    def _desk_or_user(self) -> RecipientIn:
+        self.desk = (self.desk or "").strip() or None
+        self.user = (self.user or "").strip() or None
+        if self.desk and self.user:
+            raise ValueError("address either a desk or a user of the agency, not both")
+        return self
+
+
+class ThreadIn(Marking):
+    subject: str = Field(min_length=1, max_length=SUBJECT_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
+    kind: MessageKind = MessageKind.REQUEST
+    priority: Priority = Priority.ROUTINE
+    deadline: date | None = Field(
+        default=None, description="For requests: the last day, in each recipient's own time zone."
+    )
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=30)
+    from_desk: str | None = Field(default=None, max_length=32, description="Sending desk code.")
+    references: list[str] = Field(default_factory=list, max_length=20)
+    case_numbers: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("case_numbers", "references")
+    @classmethod
+    def _clean_list(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in values if v.strip()]
+        if any(len(v) > 40 for v in cleaned):
+            raise ValueError("each entry may have at most 40 characters")
+        return list(dict.fromkeys(cleaned))
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> ThreadIn:
+        if self.kind is MessageKind.REPLY:
+            raise ValueError("a new thread is a request, a notification or an alert")
+        if self.kind is MessageKind.REQUEST and self.deadline is None:
+            raise ValueError("a request for information needs a deadline")
+        if self.kind is not MessageKind.REQUEST and self.deadline is not None:
+            raise ValueError("only a request for information has a deadline")
+        if self.tlp is Tlp.RED and any(r.desk is None and r.user is None for r in self.recipients):
+            raise ValueError("RED must name a desk or a user of every recipient agency")
+        return self
+
+
+class ReplyIn(Marking):
+    body: str = Field(min_length=1, max_length=BODY_MAX)
+    version: int | None = Field(
+        default=None, description="The thread version the reply answers; a stale one gets 409."
+    )
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class VersionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The thread version you saw; a stale one gets 409.")
+
+
+class DisseminationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(default="recipient", pattern="^(recipient|export)$")
+    agency: str | None = Field(default=None, max_length=32)
+    desk: str | None = Field(default=None, max_length=32)
+    reason: str = Field(min_length=REASON_MIN, max_length=1000)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class InspectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=20, max_length=1000)
+    minutes: int = Field(default=60, ge=5, le=240)
+
+
+class RecipientOut(BaseModel):
+    agency: str
+    desk: str | None
+    user: str | None
+    status: Status
+    deadline_at: datetime | None
+    overdue: bool
+    acknowledged_at: datetime | None
+    read_at: datetime | None
+
+
+class ThreadSummary(BaseModel):
+    id: int
+    reference: str
+    subject: str | None = Field(description="Absent when the caller may see metadata only.")
+    kind: MessageKind
+    priority: Priority
+    handling_code: HandlingCode
+    tlp: Tlp
+    status: Status
+    originator: str
+    recipients: list[str]
+    deadline_at: datetime | None
+    overdue: bool
+    updated_at: datetime
+    version: int
+
+
+class MessageOut(BaseModel):
+    id: int
+    author: str
+    agency: str
+    kind: MessageKind
+    handling_code: HandlingCode
+    tlp: Tlp
+    source_grade: SourceGrade
+    information_grade: InformationGrade
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    size: int
+    media_type: str
+    sha256: str
+    status: str
+
+
+class TimelineEvent(BaseModel):
+    at: datetime
+    kind: str
+    agency: str
+    detail: str | None = None
+
+
+class ThreadOut(ThreadSummary):
+    restriction: str | None
+    case_numbers: list[str]
+    references: list[str]
+    recipient_states: list[RecipientOut]
+    messages: list[MessageOut]
+    timeline: list[TimelineEvent]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+
+MessageOut.model_rebuild()

@@ -1,0 +1,127 @@
+"""Full-text search over the subjects and bodies a user may read, without plaintext in the index.
+
+The query's words become blind-index terms under the searcher's agency key; the policy's
+visibility clause and the filters are applied in SQL before ranking, counting and paging,
+so a hidden thread that matches changes no total, no page and no snippet. Snippets are
+cut from the decrypted text of the threads returned, after the policy let them through.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import case, func, select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import InvalidInput
+from interagency.exchange import services
+from interagency.exchange.models import IndexTerm, Message, Thread
+from interagency.exchange.policy import Action
+from interagency.exchange.queries import (
+    MAX_PER_PAGE,
+    InboxFilter,
+    _agency_names,
+    _filtered,
+    _grant,
+    _inspecting,
+    _summary,
+)
+from interagency.exchange.schemas import Page, ThreadSummary
+from interagency.exchange.sealing import open_body, open_subject
+from interagency.exchange.visibility import listable
+from interagency.i18n import lazy
+from interagency.identity.principals import Caller
+
+SNIPPET_RADIUS = 80
+MAX_QUERY = 200
+
+
+class SearchHit(BaseModel):
+    thread: ThreadSummary
+    score: int
+    snippet: str
+
+
+def search(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, text: str, f: InboxFilter
+) -> Page[SearchHit]:
+    principal = caller.principal
+    assert principal is not None
+    text = text.strip()
+    if not text or len(text) > MAX_QUERY:
+        raise InvalidInput(lazy("Search for 1 to {most} characters."), most=MAX_QUERY)
+    if f.page < 1 or not 1 <= f.per_page <= MAX_PER_PAGE:
+        raise InvalidInput(
+            lazy("Pages start at 1 and hold 1 to {most} threads."), most=MAX_PER_PAGE
+        )
+    terms = sorted(set(ctx.vault.query_terms(uow.session, principal.agency_id, text)))
+    now = utcnow()
+    returned: list[int] = []
+    items: list[SearchHit] = []
+    total = 0
+    if terms:
+        weight = func.sum(case((IndexTerm.in_subject, 3), else_=1)).label("score")
+        matched = (
+            select(IndexTerm.thread_id.label("thread_id"), weight)
+            .where(IndexTerm.agency_id == principal.agency_id, IndexTerm.term.in_(terms))
+            .group_by(IndexTerm.thread_id)
+            # Every word of the query must occur in the thread.
+            .having(func.count(func.distinct(IndexTerm.term)) == len(terms))
+            .subquery()
+        )
+        visible = (
+            _filtered(uow, caller, f, now)
+            .where(listable(principal, Action.READ_CONTENT, now))
+            .join(matched, matched.c.thread_id == Thread.id)
+            .add_columns(matched.c.score)
+        )
+        total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        rows = uow.session.execute(
+            visible.order_by(matched.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
+            .offset((f.page - 1) * f.per_page)
+            .limit(f.per_page)
+        ).all()
+        codes = _agency_names(uow)
+        mine = _inspecting(uow, principal.user_id, now)
+        for thread, score in rows:
+            granted = _grant(caller, thread, mine)
+            items.append(
+                SearchHit(
+                    thread=_summary(uow, ctx, granted, codes, now),
+                    score=int(score),
+                    snippet=_snippet(uow, ctx, thread, text),
+                )
+            )
+            returned.append(thread.id)
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:search",
+            detail={"returned": returned, "total": total},
+            personal={"query": text, "filters": f.described()},
+        ),
+    )
+    return Page[SearchHit](items=items, total=total, page=f.page, per_page=f.per_page)
+
+
+def _snippet(uow: UnitOfWork, ctx: services.Context, thread: Thread, query: str) -> str:
+    """The first passage of the thread around a word that starts like a query word."""
+    stems = [w[: max(3, len(w) - 2)].casefold() for w in re.findall(r"\w+", query) if len(w) > 1]
+    texts: list[Any] = [open_subject(uow, ctx.vault, thread)]
+    texts += [
+        open_body(uow, ctx.vault, m)
+        for m in uow.session.scalars(
+            select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
+        )
+    ]
+    for body in texts:
+        folded = body.casefold().replace("ё", "е")
+        for stem in stems:
+            at = folded.find(stem.replace("ё", "е"))
+            if at >= 0:
+                start, end = max(0, at - SNIPPET_RADIUS), min(len(body), at + SNIPPET_RADIUS)
+                return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
+    return texts[0][: 2 * SNIPPET_RADIUS]
