@@ -17,6 +17,7 @@ from interagency.identity import services as identity
 from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
 from interagency.matching.cli import xcheck
+from interagency.outbox.cli import outbox_app
 from interagency.terminal import change, console, container_or_exit, fail, invalid
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.add_typer(states_app, name="states")
 app.add_typer(audit_app, name="audit")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
+app.add_typer(outbox_app, name="outbox")
 app.command("xcheck")(xcheck)
 
 

@@ -10,6 +10,10 @@ are refused as a sign that content is being sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interagency.db import utcnow
@@ -21,6 +25,7 @@ from .models import REFERENCE_LENGTH, SUBJECT_LENGTH, EmailStatus, OutboxEmail
 
 # A notification is a few lines: a greeting, a reference, a marking and a link.
 MAX_BODY_CHARS = 2000
+MAX_LISTED = 1000
 
 
 def enqueue(session: Session, *, recipient: str, subject: str, body: str, reference: str) -> int:
@@ -81,3 +86,43 @@ def _one_line(value: str, field: str, limit: int) -> str:
             limit=limit,
         )
     return text
+
+
+@dataclass(frozen=True)
+class OutboxEntryView:
+    """One outbox row for operators: where it goes and how sending went, never the body."""
+
+    id: int
+    recipient: str
+    reference: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def recent(
+    session: Session, *, limit: int = 50, status: EmailStatus | None = None
+) -> list[OutboxEntryView]:
+    """The newest `limit` rows, newest first, optionally only those with `status`."""
+    if not 1 <= limit <= MAX_LISTED:
+        raise InvalidInput(lazy("List between 1 and {most} e-mails at a time."), most=MAX_LISTED)
+    query = select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxEmail.status == status.value)
+    return [
+        OutboxEntryView(
+            id=row.id,
+            recipient=row.recipient,
+            reference=row.reference,
+            status=row.status,
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at,
+            last_error=row.last_error,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
+        )
+        for row in session.scalars(query)
+    ]
