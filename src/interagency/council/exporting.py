@@ -1,0 +1,384 @@
+"""Exports of the agenda, the minutes, a joint document and a programme's results to PDF
+and DOCX, in Russian or English, watermarked with the user, the time and the marking.
+
+Each export is checked against the policy like a read, and audited with its format and
+marking before a byte is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from interagency import exports, i18n
+from interagency.council import access, charts, documents, meetings, programmes
+from interagency.council.labels import label
+from interagency.council.models import Document, Meeting
+from interagency.council.policy import Action
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import InvalidInput
+from interagency.exports import ExportDocument, Section, Svg, Table, Watermark
+from interagency.i18n import gettext as _
+from interagency.i18n import lazy
+from interagency.identity.principals import Caller
+
+
+class Format(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+MEDIA_TYPES = {Format.PDF: exports.PDF_MEDIA_TYPE, Format.DOCX: exports.DOCX_MEDIA_TYPE}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def _agency_label(uow: UnitOfWork, language: str) -> Callable[[int | None], str]:
+    codes = access.codes(uow)
+    names = access.agency_names(uow, language)
+    return lambda agency_id: (
+        "—" if agency_id is None else f"{names.get(agency_id, '?')} ({codes.get(agency_id, '?')})"
+    )
+
+
+def _meeting_facts(uow: UnitOfWork, meeting: Meeting, language: str) -> list[tuple[str, str]]:
+    agency = _agency_label(uow, language)
+    return [
+        (_("Date"), meeting.held_on.isoformat()),
+        (_("Place"), meeting.place),
+        (_("Chair"), meeting.chair),
+        (_("Participating agencies"), "; ".join(agency(p.agency_id) for p in meeting.participants)),
+    ]
+
+
+def agenda_document(uow: UnitOfWork, meeting: Meeting, language: str) -> ExportDocument:
+    agency = _agency_label(uow, language)
+    rows = [
+        [
+            str(item.number),
+            item.title,
+            agency(item.rapporteur_agency_id),
+            ", ".join(d.register_number or d.title for d in item.documents) or "—",
+        ]
+        for item in meeting.items
+    ]
+    delegates = [
+        [agency(p.agency_id), p.delegates.replace("\n", "; ") or "—"] for p in meeting.participants
+    ]
+    return ExportDocument(
+        title=_("Agenda of meeting No. {number}").format(number=meeting.number),
+        subtitle=meeting.title,
+        marking=access.label(meeting),
+        facts=_meeting_facts(uow, meeting, language),
+        sections=[
+            Section(
+                _("Agenda items"),
+                [Table([_("No."), _("Item"), _("Rapporteur"), _("Documents")], rows)],
+            ),
+            Section(_("Delegations"), [Table([_("Agency"), _("Delegates")], delegates)]),
+        ],
+    )
+
+
+def minutes_document(uow: UnitOfWork, meeting: Meeting, language: str) -> ExportDocument:
+    agency = _agency_label(uow, language)
+    if meeting.minutes is None:
+        raise InvalidInput(lazy("The meeting has no minutes yet."))
+    outcomes = [[str(item.number), item.title, item.outcome or "—"] for item in meeting.items]
+    decisions: list[exports.Block] = []
+    for decision in meeting.decisions:
+        decisions.append(f"{_('Decision')} {decision.number}. {decision.text}")
+        if decision.tasks:
+            decisions.append(
+                Table(
+                    [_("Agency"), _("Task"), _("Deadline"), _("Status")],
+                    [
+                        [agency(t.agency_id), t.description, t.due_on.isoformat(), label(t.status)]
+                        for t in decision.tasks
+                    ],
+                )
+            )
+    return ExportDocument(
+        title=_("Minutes of meeting No. {number}").format(number=meeting.number),
+        subtitle=meeting.title,
+        marking=access.label(meeting),
+        facts=_meeting_facts(uow, meeting, language),
+        sections=[
+            Section(_("Minutes"), meeting.minutes.split("\n\n")),
+            Section(
+                _("Outcomes of the agenda items"),
+                [Table([_("No."), _("Item"), _("Outcome")], outcomes)],
+            ),
+            Section(_("Decisions"), decisions or [_("No decisions.")]),
+        ],
+    )
+
+
+def joint_document(uow: UnitOfWork, document: Document, language: str) -> ExportDocument:
+    agency = _agency_label(uow, language)
+    version = documents.latest(document)
+    facts = [
+        (_("Register number"), document.register_number or "—"),
+        (_("Adopted on"), document.adopted_on.isoformat() if document.adopted_on else "—"),
+        (_("Status"), label(document.status)),
+        (_("Parties"), "; ".join(agency(p.agency_id) for p in document.parties)),
+        (_("Version"), str(version.number)),
+    ]
+    positions = [[agency(p.agency_id), label(p.stance), p.reason or ""] for p in version.positions]
+    sections = [Section(_("Text"), version.body.split("\n\n"))]
+    if positions:
+        sections.append(
+            Section(
+                _("Positions of the parties"),
+                [Table([_("Agency"), _("Position"), _("Reasons")], positions)],
+            )
+        )
+    return ExportDocument(
+        title=document.title, marking=access.label(document), facts=facts, sections=sections
+    )
+
+
+def results_document(uow: UnitOfWork, results: programmes.Results, language: str) -> ExportDocument:
+    programme = results.programme
+    agency = _agency_label(uow, language)
+    codes = access.codes(uow)
+    period_rows = [
+        [str(p.year), str(p.updates), str(p.measures_reported), f"{p.average_progress:.0f}%"]
+        for p in results.by_period
+    ]
+    agency_rows = [
+        [
+            agency(a.agency_id),
+            str(a.measures),
+            str(a.done),
+            f"{a.average_progress:.0f}%",
+            str(a.updates),
+        ]
+        for a in results.by_agency
+    ]
+    period_table = Table(
+        [_("Year"), _("Updates"), _("Measures reported"), _("Progress")], period_rows
+    )
+    agency_table = Table(
+        [_("Agency"), _("Measures"), _("Done"), _("Progress"), _("Updates")], agency_rows
+    )
+    period_chart = charts.progress_bars(
+        _("Progress at the end of each year"),
+        [(str(p.year), p.average_progress) for p in results.by_period],
+    )
+    agency_chart = charts.progress_bars(
+        _("Progress by agency"),
+        [(codes.get(a.agency_id, "?"), a.average_progress) for a in results.by_agency],
+    )
+    measure_rows = [
+        [
+            m.number,
+            m.title,
+            ", ".join(codes.get(r.agency_id, "?") for r in m.responsible),
+            m.due_on.isoformat(),
+            label(m.status),
+            f"{programmes.progress_at(m)}%",
+        ]
+        for m in programme.measures
+    ]
+    indicator_rows = [
+        [
+            i.measure,
+            i.name,
+            f"{i.target:g} {i.unit}",
+            "—" if i.value is None else f"{i.value:g} {i.unit}",
+        ]
+        for i in results.indicators
+    ]
+    sections = [
+        Section(
+            _("Summary"),
+            [
+                _("{done} of {measures} measures done; average progress {progress:.0f}%.").format(
+                    done=results.done, measures=results.measures, progress=results.average_progress
+                )
+            ],
+        ),
+        Section(
+            _("Results by period"),
+            [period_table, Svg(period_chart, _("Progress at the end of each year"), period_table)],
+        ),
+        Section(
+            _("Results by agency"),
+            [agency_table, Svg(agency_chart, _("Progress by agency"), agency_table)],
+        ),
+        Section(
+            _("Measures"),
+            [
+                Table(
+                    [
+                        _("No."),
+                        _("Measure"),
+                        _("Responsible"),
+                        _("Deadline"),
+                        _("Status"),
+                        _("Progress"),
+                    ],
+                    measure_rows,
+                )
+            ],
+        ),
+    ]
+    if indicator_rows:
+        sections.append(
+            Section(
+                _("Indicators"),
+                [Table([_("Measure"), _("Indicator"), _("Target"), _("Reached")], indicator_rows)],
+            )
+        )
+    return ExportDocument(
+        title=_("Results of the programme {code}").format(code=programme.code),
+        subtitle=programme.title,
+        marking=access.label(programme),
+        facts=[
+            (_("Period"), f"{programme.first_year}–{programme.last_year}"),
+            (_("Status"), label(programme.status)),
+        ],
+        sections=sections,
+    )
+
+
+def _render(
+    uow: UnitOfWork,
+    caller: Caller,
+    document: ExportDocument,
+    fmt: Format,
+    language: str,
+    timezone: str,
+    kind: str,
+    ref: int,
+    what: str,
+    stem: str,
+) -> ExportFile:
+    principal = caller.principal
+    assert principal is not None  # (checked by the caller's gate)
+    agency = access.codes(uow).get(principal.agency_id, "?")
+    user = f"{principal.full_name} · {principal.login} · {agency}"
+    watermark = Watermark(user, utcnow(), document.marking, timezone)
+    render = exports.render_pdf if fmt is Format.PDF else exports.render_docx
+    content = render(document, watermark, language)
+    access.record(
+        uow,
+        caller,
+        "council:export",
+        kind,
+        ref,
+        {"what": what, "format": fmt.value, "language": language, "marking": document.marking},
+    )
+    return ExportFile(f"{stem}-{language}.{fmt.value}", MEDIA_TYPES[fmt], content)
+
+
+def export_meeting(
+    uow: UnitOfWork,
+    caller: Caller,
+    meeting_id: int,
+    what: str,
+    fmt: Format,
+    language: str,
+    timezone: str = "UTC",
+) -> ExportFile:
+    """`what` is "agenda" or "minutes"."""
+    meeting = meetings.get_meeting(uow, caller, meeting_id)
+    access.require(
+        uow, caller, Action.EXPORT, meetings.KIND, meeting.id, meeting, meetings.concerned(meeting)
+    )
+    with i18n.language(language):
+        if what == "agenda":
+            document = agenda_document(uow, meeting, language)
+        elif what == "minutes":
+            document = minutes_document(uow, meeting, language)
+        else:
+            raise InvalidInput(lazy("Choose the agenda or the minutes."))
+        return _render(
+            uow,
+            caller,
+            document,
+            fmt,
+            language,
+            timezone,
+            meetings.KIND,
+            meeting.id,
+            what,
+            f"meeting-{meeting.number}-{what}",
+        )
+
+
+def export_document(
+    uow: UnitOfWork,
+    caller: Caller,
+    document_id: int,
+    fmt: Format,
+    language: str,
+    timezone: str = "UTC",
+) -> ExportFile:
+    document = documents.get_document(uow, caller, document_id)
+    access.require(
+        uow,
+        caller,
+        Action.EXPORT,
+        documents.KIND,
+        document.id,
+        document,
+        documents.parties(document),
+    )
+    with i18n.language(language):
+        content = joint_document(uow, document, language)
+        stem = f"document-{(document.register_number or str(document.id)).replace('/', '-')}"
+        return _render(
+            uow,
+            caller,
+            content,
+            fmt,
+            language,
+            timezone,
+            documents.KIND,
+            document.id,
+            "document",
+            stem,
+        )
+
+
+def export_results(
+    uow: UnitOfWork,
+    caller: Caller,
+    programme_id: int,
+    fmt: Format,
+    language: str,
+    timezone: str = "UTC",
+) -> ExportFile:
+    results = programmes.results(uow, caller, programme_id)
+    programme = results.programme
+    access.require(
+        uow,
+        caller,
+        Action.EXPORT,
+        programmes.KIND,
+        programme.id,
+        programme,
+        programmes.concerned(programme),
+    )
+    with i18n.language(language):
+        content = results_document(uow, results, language)
+        return _render(
+            uow,
+            caller,
+            content,
+            fmt,
+            language,
+            timezone,
+            programmes.KIND,
+            programme.id,
+            "results",
+            f"programme-{programme.code}-results",
+        )
