@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -9,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.config import Settings
 from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
+from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanner
+from interagency.vault import FileKeyProvider, Vault
 
 
 class StartupRefused(RuntimeError):
@@ -24,6 +27,8 @@ class Container:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    vault: Vault
+    file_store: FileStore
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -47,8 +52,24 @@ def bootstrap(
             )
         if problems:
             raise StartupRefused(problems)
+    vault = Vault(FileKeyProvider(settings.master_key_path))
     return Container(
         settings=settings,
         engine=engine,
         session_factory=session_factory or make_session_factory(engine),
+        vault=vault,
+        file_store=make_file_store(settings, vault),
+    )
+
+
+def make_file_store(settings: Settings, vault: Vault) -> FileStore:
+    scanner: Scanner = NoopScanner()
+    if settings.attachment_scan_command:
+        scanner = CommandScanner(shlex.split(settings.attachment_scan_command))
+    return FileStore(
+        vault,
+        settings.attachment_dir,
+        max_bytes=settings.attachment_max_bytes,
+        allowed_types=frozenset(settings.attachment_types),
+        scanner=scanner,
     )

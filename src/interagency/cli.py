@@ -19,6 +19,7 @@ from interagency.identity.schemas import MemberStateIn
 from interagency.matching.cli import xcheck
 from interagency.outbox.cli import outbox_app
 from interagency.terminal import change, console, container_or_exit, fail, invalid
+from interagency.vault.cli import keys_app
 
 app = typer.Typer(
     help="Interagency: secure cooperation platform of the council.", no_args_is_help=True
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(keys_app, name="keys")
 app.command("xcheck")(xcheck)
 
 

@@ -14,6 +14,20 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # refuses it (see `production_problems`), so it can never sign a real session.
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105
 
+# Every media type the attachment store can recognise from content (filestore.sniff).
+ATTACHMENT_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/plain",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+)
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -48,6 +62,20 @@ class Settings(BaseSettings):
     # Requests per minute allowed on the JSON API, per token and per client address.
     api_rate_per_token: int = Field(default=300, ge=1)
     api_rate_per_address: int = Field(default=600, ge=1)
+    # The master key of encryption at rest, which wraps every agency's data keys; by
+    # default `vault-master.key` in key_dir. Back it up apart from the database: without
+    # it nothing sealed opens, and with the database alone nothing sealed can be read.
+    master_key_file: Path | None = None
+    # Attachments, sealed per agency, outside the database (see docs/operations.md).
+    attachment_dir: Path = Path("var/attachments")
+    attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    # Media types accepted, as sniffed from the content (comma-separated in the environment).
+    attachment_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(ATTACHMENT_TYPES)
+    )
+    # A command that gets a file's plaintext on standard input and exits 0 (clean) or 1
+    # (infected), e.g. "clamdscan --no-summary -"; unset: files pass without a scan.
+    attachment_scan_command: str | None = None
     default_timezone: str = "Europe/Moscow"
     default_language: str = "ru"
     demo_mode: bool = False
@@ -70,6 +98,24 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("attachment_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("attachment_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ATTACHMENT_TYPES))
+        if unknown:
+            raise ValueError(
+                f"unknown attachment types {', '.join(unknown)}; choose from "
+                f"{', '.join(ATTACHMENT_TYPES)}"
+            )
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -83,6 +129,10 @@ class Settings(BaseSettings):
         if value not in ("ru", "en"):
             raise ValueError("default_language must be 'ru' or 'en'")
         return value
+
+    @property
+    def master_key_path(self) -> Path:
+        return self.master_key_file or self.key_dir / "vault-master.key"
 
     @property
     def is_production(self) -> bool:
