@@ -19,8 +19,11 @@ Message-ID marks the copy).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -30,8 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.config import Settings
 from interagency.db import UnitOfWork, utcnow
+from interagency.errors import DomainError
 
-from .mailer import Mailer, MailerError, OutgoingEmail
+from .mailer import Mailer, MailerError, OutgoingEmail, SmtpMailer
 from .models import ERROR_LENGTH, EmailStatus, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -84,13 +88,14 @@ def dispatch_due(
     now: datetime | None = None,
     batch: int = 50,
     max_attempts: int | None = None,
+    stop: threading.Event | None = None,
 ) -> DispatchReport:
     """Sends up to `batch` e-mail whose next attempt is due at `now` (default: the clock).
 
     `source` is the application's container (its settings give `outbox_max_attempts`) or
     a bare session factory (then `max_attempts`, default 8). Safe to run in several
     processes at once. Returns the counts; failures are recorded on the rows (see
-    `outbox list`), never raised.
+    `outbox list`), never raised. Setting `stop` ends the pass after the e-mail in hand.
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
@@ -103,6 +108,8 @@ def dispatch_due(
     clock: Callable[[], datetime] = utcnow if now is None else (lambda: now)
     sent = retried = failed = 0
     for _ in range(batch):
+        if stop is not None and stop.is_set():
+            break
         email = _claim(session_factory, clock(), limit)
         if email is None:
             break
@@ -120,6 +127,45 @@ def dispatch_due(
             _record_sent(session_factory, email.id, clock())
             sent += 1
     return DispatchReport(sent=sent, retried=retried, failed=failed)
+
+
+async def dispatch_periodically(
+    context: OutboxContext, mailer: Mailer | None = None, *, interval_seconds: float | None = None
+) -> None:
+    """Sends due e-mail at once and then every `outbox_interval_seconds`, until cancelled.
+
+    Run it as a task in the web app's lifespan and cancel the task at shutdown: the pass
+    under way finishes the e-mail in hand and records it, then the task ends, so a stop
+    never leaves a row claimed for the length of a lease. Returns at once when e-mail is
+    off (no SMTP host). A failed pass is logged and the next one runs as planned.
+    """
+    settings = context.settings
+    if mailer is None:
+        if not settings.email_enabled:
+            return
+        try:
+            mailer = SmtpMailer.from_settings(settings)
+        except DomainError as exc:
+            logger.error(
+                "e-mail notifications are off: INTERAGENCY_MAIL_FROM %s",
+                exc.message.format(**exc.params),
+            )
+            return
+    interval = settings.outbox_interval_seconds if interval_seconds is None else interval_seconds
+    stop = threading.Event()
+    while True:
+        run = asyncio.ensure_future(asyncio.to_thread(dispatch_due, context, mailer, stop=stop))
+        try:
+            # Shielded: a cancelled task must not abandon a pass whose thread goes on.
+            await asyncio.shield(run)
+        except asyncio.CancelledError:
+            stop.set()
+            with suppress(Exception):
+                await run
+            raise
+        except Exception:
+            logger.exception("an outbox dispatch pass failed; the next one runs as planned")
+        await asyncio.sleep(interval)
 
 
 def _claim(

@@ -14,8 +14,10 @@ from starlette.staticfiles import StaticFiles
 from interagency import __version__
 from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
+from interagency.exchange import api as exchange_api
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
+from interagency.outbox import dispatch_periodically
 from interagency.web import api_docs, auth, csrf, errors, pages
 from interagency.web.security import RequestContextMiddleware
 from interagency.web.templating import Renderer
@@ -42,6 +44,7 @@ ROUTERS = (
     audit_routes.router,
     identity_routes.pages,
     identity_routes.api,
+    exchange_api.api,
 )
 
 
@@ -53,14 +56,20 @@ The JSON API of Interagency. Every operation answers errors as RFC 9457 problem 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Signs the audit chain's head every minute while serving, and once more at shutdown."""
+    """Signs the audit chain's head every minute while serving, and once more at shutdown.
+
+    Sends due e-mail notifications periodically while SMTP is configured."""
     signer = asyncio.create_task(sign_periodically(app.state.container))
+    mail = asyncio.create_task(dispatch_periodically(app.state.container))
     try:
         yield
     finally:
         signer.cancel()
+        mail.cancel()
         with suppress(asyncio.CancelledError):
             await signer
+        with suppress(asyncio.CancelledError):
+            await mail
 
 
 def create_app(container: Container) -> FastAPI:
