@@ -16,9 +16,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from interagency.db import Base, created_at, intpk
+from interagency.outbox.addresses import normalise_address
 
 
 class Role(StrEnum):
@@ -122,6 +123,11 @@ class User(Base):
     password_must_change: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[created_at]
     disabled_at: Mapped[datetime | None]
+    # Where notifications are e-mailed (a reference and a marking, never content); none
+    # when unset.
+    email: Mapped[str | None] = mapped_column(
+        String(254), comment="e-mail address for notifications"
+    )
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     roles: Mapped[list[UserRole]] = relationship(
@@ -132,6 +138,13 @@ class User(Base):
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r.role) for r in self.roles)
+
+    @validates("email")
+    def _valid_email(self, _key: str, value: str | None) -> str | None:
+        # Every way in (services, loaders, tests) gets the same check; blank means none.
+        if value is None or not value.strip():
+            return None
+        return normalise_address(value)
 
 
 class UserRole(Base):

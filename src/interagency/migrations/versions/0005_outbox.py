@@ -49,9 +49,19 @@ def upgrade() -> None:
         ["status", "next_attempt_at"],
     )
     op.create_index(op.f("ix_outbox_emails_reference"), "outbox_emails", ["reference"])
+    op.add_column(
+        "users",
+        sa.Column(
+            "email",
+            sa.String(length=254),
+            nullable=True,
+            comment="e-mail address for notifications",
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("users", "email")
     op.drop_index(op.f("ix_outbox_emails_reference"), table_name="outbox_emails")
     op.drop_index(op.f("ix_outbox_emails_status_next_attempt_at"), table_name="outbox_emails")
     op.drop_table("outbox_emails")
