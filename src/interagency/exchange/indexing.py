@@ -21,27 +21,30 @@ def agencies_on(thread: Thread) -> set[int]:
     return {thread.originator_agency_id} | {r.agency_id for r in thread.recipients}
 
 
-def index_text(
+def index_message(
     uow: UnitOfWork,
     vault: Vault,
     thread: Thread,
     message: Message,
-    text: str,
+    body: str,
     agency_ids: Iterable[int],
     *,
-    in_subject: bool = False,
+    subject: str | None = None,
 ) -> None:
+    """One row per agency and distinct term of the message (and of the thread's subject)."""
     for agency_id in sorted(set(agency_ids)):
-        for term in sorted(vault.index_terms(uow.session, agency_id, text)):
-            uow.session.add(
-                IndexTerm(
-                    agency_id=agency_id,
-                    term=term,
-                    message_id=message.id,
-                    thread_id=thread.id,
-                    in_subject=in_subject,
-                )
+        in_subject = vault.index_terms(uow.session, agency_id, subject) if subject else set()
+        terms = in_subject | vault.index_terms(uow.session, agency_id, body)
+        uow.session.add_all(
+            IndexTerm(
+                agency_id=agency_id,
+                term=term,
+                message_id=message.id,
+                thread_id=thread.id,
+                in_subject=term in in_subject,
             )
+            for term in sorted(terms)
+        )
 
 
 def index_for_new_agency(
@@ -59,6 +62,7 @@ def index_for_new_agency(
         select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
     ).all()
     for number, message in enumerate(messages):
-        if number == 0:
-            index_text(uow, vault, thread, message, subject, [agency_id], in_subject=True)
-        index_text(uow, vault, thread, message, open_body(uow, vault, message), [agency_id])
+        index_message(
+            uow, vault, thread, message, open_body(uow, vault, message), [agency_id],
+            subject=subject if number == 0 else None,
+        )  # fmt: skip

@@ -97,10 +97,11 @@ def tell(
     notifications.notify(uow, people, f"exchange:{event}", params, link_of(thread))
     fields = {**params, "link": base_url.rstrip("/") + link_of(thread)}
     for user in people.values():
-        if user.email:
+        address = getattr(user, "email", None)
+        if address:
             enqueue(
                 uow.session,
-                recipient=user.email,
+                recipient=address,
                 subject=EMAIL_SUBJECT.format(**fields),
                 body=EMAIL_BODY.format(**fields),
                 reference=f"exchange:thread:{thread.id}",

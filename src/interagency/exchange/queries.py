@@ -70,17 +70,18 @@ class InboxFilter:
 
 
 def _agency_names(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Agency.id, Agency.code)).tuples().all())
+    return dict(uow.session.execute(select(Agency.id, Agency.code)).all())
 
 
 def _overdue_clause(now: datetime) -> ColumnElement[bool]:
-    return exists(
+    late = exists(
         select(Recipient.id).where(
             Recipient.thread_id == Thread.id,
             Recipient.deadline_at < now,
             Recipient.status.in_([Status.NEW.value, Status.ACKNOWLEDGED.value]),
         )
-    ).and_(Thread.closed_at.is_(None))
+    )
+    return and_(late, Thread.closed_at.is_(None))
 
 
 def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) -> Select[Any]:
@@ -160,9 +161,9 @@ def _summary(
         reference=thread.reference,
         subject=open_subject(uow, ctx.vault, thread) if readable else None,
         kind=MessageKind(thread.kind),
-        priority=thread.priority,  # type: ignore[arg-type]
-        handling_code=thread.handling_code,  # type: ignore[arg-type]
-        tlp=thread.tlp,  # type: ignore[arg-type]
+        priority=thread.priority,
+        handling_code=thread.handling_code,
+        tlp=thread.tlp,
         status=Status(thread.status),
         originator=codes[thread.originator_agency_id],
         recipients=sorted({codes[r.agency_id] for r in thread.recipients}),
@@ -259,7 +260,7 @@ def thread_view(
         r.agency_id: r.read_at
         for r in uow.session.scalars(select(ReadReceipt).where(ReadReceipt.thread_id == thread.id))
     }
-    desks = dict(uow.session.execute(select(Desk.id, Desk.code)).tuples().all())
+    desks = dict(uow.session.execute(select(Desk.id, Desk.code)).all())
     logins = {
         u.id: u.login
         for u in uow.session.scalars(
@@ -300,10 +301,10 @@ def thread_view(
                 author=authors.get(m.author_id, "?"),
                 agency=codes[m.author_agency_id],
                 kind=MessageKind(m.kind),
-                handling_code=m.handling_code,  # type: ignore[arg-type]
-                tlp=m.tlp,  # type: ignore[arg-type]
-                source_grade=m.source_grade,  # type: ignore[arg-type]
-                information_grade=m.information_grade,  # type: ignore[arg-type]
+                handling_code=m.handling_code,
+                tlp=m.tlp,
+                source_grade=m.source_grade,
+                information_grade=m.information_grade,
                 body=open_body(uow, ctx.vault, m),
                 created_at=m.created_at,
                 attachments=files.get(m.id, []),

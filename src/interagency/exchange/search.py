@@ -9,7 +9,6 @@ cut from the decrypted text of the threads returned, after the policy let them t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import case, func, select
@@ -110,7 +109,7 @@ def search(
 def _snippet(uow: UnitOfWork, ctx: services.Context, thread: Thread, query: str) -> str:
     """The first passage of the thread around a word that starts like a query word."""
     stems = [w[: max(3, len(w) - 2)].casefold() for w in re.findall(r"\w+", query) if len(w) > 1]
-    texts: list[Any] = [open_subject(uow, ctx.vault, thread)]
+    texts: list[str] = [open_subject(uow, ctx.vault, thread)]
     texts += [
         open_body(uow, ctx.vault, m)
         for m in uow.session.scalars(

@@ -29,7 +29,7 @@ from interagency.exchange.codes import (
     tlp_rank,
 )
 from interagency.exchange.deadlines import deadline_for, zone_of
-from interagency.exchange.indexing import agencies_on, index_for_new_agency, index_text
+from interagency.exchange.indexing import agencies_on, index_for_new_agency, index_message
 from interagency.exchange.models import Message, ReadReceipt, Recipient, Thread, ThreadLink
 from interagency.exchange.policy import Action, may_send
 from interagency.exchange.schemas import Marking, RecipientIn, ReplyIn, ThreadIn
@@ -180,8 +180,7 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
         _add_recipient_row(uow, ctx, thread, agency, desk, user, data.deadline)
     for other in linked:
         uow.session.add(ThreadLink(thread_id=thread.id, linked_thread_id=other.id))
-    message = _write_message(uow, ctx, thread, caller, data, data.kind, data.body)
-    index_text(uow, ctx.vault, thread, message, data.subject, agencies_on(thread), in_subject=True)
+    _write_message(uow, ctx, thread, caller, data, data.kind, data.body, subject=data.subject)
     audit.record(
         uow,
         caller.event(
@@ -217,6 +216,8 @@ def _write_message(
     marking: Marking,
     kind: MessageKind,
     body: str,
+    *,
+    subject: str | None = None,
 ) -> Message:
     principal = caller.principal
     assert principal is not None
@@ -236,7 +237,7 @@ def _write_message(
     message.body_sealed = ctx.vault.seal_text(
         uow.session, principal.agency_id, body, context=body_context(message.id)
     )
-    index_text(uow, ctx.vault, thread, message, body, agencies_on(thread))
+    index_message(uow, ctx.vault, thread, message, body, agencies_on(thread), subject=subject)
     return message
 
 

@@ -1,0 +1,226 @@
+"""The exchange under /api/v1: the same services as the pages, with token authentication.
+
+State changes take the thread `version` the client last saw; a stale one gets 409
+instead of silently overwriting somebody else's change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel
+
+from interagency.exchange import dissemination, inspection, queries, search, services
+from interagency.exchange.codes import HandlingCode, MessageKind, Priority, Status, Tlp
+from interagency.exchange.queries import MAX_PER_PAGE, InboxFilter
+from interagency.exchange.schemas import (
+    DecisionIn,
+    DisseminationIn,
+    InspectionIn,
+    Page,
+    RecipientIn,
+    ReplyIn,
+    ThreadIn,
+    ThreadOut,
+    ThreadSummary,
+    VersionIn,
+)
+from interagency.exchange.search import SearchHit
+from interagency.exchange.web_context import exchange_context
+from interagency.web.auth import CallerDep
+from interagency.web.deps import ContainerDep, UowDep
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
+
+api = APIRouter(
+    prefix="/api/v1/exchange",
+    tags=["exchange"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=API_DEPENDENCIES,
+)
+
+
+class AddRecipientIn(RecipientIn):
+    version: int
+
+
+class DisseminationOut(BaseModel):
+    id: int
+    thread_id: int
+    purpose: str
+    status: str
+
+
+def _filters(
+    box: Annotated[str, Query(pattern="^(all|incoming|outgoing)$")] = "all",
+    agency: Annotated[str | None, Query(max_length=32)] = None,
+    desk: Annotated[str | None, Query(max_length=32)] = None,
+    kind: MessageKind | None = None,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    priority: Priority | None = None,
+    tlp: Tlp | None = None,
+    handling_code: HandlingCode | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    overdue: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 25,
+) -> InboxFilter:
+    return InboxFilter(
+        box=box,
+        agency=agency,
+        desk=desk,
+        kind=kind.value if kind else None,
+        status=status_.value if status_ else None,
+        priority=priority.value if priority else None,
+        tlp=tlp.value if tlp else None,
+        handling_code=handling_code.value if handling_code else None,
+        since=since,
+        until=until,
+        overdue=overdue,
+        page=page,
+        per_page=per_page,
+    )
+
+
+FiltersDep = Annotated[InboxFilter, Depends(_filters)]
+
+
+@api.get("/threads", summary="Threads the token's user may see, newest activity first")
+def list_threads(
+    uow: UowDep, caller: CallerDep, container: ContainerDep, filters: FiltersDep
+) -> Page[ThreadSummary]:
+    page = queries.inbox(uow, caller, exchange_context(container), filters)
+    uow.commit()
+    return page
+
+
+@api.get("/counts", summary="How many visible threads are in each state, and overdue")
+def thread_counts(uow: UowDep, caller: CallerDep) -> dict[str, int]:
+    return queries.counts(uow, caller)
+
+
+@api.get("/search", summary="Full-text search over the subjects and bodies one may read")
+def search_threads(
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    filters: FiltersDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+) -> Page[SearchHit]:
+    found = search.search(uow, caller, exchange_context(container), q, filters)
+    uow.commit()
+    return found
+
+
+@api.post("/threads", status_code=status.HTTP_201_CREATED, summary="Start a thread")
+def send_thread(
+    data: ThreadIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    ctx = exchange_context(container)
+    thread = services.send(uow, caller, ctx, data)
+    uow.commit()
+    return _view(uow, caller, container, thread.id)
+
+
+def _view(uow: UowDep, caller: CallerDep, container: ContainerDep, thread_id: int) -> ThreadOut:
+    with uow.new() as fresh:
+        view = queries.thread_view(fresh, caller, exchange_context(container), thread_id)
+        fresh.commit()
+    return view
+
+
+@api.get("/threads/{thread_id}", summary="One thread, with content if one may read it")
+def get_thread(
+    thread_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    view = queries.thread_view(uow, caller, exchange_context(container), thread_id)
+    uow.commit()
+    return view
+
+
+@api.post(
+    "/threads/{thread_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reply on a thread (at least as strictly marked as the thread)",
+)
+def reply_on_thread(
+    thread_id: int, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    services.reply(uow, caller, exchange_context(container), thread_id, data)
+    uow.commit()
+    return _view(uow, caller, container, thread_id)
+
+
+@api.post("/threads/{thread_id}/acknowledge", summary="Confirm receipt for one's agency")
+def acknowledge_thread(
+    thread_id: int, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    services.acknowledge(uow, caller, exchange_context(container), thread_id, data.version)
+    uow.commit()
+    return _view(uow, caller, container, thread_id)
+
+
+@api.post("/threads/{thread_id}/close", summary="Close a thread one's agency started")
+def close_thread(
+    thread_id: int, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    services.close(uow, caller, exchange_context(container), thread_id, data.version)
+    uow.commit()
+    return _view(uow, caller, container, thread_id)
+
+
+@api.post(
+    "/threads/{thread_id}/recipients",
+    status_code=status.HTTP_201_CREATED,
+    summary="The originator addresses one more agency, desk or user",
+)
+def add_thread_recipient(
+    thread_id: int, data: AddRecipientIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    recipient = RecipientIn(agency=data.agency, desk=data.desk, user=data.user)
+    services.add_recipient(
+        uow, caller, exchange_context(container), thread_id, recipient, data.version
+    )
+    uow.commit()
+    return _view(uow, caller, container, thread_id)
+
+
+@api.post(
+    "/threads/{thread_id}/disseminations",
+    status_code=status.HTTP_201_CREATED,
+    summary="Ask the originator to share the thread onward, or to consent to an export",
+)
+def request_dissemination(
+    thread_id: int, data: DisseminationIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> DisseminationOut:
+    row = dissemination.request(uow, caller, exchange_context(container), thread_id, data)
+    uow.commit()
+    return DisseminationOut(
+        id=row.id, thread_id=row.thread_id, purpose=row.purpose, status=row.status
+    )
+
+
+@api.post("/disseminations/{request_id}/decision", summary="The originator approves or refuses")
+def decide_dissemination(
+    request_id: int, data: DecisionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> DisseminationOut:
+    row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
+    uow.commit()
+    return DisseminationOut(
+        id=row.id, thread_id=row.thread_id, purpose=row.purpose, status=row.status
+    )
+
+
+@api.post(
+    "/threads/{thread_id}/inspections",
+    status_code=status.HTTP_201_CREATED,
+    summary="A DPO opens a time-limited inspection of the thread's content",
+)
+def inspect_thread(
+    thread_id: int, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> ThreadOut:
+    inspection.open_inspection(uow, caller, exchange_context(container), thread_id, data)
+    uow.commit()
+    return _view(uow, caller, container, thread_id)

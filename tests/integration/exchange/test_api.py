@@ -1,0 +1,103 @@
+"""The exchange's JSON API: a RED request across three agencies, versions and problems."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from interagency.audit.models import AuditEntry
+from interagency.bootstrap import Container
+from tests.support.identity import Council, api_token
+
+SUBJECT = "Серия поддельных паспортов: запрос сведений"
+BODY = "Просим сообщить, выявлялись ли паспорта серии 45 17 с признаками подделки."
+
+
+def _auth(container: Container, council: Council, login: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token(container, council, login)}"}
+
+
+def _red_request() -> dict[str, Any]:
+    return {
+        "subject": SUBJECT,
+        "body": BODY,
+        "kind": "request",
+        "priority": "urgent",
+        "handling_code": "H2",
+        "tlp": "RED",
+        "source_grade": "B",
+        "information_grade": "2",
+        "deadline": (date.today() + timedelta(days=7)).isoformat(),
+        "recipients": [{"agency": "KZ-SVC", "desk": "CT"}],
+    }
+
+
+def test_a_red_request_reaches_the_named_desk_and_nobody_else(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    sender = _auth(container, council, "ru_liaison")
+    receiver = _auth(container, council, "kz_liaison")
+    outsider = _auth(container, council, "sec_officer")
+
+    sent = client.post("/api/v1/exchange/threads", json=_red_request(), headers=sender)
+    assert sent.status_code == 201, sent.text
+    thread = sent.json()
+    assert thread["subject"] == SUBJECT
+    assert thread["recipient_states"][0]["deadline_at"] is not None
+
+    seen = client.get(f"/api/v1/exchange/threads/{thread['id']}", headers=receiver)
+    assert seen.status_code == 200
+    assert seen.json()["messages"][0]["body"] == BODY
+
+    answered = client.post(
+        f"/api/v1/exchange/threads/{thread['id']}/messages",
+        json={"body": "Выявлены два паспорта этой серии.", "tlp": "RED", "handling_code": "H2"},
+        headers=receiver,
+    )
+    assert answered.status_code == 201, answered.text
+    assert answered.json()["status"] == "answered"
+
+    guessed = client.get(f"/api/v1/exchange/threads/{thread['id']}", headers=outsider)
+    assert guessed.status_code == 404
+    listed = client.get("/api/v1/exchange/threads", headers=outsider).json()
+    assert listed["total"] == 0
+    found = client.get("/api/v1/exchange/search", params={"q": "паспорта"}, headers=outsider)
+    assert found.json()["total"] == 0
+    assert (
+        client.get("/api/v1/exchange/search", params={"q": "паспорт"}, headers=receiver).json()[
+            "total"
+        ]
+        == 1
+    )
+
+    with container.uow() as uow:
+        refused = uow.session.scalars(
+            select(AuditEntry.actor_login).where(
+                AuditEntry.outcome == "denied", AuditEntry.object_ref == str(thread["id"])
+            )
+        ).all()
+    assert list(refused) == ["sec_officer"]
+
+
+def test_a_stale_version_gets_409_and_a_lower_marking_422(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    sender = _auth(container, council, "ru_liaison")
+    receiver = _auth(container, council, "kz_liaison")
+    thread = client.post("/api/v1/exchange/threads", json=_red_request(), headers=sender).json()
+    path = f"/api/v1/exchange/threads/{thread['id']}"
+
+    acknowledged = client.post(
+        f"{path}/acknowledge", json={"version": thread["version"]}, headers=receiver
+    )
+    assert acknowledged.status_code == 200, acknowledged.text
+    stale = client.post(f"{path}/close", json={"version": thread["version"]}, headers=sender)
+    assert stale.status_code == 409
+    assert stale.headers["content-type"].startswith("application/problem+json")
+
+    lower = client.post(f"{path}/messages", json={"body": "ok", "tlp": "AMBER"}, headers=receiver)
+    assert lower.status_code == 422
+    assert "RED" in lower.json()["detail"]
