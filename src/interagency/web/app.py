@@ -15,6 +15,7 @@ from interagency import __version__
 from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
 from interagency.exchange import api as exchange_api
+from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.outbox import dispatch_periodically
@@ -45,6 +46,7 @@ ROUTERS = (
     identity_routes.pages,
     identity_routes.api,
     exchange_api.api,
+    exchange_pages.router,
 )
 
 
