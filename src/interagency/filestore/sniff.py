@@ -124,8 +124,8 @@ ZIP_CONTAINER = FileType("application/zip", "ZIP")
 
 
 def _looks_like_csv(text: str) -> bool:
-    # Only whole lines: the head may end in the middle of one.
-    lines = [line for line in text.splitlines()[:-1] if line.strip()][:5]
+    # Only whole lines: the head may end in the middle of one (after the last "\n").
+    lines = [line.rstrip("\r") for line in text.split("\n")[:-1] if line.strip()][:5]
     if len(lines) < 2:
         return False
     return any(
