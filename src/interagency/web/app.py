@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from interagency import __version__
 from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
+from interagency.council import routes as council_routes
 from interagency.exchange import api as exchange_api
 from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
@@ -47,6 +48,8 @@ ROUTERS = (
     identity_routes.api,
     exchange_api.api,
     exchange_pages.router,
+    council_routes.pages,
+    council_routes.api,
 )
 
 
