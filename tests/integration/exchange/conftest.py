@@ -1,0 +1,5 @@
+"""Fixtures of the exchange's integration tests (the three agencies of `tests.support.exchange`)."""
+
+from tests.support.exchange import exchange
+
+__all__ = ["exchange"]
