@@ -112,6 +112,7 @@ def settings_for(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "key_dir": keys_folder(),
         "audit_witness_file": keys_folder() / "audit-witness.jsonl",
+        "attachment_dir": keys_folder() / "attachments",
         "database_url": database_url,
         "secret_key": TEST_SECRET,
         "default_language": "en",

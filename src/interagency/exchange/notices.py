@@ -97,11 +97,10 @@ def tell(
     notifications.notify(uow, people, f"exchange:{event}", params, link_of(thread))
     fields = {**params, "link": base_url.rstrip("/") + link_of(thread)}
     for user in people.values():
-        address = getattr(user, "email", None)
-        if address:
+        if user.email:
             enqueue(
                 uow.session,
-                recipient=address,
+                recipient=user.email,
                 subject=EMAIL_SUBJECT.format(**fields),
                 body=EMAIL_BODY.format(**fields),
                 reference=f"exchange:thread:{thread.id}",

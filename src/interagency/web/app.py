@@ -16,11 +16,13 @@ from interagency.audit import sign_periodically
 from interagency.bootstrap import Container
 from interagency.council import routes as council_routes
 from interagency.exchange import api as exchange_api
+from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.outbox import dispatch_periodically
 from interagency.web import api_docs, auth, csrf, errors, pages
+from interagency.web.bodylimit import BodyLimitMiddleware
 from interagency.web.security import RequestContextMiddleware
 from interagency.web.templating import Renderer
 
@@ -47,6 +49,8 @@ ROUTERS = (
     identity_routes.pages,
     identity_routes.api,
     exchange_api.api,
+    exchange_files.pages,
+    exchange_files.api,
     exchange_pages.router,
     council_routes.pages,
     council_routes.api,
@@ -100,4 +104,6 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app
     )
+    # Outermost: an oversized body is refused before anything else reads it.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.attachment_max_bytes)
     return app

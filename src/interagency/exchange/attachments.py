@@ -1,0 +1,120 @@
+"""Files on a message: stored through the file store, readable by whoever may read the thread.
+
+An attachment carries its message's marking, which is never below its thread's. Only the
+message's author adds files to it, so nobody can slip a file under somebody else's words.
+The file is sealed under the author's agency key; its name is content and sealed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import Conflict, Forbidden, NotFound
+from interagency.exchange import services
+from interagency.exchange.access import access
+from interagency.exchange.models import Attachment, Message
+from interagency.exchange.policy import Action
+from interagency.exchange.sealing import filename_context, open_filename
+from interagency.filestore import FileStore
+from interagency.i18n import lazy
+from interagency.identity.principals import Caller
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    chunks: Iterator[bytes]
+
+
+def _message(uow: UnitOfWork, message_id: int) -> Message:
+    message = uow.session.get(Message, message_id)
+    if message is None:
+        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
+    return message
+
+
+async def attach(
+    uow: UnitOfWork,
+    caller: Caller,
+    ctx: services.Context,
+    store: FileStore,
+    thread_id: int,
+    message_id: int,
+    chunks: AsyncIterator[bytes],
+    *,
+    filename: str,
+    declared_length: int | None,
+) -> Attachment:
+    granted = access(uow, caller, thread_id, Action.REPLY, utcnow())
+    message = _message(uow, message_id)
+    if message.thread_id != granted.thread.id:
+        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
+    if message.author_id != granted.principal.user_id:
+        raise Forbidden(lazy("Only the author of a message adds files to it."))
+    if granted.thread.closed_at is not None:
+        raise Conflict(lazy("The thread is closed."))
+    stored = await store.receive(
+        uow,
+        chunks,
+        agency_id=message.author_agency_id,
+        filename=filename,
+        declared_length=declared_length,
+    )
+    store.add_reference(uow, stored.id)
+    attachment = Attachment(message_id=message.id, stored_file_id=stored.id, filename_sealed=b"")
+    uow.session.add(attachment)
+    uow.session.flush()
+    attachment.filename_sealed = ctx.vault.seal_text(
+        uow.session, message.author_agency_id, filename, context=filename_context(attachment.id)
+    )
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:attachment:add",
+            object_kind="thread",
+            object_ref=thread_id,
+            detail={"attachment": attachment.id, "sha256": stored.sha256, "size": stored.size,
+                    "media_type": stored.media_type},
+        ),
+    )  # fmt: skip
+    return attachment
+
+
+def download(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, store: FileStore, attachment_id: int
+) -> Download:
+    row = uow.session.execute(
+        select(Attachment, Message)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(Attachment.id == attachment_id)
+    ).first()
+    if row is None:
+        raise NotFound(lazy("There is no attachment {ref}."), ref=attachment_id)
+    attachment, message = row
+    access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())
+    stored = store.get(uow.session, attachment.stored_file_id)
+    chunks = store.open_stream(uow.session, stored.id)
+    audit.record(
+        uow,
+        caller.event(
+            "exchange:attachment:download",
+            object_kind="thread",
+            object_ref=message.thread_id,
+            detail={"attachment": attachment.id, "sha256": stored.sha256},
+        ),
+    )
+    return Download(
+        filename=open_filename(uow, ctx.vault, attachment, message.author_agency_id),
+        media_type=stored.media_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        chunks=chunks,
+    )

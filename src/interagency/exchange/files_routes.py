@@ -1,0 +1,221 @@
+"""Attachments and exports of a thread, for the pages and the API.
+
+Downloads are always attachments, never rendered by the browser: `Content-Disposition:
+attachment`, `nosniff`, and a CSP sandbox in case a browser opens one anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, UploadFile, status
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from interagency import i18n
+from interagency.errors import InvalidInput
+from interagency.exchange import attachments, exporting
+from interagency.exchange.schemas import AttachmentOut
+from interagency.exchange.web_context import exchange_context
+from interagency.i18n import lazy
+from interagency.web import flash
+from interagency.web.auth import CallerDep
+from interagency.web.deps import ContainerDep, UowDep
+from interagency.web.errors import domain_message
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(
+    prefix="/api/v1/exchange",
+    tags=["exchange"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=API_DEPENDENCIES,
+)
+
+UPLOAD_CHUNK = 64 * 1024
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+def _disposition(filename: str) -> str:
+    # The ASCII fallback keeps old clients safe; filename* carries the real (UTF-8) name.
+    fallback = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename)
+    return f"attachment; filename=\"{fallback or 'file'}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _file_response(
+    content: bytes | AsyncIterator[bytes], media_type: str, filename: str, size: int | None = None
+) -> Response:
+    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": _disposition(filename)}
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    if isinstance(content, bytes):
+        return Response(content, media_type=media_type, headers=headers)
+    return StreamingResponse(content, media_type=media_type, headers=headers)
+
+
+async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(UPLOAD_CHUNK):
+        yield chunk
+
+
+async def _request_chunks(request: Request) -> AsyncIterator[bytes]:
+    async for chunk in request.stream():
+        if chunk:
+            yield chunk
+
+
+def _download(
+    uow: UowDep, caller: CallerDep, container: ContainerDep, attachment_id: int
+) -> Response:
+    found = attachments.download(
+        uow, caller, exchange_context(container), container.file_store, attachment_id
+    )
+    uow.commit()
+
+    async def stream() -> AsyncIterator[bytes]:
+        for chunk in found.chunks:
+            yield chunk
+
+    return _file_response(stream(), found.media_type, found.filename, found.size)
+
+
+def _export(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    thread_id: int,
+    fmt: str,
+) -> Response:
+    exported = exporting.export_thread(
+        uow, caller, exchange_context(container), thread_id, fmt,
+        timezone=request.state.timezone, language=i18n.current_language(),
+    )  # fmt: skip
+    uow.commit()
+    return _file_response(exported.content, exported.media_type, exported.filename)
+
+
+# -- pages ----------------------------------------------------------------------------
+
+
+@pages.post("/exchange/threads/{thread_id}/messages/{message_id}/attachments")
+async def upload_page(
+    request: Request,
+    thread_id: int,
+    message_id: int,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    back = RedirectResponse(f"/exchange/threads/{thread_id}", status_code=status.HTTP_303_SEE_OTHER)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        flash.add(
+            back, request, domain_message(InvalidInput(lazy("Choose a file to attach."))), "error"
+        )
+        return back
+    try:
+        await attachments.attach(
+            uow, caller, exchange_context(container), container.file_store, thread_id, message_id,
+            _upload_chunks(upload), filename=upload.filename, declared_length=upload.size,
+        )  # fmt: skip
+    except InvalidInput as problem:
+        flash.add(request, back, "error", domain_message(problem))
+        return back
+    uow.commit()
+    flash.add(request, back, "success", i18n.gettext("The file is attached."))
+    return back
+
+
+@pages.get("/exchange/attachments/{attachment_id}")
+def download_page(
+    attachment_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Response:
+    return _download(uow, caller, container, attachment_id)
+
+
+@pages.get("/exchange/threads/{thread_id}/export.{fmt}")
+def export_page(
+    request: Request,
+    thread_id: int,
+    fmt: str,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> Response:
+    return _export(request, uow, caller, container, thread_id, fmt)
+
+
+# -- API ------------------------------------------------------------------------------
+
+
+@api.post(
+    "/threads/{thread_id}/messages/{message_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Attach a file to one's own message: the raw bytes as the request body",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+            "required": True,
+        }
+    },
+)
+async def upload_api(
+    request: Request,
+    thread_id: int,
+    message_id: int,
+    filename: Annotated[str, Query(min_length=1, max_length=255)],
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> AttachmentOut:
+    declared = request.headers.get("content-length")
+    attachment = await attachments.attach(
+        uow, caller, exchange_context(container), container.file_store, thread_id, message_id,
+        _request_chunks(request), filename=filename,
+        declared_length=int(declared) if declared and declared.isdigit() else None,
+    )  # fmt: skip
+    stored = container.file_store.get(uow.session, attachment.stored_file_id)
+    out = AttachmentOut(
+        id=attachment.id, filename=filename, size=stored.size, media_type=stored.media_type,
+        sha256=stored.sha256, status=stored.status,
+    )  # fmt: skip
+    uow.commit()
+    return out
+
+
+@api.get(
+    "/attachments/{attachment_id}",
+    summary="Download an attachment (always as a file)",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def download_api(
+    attachment_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Response:
+    return _download(uow, caller, container, attachment_id)
+
+
+@api.get(
+    "/threads/{thread_id}/export",
+    summary="Export a thread as a watermarked PDF or CSV (never RED; H1+ needs consent)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
+)
+def export_api(
+    request: Request,
+    thread_id: int,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    format: Annotated[str, Query(pattern="^(pdf|csv)$")] = "csv",
+) -> Response:
+    return _export(request, uow, caller, container, thread_id, format)

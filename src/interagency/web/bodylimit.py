@@ -1,0 +1,57 @@
+"""Refuses a request whose declared body is larger than the largest attachment, unread.
+
+Browsers declare the length of every form they send, so an oversized upload is refused
+here, before the form parser spools any of it. A body sent without a declared length
+(chunked, from an API client) is counted by the file store as it streams and cut off at
+the same limit.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# Room for the multipart envelope and the form's other fields around the file itself.
+ENVELOPE_BYTES = 1024 * 1024
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = dict(scope["headers"]).get(b"content-length")
+            if declared is not None and (
+                not declared.isdigit() or int(declared) > self.max_bytes + ENVELOPE_BYTES
+            ):
+                await self._refuse(send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": (
+                    f"The request is larger than the limit of {self.max_bytes // 1048576} MiB"
+                    " for a file; send a smaller file."
+                ),
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
