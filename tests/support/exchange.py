@@ -231,7 +231,8 @@ class Exchange:
     users: dict[str, int]
 
     def caller(self, uow: UnitOfWork, login: str) -> Caller:
-        user = uow.session.get(User, self.users[login])
+        user_id = self.users[login] if login in self.users else self.council.users[login]
+        user = uow.session.get(User, user_id)
         assert user is not None
         return Caller(principal_of(user), "192.0.2.20")
 

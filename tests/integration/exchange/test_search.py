@@ -1,0 +1,145 @@
+"""Search leaks nothing: a thread the searcher may not read changes no total, page or snippet.
+
+The searcher is an analyst at B's CT desk. Threads B may read are searched and paged;
+then threads that match the same words better (more often, in the subject) are sent
+where the searcher may not read them, and every answer must stay exactly the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from interagency.exchange import queries, search
+from interagency.exchange.codes import Tlp
+from interagency.exchange.models import IndexTerm
+from interagency.exchange.queries import InboxFilter
+from tests.support.exchange import Address, Exchange
+
+SEARCHER = "b_ct_analyst"
+QUERY = "поддельные паспорта"
+HIDDEN_WORDS = "Секретная подробность"
+
+
+def _answers(exchange: Exchange, login: str) -> list[Any]:
+    """Every page of the search, the inbox and the counts, as plain data."""
+    seen: list[Any] = []
+    with exchange.container.uow() as uow:
+        caller = exchange.caller(uow, login)
+        for per_page in (1, 2, 10):
+            for page in (1, 2, 3):
+                found = search.search(
+                    uow, caller, exchange.context, QUERY, InboxFilter(page=page, per_page=per_page)
+                )
+                seen.append(
+                    (
+                        found.total,
+                        [(hit.thread.id, hit.score, hit.snippet) for hit in found.items],
+                    )
+                )
+        for tlp in Tlp:
+            filtered = search.search(
+                uow, caller, exchange.context, QUERY, InboxFilter(tlp=tlp.value)
+            )
+            seen.append((tlp.value, filtered.total, [hit.thread.id for hit in filtered.items]))
+        inbox = queries.inbox(uow, caller, exchange.context, InboxFilter(per_page=100))
+        seen.append((inbox.total, [item.id for item in inbox.items]))
+        seen.append(queries.counts(uow, caller))
+        uow.commit()
+    return seen
+
+
+def _send_visible(exchange: Exchange) -> None:
+    exchange.send(
+        "a_ct_liaison_officer", [Address("B", desk="CT")], tlp=Tlp.AMBER, from_desk="CT",
+        subject="Серия поддельных паспортов", body="Выявлены паспорта с признаками подделки.",
+    )  # fmt: skip
+    exchange.send(
+        "a_border_analyst", [Address("B")], tlp=Tlp.GREEN,
+        subject="Запрос о пересечении границы", body="Предъявлены поддельные паспорта.",
+    )  # fmt: skip
+    exchange.send(
+        "c_ct_liaison_officer", [Address("B", desk="CT")], tlp=Tlp.RED, from_desk="CT",
+        subject="Паспорта", body="Поддельные паспорта изъяты на посту.",
+    )  # fmt: skip
+
+
+def _send_hidden(exchange: Exchange) -> None:
+    # Each matches the query more strongly than any visible thread, so a leak in the
+    # ranking, the total or the paging would show.
+    loud = f"Поддельные паспорта, поддельные паспорта. {HIDDEN_WORDS}"
+    exchange.send(  # between A and C only
+        "a_ct_liaison_officer", [Address("C")], tlp=Tlp.GREEN,
+        subject="Поддельные паспорта", body=loud,
+    )  # fmt: skip
+    exchange.send(  # RED to B's other desk
+        "a_ct_liaison_officer", [Address("B", desk="BORDER")], tlp=Tlp.RED, from_desk="CT",
+        subject="Поддельные паспорта", body=loud,
+    )  # fmt: skip
+    exchange.send(  # RED to a named colleague of the searcher
+        "c_ct_supervisor", [Address("B", user="b_ct_supervisor")], tlp=Tlp.RED,
+        subject="Поддельные паспорта", body=loud,
+    )  # fmt: skip
+    exchange.send(  # inside B, from another desk, RED
+        "b_border_liaison_officer", [Address("A", desk="BORDER")], tlp=Tlp.RED,
+        from_desk="BORDER", subject="Поддельные паспорта", body=loud,
+    )  # fmt: skip
+
+
+def test_hidden_matching_threads_change_no_total_page_or_snippet(exchange: Exchange) -> None:
+    _send_visible(exchange)
+    before = _answers(exchange, SEARCHER)
+    assert before[0][0] == 3  # the three visible threads match
+    _send_hidden(exchange)
+    after = _answers(exchange, SEARCHER)
+    assert after == before
+    assert HIDDEN_WORDS not in repr(after)
+
+
+def test_the_hidden_threads_are_found_by_those_who_may_read_them(exchange: Exchange) -> None:
+    # The control: the same hidden threads are there and do match, for their readers.
+    _send_visible(exchange)
+    _send_hidden(exchange)
+    with exchange.container.uow() as uow:
+        for login, total in (
+            # the two visible ones A sent, the A-C thread, and RED from A's CT desk
+            ("a_ct_analyst", 4),
+            ("c_ct_analyst", 2),  # the A-C thread, and the RED one C sent
+            ("b_ct_supervisor", 4),  # the three visible ones and the RED naming them
+        ):
+            found = search.search(
+                uow, exchange.caller(uow, login), exchange.context, QUERY, InboxFilter()
+            )
+            assert found.total == total, login
+        uow.commit()
+
+
+def test_the_index_holds_terms_only_for_the_agencies_on_a_thread(exchange: Exchange) -> None:
+    sent = exchange.send(
+        "a_ct_liaison_officer", [Address("B", desk="CT")], tlp=Tlp.AMBER, from_desk="CT",
+        subject="Поддельные паспорта", body="Паспорта изъяты.",
+    )  # fmt: skip
+    with exchange.container.uow() as uow:
+        holders = set(
+            uow.session.scalars(select(IndexTerm.agency_id).where(IndexTerm.thread_id == sent.id))
+        )
+        terms = {
+            side: set(
+                exchange.container.vault.query_terms(uow.session, exchange.agencies[side], QUERY)
+            )
+            for side in ("A", "B", "C")
+        }
+        stored = set(
+            uow.session.scalars(
+                select(IndexTerm.term).where(
+                    IndexTerm.thread_id == sent.id, IndexTerm.agency_id == exchange.agencies["B"]
+                )
+            )
+        )
+        uow.commit()
+    assert holders == {exchange.agencies["A"], exchange.agencies["B"]}
+    # The same words give unrelated terms per agency: C's terms find nothing of B's.
+    assert terms["B"] <= stored
+    assert not terms["C"] & stored
+    assert not terms["A"] & terms["B"]
