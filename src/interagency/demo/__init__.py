@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
+from interagency.exchange import demo as exchange_demo
+from interagency.exchange.web_context import exchange_context
 from interagency.identity import accounts, directory, passwords, totp
 from interagency.identity import services as identity
 from interagency.identity.models import Agency, User
@@ -103,6 +105,7 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
             desks=_split(row["desks"]),
             roles=_split(row["roles"]),
             password=DEMO_PASSWORD,
+            email=row.get("email") or None,
         )
         created = accounts.add_user(
             uow, None, data, password_hash=demo_password_hash(), must_change=False
@@ -122,5 +125,6 @@ def load_demo(container: Container) -> DemoSummary:
         )
         summary.added["agencies"] = load_agencies(uow)
         summary.added["users"] = load_users(uow, container, summary)
+        summary.added["exchange threads"] = exchange_demo.load(uow, exchange_context(container))
         uow.commit()
     return summary
