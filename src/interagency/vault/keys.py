@@ -18,8 +18,6 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from interagency.identity.keyfile import load_or_create_key
-
 KEY_BYTES = 32
 NONCE_BYTES = 12
 # Wrapped data keys say what they are, so a wrapped key can never pass for other content.
@@ -166,6 +164,36 @@ class FileKeyProvider:
 
     def describe(self) -> str:
         return f"key file {self.path.name} in {self.path.parent}"
+
+
+def load_or_create_key(path: Path, size: int = KEY_BYTES) -> bytes:
+    """The key in `path`; a new random one is written atomically (mode 0600) when missing.
+
+    The same rules as `identity.keyfile`, kept here because the container builds the
+    vault, and nothing the container imports may reach into identity (the audit trail's
+    import contract runs through the command line's container)."""
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(size))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Another process may have won the race: keep whichever key landed first.
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+        _sync_folder(path.parent)
+        key = path.read_bytes()
+    if len(key) != size:
+        raise KeyUnavailable(f"the key file {path.name} holds {len(key)} bytes, expected {size}")
+    return key
 
 
 def _sync_folder(folder: Path) -> None:
