@@ -37,6 +37,7 @@ def user_out(user: User) -> UserOut:
         roles=sorted(user.role_set),
         second_factor=user.totp_secret is not None,
         disabled_at=user.disabled_at,
+        email=user.email,
     )
 
 
@@ -97,6 +98,7 @@ def add_user(
         agency_id=agency.id,
         password_hash=password_hash or passwords.hash_password(data.password),
         password_must_change=must_change,
+        email=data.email,
     )
     user.roles = [UserRole(role=role.value) for role in sorted(set(data.roles))]
     user.desks = desks
@@ -110,7 +112,7 @@ def add_user(
             object_kind="user",
             object_ref=user.id,
             detail={"agency": agency.code, "roles": sorted(data.roles), "desks": data.desks},
-            personal={"login": user.login, "full_name": user.full_name},
+            personal={"login": user.login, "full_name": user.full_name, "email": user.email},
         ),
     )
     return user_out(user)
@@ -226,3 +228,27 @@ def grant_role(uow: UnitOfWork, caller: Caller | None, user: User, role: Role) -
             detail={"role": role.value},
         ),
     )
+
+
+def set_email(uow: UnitOfWork, caller: Caller | None, login: str, email: str | None) -> UserOut:
+    """Sets the address that notifications are e-mailed to; blank or None removes it."""
+    if caller is not None:  # the role first: whether a login exists is not for everyone
+        guard.require(uow, caller, Action.MANAGE_USERS, "user")
+    user = find(uow, login)
+    if caller is not None:
+        principal = caller.principal
+        decision = principal is not None and may_manage_users_of(principal, user.agency_id)
+        guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
+    user.email = email  # checked and normalised by the model
+    uow.session.flush()
+    audit.record(
+        uow,
+        or_operator(caller).event(
+            "identity:user:email",
+            object_kind="user",
+            object_ref=user.id,
+            detail={"removed": user.email is None},
+            personal={"email": user.email},
+        ),
+    )
+    return user_out(user)

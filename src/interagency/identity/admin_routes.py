@@ -15,6 +15,7 @@ from interagency.identity import accounts, approvals, breakglass, directory
 from interagency.identity.models import AgencyKind, ApprovalRequest, Role, User
 from interagency.identity.policy import PRIVILEGED_ROLES, Action, allowed
 from interagency.identity.schemas import AgencyIn, DeskIn, UserIn, UserOut
+from interagency.outbox.addresses import normalise_address
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -90,6 +91,7 @@ def add_user(
     # Unticked boxes send nothing: an empty list, which validation then names.
     desks: Annotated[list[str], Form(default_factory=list)],
     roles: Annotated[list[str], Form(default_factory=list)],
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     form = {
         "login": login,
@@ -97,7 +99,16 @@ def add_user(
         "agency": agency,
         "desks": desks,
         "roles": roles,
+        "email": email,
     }
+    # The address is checked here too, so that its problem says what to fix, beside the
+    # problems of the other fields.
+    address_problems: list[dict[str, str]] = []
+    try:
+        address = normalise_address(email) if email.strip() else None
+    except InvalidInput as exc:
+        address_problems.append({"field": "email", "problem": domain_message(exc)})
+        address = None
     try:
         data = UserIn(
             login=login,
@@ -106,9 +117,12 @@ def add_user(
             desks=desks,
             roles=roles,
             password=password,
+            email=address,
         )
     except ValidationError as exc:
-        return _users(request, uow, renderer, caller, _problems(exc), form)
+        return _users(request, uow, renderer, caller, _problems(exc) + address_problems, form)
+    if address_problems:
+        return _users(request, uow, renderer, caller, address_problems, form)
     try:
         user = accounts.add_user(uow, caller, data)
     except (InvalidInput, Conflict) as exc:
@@ -137,6 +151,26 @@ def disable_user(
         i18n.gettext("%(login)s is disabled; their sessions and tokens have ended.")
         % {"login": login},
     )
+
+
+@router.post("/admin/users/{login}/email")
+def set_email(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    email: Annotated[str, Form(max_length=254)] = "",
+) -> Response:
+    user = accounts.set_email(uow, caller, login, email)
+    uow.commit()
+    if user.email is None:
+        message = i18n.gettext("%(login)s gets no e-mail notifications now.") % {"login": login}
+    else:
+        message = i18n.gettext("Notifications for %(login)s go to %(email)s.") % {
+            "login": login,
+            "email": user.email,
+        }
+    return _done(request, "/admin/users", message)
 
 
 @router.post("/admin/users/{login}/roles")

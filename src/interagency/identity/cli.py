@@ -86,6 +86,9 @@ def users_add(
             prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given."
         ),
     ],
+    email: Annotated[
+        str | None, typer.Option(help="Address for e-mail notifications, e.g. name@agency.gov")
+    ] = None,
 ) -> None:
     """Add a user. The operator may give any role, the first administrator's included."""
     try:
@@ -96,6 +99,7 @@ def users_add(
             desks=desk,
             roles=role,
             password=password,
+            email=email,
         )
     except ValidationError as exc:
         raise invalid(exc) from None
@@ -104,6 +108,20 @@ def users_add(
     console.print(
         f"Added {user.login} to {user.agency}. The second factor is set up at the first sign-in."
     )
+
+
+@users_app.command("set-email")
+def users_set_email(
+    login: Annotated[str, typer.Argument()],
+    email: Annotated[str, typer.Argument(help='The new address; "" removes it.')],
+) -> None:
+    """Set the address a user's e-mail notifications go to; an empty "" removes it."""
+    with change() as uow:
+        user = accounts.set_email(uow, None, login, email)
+    if user.email is None:
+        console.print(f"{user.login} gets no e-mail notifications now.")
+    else:
+        console.print(f"Notifications for {user.login} go to {user.email}.")
 
 
 @users_app.command("disable")

@@ -6,10 +6,22 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from interagency.errors import InvalidInput
 from interagency.identity.models import AgencyKind, Role
+from interagency.outbox.addresses import normalise_address
 
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{2,63}$"
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
+
+
+def checked_email(value: str | None) -> str | None:
+    """The address normalised, None for blank; a ValueError saying what to fix otherwise."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalise_address(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message.format(**exc.params)) from None
 
 
 class MemberStateOut(BaseModel):
@@ -75,11 +87,19 @@ class UserIn(BaseModel):
     desks: list[str] = Field(min_length=1, max_length=20, description="Desk codes in the agency")
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     password: str = Field(min_length=12, max_length=256)
+    email: str | None = Field(
+        default=None, max_length=254, description="Address for e-mail notifications"
+    )
 
     @field_validator("login", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return checked_email(value)
 
 
 class UserOut(BaseModel):
@@ -91,6 +111,7 @@ class UserOut(BaseModel):
     roles: list[Role]
     second_factor: bool
     disabled_at: datetime | None
+    email: str | None = None
 
 
 class TokenIn(BaseModel):
