@@ -35,8 +35,10 @@ DOCX = FileType(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"
 )
 XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)")
-ODT = FileType("application/vnd.oasis.opendocument.text", "OpenDocument text (ODT)")
-ODS = FileType("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet (ODS)")
+ODT = FileType("application/vnd.oasis.opendocument.text", lazy("OpenDocument text (ODT)"))
+ODS = FileType(
+    "application/vnd.oasis.opendocument.spreadsheet", lazy("OpenDocument spreadsheet (ODS)")
+)
 
 KNOWN_TYPES: tuple[FileType, ...] = (PDF, PNG, JPEG, GIF, TEXT, CSV, DOCX, XLSX, ODT, ODS)
 BY_MEDIA_TYPE = {file_type.media_type: file_type for file_type in KNOWN_TYPES}

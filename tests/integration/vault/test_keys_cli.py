@@ -39,7 +39,7 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def seal(text: str) -> tuple[int, bytes]:
-    container = bootstrap(Settings(_env_file=None))  # type: ignore[call-arg]
+    container = bootstrap(Settings(_env_file=None))
     with container.uow() as uow:
         agency_id = uow.session.scalars(select(Agency.id)).one()
         box = container.vault.seal_text(uow.session, agency_id, text, context="note")
@@ -49,7 +49,7 @@ def seal(text: str) -> tuple[int, bytes]:
 
 
 def open_sealed(agency_id: int, box: bytes) -> str:
-    container = bootstrap(Settings(_env_file=None))  # type: ignore[call-arg]
+    container = bootstrap(Settings(_env_file=None))
     with container.uow() as uow:
         text = container.vault.open_text(uow.session, agency_id, box, context="note")
     container.engine.dispose()
@@ -58,7 +58,7 @@ def open_sealed(agency_id: int, box: bytes) -> str:
 
 def audit_entries(action: str) -> list[tuple[str | None, object]]:
     """(actor, detail) of each audit entry with the action."""
-    container = bootstrap(Settings(_env_file=None))  # type: ignore[call-arg]
+    container = bootstrap(Settings(_env_file=None))
     with container.uow() as uow:
         rows = uow.session.execute(
             select(AuditEntry.actor_login, AuditEntry.detail).where(AuditEntry.action == action)
