@@ -16,6 +16,7 @@ from starlette.responses import Response
 from interagency import audit
 from interagency.bootstrap import Container
 from interagency.errors import Forbidden, NotAuthenticated, TooManyRequests
+from interagency.exchange import web_context
 from interagency.i18n import lazy
 from interagency.identity import notifications, sessions, tokens
 from interagency.identity.login import LoginConfig
@@ -117,6 +118,7 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
             if active is not None and active.stage is SessionStage.COMPLETE:
                 principal = principal_of(active.user)
                 request.state.unread = notifications.unread_count(uow, principal.user_id)
+                request.state.exchange_new = web_context.new_incoming(uow, principal)
         uow.commit()
     return principal
 
