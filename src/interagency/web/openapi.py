@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -47,3 +47,7 @@ bearer_token = HTTPBearer(
     description="A token from 'My account' → 'API tokens', sent as `Authorization: Bearer ia_…`",
 )
 API_DEPENDENCIES = [Depends(bearer_token)]
+
+# A row id in a path: positive and within a 32-bit integer, which both databases store,
+# so an absurd id is a 422 that says so rather than a database error.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A positive id")]
