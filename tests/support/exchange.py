@@ -315,6 +315,7 @@ def build_exchange(uow: UnitOfWork, council: Council, container: Container) -> d
         user = User(
             login=member.login,
             full_name=f"Test {member.login}",
+            email=f"{member.login}@example.invalid",
             agency_id=agency_id,
             password_hash=password_hash(),
         )
