@@ -78,7 +78,8 @@ def member_agencies(uow: UnitOfWork, codes: Iterable[str]) -> list[Agency]:
 
 def codes(uow: UnitOfWork) -> dict[int, str]:
     """Agency id to code, for showing who did what."""
-    return dict(uow.session.execute(select(Agency.id, Agency.code)).tuples())
+    rows = uow.session.execute(select(Agency.id, Agency.code))
+    return {row.id: row.code for row in rows}
 
 
 def agency_names(uow: UnitOfWork, language: str) -> dict[int, str]:

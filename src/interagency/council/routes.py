@@ -69,6 +69,7 @@ from interagency.council.schemas import (
     VersionOut,
 )
 from interagency.db import UnitOfWork
+from interagency.errors import InvalidInput
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -93,7 +94,13 @@ def valid(model: type[Model], data: dict[str, Any]) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
+        # A rule across fields (H3 needs its restriction, an objection its reasons) runs
+        # once every field is valid, and says in words what to fix.
+        errors = exc.errors()
+        rules = [e for e in errors if e["type"] == "value_error"]
+        if rules and len(rules) == len(errors):
+            raise InvalidInput(str(rules[0]["ctx"]["error"])) from None
+        raise RequestValidationError(errors) from None
 
 
 def marking_fields(handling_code: str, tlp: str, handling_note: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from interagency.council.models import (
     TaskStatus,
     Tlp,
 )
+from interagency.i18n import lazy
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 
@@ -31,7 +32,7 @@ class Marking(BaseModel):
         if self.handling_note is not None and not self.handling_note.strip():
             self.handling_note = None
         if self.handling_code is HandlingCode.H3 and self.handling_note is None:
-            raise ValueError("H3 needs its restriction stated in words")
+            raise ValueError(lazy("H3 needs its restriction stated in words."))
         return self
 
     @property
@@ -102,7 +103,7 @@ class PositionIn(BaseModel):
         if self.reason is not None and not self.reason.strip():
             self.reason = None
         if self.stance is Stance.OBJECT and self.reason is None:
-            raise ValueError("an objection needs its reasons")
+            raise ValueError(lazy("An objection needs its reasons."))
         return self
 
 
@@ -127,7 +128,7 @@ class ProgrammeIn(BaseModel):
     @model_validator(mode="after")
     def years_in_order(self) -> ProgrammeIn:
         if self.last_year < self.first_year:
-            raise ValueError("the last year comes before the first")
+            raise ValueError(lazy("The last year comes before the first."))
         return self
 
 
@@ -151,7 +152,7 @@ class StatusUpdateIn(BaseModel):
     @model_validator(mode="after")
     def value_with_indicator(self) -> StatusUpdateIn:
         if (self.indicator_id is None) != (self.value is None):
-            raise ValueError("an indicator value needs its indicator, and the other way round")
+            raise ValueError(lazy("Give an indicator value together with its indicator."))
         return self
 
 

@@ -1,0 +1,178 @@
+"""The council's pages and API through the real application: forms, refusals, exports."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+from fastapi.testclient import TestClient
+
+from interagency.bootstrap import Container
+from tests.integration.council.conftest import Secretariat, audit_actions
+from tests.support.identity import api_token, sign_in, submit
+from tests.unit.council import pdfcheck
+
+
+def created_id(location: str) -> int:
+    match = re.search(r"/(\d+)$", location)
+    assert match, location
+    return int(match.group(1))
+
+
+def test_a_meeting_cycle_in_the_pages(
+    client: TestClient, members: Secretariat, container: Container, tmp_path: Path
+) -> None:
+    assert sign_in(client, members.council, "sec_officer").status_code == 303
+    assert 'href="/council"' in client.get("/").text  # the navigation offers the council
+    answer = submit(
+        client,
+        "/council",
+        "/council/meetings",
+        number="45",
+        title="Заседание Совета",
+        held_on="2026-03-14",
+        place="Ереван",
+        chair="Председатель",
+        participants="RU-SVC\nKZ-SVC",
+        handling_code="H1",
+        tlp="GREEN",
+    )
+    assert answer.status_code == 303, answer.text
+    page = answer.headers["location"]
+    meeting_id = created_id(page)
+    for number in range(1, 4):
+        answer = submit(
+            client,
+            page,
+            f"/council/meetings/{meeting_id}/items",
+            title=f"Вопрос {number}",
+            rapporteur="RU-SVC",
+        )
+        assert answer.status_code == 303, answer.text
+    submit(
+        client,
+        page,
+        f"/council/meetings/{meeting_id}/minutes",
+        minutes="Открыл заседание.\n\nЗакрыл.",
+    )
+    shown = client.get(page).text
+    assert "Вопрос 3" in shown
+    assert "H1 · TLP:GREEN" in shown
+    assert "Закрыл." in shown
+
+    agenda = client.get(f"/council/meetings/{meeting_id}/agenda.pdf?lang=ru")
+    assert agenda.status_code == 200
+    assert agenda.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "agenda.pdf"
+    pdf.write_bytes(agenda.content)
+    text = pdfcheck.page_text(pdf, 1)
+    assert "Вопрос 3" in text
+    assert "sec_officer" in text
+    assert "H1 · TLP:GREEN" in text
+    minutes = client.get(f"/council/meetings/{meeting_id}/minutes.docx?lang=en")
+    word = docx.Document(io.BytesIO(minutes.content))
+    assert "Minutes of meeting No. 45" in [p.text for p in word.paragraphs]
+    exports = [a for a, outcome, _ in audit_actions(container, "council:export") if outcome == "ok"]
+    assert len(exports) == 2
+
+
+def test_bad_form_input_says_what_to_fix(client: TestClient, members: Secretariat) -> None:
+    sign_in(client, members.council, "sec_officer")
+    answer = submit(
+        client,
+        "/council",
+        "/council/meetings",
+        number="x",
+        title="Заседание",
+        held_on="14.03.2026",
+        place="Ереван",
+        chair="Председатель",
+        handling_code="H3",
+    )
+    assert answer.status_code == 422
+    assert "<strong>held_on</strong>: Enter a date as YYYY-MM-DD." in answer.text
+    assert "<strong>number</strong>: Enter a whole number." in answer.text
+    rule = submit(
+        client,
+        "/council",
+        "/council/meetings",
+        number="45",
+        title="Заседание",
+        held_on="2026-03-14",
+        place="Ереван",
+        chair="Председатель",
+        handling_code="H3",
+    )
+    assert rule.status_code == 422
+    assert "H3 needs its restriction stated in words." in rule.text
+
+
+def test_an_administrator_sees_no_council_content(client: TestClient, members: Secretariat) -> None:
+    sign_in(client, members.council, "sec_admin")
+    assert 'href="/council"' not in client.get("/").text
+    assert client.get("/council").status_code == 403
+    assert client.get("/council/register").status_code == 403
+
+
+def test_a_member_officer_reads_but_does_not_manage(
+    client: TestClient, members: Secretariat
+) -> None:
+    sign_in(client, members.council, "ru_liaison")
+    page = client.get("/council")
+    assert page.status_code == 200
+    assert 'action="/council/meetings"' not in page.text
+    refused = submit(
+        client,
+        "/council",
+        "/council/meetings",
+        number="1",
+        title="t",
+        held_on="2026-01-01",
+        place="p",
+        chair="c",
+    )
+    assert refused.status_code == 403
+
+
+def test_the_api_reports_results_and_refuses_administrators(
+    client: TestClient, members: Secretariat, container: Container
+) -> None:
+    officer = {"Authorization": f"Bearer {api_token(container, members.council, 'sec_officer')}"}
+    created = client.post(
+        "/api/v1/council/programmes",
+        json={"code": "CT-2014", "title": "Программа", "first_year": 2014, "last_year": 2016},
+        headers=officer,
+    )
+    assert created.status_code == 201, created.text
+    programme_id = created.json()["id"]
+    measure = client.post(
+        f"/api/v1/council/programmes/{programme_id}/measures",
+        json={"number": "1", "title": "Учения", "due_on": "2015-12-31", "responsible": ["KZ-SVC"]},
+        headers=officer,
+    )
+    assert measure.status_code == 201, measure.text
+    liaison = {"Authorization": f"Bearer {api_token(container, members.council, 'kz_liaison')}"}
+    update = client.post(
+        f"/api/v1/council/measures/{measure.json()['id']}/updates",
+        json={"reported_on": "2015-05-01", "progress": 60, "text": "Проведены", "evidence": "Акт"},
+        headers=liaison,
+    )
+    assert update.status_code == 201, update.text
+    results = client.get(
+        f"/api/v1/council/programmes/{programme_id}/results", headers=liaison
+    ).json()
+    assert results["average_progress"] == 60.0
+    assert [(p["year"], p["average_progress"]) for p in results["by_period"]] == [
+        (2014, 0.0),
+        (2015, 60.0),
+        (2016, 60.0),
+    ]
+    assert results["by_agency"] == [
+        {"agency": "KZ-SVC", "measures": 1, "done": 0, "average_progress": 60.0, "updates": 1}
+    ]
+    admin = {"Authorization": f"Bearer {api_token(container, members.council, 'sec_admin')}"}
+    refused = client.get(f"/api/v1/council/programmes/{programme_id}/results", headers=admin)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
