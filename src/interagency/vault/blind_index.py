@@ -13,7 +13,6 @@ This module is pure: it knows nothing of keys' storage or the database.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -78,13 +77,13 @@ def tokens(text: str) -> Iterator[str]:
 
 def term(index_key: bytes, token: str) -> str:
     """The keyed, deterministic, non-reversible term of one stem (32 hex characters)."""
-    digest = hmac.new(index_key, token.encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.digest(index_key, token.encode("utf-8"), "sha256")
     return digest[:TERM_BYTES].hex()
 
 
 def index_terms(index_key: bytes, text: str) -> set[str]:
     """The set of terms of a text, as stored in an index."""
-    return {term(index_key, token) for token in tokens(text)}
+    return {term(index_key, token) for token in set(tokens(text))}
 
 
 def query_terms(index_key: bytes, query: str) -> list[str]:

@@ -59,6 +59,8 @@ class Vault:
     def __init__(self, provider: KeyProvider) -> None:
         self.provider = provider
         self._keys: dict[tuple[int, int], _Unwrapped] = {}
+        # agency id -> (wrapped bytes of its version 1, index key derived from it)
+        self._index_keys: dict[int, tuple[bytes, bytes]] = {}
         self._lock = threading.Lock()
 
     # -- sealing -------------------------------------------------------------------
@@ -196,9 +198,15 @@ class Vault:
         first = session.get(AgencyDataKey, (agency_id, 1))
         if first is None:
             first = self._create_first(session, agency_id)
-        return HKDF(
+        cached = self._index_keys.get(agency_id)
+        if cached is not None and cached[0] == first.wrapped_key:
+            return cached[1]
+        index_key = HKDF(
             algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_INDEX_KEY_INFO
         ).derive(self._unwrap(first).key)
+        with self._lock:
+            self._index_keys[agency_id] = (first.wrapped_key, index_key)
+        return index_key
 
 
 def new_data_key(provider: KeyProvider, agency_id: int, version: int) -> AgencyDataKey:
