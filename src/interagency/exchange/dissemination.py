@@ -84,11 +84,17 @@ def request(
 def decide(
     uow: UnitOfWork, caller: Caller, ctx: services.Context, request_id: int, data: DecisionIn
 ) -> Dissemination:
+    unknown = NotFound(lazy("There is no dissemination request {ref}."), ref=request_id)
     row = uow.session.get(Dissemination, request_id, with_for_update=True)
     if row is None:
-        raise NotFound(lazy("There is no dissemination request {ref}."), ref=request_id)
+        raise unknown
     now = utcnow()
-    granted = access(uow, caller, row.thread_id, Action.DECIDE_DISSEMINATION, now)
+    try:
+        granted = access(uow, caller, row.thread_id, Action.DECIDE_DISSEMINATION, now)
+    except NotFound:
+        # The same answer as for a request that does not exist: a guessed number must
+        # reveal neither the request nor its thread (the refusal is audited by `access`).
+        raise unknown from None
     if row.status != DisseminationStatus.PENDING.value:
         raise Conflict(lazy("This request has already been decided."))
     row.status = (
