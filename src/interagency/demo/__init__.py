@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from interagency.bootstrap import Container
+from interagency.council import demo as council_demo
 from interagency.db import UnitOfWork
 from interagency.exchange import demo as exchange_demo
 from interagency.exchange.web_context import exchange_context
@@ -126,5 +127,6 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["agencies"] = load_agencies(uow)
         summary.added["users"] = load_users(uow, container, summary)
         summary.added["exchange threads"] = exchange_demo.load(uow, exchange_context(container))
+        summary.added["council meetings, documents, programmes, reports"] = council_demo.load(uow)
         uow.commit()
     return summary
