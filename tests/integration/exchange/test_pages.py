@@ -6,8 +6,10 @@ for an agency that is not on the thread. Each person browses with a client of th
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import httpx2
@@ -18,7 +20,9 @@ from sqlalchemy import select
 
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
-from interagency.exchange.models import Recipient
+from interagency.exchange import attachments
+from interagency.exchange.models import Message, Recipient
+from interagency.exchange.web_context import exchange_context
 from tests.support.identity import Council, csrf_token, sign_in, submit
 
 As = Callable[[str], TestClient]
@@ -357,3 +361,47 @@ def test_notifications_name_the_thread_and_its_marking(as_user: As) -> None:
     assert reference
     assert f"Thread {reference.group(0)} (TLP:AMBER, H0) has reached your agency." in with_ref
     assert SUBJECT not in with_ref
+
+
+def test_attachments_are_listed_with_size_type_and_digest(
+    as_user: As, container: Container, council: Council
+) -> None:
+    ru, kz = as_user("ru_liaison"), as_user("kz_liaison")
+    thread_id = sent_thread(ru)
+    content = b"Passport series 4511200-4511299, seen at Khorgos.\n"
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield content
+
+    with container.uow() as uow:
+        message_id = uow.session.scalars(
+            select(Message.id).where(Message.thread_id == thread_id)
+        ).one()
+        attachment = asyncio.run(
+            attachments.attach(
+                uow, council.caller(uow, "ru_liaison"), exchange_context(container),
+                container.file_store, thread_id, message_id, chunks(),
+                filename="series.txt", declared_length=len(content),
+            )
+        )  # fmt: skip
+        uow.commit()
+    page = kz.get(f"/exchange/threads/{thread_id}").text
+    assert "series.txt" in page
+    assert hashlib.sha256(content).hexdigest() in page
+    assert "text/plain" in page
+    assert f'href="/exchange/attachments/{attachment.id}"' in page
+    # Only the author adds files to their message: the recipient gets no upload form.
+    assert f"/messages/{message_id}/attachments" not in page
+    assert f"/messages/{message_id}/attachments" in ru.get(f"/exchange/threads/{thread_id}").text
+
+
+def test_the_pages_render_in_russian(as_user: As) -> None:
+    ru = as_user("ru_liaison")
+    thread_id = sent_thread(ru)
+    switched = submit(ru, "/exchange", "/language", language="ru", next="/exchange")
+    assert switched.status_code == 303
+    for path in ("/exchange", f"/exchange/threads/{thread_id}", "/exchange/new",
+                 "/exchange/overdue", "/exchange/search?q=паспорт"):  # fmt: skip
+        page = ru.get(path)
+        assert page.status_code == 200, path
+        assert '<html lang="ru">' in page.text
