@@ -8,6 +8,7 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
@@ -41,7 +42,10 @@ def test_every_operation_conforms_to_its_schema(
     @given(case=operation.as_strategy())
     @settings(max_examples=EXAMPLES_PER_OPERATION)
     def exercise(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=headers)
+        # Rules across fields (a request needs a deadline, RED names a desk, an agency code
+        # must exist) cannot be written in JSON Schema: such input is schema-valid yet
+        # rightly refused with a documented 422, which the other checks still verify.
+        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
     exercise()
 

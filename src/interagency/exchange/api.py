@@ -31,7 +31,7 @@ from interagency.exchange.search import SearchHit
 from interagency.exchange.web_context import exchange_context
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
-from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
 
 api = APIRouter(
     prefix="/api/v1/exchange",
@@ -47,7 +47,7 @@ class AddRecipientIn(RecipientIn):
 
 class DisseminationOut(BaseModel):
     id: int
-    thread_id: int
+    thread_id: RowId
     purpose: str
     status: str
 
@@ -133,7 +133,7 @@ def _view(uow: UowDep, caller: CallerDep, container: ContainerDep, thread_id: in
 
 @api.get("/threads/{thread_id}", summary="One thread, with content if one may read it")
 def get_thread(
-    thread_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     view = queries.thread_view(uow, caller, exchange_context(container), thread_id)
     uow.commit()
@@ -146,7 +146,7 @@ def get_thread(
     summary="Reply on a thread (at least as strictly marked as the thread)",
 )
 def reply_on_thread(
-    thread_id: int, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.reply(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()
@@ -155,7 +155,7 @@ def reply_on_thread(
 
 @api.post("/threads/{thread_id}/acknowledge", summary="Confirm receipt for one's agency")
 def acknowledge_thread(
-    thread_id: int, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.acknowledge(uow, caller, exchange_context(container), thread_id, data.version)
     uow.commit()
@@ -164,7 +164,7 @@ def acknowledge_thread(
 
 @api.post("/threads/{thread_id}/close", summary="Close a thread one's agency started")
 def close_thread(
-    thread_id: int, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.close(uow, caller, exchange_context(container), thread_id, data.version)
     uow.commit()
@@ -177,7 +177,7 @@ def close_thread(
     summary="The originator addresses one more agency, desk or user",
 )
 def add_thread_recipient(
-    thread_id: int, data: AddRecipientIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: AddRecipientIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     recipient = RecipientIn(agency=data.agency, desk=data.desk, user=data.user)
     services.add_recipient(
@@ -193,7 +193,7 @@ def add_thread_recipient(
     summary="Ask the originator to share the thread onward, or to consent to an export",
 )
 def request_dissemination(
-    thread_id: int, data: DisseminationIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: DisseminationIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> DisseminationOut:
     row = dissemination.request(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()
@@ -204,7 +204,7 @@ def request_dissemination(
 
 @api.post("/disseminations/{request_id}/decision", summary="The originator approves or refuses")
 def decide_dissemination(
-    request_id: int, data: DecisionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    request_id: RowId, data: DecisionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> DisseminationOut:
     row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
     uow.commit()
@@ -219,7 +219,7 @@ def decide_dissemination(
     summary="A DPO opens a time-limited inspection of the thread's content",
 )
 def inspect_thread(
-    thread_id: int, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: RowId, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     inspection.open_inspection(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()

@@ -23,7 +23,7 @@ from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.errors import domain_message
-from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(
@@ -106,8 +106,8 @@ def _export(
 @pages.post("/exchange/threads/{thread_id}/messages/{message_id}/attachments")
 async def upload_page(
     request: Request,
-    thread_id: int,
-    message_id: int,
+    thread_id: RowId,
+    message_id: RowId,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
@@ -135,7 +135,7 @@ async def upload_page(
 
 @pages.get("/exchange/attachments/{attachment_id}")
 def download_page(
-    attachment_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+    attachment_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Response:
     return _download(uow, caller, container, attachment_id)
 
@@ -143,7 +143,7 @@ def download_page(
 @pages.get("/exchange/threads/{thread_id}/export.{fmt}")
 def export_page(
     request: Request,
-    thread_id: int,
+    thread_id: RowId,
     fmt: str,
     uow: UowDep,
     caller: CallerDep,
@@ -170,8 +170,8 @@ def export_page(
 )
 async def upload_api(
     request: Request,
-    thread_id: int,
-    message_id: int,
+    thread_id: RowId,
+    message_id: RowId,
     filename: Annotated[str, Query(min_length=1, max_length=255)],
     uow: UowDep,
     caller: CallerDep,
@@ -199,7 +199,7 @@ async def upload_api(
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def download_api(
-    attachment_id: int, uow: UowDep, caller: CallerDep, container: ContainerDep
+    attachment_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Response:
     return _download(uow, caller, container, attachment_id)
 
@@ -212,7 +212,7 @@ def download_api(
 )
 def export_api(
     request: Request,
-    thread_id: int,
+    thread_id: RowId,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
