@@ -116,9 +116,8 @@ async def upload_page(
     upload = form.get("file")
     back = RedirectResponse(f"/exchange/threads/{thread_id}", status_code=status.HTTP_303_SEE_OTHER)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        flash.add(
-            back, request, domain_message(InvalidInput(lazy("Choose a file to attach."))), "error"
-        )
+        problem = InvalidInput(lazy("Choose a file to attach."))
+        flash.add(request, back, "error", domain_message(problem))
         return back
     try:
         await attachments.attach(
