@@ -41,6 +41,19 @@ def _message(uow: UnitOfWork, message_id: int) -> Message:
     return message
 
 
+def _writable_message(uow: UnitOfWork, caller: Caller, thread_id: int, message_id: int) -> Message:
+    """The caller's own message on a thread they may write on, which is still open."""
+    granted = access(uow, caller, thread_id, Action.REPLY, utcnow())
+    message = _message(uow, message_id)
+    if message.thread_id != granted.thread.id:
+        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
+    if message.author_id != granted.principal.user_id:
+        raise Forbidden(lazy("Only the author of a message adds files to it."))
+    if granted.thread.closed_at is not None:
+        raise Conflict(lazy("The thread is closed."))
+    return message
+
+
 async def attach(
     uow: UnitOfWork,
     caller: Caller,
@@ -53,21 +66,15 @@ async def attach(
     filename: str,
     declared_length: int | None,
 ) -> Attachment:
-    granted = access(uow, caller, thread_id, Action.REPLY, utcnow())
-    message = _message(uow, message_id)
-    if message.thread_id != granted.thread.id:
-        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
-    if message.author_id != granted.principal.user_id:
-        raise Forbidden(lazy("Only the author of a message adds files to it."))
-    if granted.thread.closed_at is not None:
-        raise Conflict(lazy("The thread is closed."))
+    # Checked first in a short transaction of its own: on SQLite the request's own
+    # transaction takes the write lock at its first query, and must not hold it while a
+    # large file streams in. Checked again below, in the transaction that records it.
+    with uow.new() as early:
+        agency_id = _writable_message(early, caller, thread_id, message_id).author_agency_id
     stored = await store.receive(
-        uow,
-        chunks,
-        agency_id=message.author_agency_id,
-        filename=filename,
-        declared_length=declared_length,
+        uow, chunks, agency_id=agency_id, filename=filename, declared_length=declared_length
     )
+    message = _writable_message(uow, caller, thread_id, message_id)
     store.add_reference(uow, stored.id)
     attachment = Attachment(message_id=message.id, stored_file_id=stored.id, filename_sealed=b"")
     uow.session.add(attachment)
