@@ -58,6 +58,7 @@ SENDERS = (
 INBOX_PAGES = 10
 TIMEOUT_S = 30.0
 MAX_CONNECTIONS = 500
+IDLE_REUSE_S = 3.0
 EXPECTED = {"thread": 201, "reply": 201, "inbox": 200, "bare": 200, "search": 200, "view": 200}
 SERVER_RATE_LIMIT = 1_000_000
 
@@ -360,7 +361,7 @@ class LoopbackClient:
         address = base_url.removeprefix("http://").rstrip("/")
         host, _, port = address.partition(":")
         self.host, self.port, self.authority = host, int(port or 80), address
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self._all: list[asyncio.StreamWriter] = []
         # Beyond this many requests in flight, a request waits (and the wait is timed).
         self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
@@ -377,8 +378,11 @@ class LoopbackClient:
     async def _exchange(
         self, method: str, path: str, headers: Mapping[str, str], body: bytes | None
     ) -> int:
+        # uvicorn closes a connection idle for 5 s: older ones are not reused.
+        while self._idle and time.monotonic() - self._idle[-1][2] > IDLE_REUSE_S:
+            self._idle.pop()[1].close()
         if self._idle:
-            reader, writer = self._idle.pop()
+            reader, writer, _ = self._idle.pop()
         else:
             reader, writer = await asyncio.open_connection(self.host, self.port)
             self._all.append(writer)
@@ -390,7 +394,7 @@ class LoopbackClient:
         except BaseException:
             writer.close()
             raise
-        self._idle.append((reader, writer))
+        self._idle.append((reader, writer, time.monotonic()))
         return status
 
     async def close(self) -> None:
