@@ -10,15 +10,19 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, UploadFile, status
+from fastapi import APIRouter, Query, Request, status
+from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from interagency import i18n
+from interagency.bootstrap import Container
+from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
 from interagency.exchange import attachments, exporting
 from interagency.exchange.schemas import AttachmentOut
 from interagency.exchange.web_context import exchange_context
 from interagency.i18n import lazy
+from interagency.identity.principals import Caller
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
@@ -113,7 +117,23 @@ async def upload_page(
     container: ContainerDep,
 ) -> Response:
     form = await request.form()
-    upload = form.get("file")
+    try:
+        return await _attach_from_form(
+            request, form.get("file"), thread_id, message_id, uow, caller, container
+        )
+    finally:
+        await form.close()
+
+
+async def _attach_from_form(
+    request: Request,
+    upload: object,
+    thread_id: int,
+    message_id: int,
+    uow: UnitOfWork,
+    caller: Caller,
+    container: Container,
+) -> Response:
     back = RedirectResponse(f"/exchange/threads/{thread_id}", status_code=status.HTTP_303_SEE_OTHER)
     if not isinstance(upload, UploadFile) or not upload.filename:
         problem = InvalidInput(lazy("Choose a file to attach."))

@@ -6,7 +6,6 @@ for an agency that is not on the thread. Each person browses with a client of th
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -23,6 +22,7 @@ from interagency.bootstrap import Container
 from interagency.exchange import attachments
 from interagency.exchange.models import Message, Recipient
 from interagency.exchange.web_context import exchange_context
+from tests.support.asynchronous import run_async
 from tests.support.identity import Council, csrf_token, sign_in, submit
 
 As = Callable[[str], TestClient]
@@ -377,7 +377,7 @@ def test_attachments_are_listed_with_size_type_and_digest(
         message_id = uow.session.scalars(
             select(Message.id).where(Message.thread_id == thread_id)
         ).one()
-        attachment = asyncio.run(
+        attachment = run_async(
             attachments.attach(
                 uow, council.caller(uow, "ru_liaison"), exchange_context(container),
                 container.file_store, thread_id, message_id, chunks(),
@@ -405,3 +405,30 @@ def test_the_pages_render_in_russian(as_user: As) -> None:
         page = ru.get(path)
         assert page.status_code == 200, path
         assert '<html lang="ru">' in page.text
+
+
+def test_a_file_is_uploaded_through_the_page_and_downloaded_as_a_file(
+    as_user: As, container: Container
+) -> None:
+    ru, kz = as_user("ru_liaison"), as_user("kz_liaison")
+    thread_id = sent_thread(ru)
+    content = b"Passport series 4511200-4511299, seen at Khorgos.\n"
+    page = ru.get(f"/exchange/threads/{thread_id}").text
+    action = re.search(r'action="(/exchange/threads/\d+/messages/\d+/attachments)"', page)
+    assert action, "the author is offered no upload form"
+    uploaded = ru.post(
+        action.group(1),
+        data={"csrf_token": csrf_token(page)},
+        files={"file": ("серия.txt", content, "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    after = ru.get(uploaded.headers["location"]).text
+    assert "The file is attached." in after, re.findall(r'class="flash[^"]*"[^>]*>([^<]*)', after)
+    seen = kz.get(f"/exchange/threads/{thread_id}").text
+    assert hashlib.sha256(content).hexdigest() in seen
+    link = re.search(r'href="(/exchange/attachments/\d+)"', seen)
+    assert link
+    got = kz.get(link.group(1))
+    assert got.content == content
+    assert got.headers["content-disposition"].startswith("attachment;")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ from interagency.filestore import FileStatus, FileStore, StoredFile, TooLarge, V
 from interagency.filestore.scanning import ScanFailed
 from interagency.vault import FileKeyProvider, Tampered, Vault
 from interagency.vault.sealed import CHUNK_BYTES
+from tests.support.asynchronous import run_async
 from tests.support.identity import Council
 from tests.unit.filestore import samples
 
@@ -88,7 +88,7 @@ def receive(
     commit: bool = True,
 ) -> StoredFile:
     with container.uow() as uow:
-        stored = asyncio.run(
+        stored = run_async(
             store.receive(
                 uow, chunks_of(data), agency_id=agency_id, filename=filename,
                 declared_length=declared,
@@ -155,7 +155,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_anything_is_read(
         yield b"x"
 
     with container.uow() as uow, pytest.raises(TooLarge) as refused:
-        asyncio.run(
+        run_async(
             store.receive(
                 uow, watched(), agency_id=council.agencies["RU-SVC"], filename="big.pdf",
                 declared_length=LIMIT + 1,
@@ -178,7 +178,7 @@ def test_a_stream_that_outgrows_the_limit_is_cut_off_and_leaves_nothing(
             yield samples.PDF + bytes(10_000)
 
     with container.uow() as uow, pytest.raises(TooLarge):
-        asyncio.run(
+        run_async(
             store.receive(
                 uow, endless(), agency_id=council.agencies["RU-SVC"], filename="big.pdf",
                 declared_length=None,

@@ -1,0 +1,32 @@
+"""Running a coroutine from a synchronous test, whatever loop the test process already has.
+
+Playwright's synchronous API keeps an event loop running in the main thread for the whole
+session, so `asyncio.run` there fails; a thread of its own gets a loop of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    results: list[T] = []
+    failures: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            results.append(asyncio.run(coroutine))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=main)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
+    return results[0]
