@@ -18,6 +18,7 @@ from interagency.exchange.models import Dissemination, DisseminationPurpose, Dis
 from interagency.exchange.policy import Action
 from interagency.exchange.schemas import DecisionIn, DisseminationIn, RecipientIn
 from interagency.i18n import lazy
+from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
 
 
@@ -119,8 +120,6 @@ def decide(
             detail={"request": row.id, "status": row.status, "purpose": row.purpose},
         ),
     )
-    from interagency.identity.models import User
-
     requester = uow.session.get(User, row.requested_by)
     notices.tell(
         uow, granted.thread, [requester] if requester else [], f"dissemination-{row.status}",
@@ -130,8 +129,6 @@ def decide(
 
 
 def _codes(uow: UnitOfWork, row: Dissemination) -> tuple[str, str | None]:
-    from interagency.identity.models import Agency, Desk
-
     agency = uow.session.get(Agency, row.target_agency_id)
     desk = uow.session.get(Desk, row.target_desk_id) if row.target_desk_id else None
     assert agency is not None

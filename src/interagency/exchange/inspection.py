@@ -17,7 +17,7 @@ from interagency.exchange.models import Inspection
 from interagency.exchange.policy import Action
 from interagency.exchange.schemas import InspectionIn
 from interagency.identity import notifications
-from interagency.identity.models import Role
+from interagency.identity.models import Role, User
 from interagency.identity.principals import Caller
 
 
@@ -50,8 +50,6 @@ def open_inspection(
         notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [thread.originator_agency_id])
     )
     people = list(notices.originator_readers(uow, thread))
-    from interagency.identity.models import User
-
     people += [u for uid in told if (u := uow.session.get(User, uid)) is not None]
     notices.tell(uow, thread, people, "inspected", base_url=ctx.base_url)
     return row

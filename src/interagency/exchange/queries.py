@@ -23,6 +23,7 @@ from interagency.exchange.deadlines import is_overdue
 from interagency.exchange.models import (
     Attachment,
     Dissemination,
+    Inspection,
     Message,
     ReadReceipt,
     Recipient,
@@ -41,6 +42,7 @@ from interagency.exchange.schemas import (
 )
 from interagency.exchange.sealing import open_body, open_filename, open_restriction, open_subject
 from interagency.exchange.visibility import listable, relations_of
+from interagency.filestore.models import StoredFile
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
@@ -184,8 +186,6 @@ def _grant(caller: Caller, thread: Thread, inspecting: set[int]) -> Access:
 
 
 def _inspecting(uow: UnitOfWork, user_id: int, now: datetime) -> set[int]:
-    from interagency.exchange.models import Inspection
-
     return set(
         uow.session.scalars(
             select(Inspection.thread_id).where(
@@ -340,8 +340,6 @@ def thread_view(
 def _attachments(
     uow: UnitOfWork, ctx: services.Context, message_ids: list[int]
 ) -> dict[int, list[AttachmentOut]]:
-    from interagency.filestore.models import StoredFile
-
     found: dict[int, list[AttachmentOut]] = {}
     if not message_ids:
         return found

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, InvalidInput
+from interagency.errors import Conflict, Forbidden, InvalidInput
 from interagency.exchange import notices
-from interagency.exchange.access import access, deny
+from interagency.exchange.access import access
 from interagency.exchange.codes import (
     HANDLING_RANK,
     HandlingCode,
@@ -133,7 +133,8 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
     """Starts a thread with its first message, addressed to one or more agencies or desks."""
     principal = caller.principal
     if principal is None or not may_send(principal.roles):
-        deny(uow, caller, Action.REPLY, "new", hide=False)
+        audit.record_refusal(uow, caller.event("exchange:thread:send", outcome="denied"))
+        raise Forbidden(lazy("Your role does not allow sending messages."))
     now = utcnow()
     if data.deadline is not None and data.deadline < now.date():
         raise InvalidInput(lazy("The deadline {day} has already passed."), day=data.deadline)
