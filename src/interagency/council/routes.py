@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response
@@ -37,6 +37,7 @@ from interagency.council.models import (
     Tlp,
 )
 from interagency.council.schemas import (
+    MAX_ID,
     AdoptionIn,
     AgencyResult,
     AgendaItemIn,
@@ -145,6 +146,7 @@ def export_response(file: exporting.ExportFile) -> Response:
 
 
 Language = Annotated[str | None, Query(pattern="^(ru|en)$")]
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def export_language(request: Request, lang: str | None) -> str:
@@ -204,7 +206,7 @@ def create_meeting(
 
 @pages.get("/meetings/{meeting_id}")
 def meeting_page(
-    request: Request, meeting_id: int, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, meeting_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     candidates = documents.list_documents(uow, caller)
@@ -226,7 +228,7 @@ def meeting_page(
 @pages.post("/meetings/{meeting_id}/participants")
 def add_participant(
     request: Request,
-    meeting_id: int,
+    meeting_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     agency: Annotated[str, Form(max_length=32)],
@@ -240,11 +242,11 @@ def add_participant(
 @pages.post("/meetings/{meeting_id}/items")
 def add_item(
     request: Request,
-    meeting_id: int,
+    meeting_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     title: Annotated[str, Form(max_length=500)],
-    document_ids: Annotated[list[int], Form(default_factory=list)],
+    document_ids: Annotated[list[int], Form(default_factory=list, max_length=20)],
     rapporteur: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     data = valid(
@@ -263,8 +265,8 @@ def add_item(
 @pages.post("/meetings/{meeting_id}/items/{number}/outcome")
 def item_outcome(
     request: Request,
-    meeting_id: int,
-    number: int,
+    meeting_id: ObjectId,
+    number: Annotated[int, Path(ge=1, le=1000)],
     uow: UowDep,
     caller: CallerDep,
     outcome: OptionalText = "",
@@ -280,7 +282,7 @@ def item_outcome(
 
 @pages.post("/meetings/{meeting_id}/minutes")
 def save_minutes(
-    request: Request, meeting_id: int, uow: UowDep, caller: CallerDep, minutes: FormText
+    request: Request, meeting_id: ObjectId, uow: UowDep, caller: CallerDep, minutes: FormText
 ) -> Response:
     meetings.save_minutes(uow, caller, meeting_id, minutes)
     return done(
@@ -291,7 +293,7 @@ def save_minutes(
 @pages.post("/meetings/{meeting_id}/decisions")
 def add_decision(
     request: Request,
-    meeting_id: int,
+    meeting_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     text: OptionalText,
@@ -310,7 +312,7 @@ def add_decision(
 @pages.post("/decisions/{decision_id}/tasks")
 def add_task(
     request: Request,
-    decision_id: int,
+    decision_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     agency: Annotated[str, Form(max_length=32)],
@@ -328,7 +330,7 @@ def add_task(
 @pages.post("/tasks/{task_id}")
 def update_task(
     request: Request,
-    task_id: int,
+    task_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     status: Annotated[str, Form(max_length=16)],
@@ -349,7 +351,7 @@ def _meeting_of_task(uow: UnitOfWork, task: FollowUpTask) -> int:
 @pages.get("/meetings/{meeting_id}/{what}.{fmt}")
 def export_meeting(
     request: Request,
-    meeting_id: int,
+    meeting_id: ObjectId,
     what: str,
     fmt: exporting.Format,
     uow: UowDep,
@@ -408,7 +410,7 @@ def create_document(
 
 @pages.get("/documents/{document_id}")
 def document_page(
-    request: Request, document_id: int, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, document_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     document = documents.get_document(uow, caller, document_id)
     held = meetings.list_meetings(uow, caller)
@@ -435,7 +437,7 @@ def document_page(
 @pages.post("/documents/{document_id}/versions")
 def add_version(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     body: FormText,
@@ -453,7 +455,7 @@ def add_version(
 
 @pages.post("/documents/{document_id}/review")
 def submit_for_review(
-    request: Request, document_id: int, uow: UowDep, caller: CallerDep
+    request: Request, document_id: ObjectId, uow: UowDep, caller: CallerDep
 ) -> Response:
     documents.submit_for_review(uow, caller, document_id)
     return done(
@@ -467,10 +469,10 @@ def submit_for_review(
 @pages.post("/documents/{document_id}/comments")
 def add_comment(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
-    version: Annotated[int, Form(ge=1)],
+    version: Annotated[int, Form(ge=1, le=MAX_ID)],
     body: OptionalText,
 ) -> Response:
     documents.comment(uow, caller, document_id, version, valid(CommentIn, {"body": body}))
@@ -482,7 +484,7 @@ def add_comment(
 @pages.post("/documents/{document_id}/positions")
 def take_position(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     stance: Annotated[str, Form(max_length=16)],
@@ -498,10 +500,10 @@ def take_position(
 @pages.post("/documents/{document_id}/adopt")
 def adopt(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
-    meeting_id: Annotated[int, Form()],
+    meeting_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     supersedes_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     data = valid(AdoptionIn, {"meeting_id": meeting_id, "supersedes_id": supersedes_id or None})
@@ -518,7 +520,7 @@ def adopt(
 @pages.get("/documents/{document_id}/diff")
 def diff_page(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
@@ -537,7 +539,7 @@ def diff_page(
 @pages.get("/documents/{document_id}/export.{fmt}")
 def export_document(
     request: Request,
-    document_id: int,
+    document_id: ObjectId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,
@@ -613,7 +615,7 @@ def create_programme(
 
 @pages.get("/programmes/{programme_id}")
 def programme_page(
-    request: Request, programme_id: int, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, programme_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     programme = programmes.get_programme(uow, caller, programme_id)
     results = programmes.results(uow, caller, programme_id)
@@ -647,7 +649,7 @@ def programme_page(
 @pages.post("/programmes/{programme_id}/measures")
 def add_measure(
     request: Request,
-    programme_id: int,
+    programme_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     number: Annotated[str, Form(max_length=16)],
@@ -680,10 +682,10 @@ def add_measure(
 @pages.post("/measures/{measure_id}/updates")
 def post_update(
     request: Request,
-    measure_id: int,
+    measure_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
-    programme_id: Annotated[int, Form()],
+    programme_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     reported_on: Annotated[str, Form(max_length=10)],
     progress: Annotated[str, Form(max_length=3)],
     text: OptionalText,
@@ -712,7 +714,7 @@ def post_update(
 
 @pages.post("/programmes/{programme_id}/finish")
 def finish_programme(
-    request: Request, programme_id: int, uow: UowDep, caller: CallerDep
+    request: Request, programme_id: ObjectId, uow: UowDep, caller: CallerDep
 ) -> Response:
     programmes.finish(uow, caller, programme_id)
     return done(
@@ -726,7 +728,7 @@ def finish_programme(
 @pages.get("/programmes/{programme_id}/results.{fmt}")
 def export_results(
     request: Request,
-    programme_id: int,
+    programme_id: ObjectId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,
@@ -780,7 +782,7 @@ def create_report(
 
 @pages.get("/reports/{report_id}")
 def report_page(
-    request: Request, report_id: int, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, report_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     report = reports.get_report(uow, caller, report_id)
     uow.commit()
@@ -790,10 +792,10 @@ def report_page(
 @pages.post("/reports/{report_id}/contributions")
 def contribute(
     request: Request,
-    report_id: int,
+    report_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
-    section_number: Annotated[int, Form(ge=1)],
+    section_number: Annotated[int, Form(ge=1, le=1000)],
     body: FormText,
 ) -> Response:
     data = valid(ContributionIn, {"section_number": section_number, "body": body})
@@ -802,7 +804,9 @@ def contribute(
 
 
 @pages.post("/reports/{report_id}/compile")
-def compile_report(request: Request, report_id: int, uow: UowDep, caller: CallerDep) -> Response:
+def compile_report(
+    request: Request, report_id: ObjectId, uow: UowDep, caller: CallerDep
+) -> Response:
     document = reports.compile_report(uow, caller, report_id)
     return done(
         request,
@@ -932,14 +936,14 @@ def api_create_meeting(data: MeetingIn, uow: UowDep, caller: CallerDep) -> Refer
 
 
 @api.get("/meetings/{meeting_id}", summary="A meeting with its agenda, minutes and decisions")
-def api_meeting(meeting_id: int, uow: UowDep, caller: CallerDep) -> MeetingOut:
+def api_meeting(meeting_id: ObjectId, uow: UowDep, caller: CallerDep) -> MeetingOut:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     return _committed(uow, lambda: meeting_out(uow, meeting))
 
 
 @api.post("/meetings/{meeting_id}/items", status_code=201, summary="Add an agenda item")
 def api_add_item(
-    meeting_id: int, data: AgendaItemIn, uow: UowDep, caller: CallerDep
+    meeting_id: ObjectId, data: AgendaItemIn, uow: UowDep, caller: CallerDep
 ) -> AgendaItemOut:
     item = meetings.add_agenda_item(uow, caller, meeting_id, data)
     codes = access.codes(uow)
@@ -957,20 +961,22 @@ def api_add_item(
 
 @api.post("/meetings/{meeting_id}/decisions", status_code=201, summary="Record a decision")
 def api_add_decision(
-    meeting_id: int, data: DecisionIn, uow: UowDep, caller: CallerDep
+    meeting_id: ObjectId, data: DecisionIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     decision = meetings.add_decision(uow, caller, meeting_id, data)
     return _committed(uow, lambda: Reference(id=decision.id))
 
 
 @api.post("/decisions/{decision_id}/tasks", status_code=201, summary="Assign a follow-up task")
-def api_add_task(decision_id: int, data: TaskIn, uow: UowDep, caller: CallerDep) -> Reference:
+def api_add_task(decision_id: ObjectId, data: TaskIn, uow: UowDep, caller: CallerDep) -> Reference:
     task = meetings.add_task(uow, caller, decision_id, data)
     return _committed(uow, lambda: Reference(id=task.id))
 
 
 @api.put("/tasks/{task_id}/status", summary="Report a task done, cancelled or open again")
-def api_update_task(task_id: int, data: TaskStatusIn, uow: UowDep, caller: CallerDep) -> Reference:
+def api_update_task(
+    task_id: ObjectId, data: TaskStatusIn, uow: UowDep, caller: CallerDep
+) -> Reference:
     task = meetings.update_task(uow, caller, task_id, data)
     return _committed(uow, lambda: Reference(id=task.id))
 
@@ -993,20 +999,22 @@ def api_create_document(data: DocumentIn, uow: UowDep, caller: CallerDep) -> Ref
 
 
 @api.get("/documents/{document_id}", summary="A joint document with its versions and positions")
-def api_document(document_id: int, uow: UowDep, caller: CallerDep) -> DocumentOut:
+def api_document(document_id: ObjectId, uow: UowDep, caller: CallerDep) -> DocumentOut:
     document = documents.get_document(uow, caller, document_id)
     return _committed(uow, lambda: document_out(uow, document))
 
 
 @api.post("/documents/{document_id}/positions", status_code=201, summary="Approve or object")
-def api_position(document_id: int, data: PositionIn, uow: UowDep, caller: CallerDep) -> Reference:
+def api_position(
+    document_id: ObjectId, data: PositionIn, uow: UowDep, caller: CallerDep
+) -> Reference:
     row = documents.take_position(uow, caller, document_id, data)
     return _committed(uow, lambda: Reference(id=row.id))
 
 
 @api.post("/documents/{document_id}/adoption", summary="Adopt at a meeting (secretariat)")
 def api_adopt(
-    document_id: int, data: AdoptionIn, uow: UowDep, caller: CallerDep
+    document_id: ObjectId, data: AdoptionIn, uow: UowDep, caller: CallerDep
 ) -> DocumentSummary:
     document = documents.adopt(uow, caller, document_id, data)
     return _committed(uow, lambda: document_summary(uow, document))
@@ -1014,7 +1022,7 @@ def api_adopt(
 
 @api.get("/documents/{document_id}/diff", summary="Line differences between two versions")
 def api_diff(
-    document_id: int,
+    document_id: ObjectId,
     uow: UowDep,
     caller: CallerDep,
     old: Annotated[int, Query(ge=1, le=100_000)],
@@ -1038,14 +1046,14 @@ def api_register(
 
 @api.post("/measures/{measure_id}/updates", status_code=201, summary="Report progress")
 def api_post_update(
-    measure_id: int, data: StatusUpdateIn, uow: UowDep, caller: CallerDep
+    measure_id: ObjectId, data: StatusUpdateIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     update = programmes.post_update(uow, caller, measure_id, data)
     return _committed(uow, lambda: Reference(id=update.id))
 
 
 @api.get("/programmes/{programme_id}/results", summary="Results per period and per agency")
-def api_results(programme_id: int, uow: UowDep, caller: CallerDep) -> ProgrammeResultsOut:
+def api_results(programme_id: ObjectId, uow: UowDep, caller: CallerDep) -> ProgrammeResultsOut:
     results = programmes.results(uow, caller, programme_id)
     codes = access.codes(uow)
     programme = results.programme
@@ -1084,7 +1092,7 @@ def api_results(programme_id: int, uow: UowDep, caller: CallerDep) -> ProgrammeR
 
 @api.post("/reports/{report_id}/contributions", status_code=201, summary="Contribute a section")
 def api_contribute(
-    report_id: int, data: ContributionIn, uow: UowDep, caller: CallerDep
+    report_id: ObjectId, data: ContributionIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     row = reports.contribute(uow, caller, report_id, data)
     return _committed(uow, lambda: Reference(id=row.id))
@@ -1104,7 +1112,7 @@ def api_create_programme(data: ProgrammeIn, uow: UowDep, caller: CallerDep) -> R
 
 @api.post("/programmes/{programme_id}/measures", status_code=201, summary="Add a measure")
 def api_add_measure(
-    programme_id: int, data: MeasureIn, uow: UowDep, caller: CallerDep
+    programme_id: ObjectId, data: MeasureIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     measure = programmes.add_measure(uow, caller, programme_id, data)
     return _committed(uow, lambda: Reference(id=measure.id))
@@ -1118,7 +1126,7 @@ def api_add_measure(
 )
 def api_export_results(
     request: Request,
-    programme_id: int,
+    programme_id: ObjectId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from interagency.council.models import (
     DocumentKind,
@@ -18,9 +19,25 @@ from interagency.council.models import (
 from interagency.i18n import lazy
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
+# Row ids and small counts fit a 32-bit integer column on both databases.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-class Marking(BaseModel):
+class Input(BaseModel):
+    """Every request model: text never carries NUL, which PostgreSQL cannot store."""
+
+    @field_validator("*")
+    @classmethod
+    def no_nul(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError(lazy("Text may not contain NUL characters."))
+        return value
+
+
+class Marking(Input):
     """Handling code (H0–H3) and TLP 2.0 distribution; H3 states its restriction in words."""
 
     handling_code: HandlingCode = HandlingCode.H2
@@ -41,12 +58,12 @@ class Marking(BaseModel):
         return f"{text} · {self.handling_note}" if self.handling_note else text
 
 
-class ParticipantIn(BaseModel):
+class ParticipantIn(Input):
     agency: str = Field(pattern=AGENCY_CODE)
     delegates: str = Field(default="", max_length=2000, description="Names, one a line")
 
 
-class MeetingIn(BaseModel):
+class MeetingIn(Input):
     number: int = Field(ge=1, le=100_000)
     title: str = Field(min_length=1, max_length=300)
     held_on: date
@@ -56,28 +73,28 @@ class MeetingIn(BaseModel):
     marking: Marking = Field(default_factory=Marking)
 
 
-class AgendaItemIn(BaseModel):
+class AgendaItemIn(Input):
     title: str = Field(min_length=1, max_length=500)
     rapporteur: str | None = Field(default=None, pattern=AGENCY_CODE)
-    document_ids: list[int] = Field(default_factory=list, max_length=20)
+    document_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     text: str = Field(min_length=1, max_length=20_000)
-    item_number: int | None = Field(default=None, ge=1)
+    item_number: int | None = Field(default=None, ge=1, le=1000)
 
 
-class TaskIn(BaseModel):
+class TaskIn(Input):
     agency: str = Field(pattern=AGENCY_CODE)
     description: str = Field(min_length=1, max_length=5000)
     due_on: date
 
 
-class TaskStatusIn(BaseModel):
+class TaskStatusIn(Input):
     status: TaskStatus
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(Input):
     kind: DocumentKind
     title: str = Field(min_length=1, max_length=500)
     parties: list[str] = Field(min_length=1, max_length=50)
@@ -85,16 +102,16 @@ class DocumentIn(BaseModel):
     marking: Marking = Field(default_factory=Marking)
 
 
-class VersionIn(BaseModel):
+class VersionIn(Input):
     body: str = Field(min_length=1, max_length=500_000)
     note: str | None = Field(default=None, max_length=500)
 
 
-class CommentIn(BaseModel):
+class CommentIn(Input):
     body: str = Field(min_length=1, max_length=20_000)
 
 
-class PositionIn(BaseModel):
+class PositionIn(Input):
     stance: Stance
     reason: str | None = Field(default=None, max_length=20_000)
 
@@ -107,18 +124,18 @@ class PositionIn(BaseModel):
         return self
 
 
-class AdoptionIn(BaseModel):
-    meeting_id: int
-    supersedes_id: int | None = None
+class AdoptionIn(Input):
+    meeting_id: Id
+    supersedes_id: Id | None = None
 
 
-class IndicatorIn(BaseModel):
+class IndicatorIn(Input):
     name: str = Field(min_length=1, max_length=300)
     unit: str = Field(min_length=1, max_length=32)
-    target: float = Field(gt=0)
+    target: float = Field(gt=0, allow_inf_nan=False)
 
 
-class ProgrammeIn(BaseModel):
+class ProgrammeIn(Input):
     code: str = Field(pattern=AGENCY_CODE)
     title: str = Field(min_length=1, max_length=500)
     first_year: int = Field(ge=1990, le=2100)
@@ -132,7 +149,7 @@ class ProgrammeIn(BaseModel):
         return self
 
 
-class MeasureIn(BaseModel):
+class MeasureIn(Input):
     number: str = Field(min_length=1, max_length=16)
     title: str = Field(min_length=1, max_length=500)
     due_on: date
@@ -140,12 +157,12 @@ class MeasureIn(BaseModel):
     indicators: list[IndicatorIn] = Field(default_factory=list, max_length=20)
 
 
-class StatusUpdateIn(BaseModel):
+class StatusUpdateIn(Input):
     reported_on: date
     progress: int = Field(ge=0, le=100)
     status: MeasureStatus | None = None
-    indicator_id: int | None = None
-    value: float | None = Field(default=None, ge=0)
+    indicator_id: Id | None = None
+    value: Amount | None = None
     text: str = Field(min_length=1, max_length=20_000)
     evidence: str = Field(min_length=1, max_length=20_000, description="What shows it happened")
 
@@ -156,7 +173,7 @@ class StatusUpdateIn(BaseModel):
         return self
 
 
-class ReportIn(BaseModel):
+class ReportIn(Input):
     body: str = Field(min_length=1, max_length=200, examples=["Anti-Terrorism Centre"])
     year: int = Field(ge=1990, le=2100)
     title: str = Field(min_length=1, max_length=500)
@@ -164,8 +181,8 @@ class ReportIn(BaseModel):
     marking: Marking = Field(default_factory=Marking)
 
 
-class ContributionIn(BaseModel):
-    section_number: int = Field(ge=1)
+class ContributionIn(Input):
+    section_number: int = Field(ge=1, le=1000)
     body: str = Field(min_length=1, max_length=100_000)
 
 
