@@ -12,7 +12,7 @@ from interagency.council import policy
 from interagency.council.models import Marked
 from interagency.council.schemas import Marking
 from interagency.db import UnitOfWork
-from interagency.errors import InvalidInput, NotFound
+from interagency.errors import InvalidInput
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind
@@ -85,7 +85,3 @@ def codes(uow: UnitOfWork) -> dict[int, str]:
 def agency_names(uow: UnitOfWork, language: str) -> dict[int, str]:
     rows = uow.session.scalars(select(Agency))
     return {row.id: row.name_ru if language == "ru" else row.name_en for row in rows}
-
-
-def not_found(kind: str, ref: object) -> NotFound:
-    return NotFound(lazy("There is no {kind} {ref}."), kind=kind, ref=ref)
