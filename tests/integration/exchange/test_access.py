@@ -143,7 +143,7 @@ def test_inbox_counts_and_search_list_exactly_what_each_user_may_see(
 ) -> None:
     threads = _send_every_kind(exchange)
     _inspect_everything(exchange, threads)
-    wrong = []
+    wrong: list[tuple[object, ...]] = []
     for login in MEMBERS:
         visible = {t.id: _expected(login, t) for t in threads if _expected(login, t) != "none"}
         readable = {t.id for t in threads if _expected(login, t) == "content"}

@@ -46,7 +46,7 @@ def _acknowledge(exchange: Exchange, login: str, thread: Sent, version: int | No
 
 
 def _reply(exchange: Exchange, login: str, thread: Sent, **marking: object) -> None:
-    data = ReplyIn(body="Сведения подтверждаются.", **marking)  # type: ignore[arg-type]
+    data = ReplyIn(body="Сведения подтверждаются.", **marking)
     with exchange.container.uow() as uow:
         services.reply(uow, exchange.caller(uow, login), exchange.context, thread.id, data)
         uow.commit()

@@ -96,14 +96,16 @@ class ModelThread:
         return view_of(MEMBERS[login], self.snapshot())
 
 
-def _address(draw: st.DrawFn, side: str, tlp: Tlp) -> Address:
-    how = draw(st.sampled_from(["desk", "user"] if tlp is Tlp.RED else ["agency", "desk", "user"]))
+def _address(data: st.DataObject, side: str, tlp: Tlp) -> Address:
+    how = data.draw(
+        st.sampled_from(["desk", "user"] if tlp is Tlp.RED else ["agency", "desk", "user"])
+    )
     if how == "agency":
         return Address(side)
-    desk = draw(st.sampled_from(DESKS))
+    desk = data.draw(st.sampled_from(DESKS))
     if how == "desk":
         return Address(side, desk=desk)
-    member = draw(
+    member = data.draw(
         st.sampled_from(
             sorted(m.login for m in MEMBERS.values() if m.side == side and m.desk == desk)
         )
@@ -149,7 +151,7 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
             targets = data.draw(
                 st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True)
             )
-            addresses = [_address(data.draw, side, tlp) for side in targets]
+            addresses = [_address(data, side, tlp) for side in targets]
             from_desk = data.draw(st.sampled_from([member.desk, None]), label="from_desk")
             # Whoever may answer a thread of their own agency may start one.
             own = Sent(0, author, None, (), Tlp.AMBER, HandlingCode.H0)
@@ -206,7 +208,7 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
         @rule(data=st.data(), actor=actors, side=sides)
         def add_recipient(self, data: st.DataObject, actor: str, side: str) -> None:
             thread = self._pick(data)
-            address = _address(data.draw, side, thread.tlp)
+            address = _address(data, side, thread.tlp)
             error = self._outcome(
                 lambda uow: services.add_recipient(
                     uow, exchange.caller(uow, actor), exchange.context, thread.id,

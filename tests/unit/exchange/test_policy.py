@@ -37,7 +37,7 @@ ON_THREAD_PROFILES: list[frozenset[Relation]] = [
     frozenset({R_AGENCY}),
     frozenset({R_AGENCY, NAMED}),
 ]
-PROFILES = (
+PROFILES: list[frozenset[Relation]] = (
     [frozenset()] + ON_THREAD_PROFILES + [profile | {INSPECTING} for profile in ON_THREAD_PROFILES]
 )
 ROLE_SETS = [frozenset({role}) for role in Role] + [
