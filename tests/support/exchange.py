@@ -100,6 +100,8 @@ def expected(
         return _allow(decider and bool(sender_side))
     if action is Action.REQUEST_DISSEMINATION:
         return _allow(worker and bool(rels & RECEIVING_SIDE) and tlp in ONWARD_TLPS)
+    if action is Action.REQUEST_EXPORT_CONSENT:
+        return _allow(worker and bool(rels & RECEIVING_SIDE) and tlp is not Tlp.RED)
     if action is Action.EXPORT:
         if tlp is Tlp.RED or not worker or not rels & (SENDING_SIDE | RECEIVING_SIDE):
             return Effect.DENY
@@ -121,6 +123,7 @@ ORACLE_ACTIONS = frozenset(
         Action.CLOSE,
         Action.ADD_RECIPIENT,
         Action.REQUEST_DISSEMINATION,
+        Action.REQUEST_EXPORT_CONSENT,
         Action.DECIDE_DISSEMINATION,
         Action.EXPORT,
         Action.INSPECT,

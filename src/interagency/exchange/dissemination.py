@@ -26,9 +26,14 @@ def request(
     uow: UnitOfWork, caller: Caller, ctx: services.Context, thread_id: int, data: DisseminationIn
 ) -> Dissemination:
     now = utcnow()
-    granted = access(uow, caller, thread_id, Action.REQUEST_DISSEMINATION, now)
-    thread, principal = granted.thread, granted.principal
     purpose = DisseminationPurpose(data.purpose)
+    action = (
+        Action.REQUEST_DISSEMINATION
+        if purpose is DisseminationPurpose.RECIPIENT
+        else Action.REQUEST_EXPORT_CONSENT
+    )
+    granted = access(uow, caller, thread_id, action, now)
+    thread, principal = granted.thread, granted.principal
     target_agency_id = target_desk_id = None
     if purpose is DisseminationPurpose.RECIPIENT:
         if not data.agency:

@@ -35,6 +35,7 @@ class Action(StrEnum):
     CLOSE = "exchange:thread:close"
     ADD_RECIPIENT = "exchange:thread:add-recipient"
     REQUEST_DISSEMINATION = "exchange:dissemination:request"
+    REQUEST_EXPORT_CONSENT = "exchange:export-consent:request"
     DECIDE_DISSEMINATION = "exchange:dissemination:decide"
     EXPORT = "exchange:thread:export"
     INSPECT = "exchange:thread:inspect"
@@ -123,6 +124,8 @@ RULES: tuple[Rule, ...] = (
     _rule(Action.REQUEST_DISSEMINATION, RECIPIENT, CONTENT_ROLES, tlp=SHAREABLE,
           why="a recipient asks the originator before anyone else learns of it; "
           "AMBER+STRICT and RED stay inside the agencies the originator chose"),
+    _rule(Action.REQUEST_EXPORT_CONSENT, RECIPIENT, CONTENT_ROLES, tlp=NOT_RED,
+          why="a recipient asks the provider's consent before taking the thread out as a file"),
     _rule(Action.DECIDE_DISSEMINATION, ORIGINATOR_RED, DECIDERS,
           why="the sending desk decides on its RED thread"),
     _rule(Action.DECIDE_DISSEMINATION, ORIGINATOR, DECIDERS, tlp=NOT_RED,

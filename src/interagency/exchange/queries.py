@@ -256,6 +256,8 @@ def thread_view(
     readable = granted.may(Action.READ_CONTENT)
     codes = _agency_names(uow)
     summary = _summary(uow, ctx, granted, codes, now)
+    if readable and principal.agency_id != thread.originator_agency_id:
+        services.mark_read(uow, thread, principal.agency_id, principal.user_id)
     receipts = {
         r.agency_id: r.read_at
         for r in uow.session.scalars(select(ReadReceipt).where(ReadReceipt.thread_id == thread.id))
@@ -311,7 +313,6 @@ def thread_view(
             )
             for m in rows
         ]
-        services.mark_read(uow, thread, principal.agency_id, principal.user_id)
     links = uow.session.scalars(
         select(Thread.reference)
         .join(ThreadLink, ThreadLink.linked_thread_id == Thread.id)

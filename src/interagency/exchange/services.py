@@ -432,7 +432,7 @@ def add_recipient(
 
 
 def mark_read(uow: UnitOfWork, thread: Thread, agency_id: int, user_id: int) -> None:
-    """The first reader of an agency leaves its read receipt."""
+    """The first reader of a receiving agency leaves its read receipt."""
     key = {"thread_id": thread.id, "agency_id": agency_id}
     if uow.session.get(ReadReceipt, key) is None:
         uow.session.add(ReadReceipt(**key, user_id=user_id))
