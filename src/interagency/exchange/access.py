@@ -43,6 +43,17 @@ class Access:
         return self.effect(action) is Effect.ALLOW
 
 
+CHANGES = frozenset(
+    {
+        Action.REPLY,
+        Action.ACKNOWLEDGE,
+        Action.CLOSE,
+        Action.ADD_RECIPIENT,
+        Action.DECIDE_DISSEMINATION,
+    }
+)
+
+
 def inspecting(uow: UnitOfWork, user_id: int, thread_id: int, now: datetime) -> bool:
     return (
         uow.session.scalar(
@@ -81,7 +92,8 @@ def access(
     answer does not tell whether the thread exists.
     """
     principal = caller.principal
-    thread = uow.session.get(Thread, thread_id)
+    # A change locks the thread's row, so two replies at once queue instead of failing.
+    thread = uow.session.get(Thread, thread_id, with_for_update=action in CHANGES or None)
     if principal is None or thread is None:
         deny(uow, caller, action, thread_id, hide=True)
     granted = Access(

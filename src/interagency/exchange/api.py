@@ -12,6 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel
 
+from interagency.bootstrap import Container
+from interagency.db import UnitOfWork
 from interagency.exchange import dissemination, inspection, queries, search, services
 from interagency.exchange.codes import HandlingCode, MessageKind, Priority, Status, Tlp
 from interagency.exchange.queries import MAX_PER_PAGE, InboxFilter
@@ -29,6 +31,7 @@ from interagency.exchange.schemas import (
 )
 from interagency.exchange.search import SearchHit
 from interagency.exchange.web_context import exchange_context
+from interagency.identity.principals import Caller
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
@@ -120,14 +123,13 @@ def send_thread(
 ) -> ThreadOut:
     ctx = exchange_context(container)
     thread = services.send(uow, caller, ctx, data)
-    uow.commit()
     return _view(uow, caller, container, thread.id)
 
 
-def _view(uow: UowDep, caller: CallerDep, container: ContainerDep, thread_id: int) -> ThreadOut:
-    with uow.new() as fresh:
-        view = queries.thread_view(fresh, caller, exchange_context(container), thread_id)
-        fresh.commit()
+def _view(uow: UnitOfWork, caller: Caller, container: Container, thread_id: int) -> ThreadOut:
+    """The thread as it now stands, read in the same transaction, which is then committed."""
+    view = queries.thread_view(uow, caller, exchange_context(container), thread_id)
+    uow.commit()
     return view
 
 
@@ -135,9 +137,7 @@ def _view(uow: UowDep, caller: CallerDep, container: ContainerDep, thread_id: in
 def get_thread(
     thread_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
-    view = queries.thread_view(uow, caller, exchange_context(container), thread_id)
-    uow.commit()
-    return view
+    return _view(uow, caller, container, thread_id)
 
 
 @api.post(
@@ -149,7 +149,6 @@ def reply_on_thread(
     thread_id: RowId, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.reply(uow, caller, exchange_context(container), thread_id, data)
-    uow.commit()
     return _view(uow, caller, container, thread_id)
 
 
@@ -158,7 +157,6 @@ def acknowledge_thread(
     thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.acknowledge(uow, caller, exchange_context(container), thread_id, data.version)
-    uow.commit()
     return _view(uow, caller, container, thread_id)
 
 
@@ -167,7 +165,6 @@ def close_thread(
     thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.close(uow, caller, exchange_context(container), thread_id, data.version)
-    uow.commit()
     return _view(uow, caller, container, thread_id)
 
 
@@ -183,7 +180,6 @@ def add_thread_recipient(
     services.add_recipient(
         uow, caller, exchange_context(container), thread_id, recipient, data.version
     )
-    uow.commit()
     return _view(uow, caller, container, thread_id)
 
 
@@ -222,5 +218,4 @@ def inspect_thread(
     thread_id: RowId, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     inspection.open_inspection(uow, caller, exchange_context(container), thread_id, data)
-    uow.commit()
     return _view(uow, caller, container, thread_id)

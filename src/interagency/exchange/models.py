@@ -211,6 +211,9 @@ class IndexTerm(Base):
     __table_args__ = (
         UniqueConstraint("agency_id", "term", "message_id"),
         Index("ix_exchange_index_terms_thread", "thread_id"),
+        # A search reads only this index: agency and term find the rows, and the thread
+        # and subject flag they carry are all the ranking needs.
+        Index("ix_exchange_index_terms_lookup", "agency_id", "term", "thread_id", "in_subject"),
     )
 
     id: Mapped[intpk]

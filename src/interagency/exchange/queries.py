@@ -206,12 +206,20 @@ def inbox(
         )
     now = utcnow()
     query = _filtered(uow, caller, f, now)
-    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    threads = uow.session.scalars(
-        query.order_by(Thread.updated_at.desc(), Thread.id.desc())
+    # One query for the page and the total: the window counts every row the filter kept.
+    rows = uow.session.execute(
+        query.add_columns(func.count().over().label("total"))
+        .order_by(Thread.updated_at.desc(), Thread.id.desc())
         .offset((f.page - 1) * f.per_page)
         .limit(f.per_page)
     ).all()
+    threads = [row[0] for row in rows]
+    if rows:
+        total = int(rows[0].total)
+    elif f.page > 1:  # past the last page: the window saw no row to count
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = 0
     codes = _agency_names(uow)
     mine = _inspecting(uow, caller.principal.user_id, now)
     items = [_summary(uow, ctx, _grant(caller, t, mine), codes, now) for t in threads]

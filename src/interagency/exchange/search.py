@@ -75,17 +75,20 @@ def search(
             _filtered(uow, caller, f, now)
             .where(listable(principal, Action.READ_CONTENT, now))
             .join(matched, matched.c.thread_id == Thread.id)
-            .add_columns(matched.c.score)
+            .add_columns(matched.c.score, func.count().over().label("total"))
         )
-        total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
         rows = uow.session.execute(
             visible.order_by(matched.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
             .offset((f.page - 1) * f.per_page)
             .limit(f.per_page)
         ).all()
+        if rows:
+            total = int(rows[0].total)
+        elif f.page > 1:  # past the last page: the window saw no row to count
+            total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal.user_id, now)
-        for thread, score in rows:
+        for thread, score, _total in rows:
             granted = _grant(caller, thread, mine)
             items.append(
                 SearchHit(

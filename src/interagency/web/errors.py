@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from interagency.errors import DomainError, NotAuthenticated, TooManyRequests
+from interagency.errors import Conflict, DomainError, NotAuthenticated, TooManyRequests
 from interagency.i18n import gettext, lazy
 
 PROBLEM_JSON = "application/problem+json"
@@ -158,6 +159,9 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+STALE_MESSAGE = lazy("Somebody changed this at the same moment; reload it and try again.")
+
+
 def login_url(request: Request) -> str:
     """The sign-in page, with the page asked for to come back to (GET only: a form post
     cannot be replayed after signing in)."""
@@ -174,7 +178,13 @@ async def internal_error_app(scope: Scope, receive: Receive, send: Send) -> None
     await response(scope, receive, send)
 
 
+async def on_stale_data(request: Request, exc: Exception) -> Response:
+    """Two people changed the same row at once: the later one is told, nothing is lost."""
+    return await on_domain_error(request, Conflict(STALE_MESSAGE))
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StaleDataError, on_stale_data)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(DomainError, on_domain_error)

@@ -369,6 +369,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("exchange_index_terms", schema=None) as batch_op:
         batch_op.create_index("ix_exchange_index_terms_thread", ["thread_id"], unique=False)
+        batch_op.create_index(
+            "ix_exchange_index_terms_lookup",
+            ["agency_id", "term", "thread_id", "in_subject"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
