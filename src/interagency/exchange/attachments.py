@@ -103,10 +103,19 @@ def download(
         .join(Message, Message.id == Attachment.message_id)
         .where(Attachment.id == attachment_id)
     ).first()
+    missing = NotFound(lazy("There is no attachment {ref}."), ref=attachment_id)
     if row is None:
-        raise NotFound(lazy("There is no attachment {ref}."), ref=attachment_id)
+        audit.record_refusal(
+            uow, caller.event("exchange:attachment:download", outcome="denied",
+                              object_kind="attachment", object_ref=attachment_id),
+        )  # fmt: skip
+        raise missing
     attachment, message = row
-    access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())
+    try:
+        access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())
+    except NotFound:
+        # The same answer as for an id that does not exist: nothing about the thread.
+        raise missing from None
     stored = store.get(uow.session, attachment.stored_file_id)
     chunks = store.open_stream(uow.session, stored.id)
     audit.record(

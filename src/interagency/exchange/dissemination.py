@@ -7,14 +7,19 @@ audited and shown on the thread's timeline.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.exchange import notices, services
 from interagency.exchange.access import access
-from interagency.exchange.models import Dissemination, DisseminationPurpose, DisseminationStatus
+from interagency.exchange.models import (
+    Dissemination,
+    DisseminationPurpose,
+    DisseminationStatus,
+    Message,
+)
 from interagency.exchange.policy import Action
 from interagency.exchange.schemas import DecisionIn, DisseminationIn, RecipientIn
 from interagency.i18n import lazy
@@ -154,15 +159,20 @@ def pending_for_thread(uow: UnitOfWork, thread_id: int) -> list[Dissemination]:
 
 
 def export_consented(uow: UnitOfWork, thread_id: int, agency_id: int) -> bool:
-    """True once the originator approved an export request of this agency."""
-    return (
-        uow.session.scalar(
-            select(Dissemination.id).where(
-                Dissemination.thread_id == thread_id,
-                Dissemination.purpose == DisseminationPurpose.EXPORT.value,
-                Dissemination.requesting_agency_id == agency_id,
-                Dissemination.status == DisseminationStatus.APPROVED.value,
-            )
+    """True when the originator approved an export request of this agency after the
+    thread's last message: consent covers what the originator saw when giving it, so a
+    later message (perhaps more strictly handled) needs consent again."""
+    consented_at = uow.session.scalar(
+        select(func.max(Dissemination.decided_at)).where(
+            Dissemination.thread_id == thread_id,
+            Dissemination.purpose == DisseminationPurpose.EXPORT.value,
+            Dissemination.requesting_agency_id == agency_id,
+            Dissemination.status == DisseminationStatus.APPROVED.value,
         )
-        is not None
     )
+    if consented_at is None:
+        return False
+    last_message = uow.session.scalar(
+        select(func.max(Message.created_at)).where(Message.thread_id == thread_id)
+    )
+    return last_message is None or last_message <= consented_at

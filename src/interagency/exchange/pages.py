@@ -54,6 +54,7 @@ from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.errors import describe_problem, domain_message
+from interagency.web.openapi import RowId
 from interagency.web.templating import Renderer, localtime
 
 router = APIRouter(include_in_schema=False)
@@ -72,36 +73,14 @@ FILTER_CHOICES: dict[str, tuple[str, ...]] = {
 
 # The schemas' own checks speak English only; these say the same in the reader's language
 # and point at the field to fix.
-SCHEMA_PROBLEMS: dict[str, tuple[str, str]] = {
-    "H3 needs the restriction written out in words": (
-        "restriction",
-        lazy("H3 needs the restriction written out in words."),
-    ),
-    "address either a desk or a user of the agency, not both": (
-        "recipients",
-        lazy("Address either a desk or a user of an agency, not both."),
-    ),
-    "a new thread is a request, a notification or an alert": (
-        "kind",
-        lazy("A new thread is a request, a notification or an alert."),
-    ),
-    "a request for information needs a deadline": (
-        "deadline",
-        lazy("A request for information needs a deadline."),
-    ),
-    "only a request for information has a deadline": (
-        "deadline",
-        lazy("Only a request for information has a deadline: leave it empty."),
-    ),
-    "RED must name a desk or a user of every recipient agency": (
-        "recipients",
-        lazy("RED must name a desk or a user of every recipient agency."),
-    ),
-    "must not be blank": ("", lazy("Write something here.")),
-    "each entry may have at most 40 characters": (
-        "",
-        lazy("Each entry may have at most 40 characters."),
-    ),
+# The form field each rule of the schemas concerns, for rules that span fields.
+SCHEMA_FIELDS: dict[str, str] = {
+    "H3 needs the restriction written out in words.": "restriction",
+    "Address either a desk or a user of an agency, not both.": "recipients",
+    "A new thread is a request, a notification or an alert.": "kind",
+    "A request for information needs a deadline.": "deadline",
+    "Only a request for information has a deadline: leave it empty.": "deadline",
+    "RED must name a desk or a user of every recipient agency.": "recipients",
 }
 
 
@@ -110,11 +89,9 @@ def _problems(exc: ValidationError) -> Problems:
     for error in exc.errors():
         field = ".".join(str(p) for p in error["loc"])
         reason = str((error.get("ctx") or {}).get("error", ""))
-        known = SCHEMA_PROBLEMS.get(reason)
-        if known is not None:
-            found.append({"field": field or known[0], "problem": i18n.gettext(known[1])})
-        else:
-            found.append({"field": field, "problem": describe_problem(error)})
+        found.append(
+            {"field": field or SCHEMA_FIELDS.get(reason, ""), "problem": describe_problem(error)}
+        )
     return found
 
 
@@ -558,7 +535,7 @@ def thread_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
 ) -> Response:
     return _thread_page(request, uow, renderer, caller, container, thread_id)
 
@@ -594,7 +571,7 @@ def reply_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     body: Annotated[str, Form(max_length=40_000)] = "",
     handling_code: Annotated[str, Form(max_length=4)] = "H0",
     restriction: Annotated[str, Form(max_length=2000)] = "",
@@ -637,7 +614,7 @@ def acknowledge_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     version: Annotated[int, Form()],
 ) -> Response:
     try:
@@ -655,7 +632,7 @@ def close_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     version: Annotated[int, Form()],
 ) -> Response:
     try:
@@ -673,7 +650,7 @@ def add_recipient_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     version: Annotated[int, Form()],
     target: Annotated[str, Form(max_length=80)] = "",
     user: Annotated[str, Form(max_length=64)] = "",
@@ -704,7 +681,7 @@ def request_dissemination_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     purpose: Annotated[str, Form(max_length=16)] = "recipient",
     target: Annotated[str, Form(max_length=80)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -739,7 +716,7 @@ def decide_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    request_id: int,
+    request_id: RowId,
     thread_id: Annotated[int, Form()],
     decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
     note: Annotated[str, Form(max_length=1000)] = "",
@@ -763,7 +740,7 @@ def inspect_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: int,
+    thread_id: RowId,
     reason: Annotated[str, Form(max_length=2000)] = "",
     minutes: Annotated[str, Form(max_length=5)] = "60",
 ) -> Response:

@@ -91,11 +91,12 @@ def _rule(
 RULES: tuple[Rule, ...] = (
     # Metadata: reference, markings, agencies, status and times; never subject or body.
     _rule(Action.READ_METADATA, ORIGINATOR_RED | {Relation.NAMED_RECIPIENT}, CONTENT_ROLES,
-          why="even the existence of a RED thread is for the people it names"),
+          why="among those who do the exchange, a RED thread is for the people it names"),
     _rule(Action.READ_METADATA, ON_THREAD, CONTENT_ROLES, tlp=NOT_RED,
           why="an agency on the thread may know what it exchanges"),
     _rule(Action.READ_METADATA, ON_THREAD | {Relation.INSPECTING}, OVERSIGHT_ROLES,
-          why="auditors and DPOs of an agency on the thread work from its metadata"),
+          why="auditors and DPOs of an agency on the thread work from its metadata, RED "
+          "included: a DPO must find a thread to inspect it"),
     # Content.
     _rule(Action.READ_CONTENT, ORIGINATOR_RED | {Relation.NAMED_RECIPIENT}, CONTENT_ROLES,
           why="RED reaches only the sending desk and the desks or users it names"),

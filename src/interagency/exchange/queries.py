@@ -30,7 +30,7 @@ from interagency.exchange.models import (
     Thread,
     ThreadLink,
 )
-from interagency.exchange.policy import Action
+from interagency.exchange.policy import Action, Relation
 from interagency.exchange.schemas import (
     AttachmentOut,
     MessageOut,
@@ -264,7 +264,11 @@ def thread_view(
     readable = granted.may(Action.READ_CONTENT)
     codes = _agency_names(uow)
     summary = _summary(uow, ctx, granted, codes, now)
-    if readable and principal.agency_id != thread.originator_agency_id:
+    # A receipt says the receiving agency's own people read it: not its DPO inspecting.
+    reads_as_recipient = Access(principal, thread, granted.relations - {Relation.INSPECTING}).may(
+        Action.READ_CONTENT
+    )
+    if reads_as_recipient and principal.agency_id != thread.originator_agency_id:
         services.mark_read(uow, thread, principal.agency_id, principal.user_id)
     receipts = {
         r.agency_id: r.read_at
@@ -321,10 +325,11 @@ def thread_view(
             )
             for m in rows
         ]
+    # Only the references the reader may see: a link must not reveal a hidden thread.
     links = uow.session.scalars(
         select(Thread.reference)
         .join(ThreadLink, ThreadLink.linked_thread_id == Thread.id)
-        .where(ThreadLink.thread_id == thread.id)
+        .where(ThreadLink.thread_id == thread.id, listable(principal, Action.READ_METADATA, now))
     ).all()
     audit.record(
         uow,

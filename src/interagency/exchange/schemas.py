@@ -16,6 +16,7 @@ from interagency.exchange.codes import (
     Status,
     Tlp,
 )
+from interagency.i18n import lazy
 
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ class Marking(BaseModel):
     def _h3_states_its_restriction(self) -> Marking:
         text = (self.restriction or "").strip()
         if self.handling_code is HandlingCode.H3 and not text:
-            raise ValueError("H3 needs the restriction written out in words")
+            raise ValueError(lazy("H3 needs the restriction written out in words."))
         self.restriction = text or None
         return self
 
@@ -59,7 +60,7 @@ class RecipientIn(BaseModel):
         self.desk = (self.desk or "").strip() or None
         self.user = (self.user or "").strip() or None
         if self.desk and self.user:
-            raise ValueError("address either a desk or a user of the agency, not both")
+            raise ValueError(lazy("Address either a desk or a user of an agency, not both."))
         return self
 
 
@@ -80,7 +81,7 @@ class ThreadIn(Marking):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be blank")
+            raise ValueError(lazy("Write something here."))
         return value.strip()
 
     @field_validator("case_numbers", "references")
@@ -88,19 +89,19 @@ class ThreadIn(Marking):
     def _clean_list(cls, values: list[str]) -> list[str]:
         cleaned = [v.strip() for v in values if v.strip()]
         if any(len(v) > 40 for v in cleaned):
-            raise ValueError("each entry may have at most 40 characters")
+            raise ValueError(lazy("Each entry may have at most 40 characters."))
         return list(dict.fromkeys(cleaned))
 
     @model_validator(mode="after")
     def _kind_rules(self) -> ThreadIn:
         if self.kind is MessageKind.REPLY:
-            raise ValueError("a new thread is a request, a notification or an alert")
+            raise ValueError(lazy("A new thread is a request, a notification or an alert."))
         if self.kind is MessageKind.REQUEST and self.deadline is None:
-            raise ValueError("a request for information needs a deadline")
+            raise ValueError(lazy("A request for information needs a deadline."))
         if self.kind is not MessageKind.REQUEST and self.deadline is not None:
-            raise ValueError("only a request for information has a deadline")
+            raise ValueError(lazy("Only a request for information has a deadline: leave it empty."))
         if self.tlp is Tlp.RED and any(r.desk is None and r.user is None for r in self.recipients):
-            raise ValueError("RED must name a desk or a user of every recipient agency")
+            raise ValueError(lazy("RED must name a desk or a user of every recipient agency."))
         return self
 
 
@@ -114,7 +115,7 @@ class ReplyIn(Marking):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be blank")
+            raise ValueError(lazy("Write something here."))
         return value.strip()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, Forbidden, InvalidInput
+from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.exchange import notices
 from interagency.exchange.access import access
 from interagency.exchange.codes import (
@@ -202,10 +202,14 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
 
 
 def _linked_thread(uow: UnitOfWork, caller: Caller, reference: str, now: datetime) -> Thread:
+    unknown = InvalidInput(lazy("There is no thread {ref} that you may see."), ref=reference)
     thread = uow.session.scalar(select(Thread).where(Thread.reference == reference.upper()))
     if thread is None:
-        raise InvalidInput(lazy("There is no thread {ref} that you may see."), ref=reference)
-    access(uow, caller, thread.id, Action.READ_METADATA, now)
+        raise unknown
+    try:
+        access(uow, caller, thread.id, Action.READ_METADATA, now)
+    except NotFound:
+        raise unknown from None  # a hidden thread answers as a missing one
     return thread
 
 

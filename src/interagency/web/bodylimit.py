@@ -1,9 +1,10 @@
-"""Refuses a request whose declared body is larger than the largest attachment, unread.
+"""Refuses a request whose body is larger than the largest attachment, unread.
 
 Browsers declare the length of every form they send, so an oversized upload is refused
-here, before the form parser spools any of it. A body sent without a declared length
-(chunked, from an API client) is counted by the file store as it streams and cut off at
-the same limit.
+here, before the form parser spools any of it, and a page request whose body has no
+declared length (chunked) is refused outright: no browser sends one, and the form parser
+would spool it without limit. The API's upload reads its chunked body itself, through the
+file store, which counts the bytes and stops at the same limit.
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ class BodyLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            declared = dict(scope["headers"]).get(b"content-length")
+            headers = dict(scope["headers"])
+            declared = headers.get(b"content-length")
             if declared is not None and (
                 not declared.isdigit() or int(declared) > self.max_bytes + ENVELOPE_BYTES
             ):
+                await self._refuse(send)
+                return
+            chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+            if chunked and declared is None and not scope["path"].startswith("/api/"):
                 await self._refuse(send)
                 return
         await self.app(scope, receive, send)

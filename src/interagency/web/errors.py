@@ -105,6 +105,10 @@ GENERIC_PROBLEM = lazy("The value is not valid.")
 
 
 def describe_problem(error: Mapping[str, Any]) -> str:
+    stated = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "value_error" and isinstance(stated, ValueError):
+        # A rule of the schema itself (e.g. "a request needs a deadline"), in its own words.
+        return gettext(str(stated))
     template = VALIDATION_PROBLEMS.get(str(error.get("type", "")), GENERIC_PROBLEM)
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
     try:
