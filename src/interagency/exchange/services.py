@@ -182,6 +182,9 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
     for other in linked:
         uow.session.add(ThreadLink(thread_id=thread.id, linked_thread_id=other.id))
     _write_message(uow, ctx, thread, caller, data, data.kind, data.body, subject=data.subject)
+    people = [u for r in thread.recipients for u in notices.readers_at(uow, thread, r)]
+    notices.tell(uow, thread, people, "received", base_url=ctx.base_url)
+    # Audited last: the entry takes the audit trail's lock, which is held until the commit.
     audit.record(
         uow,
         caller.event(
@@ -196,8 +199,6 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
             },
         ),
     )
-    people = [u for r in thread.recipients for u in notices.readers_at(uow, thread, r)]
-    notices.tell(uow, thread, people, "received", base_url=ctx.base_url)
     return thread
 
 
@@ -307,6 +308,7 @@ def reply(uow: UnitOfWork, caller: Caller, ctx: Context, thread_id: int, data: R
             recipient.answered_at = recipient.answered_at or now
             recipient.acknowledged_at = recipient.acknowledged_at or now
     _touch(thread, now)
+    _tell_the_others(uow, ctx, thread, principal.agency_id, "replied")
     audit.record(
         uow,
         caller.event(
@@ -316,7 +318,6 @@ def reply(uow: UnitOfWork, caller: Caller, ctx: Context, thread_id: int, data: R
             detail={"message": message.id, "tlp": message.tlp, "handling": message.handling_code},
         ),
     )
-    _tell_the_others(uow, ctx, thread, principal.agency_id, "replied")
     return message
 
 
@@ -379,10 +380,10 @@ def close(
     thread.closed_at = now
     thread.status = Status.CLOSED.value
     thread.updated_at = now
+    _tell_the_others(uow, ctx, thread, granted.principal.agency_id, "closed")
     audit.record(
         uow, caller.event("exchange:thread:close", object_kind="thread", object_ref=thread.id)
     )
-    _tell_the_others(uow, ctx, thread, granted.principal.agency_id, "closed")
     return thread
 
 
