@@ -129,6 +129,7 @@ class UnitOfWork:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._before_commit: list[Callable[[], None]] = []
         self._after_commit: list[Callable[[], None]] = []
         self._after_rollback: list[Callable[[], None]] = []
         self._committed = False
@@ -157,13 +158,20 @@ class UnitOfWork:
             session.close()
             self._session = None
         callbacks = self._after_commit if self._committed else self._after_rollback
-        self._after_commit, self._after_rollback = [], []
+        self._before_commit, self._after_commit, self._after_rollback = [], [], []
         for callback in callbacks:
             callback()
 
     def commit(self) -> None:
+        while self._before_commit:
+            self._before_commit.pop(0)()
         self.session.commit()
         self._committed = True
+
+    def before_commit(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` in the transaction just before it commits (e.g. appending the
+        audit entries, so that the audit trail's lock is held only for the commit)."""
+        self._before_commit.append(callback)
 
     def new(self) -> UnitOfWork:
         """A fresh, unopened unit of work on the same session factory (its own transaction)."""

@@ -28,6 +28,8 @@ APPEND_LOCK_KEY = 0x6175646974  # "audit"
 # Set by `attach_signer`: the session factory's sessions carry the signer in `Session.info`.
 SIGNER_INFO_KEY = "interagency.audit.signer"
 _SIGN_PENDING_KEY = "interagency.audit.sign_pending"
+# Events recorded in a unit of work and appended when it commits.
+_PENDING_KEY = "interagency.audit.pending"
 
 
 def lock_chain(session: Session) -> None:
@@ -100,16 +102,28 @@ def append(session: Session, event: AuditEvent, *, at: datetime | None = None) -
     return seq
 
 
-def record(uow: UnitOfWork, event: AuditEvent) -> int:
-    """Appends `event` in the caller's transaction, atomic with the change it describes.
+def record(uow: UnitOfWork, event: AuditEvent) -> None:
+    """Records `event` in the caller's transaction, atomic with the change it describes.
 
-    Returns the entry's sequence number. If a signer is attached and the entry completes
-    a batch of `audit_sign_every`, the head is signed once the transaction has committed
-    (never a head that may still be rolled back).
+    The entry is appended when the unit of work commits, just before the commit itself:
+    appending takes the audit trail's lock, which is held until the commit, and holding
+    it only for the append and the commit lets concurrent requests do their own work in
+    parallel. A transaction that is rolled back records nothing. If a signer is attached
+    and an entry completes a batch of `audit_sign_every`, the head is signed once the
+    transaction has committed (never a head that may still be rolled back).
     """
-    seq = append(uow.session, event)
-    _sign_after_commit_if_due(uow, seq)
-    return seq
+    pending: list[AuditEvent] | None = uow.session.info.get(_PENDING_KEY)
+    if pending is None:
+        pending = uow.session.info[_PENDING_KEY] = []
+        uow.before_commit(lambda: _append_pending(uow))
+    pending.append(event)
+
+
+def _append_pending(uow: UnitOfWork) -> None:
+    events = uow.session.info.pop(_PENDING_KEY, [])
+    for event in events:
+        seq = append(uow.session, event)
+        _sign_after_commit_if_due(uow, seq)
 
 
 def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
@@ -121,6 +135,8 @@ def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
     """
     try:
         with uow.session.begin_nested():
+            # What the transaction recorded before the refusal goes first, in order.
+            _append_pending(uow)
             seq: int | None = append(uow.session, event)
     except SQLAlchemyError:
         # The transaction is already failed (e.g. after a constraint violation): the

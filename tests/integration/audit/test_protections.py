@@ -128,9 +128,10 @@ def deployment(server_url: str) -> Iterator[tuple[str, str]]:
 
 def record_one(engine: Engine, personal: dict[str, object] | None = None) -> int:
     with UnitOfWork(make_session_factory(engine)) as uow:
-        seq = record(uow, AuditEvent(action="test:app", personal=personal))
+        record(uow, AuditEvent(action="test:app", personal=personal))
         uow.commit()
-    return seq
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT max(seq) FROM audit_entries")).scalar_one())
 
 
 @pytest.mark.postgres

@@ -19,6 +19,7 @@ from interagency.audit import (
 )
 from interagency.audit.models import AuditCheckpoint, AuditEntry, AuditPersonal
 from interagency.bootstrap import Container
+from interagency.db import utcnow
 from interagency.errors import Conflict, NotFound
 from tests.integration.audit.chain_helpers import append_entries
 from tests.integration.audit.conftest import SIGN_EVERY
@@ -31,15 +32,18 @@ def actions(container: Container) -> list[str]:
         return list(uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
 
 
-def test_record_returns_consecutive_numbers_and_commits_with_the_caller(
+def test_records_are_appended_in_order_when_the_caller_commits(
     audit_container: Container,
 ) -> None:
     with audit_container.uow() as uow:
-        first = record(uow, AuditEvent(action="a:one"))
-        second = record(uow, AuditEvent(action="a:two"))
+        record(uow, AuditEvent(action="a:one"))
+        record(uow, AuditEvent(action="a:two"))
+        # Appended at the commit, so the audit lock is held only for the commit itself.
+        assert uow.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
         uow.commit()
-    assert (first, second) == (1, 2)
-    assert actions(audit_container) == ["a:one", "a:two"]
+    with audit_container.uow() as uow:
+        rows = uow.session.execute(select(AuditEntry.seq, AuditEntry.action)).all()
+    assert [tuple(row) for row in rows] == [(1, "a:one"), (2, "a:two")]
 
 
 def test_record_is_rolled_back_with_the_caller(audit_container: Container) -> None:
@@ -56,20 +60,14 @@ def refuse(container: Container) -> None:
 
 def fail_a_constraint_then_refuse(container: Container) -> None:
     with container.uow() as uow:
-        broken = AuditEvent(action="a:x")
-        record(uow, broken)
+        record(uow, AuditEvent(action="a:x"))
         # An outcome the check constraint refuses leaves the transaction failed.
-        entry = uow.session.get(AuditEntry, 1)
-        assert entry is not None
         uow.session.add(
             AuditEntry(
-                **{
-                    **{c.key: getattr(entry, c.key) for c in AuditEntry.__table__.c},
-                    "seq": 2,
-                    "outcome": "bad",
-                }
+                seq=99, at=utcnow(), action="a:x", outcome="bad", detail="{}",
+                prev_hash="0" * 64, entry_hash="0" * 64,
             )
-        )
+        )  # fmt: skip
         try:
             uow.session.flush()
         except IntegrityError:
