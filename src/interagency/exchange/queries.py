@@ -7,6 +7,7 @@ is audited with its filters and the ids it returned.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -45,6 +46,7 @@ from interagency.exchange.visibility import listable, relations_of
 from interagency.filestore.models import StoredFile
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
+from interagency.identity.schemas import CODE_PATTERN
 from interagency.identity.principals import Caller
 
 MAX_PER_PAGE = 100
@@ -86,6 +88,15 @@ def _overdue_clause(now: datetime) -> ColumnElement[bool]:
     return and_(late, Thread.closed_at.is_(None))
 
 
+def _code_filter(value: str, problem: str) -> str:
+    """An agency or desk code from a filter, upper-cased; anything else is refused here,
+    before it reaches SQL (PostgreSQL refuses a NUL byte with an error, not a no-match)."""
+    code = value.strip().upper()
+    if not re.fullmatch(CODE_PATTERN, code):
+        raise InvalidInput(problem)
+    return code
+
+
 def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) -> Select[Any]:
     principal = caller.principal
     assert principal is not None
@@ -102,7 +113,10 @@ def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) ->
     elif f.box != "all":
         raise InvalidInput(lazy("The box must be all, incoming or outgoing."))
     if f.agency:
-        agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == f.agency.upper()))
+        agency_code = _code_filter(
+            f.agency, lazy("The agency filter must be an agency code, e.g. KZ-KNB.")
+        )
+        agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == agency_code))
         if agency_id is None:
             raise InvalidInput(lazy("There is no agency with the code {code}."), code=f.agency)
         query = query.where(
@@ -116,7 +130,8 @@ def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) ->
             )
         )
     if f.desk:
-        desk_ids = list(uow.session.scalars(select(Desk.id).where(Desk.code == f.desk.upper())))
+        desk_code = _code_filter(f.desk, lazy("The desk filter must be a desk code, e.g. CT."))
+        desk_ids = list(uow.session.scalars(select(Desk.id).where(Desk.code == desk_code)))
         query = query.where(
             or_(
                 Thread.originator_desk_id.in_(desk_ids),

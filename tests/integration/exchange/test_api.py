@@ -101,3 +101,19 @@ def test_a_stale_version_gets_409_and_a_lower_marking_422(
     lower = client.post(f"{path}/messages", json={"body": "ok", "tlp": "AMBER"}, headers=receiver)
     assert lower.status_code == 422
     assert "RED" in lower.json()["detail"]
+
+
+def test_a_malformed_agency_or_desk_filter_is_refused_with_what_to_fix(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    reader = _auth(container, council, "kz_liaison")
+    client.post("/api/v1/exchange/threads", json=_red_request(), headers=_auth(container, council, "ru_liaison"))
+
+    for name, value in (("agency", "\x00¯"), ("desk", "C T")):
+        refused = client.get("/api/v1/exchange/threads", params={name: value}, headers=reader)
+        assert refused.status_code == 422, refused.text
+        assert f"{name} filter must be" in refused.json()["detail"]
+
+    by_code = client.get("/api/v1/exchange/threads", params={"agency": "ru-svc"}, headers=reader)
+    assert by_code.status_code == 200
+    assert by_code.json()["total"] == 1
