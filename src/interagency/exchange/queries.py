@@ -46,8 +46,8 @@ from interagency.exchange.visibility import listable, relations_of
 from interagency.filestore.models import StoredFile
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
-from interagency.identity.schemas import CODE_PATTERN
 from interagency.identity.principals import Caller
+from interagency.identity.schemas import CODE_PATTERN
 
 MAX_PER_PAGE = 100
 

@@ -107,7 +107,8 @@ def test_a_malformed_agency_or_desk_filter_is_refused_with_what_to_fix(
     client: TestClient, council: Council, container: Container
 ) -> None:
     reader = _auth(container, council, "kz_liaison")
-    client.post("/api/v1/exchange/threads", json=_red_request(), headers=_auth(container, council, "ru_liaison"))
+    sender = _auth(container, council, "ru_liaison")
+    client.post("/api/v1/exchange/threads", json=_red_request(), headers=sender)
 
     for name, value in (("agency", "\x00¯"), ("desk", "C T")):
         refused = client.get("/api/v1/exchange/threads", params={name: value}, headers=reader)
