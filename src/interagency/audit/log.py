@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -49,37 +50,37 @@ def chain_head(session: Session) -> tuple[int, str] | None:
 
 def append(session: Session, event: AuditEvent, *, at: datetime | None = None) -> int:
     """Adds `event` after the current head in the session's transaction; returns its seq."""
+    return append_all(session, [event], at=at)[-1]
+
+
+def append_all(
+    session: Session, events: Sequence[AuditEvent], *, at: datetime | None = None
+) -> list[int]:
+    """Adds `events`, in order, after the current head in the session's transaction, under
+    one lock and one read of the head; returns their seqs.
+
+    The rows are written with plain inserts rather than through the ORM's unit of work:
+    every request appends, and the ORM's bookkeeping cost more than the append itself.
+    """
     lock_chain(session)
     head = chain_head(session)
-    seq, prev_hash = (1, chain.GENESIS_HASH) if head is None else (head[0] + 1, head[1])
+    seq, prev_hash = (0, chain.GENESIS_HASH) if head is None else head
     moment = at or utcnow()
-    detail_json = chain.canonical_json(dict(event.detail)).decode()
-    personal_row: AuditPersonal | None = None
-    digest: str | None = None
-    if event.personal is not None:
-        salt = secrets.token_hex(chain.SALT_BYTES)
-        personal_json = chain.canonical_json(dict(event.personal)).decode()
-        digest = chain.personal_digest(salt, personal_json)
-        personal_row = AuditPersonal(seq=seq, salt=salt, data=personal_json)
-    canonical = chain.entry_bytes(
-        seq=seq,
-        at=chain.canonical_time(moment),
-        action=event.action,
-        outcome=event.outcome,
-        actor_user_id=event.actor_user_id,
-        actor_login=event.actor_login,
-        actor_agency_id=event.actor_agency_id,
-        object_kind=event.object_kind,
-        object_ref=event.object_ref,
-        client_address=event.client_address,
-        detail_json=detail_json,
-        personal_digest=digest,
-        prev_hash=prev_hash,
-    )
-    session.add(
-        AuditEntry(
+    entries: list[dict[str, object]] = []
+    personal_rows: list[dict[str, object]] = []
+    seqs: list[int] = []
+    for event in events:
+        seq += 1
+        detail_json = chain.canonical_json(dict(event.detail)).decode()
+        digest: str | None = None
+        if event.personal is not None:
+            salt = secrets.token_hex(chain.SALT_BYTES)
+            personal_json = chain.canonical_json(dict(event.personal)).decode()
+            digest = chain.personal_digest(salt, personal_json)
+            personal_rows.append({"seq": seq, "salt": salt, "data": personal_json})
+        canonical = chain.entry_bytes(
             seq=seq,
-            at=moment,
+            at=chain.canonical_time(moment),
             action=event.action,
             outcome=event.outcome,
             actor_user_id=event.actor_user_id,
@@ -88,18 +89,37 @@ def append(session: Session, event: AuditEvent, *, at: datetime | None = None) -
             object_kind=event.object_kind,
             object_ref=event.object_ref,
             client_address=event.client_address,
-            detail=detail_json,
+            detail_json=detail_json,
             personal_digest=digest,
             prev_hash=prev_hash,
-            entry_hash=hashlib.sha256(canonical).hexdigest(),
         )
-    )
-    # The entry row must exist before its personal row (foreign key).
+        entry_hash = hashlib.sha256(canonical).hexdigest()
+        entries.append(
+            {
+                "seq": seq,
+                "at": moment,
+                "action": event.action,
+                "outcome": event.outcome,
+                "actor_user_id": event.actor_user_id,
+                "actor_login": event.actor_login,
+                "actor_agency_id": event.actor_agency_id,
+                "object_kind": event.object_kind,
+                "object_ref": event.object_ref,
+                "client_address": event.client_address,
+                "detail": detail_json,
+                "personal_digest": digest,
+                "prev_hash": prev_hash,
+                "entry_hash": entry_hash,
+            }
+        )
+        seqs.append(seq)
+        prev_hash = entry_hash
+    # Entries before their personal rows (foreign key); flushed ORM work stays first.
     session.flush()
-    if personal_row is not None:
-        session.add(personal_row)
-        session.flush()
-    return seq
+    session.execute(insert(AuditEntry), entries)
+    if personal_rows:
+        session.execute(insert(AuditPersonal), personal_rows)
+    return seqs
 
 
 def record(uow: UnitOfWork, event: AuditEvent) -> None:
@@ -121,9 +141,9 @@ def record(uow: UnitOfWork, event: AuditEvent) -> None:
 
 def _append_pending(uow: UnitOfWork) -> None:
     events = uow.session.info.pop(_PENDING_KEY, [])
-    for event in events:
-        seq = append(uow.session, event)
-        _sign_after_commit_if_due(uow, seq)
+    if events:
+        seqs = append_all(uow.session, events)
+        _sign_after_commit_if_due(uow, seqs[0], seqs[-1])
 
 
 def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
@@ -143,7 +163,7 @@ def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
         # append after the rollback below is the one that counts.
         seq = None
     if seq is not None:
-        _sign_after_commit_if_due(uow, seq)
+        _sign_after_commit_if_due(uow, seq, seq)
 
     def append_after_rollback() -> None:
         with uow.new() as fresh:
@@ -153,11 +173,12 @@ def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
     uow.after_rollback(append_after_rollback)
 
 
-def _sign_after_commit_if_due(uow: UnitOfWork, seq: int) -> None:
+def _sign_after_commit_if_due(uow: UnitOfWork, first: int, last: int) -> None:
+    """Signs the head after the commit when entries `first` to `last` complete a batch."""
     session = uow.session
     signer = session.info.get(SIGNER_INFO_KEY)
     if signer is None or session.info.get(_SIGN_PENDING_KEY):
         return
-    if seq % signer.sign_every == 0:
+    if last // signer.sign_every > (first - 1) // signer.sign_every:
         session.info[_SIGN_PENDING_KEY] = True
         uow.after_commit(signer.sign_head)

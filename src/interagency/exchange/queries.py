@@ -8,6 +8,7 @@ is audited with its filters and the ids it returned.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -290,15 +291,21 @@ def thread_view(
         for r in uow.session.scalars(select(ReadReceipt).where(ReadReceipt.thread_id == thread.id))
     }
     desks = dict(uow.session.execute(select(Desk.id, Desk.code)).all())
-    logins = {
-        u.id: u.login
-        for u in uow.session.scalars(
-            select(User).where(
+    # Every message is read once: its marking and time for the timeline, its body only
+    # for those who may read it.
+    rows = uow.session.scalars(
+        select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
+    ).all()
+    people = {
+        u.id: u
+        for u in uow.session.execute(
+            select(User.id, User.login, User.full_name).where(
                 User.id.in_({r.user_id for r in thread.recipients if r.user_id}
-                            | {thread.author_id})
+                            | {m.author_id for m in rows} | {thread.author_id})
             )
         )
     }  # fmt: skip
+    logins = {user_id: person.login for user_id, person in people.items()}
     states = [
         RecipientOut(
             agency=codes[r.agency_id],
@@ -314,15 +321,7 @@ def thread_view(
     ]
     messages: list[MessageOut] = []
     if readable:
-        rows = uow.session.scalars(
-            select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
-        ).all()
-        authors = {
-            u.id: u.full_name
-            for u in uow.session.scalars(
-                select(User).where(User.id.in_({m.author_id for m in rows}))
-            )
-        }
+        authors = {user_id: person.full_name for user_id, person in people.items()}
         files = _attachments(uow, ctx, [m.id for m in rows])
         messages = [
             MessageOut(
@@ -362,7 +361,7 @@ def thread_view(
         references=list(links),
         recipient_states=states,
         messages=messages,
-        timeline=_timeline(uow, thread, codes, receipts),
+        timeline=_timeline(uow, thread, rows, codes, receipts),
     )
 
 
@@ -394,14 +393,16 @@ def _attachments(
 
 
 def _timeline(
-    uow: UnitOfWork, thread: Thread, codes: dict[int, str], receipts: dict[int, datetime]
+    uow: UnitOfWork,
+    thread: Thread,
+    messages: Sequence[Message],
+    codes: dict[int, str],
+    receipts: dict[int, datetime],
 ) -> list[TimelineEvent]:
     events = [
         TimelineEvent(at=thread.created_at, kind="sent", agency=codes[thread.originator_agency_id])
     ]
-    for message in uow.session.scalars(
-        select(Message).where(Message.thread_id == thread.id).order_by(Message.id).offset(1)
-    ):
+    for message in messages[1:]:
         events.append(
             TimelineEvent(
                 at=message.created_at, kind="replied", agency=codes[message.author_agency_id]

@@ -13,6 +13,8 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity.models import ApiToken, User
+from interagency.identity.policy import Principal
+from interagency.identity.principals import enabled_principal
 
 PREFIX = "ia_"
 MAX_DAYS = 365
@@ -55,22 +57,29 @@ def issue(uow: UnitOfWork, user: User, name: str, days: int = DEFAULT_DAYS) -> I
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-def resolve(uow: UnitOfWork, secret: str) -> tuple[ApiToken, User] | None:
-    """The live token and its enabled user, or None (unknown, expired, revoked, disabled)."""
+def resolve(uow: UnitOfWork, secret: str) -> Principal | None:
+    """The principal of a live token's enabled user, or None (unknown, expired, revoked,
+    disabled)."""
     if not secret.startswith(PREFIX):
         return None
-    row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    row = uow.session.execute(
+        select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
+            ApiToken.token_hash == digest(secret),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+        )
+    ).first()
+    if row is None:
         return None
-    user = uow.session.get(User, row.user_id)
-    if user is None or user.disabled_at is not None:
+    principal = enabled_principal(uow.session, row.user_id)
+    if principal is None:
         return None
     # A minute's precision is enough to tell a token in use from a forgotten one, and it
     # spares every API request a write and a synchronous commit.
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        row.last_used_at = now
-    return row, user
+        uow.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return principal
 
 
 def list_for_user(uow: UnitOfWork, user_id: int) -> list[ApiToken]:

@@ -35,6 +35,11 @@ from interagency.vault.sealed import Tampered
 _INDEX_KEY_INFO = b"interagency blind index v1"
 
 
+# Memos in `Session.info`: a session lives for one unit of work (see `db.UnitOfWork`).
+_CURRENT_ROWS_KEY = "interagency.vault.current_rows"
+_FIRST_ROWS_KEY = "interagency.vault.first_rows"
+
+
 def _wrap_context(agency_id: int, version: int) -> bytes:
     return f"agency:{agency_id}:version:{version}".encode()
 
@@ -170,14 +175,20 @@ class Vault:
         return self._unwrap(row)
 
     def _current(self, session: Session, agency_id: int) -> tuple[int, _Unwrapped]:
-        row = session.scalars(
-            select(AgencyDataKey)
-            .where(AgencyDataKey.agency_id == agency_id)
-            .order_by(AgencyDataKey.version.desc())
-            .limit(1)
-        ).first()
+        # One transaction seals everything under the version it saw first.
+        seen: dict[int, AgencyDataKey] = session.info.setdefault(_CURRENT_ROWS_KEY, {})
+        row = (
+            seen.get(agency_id)
+            or session.scalars(
+                select(AgencyDataKey)
+                .where(AgencyDataKey.agency_id == agency_id)
+                .order_by(AgencyDataKey.version.desc())
+                .limit(1)
+            ).first()
+        )
         if row is None:
             row = self._create_first(session, agency_id)
+        seen[agency_id] = row
         return row.version, self._unwrap(row)
 
     def _create_first(self, session: Session, agency_id: int) -> AgencyDataKey:
@@ -195,9 +206,12 @@ class Vault:
         return row
 
     def _index_key(self, session: Session, agency_id: int) -> bytes:
-        first = session.get(AgencyDataKey, (agency_id, 1))
+        # Looked up once a transaction: `Session.get` would flush pending changes first.
+        firsts: dict[int, AgencyDataKey] = session.info.setdefault(_FIRST_ROWS_KEY, {})
+        first = firsts.get(agency_id) or session.get(AgencyDataKey, (agency_id, 1))
         if first is None:
             first = self._create_first(session, agency_id)
+        firsts[agency_id] = first
         cached = self._index_keys.get(agency_id)
         if cached is not None and cached[0] == first.wrapped_key:
             return cached[1]
@@ -267,6 +281,7 @@ def rotate_data_keys(session: Session, provider: KeyProvider) -> dict[int, int]:
         session.add(new_data_key(provider, agency_id, version + 1))
         added[agency_id] = version + 1
     session.flush()
+    session.info.pop(_CURRENT_ROWS_KEY, None)  # seal under the new versions from now on
     return added
 
 

@@ -105,9 +105,8 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
         if is_api:
             # Bearer tokens only: a cookie is an ambient credential that a foreign page
             # could make the browser send, so the API never reads the session cookie.
-            found = tokens.resolve(uow, token) if token else None
-            principal = principal_of(found[1]) if found else None
-            if token and found is None:  # unknown, expired or revoked: worth knowing about
+            principal = tokens.resolve(uow, token) if token else None
+            if token and principal is None:  # unknown, expired or revoked: worth knowing about
                 refused = Caller(None, client_address(request)).event(
                     "auth:token:refused", outcome="denied", detail={"prefix": token[:10]}
                 )
