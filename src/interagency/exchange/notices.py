@@ -7,8 +7,9 @@ written in the same transaction as the change, so it exists only if the change d
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from interagency.db import UnitOfWork
 from interagency.exchange.codes import Tlp
@@ -30,22 +31,38 @@ def link_of(thread: Thread) -> str:
     return f"/exchange/threads/{thread.id}"
 
 
-def readers_at(uow: UnitOfWork, thread: Thread, recipient: Recipient) -> list[User]:
-    """The enabled users of a recipient who may read the thread and should hear of it.
+class Reader(Protocol):
+    """Whom to tell: the id and the address are all a notice needs (a `User` will do)."""
 
-    An addressed desk or user is told; a RED thread reaches nobody else. A thread sent
-    to an agency as a whole is announced to everyone there who does the exchange.
-    """
-    query = (
-        select(User)
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+
+def _readers(agency_id: int) -> Select[int, str | None]:
+    """Enabled users of the agency who do the exchange, as (id, email) rows: plain
+    columns, since loading whole users with their roles and desks costs far more."""
+    return (
+        select(User.id, User.email)
         .join(UserRole, UserRole.user_id == User.id)
         .where(
-            User.agency_id == recipient.agency_id,
+            User.agency_id == agency_id,
             User.disabled_at.is_(None),
             UserRole.role.in_(sorted(r.value for r in CONTENT_ROLES)),
         )
         .distinct()
     )
+
+
+def readers_at(uow: UnitOfWork, thread: Thread, recipient: Recipient) -> list[Reader]:
+    """The enabled users of a recipient who may read the thread and should hear of it.
+
+    An addressed desk or user is told; a RED thread reaches nobody else. A thread sent
+    to an agency as a whole is announced to everyone there who does the exchange.
+    """
+    query = _readers(recipient.agency_id)
     if recipient.user_id is not None:
         query = query.where(User.id == recipient.user_id)
     elif recipient.desk_id is not None:
@@ -54,36 +71,28 @@ def readers_at(uow: UnitOfWork, thread: Thread, recipient: Recipient) -> list[Us
         )
     elif thread.tlp == Tlp.RED.value:
         return []
-    return list(uow.session.scalars(query))
+    return list(uow.session.execute(query))
 
 
-def originator_readers(uow: UnitOfWork, thread: Thread) -> list[User]:
+def originator_readers(uow: UnitOfWork, thread: Thread) -> list[Reader]:
     """The author, and on a thread below RED the sending desk (or agency) as well."""
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            User.agency_id == thread.originator_agency_id,
-            User.disabled_at.is_(None),
-            UserRole.role.in_(sorted(r.value for r in CONTENT_ROLES)),
-        )
-        .distinct()
-    )
+    query = _readers(thread.originator_agency_id)
     if thread.originator_desk_id is not None:
         query = query.join(UserDesk, UserDesk.user_id == User.id).where(
             UserDesk.desk_id == thread.originator_desk_id
         )
     else:
         query = query.where(User.id == thread.author_id)
-    users = {u.id: u for u in uow.session.scalars(query)}
-    author = uow.session.get(User, thread.author_id)
-    if author is not None and author.disabled_at is None:
-        users[author.id] = author
+    author = select(User.id, User.email).where(
+        User.id == thread.author_id, User.disabled_at.is_(None)
+    )
+    users: dict[int, Reader] = {u.id: u for u in uow.session.execute(query)}
+    users.update((u.id, u) for u in uow.session.execute(author))
     return list(users.values())
 
 
 def tell(
-    uow: UnitOfWork, thread: Thread, users: Iterable[User], event: str, *, base_url: str
+    uow: UnitOfWork, thread: Thread, users: Iterable[Reader], event: str, *, base_url: str
 ) -> None:
     """One in-app notice and, for those with an address, one e-mail per user."""
     people = {u.id: u for u in users}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from interagency.db import UnitOfWork, utcnow
 from interagency.identity.models import Notification, Role, User, UserRole
@@ -14,12 +14,13 @@ from interagency.identity.models import Notification, Role, User, UserRole
 def notify(
     uow: UnitOfWork, user_ids: Iterable[int], kind: str, params: dict[str, Any], link: str | None
 ) -> int:
-    count = 0
-    for user_id in sorted(set(user_ids)):
-        uow.session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
-        count += 1
-    uow.session.flush()
-    return count
+    rows = [
+        {"user_id": user_id, "kind": kind, "params": params, "link": link, "created_at": utcnow()}
+        for user_id in sorted(set(user_ids))
+    ]
+    if rows:
+        uow.session.execute(insert(Notification), rows)
+    return len(rows)
 
 
 def holders_of(uow: UnitOfWork, role: Role, agency_ids: Iterable[int]) -> list[int]:
