@@ -9,6 +9,7 @@ cut from the decrypted text of the threads returned, after the policy let them t
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from pydantic import BaseModel
 from sqlalchemy import case, func, select
@@ -88,13 +89,14 @@ def search(
             total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal.user_id, now)
+        messages = _messages_of(uow, [row[0].id for row in rows])
         for thread, score, _total in rows:
             granted = _grant(caller, thread, mine)
             items.append(
                 SearchHit(
                     thread=_summary(uow, ctx, granted, codes, now),
                     score=int(score),
-                    snippet=_snippet(uow, ctx, thread, text),
+                    snippet=_snippet(uow, ctx, thread, messages.get(thread.id, []), text),
                 )
             )
             returned.append(thread.id)
@@ -109,21 +111,33 @@ def search(
     return Page[SearchHit](items=items, total=total, page=f.page, per_page=f.per_page)
 
 
-def _snippet(uow: UnitOfWork, ctx: services.Context, thread: Thread, query: str) -> str:
-    """The first passage of the thread around a word that starts like a query word."""
+def _messages_of(uow: UnitOfWork, thread_ids: list[int]) -> dict[int, list[Message]]:
+    """The messages of the page's threads, in order, read with one query."""
+    found: dict[int, list[Message]] = {}
+    if thread_ids:
+        for message in uow.session.scalars(
+            select(Message).where(Message.thread_id.in_(thread_ids)).order_by(Message.id)
+        ):
+            found.setdefault(message.thread_id, []).append(message)
+    return found
+
+
+def _snippet(
+    uow: UnitOfWork, ctx: services.Context, thread: Thread, messages: list[Message], query: str
+) -> str:
+    """The first passage of the thread around a word that starts like a query word.
+
+    Texts are decrypted one by one, subject first, and only until a passage is found.
+    """
     stems = [w[: max(3, len(w) - 2)].casefold() for w in re.findall(r"\w+", query) if len(w) > 1]
-    texts: list[str] = [open_subject(uow, ctx.vault, thread)]
-    texts += [
-        open_body(uow, ctx.vault, m)
-        for m in uow.session.scalars(
-            select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
-        )
-    ]
+    stems = [stem.replace("ё", "е") for stem in stems]
+    subject = open_subject(uow, ctx.vault, thread)
+    texts = chain([subject], (open_body(uow, ctx.vault, m) for m in messages))
     for body in texts:
         folded = body.casefold().replace("ё", "е")
         for stem in stems:
-            at = folded.find(stem.replace("ё", "е"))
+            at = folded.find(stem)
             if at >= 0:
                 start, end = max(0, at - SNIPPET_RADIUS), min(len(body), at + SNIPPET_RADIUS)
                 return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
-    return texts[0][: 2 * SNIPPET_RADIUS]
+    return subject[: 2 * SNIPPET_RADIUS]
