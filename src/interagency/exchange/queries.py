@@ -98,10 +98,18 @@ def _code_filter(value: str, problem: str) -> str:
     return code
 
 
-def _filtered(uow: UnitOfWork, caller: Caller, f: InboxFilter, now: datetime) -> Select[Any]:
+def _filtered(
+    uow: UnitOfWork,
+    caller: Caller,
+    f: InboxFilter,
+    now: datetime,
+    seen_as: Action = Action.READ_METADATA,
+) -> Select[Any]:
+    """The threads the caller may `seen_as` (list them, or read them for a search) that
+    pass the filters."""
     principal = caller.principal
     assert principal is not None
-    query = select(Thread).where(listable(principal, Action.READ_METADATA, now))
+    query = select(Thread).where(listable(principal, seen_as, now))
     received = exists(
         select(Recipient.id).where(
             Recipient.thread_id == Thread.id, Recipient.agency_id == principal.agency_id

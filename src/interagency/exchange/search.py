@@ -31,7 +31,6 @@ from interagency.exchange.queries import (
 )
 from interagency.exchange.schemas import Page, ThreadSummary
 from interagency.exchange.sealing import open_body, open_subject
-from interagency.exchange.visibility import listable
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 
@@ -68,29 +67,37 @@ def search(
             select(IndexTerm.thread_id.label("thread_id"), weight)
             .where(IndexTerm.agency_id == principal.agency_id, IndexTerm.term.in_(terms))
             .group_by(IndexTerm.thread_id)
-            # Every word of the query must occur in the thread.
-            .having(func.count(func.distinct(IndexTerm.term)) == len(terms))
-            .subquery()
         )
+        if len(terms) > 1:  # every word of the query must occur in the thread
+            matched = matched.having(func.count(func.distinct(IndexTerm.term)) == len(terms))
+        hits = matched.subquery()
+        # Ranked, counted and paged on ids alone; the page's threads are read afterwards,
+        # so the window does not carry every matching thread's whole row.
         visible = (
-            _filtered(uow, caller, f, now)
-            .where(listable(principal, Action.READ_CONTENT, now))
-            .join(matched, matched.c.thread_id == Thread.id)
-            .add_columns(matched.c.score, func.count().over().label("total"))
+            _filtered(uow, caller, f, now, seen_as=Action.READ_CONTENT)
+            .join(hits, hits.c.thread_id == Thread.id)
+            .with_only_columns(Thread.id, hits.c.score, func.count().over().label("total"))
         )
-        rows = uow.session.execute(
-            visible.order_by(matched.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
+        ranked = uow.session.execute(
+            visible.order_by(hits.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
             .offset((f.page - 1) * f.per_page)
             .limit(f.per_page)
         ).all()
-        if rows:
-            total = int(rows[0].total)
+        if ranked:
+            total = int(ranked[0].total)
         elif f.page > 1:  # past the last page: the window saw no row to count
             total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        threads = {
+            t.id: t
+            for t in uow.session.scalars(
+                select(Thread).where(Thread.id.in_([row.id for row in ranked]))
+            )
+        }
+        rows = [(threads[row.id], row.score) for row in ranked]
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal.user_id, now)
-        messages = _messages_of(uow, [row[0].id for row in rows])
-        for thread, score, _total in rows:
+        messages = _messages_of(uow, [row.id for row in ranked])
+        for thread, score in rows:
             granted = _grant(caller, thread, mine)
             items.append(
                 SearchHit(

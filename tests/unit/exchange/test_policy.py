@@ -154,3 +154,12 @@ def test_only_workers_may_send() -> None:
     for role in Role:
         assert policy.may_send([role]) is (role in workers)
     assert not policy.may_send([])
+
+
+def test_whoever_may_read_content_may_list_the_thread() -> None:
+    # Search filters by content visibility alone and relies on this.
+    for relation, role in product(Relation, Role):
+        roles = frozenset({role})
+        content = policy.allowed_tlps(Action.READ_CONTENT, relation, roles)
+        metadata = policy.allowed_tlps(Action.READ_METADATA, relation, roles)
+        assert set(content) <= set(metadata), (relation, role)
