@@ -25,12 +25,13 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.demo import read_member_states
 from interagency.exchange import services
-from interagency.exchange.codes import HandlingCode, MessageKind, Tlp
+from interagency.exchange.codes import MessageKind
 from interagency.exchange.policy import Action, Effect, Relation
 from interagency.exchange.schemas import RecipientIn, ThreadIn
 from interagency.identity.models import Agency, AgencyKind, Desk, MemberState, Role, User, UserRole
 from interagency.identity.principals import Caller, principal_of
 from interagency.identity.services import ensure_member_state
+from interagency.markings import HandlingCode, Tlp
 from tests.support.identity import Council, password_hash
 
 # --- the oracle -----------------------------------------------------------------------

@@ -22,21 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
-
-
-class HandlingCode(StrEnum):
-    H0 = "H0"  # use only to prevent or combat crime
-    H1 = "H1"  # not in judicial proceedings without the provider's permission
-    H2 = "H2"  # not to be disseminated without the provider's permission
-    H3 = "H3"  # other restrictions, stated in words
-
-
-class Tlp(StrEnum):
-    CLEAR = "CLEAR"
-    GREEN = "GREEN"
-    AMBER = "AMBER"
-    AMBER_STRICT = "AMBER+STRICT"
-    RED = "RED"
+from interagency.markings import HandlingCode, Tlp
 
 
 class MeetingStatus(StrEnum):

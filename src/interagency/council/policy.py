@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from interagency.council.models import Tlp
 from interagency.identity.models import AgencyKind, Role
 from interagency.identity.policy import Principal
+from interagency.markings import Tlp
 
 
 class Action(StrEnum):

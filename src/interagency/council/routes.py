@@ -30,11 +30,9 @@ from interagency.council.models import (
     Document,
     DocumentKind,
     FollowUpTask,
-    HandlingCode,
     MeasureStatus,
     Meeting,
     TaskStatus,
-    Tlp,
 )
 from interagency.council.schemas import (
     MAX_ID,
@@ -71,6 +69,7 @@ from interagency.council.schemas import (
 )
 from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
+from interagency.markings import HandlingCode, Tlp
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep

@@ -10,13 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from interagency.council.models import (
     DocumentKind,
     DocumentStatus,
-    HandlingCode,
     MeasureStatus,
     Stance,
     TaskStatus,
-    Tlp,
 )
 from interagency.i18n import lazy
+from interagency.markings import HandlingCode, Tlp
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 # Row ids and small counts fit a 32-bit integer column on both databases.

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from interagency import audit
 from interagency.db import UnitOfWork
 from interagency.errors import Forbidden, NotFound
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.models import Inspection, Thread
 from interagency.exchange.policy import Action, Effect, Relation, effect_of
 from interagency.exchange.visibility import relations_of
 from interagency.i18n import lazy
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 
 
 @dataclass(frozen=True)

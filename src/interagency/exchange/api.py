@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.exchange import dissemination, inspection, queries, search, services
-from interagency.exchange.codes import HandlingCode, MessageKind, Priority, Status, Tlp
+from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.queries import MAX_PER_PAGE, InboxFilter
 from interagency.exchange.schemas import (
     DecisionIn,
@@ -32,6 +32,7 @@ from interagency.exchange.schemas import (
 from interagency.exchange.search import SearchHit
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId

@@ -1,7 +1,6 @@
-"""The codes every message carries: type, priority, handling code, TLP and evaluation.
+"""The codes of the exchange: message type, priority, evaluation and status.
 
-Orders matter: a reply may never be marked less strictly than its thread, so the
-handling codes H0 < H1 < H2 and the TLP levels are ranked here, once.
+The markings (handling codes and TLP) are the platform's, in `interagency.markings`.
 """
 
 from __future__ import annotations
@@ -20,21 +19,6 @@ class Priority(StrEnum):
     ROUTINE = "routine"
     URGENT = "urgent"
     IMMEDIATE = "immediate"
-
-
-class HandlingCode(StrEnum):
-    H0 = "H0"  # use only to prevent or combat crime
-    H1 = "H1"  # not to be used in judicial proceedings without the provider's permission
-    H2 = "H2"  # not to be disseminated without the provider's permission
-    H3 = "H3"  # other restrictions, stated in words
-
-
-class Tlp(StrEnum):
-    CLEAR = "CLEAR"
-    GREEN = "GREEN"
-    AMBER = "AMBER"
-    AMBER_STRICT = "AMBER+STRICT"
-    RED = "RED"
 
 
 class SourceGrade(StrEnum):
@@ -58,23 +42,7 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-TLP_ORDER = tuple(Tlp)
 STATUS_ORDER = (Status.NEW, Status.ACKNOWLEDGED, Status.ANSWERED, Status.CLOSED)
-# H3 is not above H2: it is another kind of restriction, carried over in words. Its rank
-# says only that a thread marked H3 keeps H3 (and its text) on every reply.
-HANDLING_RANK = {HandlingCode.H0: 0, HandlingCode.H1: 1, HandlingCode.H2: 2, HandlingCode.H3: 3}
-
-
-def tlp_rank(tlp: Tlp) -> int:
-    return TLP_ORDER.index(tlp)
-
-
-def stricter_tlp(a: Tlp, b: Tlp) -> Tlp:
-    return a if tlp_rank(a) >= tlp_rank(b) else b
-
-
-def stricter_handling(a: HandlingCode, b: HandlingCode) -> HandlingCode:
-    return a if HANDLING_RANK[a] >= HANDLING_RANK[b] else b
 
 
 def least_status(statuses: list[Status]) -> Status:

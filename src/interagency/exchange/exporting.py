@@ -18,7 +18,6 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Forbidden
 from interagency.exchange import services
 from interagency.exchange.access import access, deny
-from interagency.exchange.codes import Tlp
 from interagency.exchange.dissemination import export_consented
 from interagency.exchange.policy import Action, Effect
 from interagency.exchange.queries import thread_view
@@ -33,6 +32,7 @@ from interagency.exports import (
 )
 from interagency.i18n import _, lazy
 from interagency.identity.principals import Caller
+from interagency.markings import Tlp
 
 FORMATS = {"pdf": PDF_MEDIA_TYPE, "csv": "text/csv; charset=utf-8"}
 

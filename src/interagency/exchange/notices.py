@@ -12,11 +12,11 @@ from typing import Protocol
 from sqlalchemy import Select, select
 
 from interagency.db import UnitOfWork
-from interagency.exchange.codes import Tlp
 from interagency.exchange.models import Recipient, Thread
 from interagency.exchange.policy import CONTENT_ROLES
 from interagency.identity import notifications
 from interagency.identity.models import User, UserDesk, UserRole
+from interagency.markings import Tlp
 from interagency.outbox.services import enqueue
 
 EMAIL_SUBJECT = "[{reference}] {kind} · TLP:{tlp} · {handling}"

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.identity.models import Role
+from interagency.markings import HandlingCode, Tlp
 
 
 class Relation(StrEnum):

@@ -7,16 +7,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from interagency.exchange.codes import (
-    HandlingCode,
-    InformationGrade,
-    MessageKind,
-    Priority,
-    SourceGrade,
-    Status,
-    Tlp,
-)
+from interagency.exchange.codes import InformationGrade, MessageKind, Priority, SourceGrade, Status
 from interagency.i18n import lazy
+from interagency.markings import HandlingCode, Tlp
 
 T = TypeVar("T")
 

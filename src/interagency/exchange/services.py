@@ -17,17 +17,7 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.exchange import notices
 from interagency.exchange.access import access
-from interagency.exchange.codes import (
-    HANDLING_RANK,
-    HandlingCode,
-    MessageKind,
-    Status,
-    Tlp,
-    least_status,
-    stricter_handling,
-    stricter_tlp,
-    tlp_rank,
-)
+from interagency.exchange.codes import MessageKind, Status, least_status
 from interagency.exchange.deadlines import deadline_for, zone_of
 from interagency.exchange.indexing import agencies_on, index_for_new_agency, index_message
 from interagency.exchange.models import Message, ReadReceipt, Recipient, Thread, ThreadLink
@@ -43,6 +33,14 @@ from interagency.exchange.sealing import (
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
+from interagency.markings import (
+    HANDLING_RANK,
+    HandlingCode,
+    Tlp,
+    stricter_handling,
+    stricter_tlp,
+    tlp_rank,
+)
 from interagency.vault import Vault
 
 

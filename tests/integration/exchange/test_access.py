@@ -18,11 +18,11 @@ from interagency.audit.models import AuditEntry
 from interagency.errors import Forbidden, NotFound
 from interagency.exchange import inspection, queries, search
 from interagency.exchange.access import access
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.policy import Action
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import InspectionIn
 from interagency.identity.models import Notification
+from interagency.markings import HandlingCode, Tlp
 from tests.support.exchange import MEMBERS, Address, Exchange, Sent, View, view_of
 
 SUBJECT = "Запрос о маршруте контрабанды через границу"

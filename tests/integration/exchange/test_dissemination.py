@@ -14,10 +14,10 @@ from sqlalchemy import select
 from interagency.audit.models import AuditEntry
 from interagency.errors import Conflict, Forbidden, NotFound
 from interagency.exchange import dissemination, exporting, queries, search, services
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.models import Dissemination
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import DecisionIn, DisseminationIn, RecipientIn, ReplyIn
+from interagency.markings import HandlingCode, Tlp
 from tests.support.exchange import Address, Exchange, Sent
 
 ORIGINATOR = "a_ct_liaison_officer"

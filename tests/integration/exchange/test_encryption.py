@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from sqlalchemy import MetaData, select
 
 from interagency.exchange import queries, services
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.schemas import ReplyIn
+from interagency.markings import HandlingCode, Tlp
 from interagency.vault.blind_index import tokens
 from tests.support.exchange import Address, Exchange
 

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.exchange import queries, services
-from interagency.exchange.codes import HandlingCode, Status, Tlp
+from interagency.exchange.codes import Status
 from interagency.exchange.models import ReadReceipt
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import ReplyIn, ThreadOut
 from interagency.identity.models import Notification
+from interagency.markings import HandlingCode, Tlp
 from interagency.outbox.models import OutboxEmail
 from tests.support.exchange import MEMBERS, Address, Exchange, Sent
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from interagency.exchange import queries, search
-from interagency.exchange.codes import Tlp
 from interagency.exchange.models import IndexTerm
 from interagency.exchange.queries import InboxFilter
+from interagency.markings import Tlp
 from tests.support.exchange import Address, Exchange
 
 SEARCHER = "b_ct_analyst"

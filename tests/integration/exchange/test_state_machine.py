@@ -25,10 +25,10 @@ from sqlalchemy import Connection
 
 from interagency.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from interagency.exchange import dissemination, queries, search, services
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.policy import Action, Effect
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import DecisionIn, DisseminationIn, ReplyIn
+from interagency.markings import HandlingCode, Tlp
 from tests.support.exchange import (
     DESKS,
     MEMBERS,

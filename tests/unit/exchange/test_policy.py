@@ -11,9 +11,9 @@ from itertools import combinations, product
 import pytest
 
 from interagency.exchange import policy
-from interagency.exchange.codes import HandlingCode, Tlp
 from interagency.exchange.policy import Action, Effect, Relation
 from interagency.identity.models import Role
+from interagency.markings import HandlingCode, Tlp
 from tests.support.exchange import ORACLE_ACTIONS, expected
 
 O_AGENCY, O_DESK, AUTHOR = (
