@@ -12,7 +12,7 @@ import re
 from itertools import chain
 
 from pydantic import BaseModel
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -68,8 +68,12 @@ def search(
             .where(IndexTerm.agency_id == principal.agency_id, IndexTerm.term.in_(terms))
             .group_by(IndexTerm.thread_id)
         )
-        if len(terms) > 1:  # every word of the query must occur in the thread
-            matched = matched.having(func.count(func.distinct(IndexTerm.term)) == len(terms))
+        if len(terms) > 1:
+            # Every word of the query must occur in the thread: one flag per word, which
+            # aggregates by hashing where a distinct count would sort every group.
+            matched = matched.having(
+                and_(*(func.max(case((IndexTerm.term == t, 1), else_=0)) == 1 for t in terms))
+            )
         hits = matched.subquery()
         # Ranked, counted and paged on ids alone; the page's threads are read afterwards,
         # so the window does not carry every matching thread's whole row.
