@@ -143,3 +143,28 @@ def test_the_index_holds_terms_only_for_the_agencies_on_a_thread(exchange: Excha
     assert terms["B"] <= stored
     assert not terms["C"] & stored
     assert not terms["A"] & terms["B"]
+
+
+def test_every_word_must_occur_and_a_word_in_the_subject_ranks_higher(exchange: Exchange) -> None:
+    to_b = [Address("B", desk="CT")]
+    in_body = exchange.send(
+        "a_ct_liaison_officer", to_b, from_desk="CT",
+        subject="Запрос о границе", body="Поддельные паспорта предъявлены на посту.",
+    )  # fmt: skip
+    in_subject = exchange.send(
+        "a_ct_liaison_officer", to_b, from_desk="CT",
+        subject="Поддельные паспорта", body="Предъявлены на посту.",
+    )  # fmt: skip
+    exchange.send(  # one of the two words only: not a match
+        "a_ct_liaison_officer", to_b, from_desk="CT",
+        subject="Паспорта", body="Паспорта изъяты на посту.",
+    )  # fmt: skip
+    with exchange.container.uow() as uow:
+        found = search.search(
+            uow, exchange.caller(uow, SEARCHER), exchange.context, QUERY, InboxFilter()
+        )
+        uow.commit()
+    assert [hit.thread.id for hit in found.items] == [in_subject.id, in_body.id]
+    assert found.total == 2
+    assert found.items[0].score > found.items[1].score
+    assert "оддельные паспорта" in found.items[1].snippet
