@@ -9,6 +9,7 @@ cut from the decrypted text of the threads returned, after the policy let them t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import chain
 
 from pydantic import BaseModel
@@ -30,7 +31,7 @@ from interagency.exchange.queries import (
     _summary,
 )
 from interagency.exchange.schemas import Page, ThreadSummary
-from interagency.exchange.sealing import open_body, open_subject
+from interagency.exchange.sealing import open_body
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 
@@ -97,17 +98,20 @@ def search(
                 select(Thread).where(Thread.id.in_([row.id for row in ranked]))
             )
         }
-        rows = [(threads[row.id], row.score) for row in ranked]
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal.user_id, now)
         messages = _messages_of(uow, [row.id for row in ranked])
-        for thread, score in rows:
-            granted = _grant(caller, thread, mine)
+        for row in ranked:
+            thread = threads[row.id]
+            summary = _summary(uow, ctx, _grant(caller, thread, mine), codes, now)
+            # Only threads the searcher may read were ranked: the summary holds the subject.
+            assert summary.subject is not None
+            body_texts = (open_body(uow, ctx.vault, m) for m in messages.get(thread.id, []))
             items.append(
                 SearchHit(
-                    thread=_summary(uow, ctx, granted, codes, now),
-                    score=int(score),
-                    snippet=_snippet(uow, ctx, thread, messages.get(thread.id, []), text),
+                    thread=summary,
+                    score=int(row.score),
+                    snippet=_snippet(summary.subject, body_texts, text),
                 )
             )
             returned.append(thread.id)
@@ -133,18 +137,15 @@ def _messages_of(uow: UnitOfWork, thread_ids: list[int]) -> dict[int, list[Messa
     return found
 
 
-def _snippet(
-    uow: UnitOfWork, ctx: services.Context, thread: Thread, messages: list[Message], query: str
-) -> str:
-    """The first passage of the thread around a word that starts like a query word.
-
-    Texts are decrypted one by one, subject first, and only until a passage is found.
-    """
-    stems = [w[: max(3, len(w) - 2)].casefold() for w in re.findall(r"\w+", query) if len(w) > 1]
-    stems = [stem.replace("ё", "е") for stem in stems]
-    subject = open_subject(uow, ctx.vault, thread)
-    texts = chain([subject], (open_body(uow, ctx.vault, m) for m in messages))
-    for body in texts:
+def _snippet(subject: str, bodies: Iterable[str], query: str) -> str:
+    """The first passage of the subject or the bodies around a word that starts like a
+    query word; the bodies are taken, and decrypted, only until one has it."""
+    stems = [
+        w[: max(3, len(w) - 2)].casefold().replace("ё", "е")
+        for w in re.findall(r"\w+", query)
+        if len(w) > 1
+    ]
+    for body in chain([subject], bodies):
         folded = body.casefold().replace("ё", "е")
         for stem in stems:
             at = folded.find(stem)
