@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
 
 class HandlingCode(StrEnum):
     H0 = "H0"  # use only to prevent or combat crime
@@ -22,6 +25,21 @@ class Tlp(StrEnum):
     AMBER = "AMBER"
     AMBER_STRICT = "AMBER+STRICT"
     RED = "RED"
+
+
+# Evaluation (EU 4x4): how reliable the source is, and how far the information is confirmed.
+class SourceGrade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    X = "X"
+
+
+class InformationGrade(StrEnum):
+    ONE = "1"
+    TWO = "2"
+    THREE = "3"
+    FOUR = "4"
 
 
 TLP_ORDER = tuple(Tlp)
@@ -40,3 +58,29 @@ def stricter_tlp(a: Tlp, b: Tlp) -> Tlp:
 
 def stricter_handling(a: HandlingCode, b: HandlingCode) -> HandlingCode:
     return a if HANDLING_RANK[a] >= HANDLING_RANK[b] else b
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """The SQL of a check that `column` holds one of the enumeration's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def marking_checks() -> tuple[CheckConstraint, ...]:
+    """The checks of a table whose rows carry a marking (`Marked`)."""
+    return (
+        CheckConstraint(one_of("handling_code", HandlingCode), name="handling_known"),
+        CheckConstraint(one_of("tlp", Tlp), name="tlp_known"),
+        # H3 means "other restrictions": they must be written down, or nobody can honour them.
+        CheckConstraint(
+            "handling_code <> 'H3' OR handling_note IS NOT NULL", name="h3_states_restriction"
+        ),
+    )
+
+
+class Marked:
+    """Columns of a row that carries a marking: handling code (H3 with its restriction in
+    words) and TLP distribution."""
+
+    handling_code: Mapped[str] = mapped_column(String(2))
+    handling_note: Mapped[str | None] = mapped_column(String(500))
+    tlp: Mapped[str] = mapped_column(String(16))

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from interagency import audit
 from interagency.council import policy
-from interagency.council.models import Marked
 from interagency.council.schemas import Marking
 from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
@@ -18,6 +17,7 @@ from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
+from interagency.markings import Marked
 
 
 def require(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
-from interagency.markings import HandlingCode, Tlp
+from interagency.markings import Marked, marking_checks, one_of
 
 
 class MeetingStatus(StrEnum):
@@ -69,34 +69,13 @@ class ProgrammeStatus(StrEnum):
     FINISHED = "finished"
 
 
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
-def marking_checks() -> tuple[CheckConstraint, ...]:
-    return (
-        CheckConstraint(_in("handling_code", HandlingCode), name="handling_known"),
-        CheckConstraint(_in("tlp", Tlp), name="tlp_known"),
-        # H3 means "other restrictions": they must be written down, or nobody can honour them.
-        CheckConstraint(
-            "handling_code <> 'H3' OR handling_note IS NOT NULL", name="h3_states_restriction"
-        ),
-    )
-
-
-class Marked:
-    handling_code: Mapped[str] = mapped_column(String(2))
-    handling_note: Mapped[str | None] = mapped_column(String(500))
-    tlp: Mapped[str] = mapped_column(String(16))
-
-
 # --- meetings ----------------------------------------------------------------------------
 
 
 class Meeting(Marked, Base):
     __tablename__ = "council_meetings"
     __table_args__ = (
-        CheckConstraint(_in("status", MeetingStatus), name="status_known"),
+        CheckConstraint(one_of("status", MeetingStatus), name="status_known"),
         *marking_checks(),
     )
 
@@ -177,7 +156,7 @@ class Decision(Base):
 
 class FollowUpTask(Base):
     __tablename__ = "council_tasks"
-    __table_args__ = (CheckConstraint(_in("status", TaskStatus), name="status_known"),)
+    __table_args__ = (CheckConstraint(one_of("status", TaskStatus), name="status_known"),)
 
     id: Mapped[intpk]
     decision_id: Mapped[int] = mapped_column(ForeignKey("council_decisions.id"), index=True)
@@ -194,8 +173,8 @@ class FollowUpTask(Base):
 class Document(Marked, Base):
     __tablename__ = "council_documents"
     __table_args__ = (
-        CheckConstraint(_in("kind", DocumentKind), name="kind_known"),
-        CheckConstraint(_in("status", DocumentStatus), name="status_known"),
+        CheckConstraint(one_of("kind", DocumentKind), name="kind_known"),
+        CheckConstraint(one_of("status", DocumentStatus), name="status_known"),
         # Adopted (or later superseded) documents have their register number and date.
         CheckConstraint(
             "status IN ('draft', 'under_review')"
@@ -268,7 +247,7 @@ class DocumentPosition(Base):
     __tablename__ = "council_document_positions"
     __table_args__ = (
         UniqueConstraint("version_id", "agency_id"),
-        CheckConstraint(_in("stance", Stance), name="stance_known"),
+        CheckConstraint(one_of("stance", Stance), name="stance_known"),
         CheckConstraint("stance = 'approve' OR reason IS NOT NULL", name="objection_reasoned"),
     )
 
@@ -287,7 +266,7 @@ class DocumentPosition(Base):
 class Programme(Marked, Base):
     __tablename__ = "council_programmes"
     __table_args__ = (
-        CheckConstraint(_in("status", ProgrammeStatus), name="status_known"),
+        CheckConstraint(one_of("status", ProgrammeStatus), name="status_known"),
         CheckConstraint("last_year >= first_year", name="years_in_order"),
         *marking_checks(),
     )
@@ -310,7 +289,7 @@ class Measure(Base):
     __tablename__ = "council_measures"
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
-        CheckConstraint(_in("status", MeasureStatus), name="status_known"),
+        CheckConstraint(one_of("status", MeasureStatus), name="status_known"),
     )
 
     id: Mapped[intpk]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from interagency.council.models import (
     DocumentKind,
@@ -15,6 +15,7 @@ from interagency.council.models import (
     TaskStatus,
 )
 from interagency.i18n import lazy
+from interagency.inputs import Input
 from interagency.markings import HandlingCode, Tlp
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
@@ -22,18 +23,6 @@ AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-
-
-class Input(BaseModel):
-    """Every request model: text never carries NUL, which PostgreSQL cannot store."""
-
-    @field_validator("*")
-    @classmethod
-    def no_nul(cls, value: object) -> object:
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError(lazy("Text may not contain NUL characters."))
-        return value
 
 
 class Marking(Input):

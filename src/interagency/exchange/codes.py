@@ -1,6 +1,6 @@
-"""The codes of the exchange: message type, priority, evaluation and status.
+"""The codes of the exchange: message type, priority and status.
 
-The markings (handling codes and TLP) are the platform's, in `interagency.markings`.
+The markings (handling codes, TLP and evaluation) are the platform's, in `interagency.markings`.
 """
 
 from __future__ import annotations
@@ -19,20 +19,6 @@ class Priority(StrEnum):
     ROUTINE = "routine"
     URGENT = "urgent"
     IMMEDIATE = "immediate"
-
-
-class SourceGrade(StrEnum):
-    A = "A"
-    B = "B"
-    C = "C"
-    X = "X"
-
-
-class InformationGrade(StrEnum):
-    ONE = "1"
-    TWO = "2"
-    THREE = "3"
-    FOUR = "4"
 
 
 class Status(StrEnum):

@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
-from interagency.exchange.codes import InformationGrade, MessageKind, Priority, SourceGrade, Status
-from interagency.markings import HandlingCode, Tlp
+from interagency.exchange.codes import MessageKind, Priority, Status
+from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 
 
 def _in(column: str, values: type[StrEnum]) -> str:

@@ -23,7 +23,7 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput
 from interagency.exchange import dissemination, inspection, queries, search, services
 from interagency.exchange.access import access
-from interagency.exchange.codes import InformationGrade, MessageKind, Priority, SourceGrade, Status
+from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.policy import Action, Effect, may_send
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import (
@@ -40,7 +40,14 @@ from interagency.identity import directory, guard
 from interagency.identity import services as identity_services
 from interagency.identity.principals import Caller
 from interagency.identity.schemas import AgencyOut
-from interagency.markings import HANDLING_RANK, HandlingCode, Tlp, tlp_rank
+from interagency.markings import (
+    HANDLING_RANK,
+    HandlingCode,
+    InformationGrade,
+    SourceGrade,
+    Tlp,
+    tlp_rank,
+)
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep

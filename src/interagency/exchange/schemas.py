@@ -7,9 +7,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from interagency.exchange.codes import InformationGrade, MessageKind, Priority, SourceGrade, Status
+from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.i18n import lazy
-from interagency.markings import HandlingCode, Tlp
+from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 
 T = TypeVar("T")
 

@@ -200,3 +200,12 @@ def load_model(path: Path, link_type: LinkType) -> dict[str, Any]:
         raise ValueError(f"{path} is not a saved linkage model")
     model["link_type"] = link_type
     return model
+
+
+# Trained without labels on made-up persons by scripts/train-person-model.py.
+SHIPPED_MODEL: Final = Path(__file__).parent / "data" / "person-model.json"
+
+
+def shipped_model() -> dict[str, Any]:
+    """The model the platform screens records with (see `SHIPPED_MODEL`)."""
+    return load_model(SHIPPED_MODEL, "link_only")

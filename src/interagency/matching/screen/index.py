@@ -142,10 +142,21 @@ def _missing(value: Any) -> bool:
 class ScreeningIndex:
     """Persons indexed by the model's candidate keys, scored with its parameters."""
 
-    def __init__(self, model: dict[str, Any], rules: Iterable[str] = PREDICTION_BLOCKING_RULES):
+    def __init__(
+        self,
+        model: dict[str, Any],
+        rules: Iterable[str] = PREDICTION_BLOCKING_RULES,
+        *,
+        term_frequencies: bool = True,
+    ):
         """An empty index. Raises `parameters.ModelError` for a model of other
-        comparisons and ValueError for a rule that is not column equalities."""
+        comparisons and ValueError for a rule that is not column equalities.
+
+        Without `term_frequencies`, levels keep the weights the model was trained with:
+        an index of a few records would otherwise take every name in it for a common
+        one (a surname held by three of five records is worth nothing)."""
         self.parameters: ModelParameters = model_parameters(model)
+        self._term_frequencies = term_frequencies
         # A rule that is not symmetric finds pairs in both orientations (the query
         # as Splink's l or r record), each with its own keys.
         self._rules = tuple(
@@ -161,25 +172,37 @@ class ScreeningIndex:
 
     @classmethod
     def from_features(
-        cls, features: pd.DataFrame, model: dict[str, Any], hints: frozenset[str] = frozenset()
+        cls,
+        features: pd.DataFrame,
+        model: dict[str, Any],
+        hints: frozenset[str] = frozenset(),
+        *,
+        term_frequencies: bool = True,
     ) -> ScreeningIndex:
         """An index of every row of a feature table (`features.person_features`);
         `hints` are the given-name hints learnt from the records (`given_name_hints`),
         used to split the names of records screened or added later."""
-        index = cls(model)
+        index = cls(model, term_frequencies=term_frequencies)
         index.hints = hints
         index.add_many(keys_from_row(row) for row in features.to_dict("records"))
         return index
 
     @classmethod
     def from_records(
-        cls, records: pd.DataFrame, model: dict[str, Any], workers: int = 1
+        cls,
+        records: pd.DataFrame,
+        model: dict[str, Any],
+        workers: int = 1,
+        *,
+        term_frequencies: bool = True,
     ) -> ScreeningIndex:
         """An index of person records with our input columns (see `from_features`).
         Raises InputError for a record that cannot be read."""
         text = records.astype("string").fillna("").to_dict("records")
         hints = given_name_hints(text)
-        return cls.from_features(person_features(records, workers), model, hints)
+        return cls.from_features(
+            person_features(records, workers), model, hints, term_frequencies=term_frequencies
+        )
 
     def __len__(self) -> int:
         return len(self._records)
@@ -300,7 +323,7 @@ class ScreeningIndex:
         """The level's weight with Splink's term-frequency adjustment: the level's u is
         replaced by how often the value occurs in the index, the other side's
         frequency standing in for a value the index does not hold."""
-        if level.tf_column is None:
+        if level.tf_column is None or not self._term_frequencies:
             return level.weight
         known = [
             frequency

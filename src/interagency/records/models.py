@@ -1,0 +1,262 @@
+"""Tables of shared records: persons, documents, vehicles, phones and organisations that
+member agencies hold, and the hits that cross-checking finds between them.
+
+A record's identifying particulars (names, numbers) are sealed under its owning agency's
+data key (`records/sealing.py`): a database dump shows that a record exists and why it is
+kept, never whom or what it is about. Everything the safeguards decide on (category,
+purpose, legal basis, offence, review date, neutrality review) is plain, so the policy
+can filter in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interagency.db import Base, created_at, intpk
+from interagency.markings import Marked, marking_checks, one_of
+
+
+class RecordKind(StrEnum):
+    PERSON = "person"
+    DOCUMENT = "document"
+    VEHICLE = "vehicle"
+    PHONE = "phone"
+    ORGANISATION = "organisation"
+
+
+class SubjectCategory(StrEnum):
+    """Categories of data subjects (Europol's rules): what the agency holds the record as."""
+
+    SUSPECT = "suspect"
+    CONVICTED = "convicted"
+    POTENTIAL_OFFENDER = "potential_offender"
+    CONTACT = "contact"  # contact or associate
+    VICTIM = "victim"
+    WITNESS = "witness"
+    MISSING = "missing"  # missing person
+
+
+class OffenceCategory(StrEnum):
+    TERRORISM = "terrorism"
+    TERRORIST_FINANCING = "terrorist_financing"
+    FOREIGN_FIGHTERS = "foreign_fighters"
+    MIGRANT_SMUGGLING = "migrant_smuggling"
+    HUMAN_TRAFFICKING = "human_trafficking"
+    DOCUMENT_FRAUD = "document_fraud"
+    ARMS_TRAFFICKING = "arms_trafficking"
+    DRUG_TRAFFICKING = "drug_trafficking"
+    ORGANISED_CRIME = "organised_crime"
+    CYBERCRIME = "cybercrime"
+    MONEY_LAUNDERING = "money_laundering"
+    EXTREMISM = "extremism"
+    SEPARATISM = "separatism"
+    RELIGIOUS_ASSOCIATION = "religious_association"
+    UNAUTHORISED_ASSEMBLY = "unauthorised_assembly"
+    INSULT_DEFAMATION = "insult_defamation"
+    OTHER = "other"
+
+
+class Neutrality(StrEnum):
+    """Where the record stands with the independent review board (INTERPOL Article 3)."""
+
+    NOT_REQUIRED = "not_required"
+    PENDING = "pending"
+    CLEARED = "cleared"  # not predominantly political, military, religious or racial
+    REFUSED = "refused"  # predominantly so: it stays with its owner
+
+
+class LinkKind(StrEnum):
+    HOLDS_DOCUMENT = "holds_document"
+    USES_PHONE = "uses_phone"
+    DRIVES_VEHICLE = "drives_vehicle"
+    BELONGS_TO = "belongs_to"  # a person belongs to an organisation
+
+
+class Band(StrEnum):
+    """What the searching agency learns of a hit's strength; the score stays with the owner."""
+
+    STRONG = "strong"
+    POSSIBLE = "possible"
+
+
+class HitStatus(StrEnum):
+    NEW = "new"
+    CONFIRMED = "confirmed"  # a person checked it and recorded how
+    DISMISSED = "dismissed"  # a person checked it: not the same
+
+
+class Record(Marked, Base):
+    __tablename__ = "records"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", RecordKind), name="kind_known"),
+        CheckConstraint(one_of("subject_category", SubjectCategory), name="category_known"),
+        CheckConstraint(
+            f"offence_category IS NULL OR {one_of('offence_category', OffenceCategory)}",
+            name="offence_known",
+        ),
+        CheckConstraint(one_of("neutrality", Neutrality), name="neutrality_known"),
+        CheckConstraint("source_grade IN ('A', 'B', 'C', 'X')", name="source_grade_known"),
+        CheckConstraint("information_grade IN ('1', '2', '3', '4')", name="information_known"),
+        # A potential offender is held on facts, never on a hunch.
+        CheckConstraint(
+            "subject_category <> 'potential_offender' OR factual_indications IS NOT NULL",
+            name="potential_offender_has_indications",
+        ),
+        # Smuggled migrants are victims or witnesses of the smuggling, never suspects.
+        CheckConstraint(
+            "NOT smuggled_migrant OR subject_category IN ('victim', 'witness')",
+            name="smuggled_migrant_is_protected",
+        ),
+        CheckConstraint(
+            "necessity_approved_by_id IS NULL"
+            " OR necessity_approved_by_id <> necessity_requested_by_id",
+            name="necessity_four_eyes",
+        ),
+        *marking_checks(),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Names and numbers as entered, in any script, sealed as one JSON document.
+    particulars_sealed: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="personal data, sealed under the owning agency's key"
+    )
+    subject_category: Mapped[str] = mapped_column(String(24))
+    purpose: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    offence_article: Mapped[str | None] = mapped_column(String(200))
+    offence_category: Mapped[str | None] = mapped_column(String(32))
+    source_grade: Mapped[str] = mapped_column(String(1))
+    information_grade: Mapped[str] = mapped_column(String(1))
+    is_minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    smuggled_migrant: Mapped[bool] = mapped_column(Boolean, default=False)
+    factual_indications: Mapped[str | None] = mapped_column(Text)
+    review_due: Mapped[date] = mapped_column(Date, index=True)
+    # Every agency that allows it may receive hits, unless the owner names some.
+    hits_to_all: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Refugee or asylum status in the holding state: never matched towards this state.
+    refuge_from_state_id: Mapped[int | None] = mapped_column(ForeignKey("member_states.id"))
+    flagged_reason: Mapped[str | None] = mapped_column(Text)  # a user's flag for review
+    neutrality: Mapped[str] = mapped_column(String(16), default=Neutrality.NOT_REQUIRED.value)
+    neutrality_reason: Mapped[str | None] = mapped_column(Text)
+    neutrality_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    neutrality_decided_at: Mapped[datetime | None]
+    # A victim's or witness's record is matched only when a supervisor approves why.
+    necessity_reason: Mapped[str | None] = mapped_column(Text)
+    necessity_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    necessity_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    screen_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    erased_at: Mapped[datetime | None]
+
+    hit_agencies: Mapped[list[RecordHitAgency]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RecordHitAgency.agency_id"
+    )
+
+
+class RecordHitAgency(Base):
+    """An agency the owner lets receive hits on the record (when not `hits_to_all`)."""
+
+    __tablename__ = "record_hit_agencies"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+
+
+class RecordLink(Base):
+    """Person holds document, uses phone, drives vehicle, belongs to organisation."""
+
+    __tablename__ = "record_links"
+    __table_args__ = (
+        UniqueConstraint("from_record_id", "to_record_id", "kind"),
+        CheckConstraint(one_of("kind", LinkKind), name="kind_known"),
+        CheckConstraint("from_record_id <> to_record_id", name="not_to_itself"),
+    )
+
+    id: Mapped[intpk]
+    from_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    to_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[created_at]
+
+
+class ReviewExtension(Base):
+    """A review date moved later, and why: the reason is what a DPO audits."""
+
+    __tablename__ = "record_review_extensions"
+
+    id: Mapped[intpk]
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    previous_due: Mapped[date] = mapped_column(Date)
+    new_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    extended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+
+
+class Screening(Base):
+    """One cross-check of a record: at most three a day, the rest are probing."""
+
+    __tablename__ = "record_screenings"
+
+    id: Mapped[intpk]
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    screened_at: Mapped[datetime] = mapped_column(index=True)
+    hits_found: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Hit(Base):
+    """A possible match between a searching agency's record and another agency's record.
+
+    The searching agency sees the reference, the owner and the band; the owner sees the
+    score and its explanation. Neither sees the other's particulars from the hit.
+    """
+
+    __tablename__ = "record_hits"
+    __table_args__ = (
+        UniqueConstraint("searching_record_id", "found_record_id"),
+        CheckConstraint(one_of("band", Band), name="band_known"),
+        CheckConstraint(one_of("status", HitStatus), name="status_known"),
+        CheckConstraint(
+            "status = 'new' OR (checked_by_id IS NOT NULL AND check_note IS NOT NULL)",
+            name="checked_by_a_person",
+        ),
+        CheckConstraint("searching_agency_id <> owner_agency_id", name="across_agencies"),
+    )
+
+    id: Mapped[intpk]
+    # Random, so that a reference reveals neither how many hits there are nor their order.
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    searching_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    found_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    searching_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    band: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default=HitStatus.NEW.value)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    check_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,201 @@
+"""Who may see and do what with shared records, and which records may be matched at all.
+
+Two parts, both pure functions over data:
+
+- `PERMISSIONS`, a table of actions and the (role, relation) pairs allowed them, deny by
+  default. Relations say how the user's agency stands to the object: it owns the record,
+  it searched and got the hit, or (for the review board) the record awaits its decision.
+- The safeguards (`matchable`, `may_pair`): victims and witnesses only with a recorded,
+  approved necessity; sensitive offence categories and flagged records only after a
+  neutrality review cleared them (INTERPOL Article 3); never towards the state a refugee
+  fled; never past the review date or after erasure. They are not options: screening,
+  hits and every later sharing step ask them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+from interagency.identity.models import AgencyKind, Role
+from interagency.identity.policy import Principal
+from interagency.records.models import Neutrality, OffenceCategory, SubjectCategory
+
+
+class Action(StrEnum):
+    CREATE = "records:create"
+    VIEW = "records:view"
+    EDIT = "records:edit"
+    FLAG = "records:flag"
+    REQUEST_NECESSITY = "records:necessity:request"
+    APPROVE_NECESSITY = "records:necessity:approve"
+    EXTEND_REVIEW = "records:review:extend"
+    DECIDE_NEUTRALITY = "records:neutrality:decide"
+    VIEW_HIT = "records:hit:view"
+    CHECK_HIT = "records:hit:check"
+    VIEW_DUE = "records:due:view"
+
+
+class Relation(StrEnum):
+    OWNER = "owner"  # the user's agency holds the record (or would, for a new one)
+    SEARCHER = "searcher"  # the user's agency's record found another agency's record
+    UNDER_REVIEW = "under_review"  # the record is before the review board, the user on it
+
+
+_STAFF: Final = (Role.LIAISON_OFFICER, Role.ANALYST, Role.SUPERVISOR)
+
+
+def _grant(roles: Iterable[Role], *relations: Relation) -> frozenset[tuple[Role, Relation]]:
+    return frozenset((role, relation) for role in roles for relation in relations)
+
+
+PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
+    Action.CREATE: _grant(_STAFF, Relation.OWNER),
+    # The DPO reads the agency's records to answer access requests and check review dates;
+    # reviewers read a record only while it is before them.
+    Action.VIEW: _grant([*_STAFF, Role.DATA_PROTECTION_OFFICER], Relation.OWNER)
+    | _grant([Role.NEUTRALITY_REVIEWER], Relation.UNDER_REVIEW),
+    Action.EDIT: _grant(_STAFF, Relation.OWNER),
+    Action.FLAG: _grant([*_STAFF, Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
+    Action.REQUEST_NECESSITY: _grant(_STAFF, Relation.OWNER),
+    # Four eyes: a supervisor other than the requester (checked beside the table).
+    Action.APPROVE_NECESSITY: _grant([Role.SUPERVISOR], Relation.OWNER),
+    Action.EXTEND_REVIEW: _grant([Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
+    Action.DECIDE_NEUTRALITY: _grant([Role.NEUTRALITY_REVIEWER], Relation.UNDER_REVIEW),
+    Action.VIEW_HIT: _grant(
+        [*_STAFF, Role.DATA_PROTECTION_OFFICER], Relation.OWNER, Relation.SEARCHER
+    ),
+    Action.CHECK_HIT: _grant(_STAFF, Relation.OWNER, Relation.SEARCHER),
+    Action.VIEW_DUE: _grant([Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
+}
+
+# Offence categories that states have used against dissidents and believers: matched or
+# shared only after the review board has found the case not predominantly political,
+# military, religious or racial in character.
+SENSITIVE_OFFENCES: Final = frozenset(
+    {
+        OffenceCategory.EXTREMISM,
+        OffenceCategory.SEPARATISM,
+        OffenceCategory.RELIGIOUS_ASSOCIATION,
+        OffenceCategory.UNAUTHORISED_ASSEMBLY,
+        OffenceCategory.INSULT_DEFAMATION,
+    }
+)
+PROTECTED_CATEGORIES: Final = frozenset({SubjectCategory.VICTIM, SubjectCategory.WITNESS})
+# Categories whose records must be reviewed sooner (Europol keeps them shortest).
+REVIEW_YEARS: Final = 3
+SHORT_REVIEW_YEARS: Final = 1
+
+
+def relations(
+    principal: Principal,
+    *,
+    owner_agency_id: int | None = None,
+    searching_agency_id: int | None = None,
+    under_review: bool = False,
+) -> frozenset[Relation]:
+    """The principal's relations to a record or hit with these parties."""
+    found: set[Relation] = set()
+    if principal.agency_kind is AgencyKind.MEMBER_AGENCY:
+        if principal.agency_id == owner_agency_id:
+            found.add(Relation.OWNER)
+        if principal.agency_id == searching_agency_id:
+            found.add(Relation.SEARCHER)
+    elif principal.agency_kind is AgencyKind.REVIEW_BOARD and under_review:
+        found.add(Relation.UNDER_REVIEW)
+    return frozenset(found)
+
+
+def allowed(principal: Principal, action: Action, mine: Iterable[Relation]) -> bool:
+    """True when one of the principal's roles, in one of the relations, is listed."""
+    granted = PERMISSIONS.get(action, frozenset())
+    held = frozenset(mine)
+    return any((role, relation) in granted for role in principal.roles for relation in held)
+
+
+def review_period_years(category: SubjectCategory, *, is_minor: bool) -> int:
+    if is_minor or category is SubjectCategory.POTENTIAL_OFFENDER:
+        return SHORT_REVIEW_YEARS
+    return REVIEW_YEARS
+
+
+def review_due(created: date, category: SubjectCategory, *, is_minor: bool) -> date:
+    """The default review date: three years on, one for potential offenders and minors
+    (29 February moves to 28 February in a year without it)."""
+    year = created.year + review_period_years(category, is_minor=is_minor)
+    try:
+        return created.replace(year=year)
+    except ValueError:
+        return created.replace(year=year, day=28)
+
+
+def needs_neutrality_review(offence: OffenceCategory | None, *, flagged: bool) -> bool:
+    return flagged or offence in SENSITIVE_OFFENCES
+
+
+@dataclass(frozen=True, slots=True)
+class Safeguards:
+    """What the safeguards read of one record."""
+
+    owner_agency_id: int
+    owner_state_id: int | None
+    category: SubjectCategory
+    offence: OffenceCategory | None
+    flagged: bool
+    neutrality: Neutrality
+    necessity_approved: bool
+    review_due: date
+    erased: bool
+    hits_to_all: bool
+    hit_agency_ids: frozenset[int]
+    refuge_from_state_id: int | None
+
+
+def why_not_matchable(record: Safeguards, today: date) -> str | None:
+    """None when the record may be cross-checked; otherwise the safeguard that stops it."""
+    if record.erased:
+        return "erased"
+    if record.review_due < today:
+        return "review-overdue"
+    if record.category in PROTECTED_CATEGORIES and not record.necessity_approved:
+        return "protected-category"
+    if (
+        needs_neutrality_review(record.offence, flagged=record.flagged)
+        and record.neutrality is not Neutrality.CLEARED
+    ):
+        return "neutrality-review"
+    return None
+
+
+def matchable(record: Safeguards, today: date) -> bool:
+    return why_not_matchable(record, today) is None
+
+
+def admits_hits_to(record: Safeguards, agency_id: int) -> bool:
+    """The owner's choice of who may learn of a hit on the record."""
+    return record.hits_to_all or agency_id in record.hit_agency_ids
+
+
+def may_pair(searching: Safeguards, found: Safeguards, today: date) -> bool:
+    """Whether `searching` may be cross-checked against `found`, and a hit recorded.
+
+    A hit tells the owner that the searching agency holds a similar record, and the
+    searching agency that the owner holds one: so a refugee's record is never paired
+    with any record of the state they fled, in either direction.
+    """
+    if searching.owner_agency_id == found.owner_agency_id:
+        return False
+    if not (matchable(searching, today) and matchable(found, today)):
+        return False
+    if not admits_hits_to(found, searching.owner_agency_id):
+        return False
+    for refugee, other_state in (
+        (searching, found.owner_state_id),
+        (found, searching.owner_state_id),
+    ):
+        if refugee.refuge_from_state_id is not None and refugee.refuge_from_state_id == other_state:
+            return False
+    return True
