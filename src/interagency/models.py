@@ -6,6 +6,7 @@ from interagency.exchange import models as exchange_models
 from interagency.filestore import models as filestore_models
 from interagency.identity import models as identity_models
 from interagency.outbox import models as outbox_models
+from interagency.records import models as records_models
 from interagency.vault import models as vault_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "filestore_models",
     "identity_models",
     "outbox_models",
+    "records_models",
     "vault_models",
 ]

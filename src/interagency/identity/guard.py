@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from interagency import audit
 from interagency.db import UnitOfWork
 from interagency.errors import Forbidden
@@ -42,11 +44,12 @@ def check(
     uow: UnitOfWork,
     caller: Caller,
     decision: bool,
-    action: Action,
+    action: StrEnum,
     object_kind: str | None = None,
     object_ref: object = None,
 ) -> Principal:
-    """Like `require`, for a scoped decision the caller has already taken with the policy."""
+    """Like `require`, for a scoped decision the caller has already taken with a policy (of
+    any feature: `action` is that feature's action)."""
     principal = caller.principal
     if principal is None or not decision:
         raise refuse(uow, caller, action.value, object_kind, object_ref)

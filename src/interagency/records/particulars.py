@@ -18,8 +18,9 @@ from interagency.matching.fields import FieldError, normalise_document, parse_bi
 from interagency.records.models import RecordKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# ISO 3166 alpha-3, in either case (pydantic checks the pattern before upper-casing).
 CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^([A-Z]{3})?$")
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^([A-Za-z]{3})?$")
 ]
 _DIGITS: Final = re.compile(r"\D")
 
@@ -39,7 +40,7 @@ class PersonParticulars(Particulars):
     patronymic: Text = ""
     full_name: Text = ""  # when the parts are not known apart
     birth_date: Text = ""  # YYYY-MM-DD, DD.MM.YYYY or YYYY
-    sex: Annotated[str, StringConstraints(pattern=r"^[MFmf]?$", to_upper=True)] = ""
+    sex: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[MFmf]?$")] = ""
     nationality: CountryCode = ""
     passport: Text = ""
 

@@ -21,6 +21,7 @@ from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.outbox import dispatch_periodically
+from interagency.records import api as records_api
 from interagency.web import api_docs, auth, csrf, errors, pages
 from interagency.web.bodylimit import BodyLimitMiddleware
 from interagency.web.security import RequestContextMiddleware
@@ -54,6 +55,7 @@ ROUTERS = (
     exchange_pages.router,
     council_routes.pages,
     council_routes.api,
+    records_api.api,
 )
 
 

@@ -1,0 +1,207 @@
+"""Shared records and their hits under /api/v1/records, with token authentication.
+
+The same services as the pages. Changes take the record `version` last seen: a stale one
+gets 409. Another agency's record, or hit, answers as an unknown one does (404).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from pydantic import BaseModel
+
+from interagency.bootstrap import Container
+from interagency.db import UnitOfWork
+from interagency.identity.principals import Caller
+from interagency.records import hits, services
+from interagency.records.crosscheck import Outcome
+from interagency.records.schemas import (
+    ExtensionIn,
+    HitCheckIn,
+    HitOut,
+    LinkIn,
+    NeutralityIn,
+    ReasonIn,
+    RecordIn,
+    RecordOut,
+    RecordSummary,
+    RecordUpdate,
+    VersionedReasonIn,
+)
+from interagency.web.auth import CallerDep
+from interagency.web.deps import ContainerDep, UowDep
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
+
+api = APIRouter(
+    prefix="/api/v1/records",
+    tags=["records"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=API_DEPENDENCIES,
+)
+
+HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$", description="A hit's reference")]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+
+
+class Screened(BaseModel):
+    """A saved record and what its cross-check did: the references of the hits it found
+    (the band of each is on the hit), or that it waits because of the daily limit."""
+
+    record: RecordOut
+    screened: bool
+    deferred: bool
+    hits: list[str]
+
+
+def _context(container: Container) -> services.Context:
+    return services.Context(vault=container.vault)
+
+
+def _screened(
+    uow: UnitOfWork, caller: Caller, container: Container, saved: services.Saved
+) -> Screened:
+    outcome: Outcome = saved.screening
+    record = services.view(uow, caller, _context(container), saved.record.id)
+    uow.commit()
+    return Screened(
+        record=record,
+        screened=outcome.screened,
+        deferred=outcome.deferred,
+        hits=[hit.reference for hit in outcome.hits],
+    )
+
+
+@api.get("", summary="The records of one's agency, last changed first")
+def list_records(uow: UowDep, caller: CallerDep, page: PageNo = 1) -> list[RecordSummary]:
+    found = services.list_own(uow, caller, page)
+    uow.commit()
+    return found
+
+
+@api.post("", status_code=status.HTTP_201_CREATED, summary="Enter a record; it is cross-checked")
+def create_record(
+    data: RecordIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Screened:
+    saved = services.create(uow, caller, _context(container), data)
+    return _screened(uow, caller, container, saved)
+
+
+@api.get("/due", summary="The agency's records past their review date (data protection officers)")
+def records_due(uow: UowDep, caller: CallerDep) -> list[RecordSummary]:
+    found = services.due_for_review(uow, caller)
+    uow.commit()
+    return found
+
+
+@api.get("/review-queue", summary="Records awaiting the neutrality review (review board)")
+def review_queue(uow: UowDep, caller: CallerDep) -> list[RecordSummary]:
+    found = services.review_queue(uow, caller)
+    uow.commit()
+    return found
+
+
+@api.get("/hits", summary="Hits on either side of one's agency, newest first")
+def list_hits(uow: UowDep, caller: CallerDep, page: PageNo = 1) -> list[HitOut]:
+    found = hits.list_for_agency(uow, caller, page)
+    uow.commit()
+    return found
+
+
+@api.get("/hits/{reference}", summary="One hit, as one's side of it may see it")
+def get_hit(reference: HitRef, uow: UowDep, caller: CallerDep) -> HitOut:
+    found = hits.view(uow, caller, reference)
+    uow.commit()
+    return found
+
+
+@api.post("/hits/{reference}/check", summary="Record how a person checked the hit")
+def check_hit(reference: HitRef, data: HitCheckIn, uow: UowDep, caller: CallerDep) -> HitOut:
+    found = hits.check(uow, caller, reference, data)
+    uow.commit()
+    return found
+
+
+@api.get("/{record_id}", summary="One record of one's agency, with its particulars")
+def get_record(
+    record_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> RecordOut:
+    found = services.view(uow, caller, _context(container), record_id)
+    uow.commit()
+    return found
+
+
+@api.put("/{record_id}", summary="Change a record; it is cross-checked again")
+def update_record(
+    record_id: RowId, data: RecordUpdate, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Screened:
+    saved = services.update(uow, caller, _context(container), record_id, data)
+    return _screened(uow, caller, container, saved)
+
+
+@api.post("/{record_id}/links", status_code=status.HTTP_201_CREATED, summary="Link two records")
+def link_records(
+    record_id: RowId, data: LinkIn, uow: UowDep, caller: CallerDep
+) -> dict[str, int | str]:
+    row = services.link(uow, caller, record_id, data)
+    uow.commit()
+    return {"from_record": row.from_record_id, "to_record": row.to_record_id, "kind": row.kind}
+
+
+@api.post("/{record_id}/flag", summary="Put the record before the neutrality review")
+def flag_record(
+    record_id: RowId,
+    data: VersionedReasonIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> RecordOut:
+    services.flag(uow, caller, record_id, data)
+    return _view(uow, caller, container, record_id)
+
+
+@api.post("/{record_id}/neutrality", summary="The review board's Article 3 decision")
+def decide_neutrality(
+    record_id: RowId, data: NeutralityIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> dict[str, object]:
+    saved = services.decide_neutrality(uow, caller, _context(container), record_id, data)
+    uow.commit()
+    return {
+        "record": saved.record.id,
+        "neutrality": saved.record.neutrality,
+        "hits": [hit.reference for hit in saved.screening.hits],
+    }
+
+
+@api.post("/{record_id}/necessity", summary="Ask that a victim's or witness's record be matched")
+def request_necessity(
+    record_id: RowId,
+    data: VersionedReasonIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> RecordOut:
+    services.request_necessity(uow, caller, record_id, data)
+    return _view(uow, caller, container, record_id)
+
+
+@api.post("/{record_id}/necessity/approve", summary="Approve that request (another supervisor)")
+def approve_necessity(
+    record_id: RowId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Screened:
+    saved = services.approve_necessity(uow, caller, _context(container), record_id, data)
+    return _screened(uow, caller, container, saved)
+
+
+@api.post("/{record_id}/review-date", summary="Extend the review date, with the reason")
+def extend_review(
+    record_id: RowId, data: ExtensionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> RecordOut:
+    services.extend_review(uow, caller, record_id, data)
+    return _view(uow, caller, container, record_id)
+
+
+def _view(uow: UnitOfWork, caller: Caller, container: Container, record_id: int) -> RecordOut:
+    found = services.view(uow, caller, _context(container), record_id)
+    uow.commit()
+    return found

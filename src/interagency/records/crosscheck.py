@@ -1,0 +1,238 @@
+"""Hit/no-hit: a new or changed record is screened against the records of other agencies
+that the safeguards let it meet, and every possible match becomes a hit.
+
+Probing is limited: a record is screened at most `SCREENINGS_PER_DAY` times in 24 hours
+(later changes are kept and wait), and an agency whose records keep hitting one other
+agency's record (`NEAR_IDENTICAL_LIMIT` records in 24 hours: near-identical records
+fishing for details) alerts the data protection officers of both agencies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from sqlalchemy import func, select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.identity import notifications
+from interagency.identity.models import Agency, Role
+from interagency.identity.principals import Caller
+from interagency.records import comparison
+from interagency.records.models import (
+    Hit,
+    HitStatus,
+    Neutrality,
+    OffenceCategory,
+    Record,
+    Screening,
+    SubjectCategory,
+)
+from interagency.records.policy import Safeguards, matchable, may_pair
+from interagency.records.sealing import open_particulars
+from interagency.vault import Vault
+
+SCREENINGS_PER_DAY: Final = 3
+NEAR_IDENTICAL_LIMIT: Final = 3
+_DAY: Final = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one screening did: the hits it recorded, or why it did not run."""
+
+    hits: tuple[Hit, ...] = ()
+    screened: bool = True
+    deferred: bool = False  # the daily limit was reached: the record waits
+
+
+def safeguards_of(record: Record, owner_state_id: int | None) -> Safeguards:
+    return Safeguards(
+        owner_agency_id=record.owner_agency_id,
+        owner_state_id=owner_state_id,
+        category=SubjectCategory(record.subject_category),
+        offence=OffenceCategory(record.offence_category) if record.offence_category else None,
+        flagged=record.flagged_reason is not None,
+        neutrality=Neutrality(record.neutrality),
+        necessity_approved=record.necessity_approved_by_id is not None,
+        review_due=record.review_due,
+        erased=record.erased_at is not None or record.particulars_sealed is None,
+        hits_to_all=record.hits_to_all,
+        hit_agency_ids=frozenset(a.agency_id for a in record.hit_agencies),
+        refuge_from_state_id=record.refuge_from_state_id,
+    )
+
+
+def states_of(uow: UnitOfWork, agency_ids: Iterable[int]) -> dict[int, int | None]:
+    rows = uow.session.execute(
+        select(Agency.id, Agency.member_state_id).where(Agency.id.in_(set(agency_ids)))
+    )
+    return dict(rows.all())
+
+
+def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Outcome:
+    """Screens `record` and records its hits; the caller commits."""
+    now = utcnow()
+    today = now.date()
+    states = states_of(uow, [record.owner_agency_id])
+    searching = safeguards_of(record, states[record.owner_agency_id])
+    query = open_particulars(uow, vault, record)
+    if query is None or not matchable(searching, today):
+        record.screen_pending = False
+        return Outcome(screened=False)
+    recent = uow.session.scalar(
+        select(func.count())
+        .select_from(Screening)
+        .where(Screening.record_id == record.id, Screening.screened_at > now - _DAY)
+    )
+    if (recent or 0) >= SCREENINGS_PER_DAY:
+        record.screen_pending = True
+        _alert_edit_probing(uow, caller, record)
+        return Outcome(screened=False, deferred=True)
+    record.screen_pending = False
+    candidates = _candidates(uow, record, today)
+    states.update(states_of(uow, {c.owner_agency_id for c in candidates}))
+    allowed = {
+        c.id: c
+        for c in candidates
+        if may_pair(searching, safeguards_of(c, states[c.owner_agency_id]), today)
+    }
+    opened = {i: open_particulars(uow, vault, c) for i, c in allowed.items()}
+    matches = comparison.matches_of(query, {i: p for i, p in opened.items() if p})
+    hits = tuple(_record_hit(uow, record, allowed[m.found_id], m, now) for m in matches)
+    uow.session.add(Screening(record_id=record.id, screened_at=now, hits_found=len(hits)))
+    uow.session.flush()
+    for hit in hits:
+        _announce(uow, caller, record, allowed[hit.found_record_id], hit)
+    audit.record(
+        uow,
+        caller.event(
+            "records:record:screen",
+            object_kind="record",
+            object_ref=record.id,
+            detail={"hits": [h.reference for h in hits], "compared": len(allowed)},
+        ),
+    )
+    return Outcome(hits=hits)
+
+
+def _candidates(uow: UnitOfWork, record: Record, today: date) -> list[Record]:
+    """Other agencies' live records of the same kind; the safeguards then judge each."""
+    return list(
+        uow.session.scalars(
+            select(Record).where(
+                Record.kind == record.kind,
+                Record.owner_agency_id != record.owner_agency_id,
+                Record.erased_at.is_(None),
+                Record.particulars_sealed.is_not(None),
+                Record.review_due >= today,
+            )
+        )
+    )
+
+
+def _record_hit(
+    uow: UnitOfWork, searching: Record, found: Record, match: comparison.Match, now: datetime
+) -> Hit:
+    hit = uow.session.scalar(
+        select(Hit).where(Hit.searching_record_id == searching.id, Hit.found_record_id == found.id)
+    )
+    if hit is None:
+        hit = Hit(
+            reference=f"HIT-{secrets.token_hex(5).upper()}",
+            searching_record_id=searching.id,
+            found_record_id=found.id,
+            searching_agency_id=searching.owner_agency_id,
+            owner_agency_id=found.owner_agency_id,
+            status=HitStatus.NEW.value,
+            created_at=now,
+        )
+        uow.session.add(hit)
+    hit.band = match.band.value
+    hit.score = match.probability
+    hit.explanation = list(match.explanation)
+    hit.updated_at = now
+    uow.session.flush()
+    return hit
+
+
+def _announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record, hit: Hit) -> None:
+    """Both sides learn of the hit by its reference; neither notice names its content."""
+    link = f"/records/hits/{hit.reference}"
+    searchers = {searching.created_by_id}
+    if caller.principal is not None and caller.principal.agency_id == searching.owner_agency_id:
+        searchers.add(caller.principal.user_id)
+    notifications.notify(
+        uow, searchers, "records:hit", {"reference": hit.reference, "band": hit.band}, link
+    )
+    notifications.notify(
+        uow, {found.created_by_id}, "records:hit-on-yours", {"reference": hit.reference}, link
+    )
+    audit.record(
+        uow,
+        caller.event(
+            "records:hit:found",
+            object_kind="hit",
+            object_ref=hit.reference,
+            detail={
+                "searching_record": searching.id,
+                "found_record": found.id,
+                "band": hit.band,
+                "score": hit.score,
+            },
+        ),
+    )
+    _check_near_identical(uow, caller, hit)
+
+
+def _check_near_identical(uow: UnitOfWork, caller: Caller, hit: Hit) -> None:
+    """Many records of one agency hitting the same record in a day look like probing."""
+    since = utcnow() - _DAY
+    probing = uow.session.scalar(
+        select(func.count(func.distinct(Hit.searching_record_id))).where(
+            Hit.found_record_id == hit.found_record_id,
+            Hit.searching_agency_id == hit.searching_agency_id,
+            Hit.created_at > since,
+        )
+    )
+    if (probing or 0) >= NEAR_IDENTICAL_LIMIT:
+        _alert_dpos(
+            uow,
+            caller,
+            "near-identical",
+            [hit.searching_agency_id, hit.owner_agency_id],
+            {"reference": hit.reference, "records": int(probing or 0)},
+        )
+
+
+def _alert_edit_probing(uow: UnitOfWork, caller: Caller, record: Record) -> None:
+    """The record's owner and every agency it has hit: both sides of the probing."""
+    hit_owners = uow.session.scalars(
+        select(Hit.owner_agency_id).where(Hit.searching_record_id == record.id).distinct()
+    )
+    _alert_dpos(
+        uow,
+        caller,
+        "edits",
+        [record.owner_agency_id, *hit_owners],
+        {"record": record.id, "limit": SCREENINGS_PER_DAY},
+    )
+
+
+def _alert_dpos(
+    uow: UnitOfWork, caller: Caller, kind: str, agency_ids: list[int], params: dict[str, object]
+) -> None:
+    dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, set(agency_ids))
+    notifications.notify(uow, dpos, f"records:probing-{kind}", dict(params), "/records/dpo")
+    audit.record(
+        uow,
+        caller.event(
+            f"records:probing:{kind}",
+            object_kind="record",
+            detail={**params, "agencies": sorted(set(agency_ids))},
+        ),
+    )

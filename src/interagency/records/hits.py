@@ -1,0 +1,154 @@
+"""Hits as each side sees them, and a person's check of a hit.
+
+The searching agency learns the reference, the owner's name and the band; the owning
+agency also sees the score and what each field contributed. Neither side sees the other
+agency's particulars here: those travel only through a request for details that the
+owner releases.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import or_, select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import Conflict, NotFound
+from interagency.i18n import lazy
+from interagency.identity import guard
+from interagency.identity.models import Agency, User
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
+from interagency.records import policy
+from interagency.records.models import Hit, HitStatus, Record, RecordKind
+from interagency.records.policy import Action, Relation
+from interagency.records.schemas import HitCheckIn, HitOut
+
+KIND: Final = "hit"
+PAGE_SIZE: Final = 50
+
+
+def _relations(principal: Principal, hit: Hit) -> frozenset[Relation]:
+    return policy.relations(
+        principal, owner_agency_id=hit.owner_agency_id, searching_agency_id=hit.searching_agency_id
+    )
+
+
+def _gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit:
+    """The hit, if the caller may do `action` on it; a stranger to it gets the answer an
+    unknown reference gets, and the refusal is audited."""
+    hit = uow.session.scalar(select(Hit).where(Hit.reference == reference))
+    principal = caller.principal
+    mine = _relations(principal, hit) if principal and hit else frozenset()
+    if hit is None or not mine:
+        if hit is not None:
+            guard.refuse(uow, caller, action.value, KIND, reference)
+        raise NotFound(lazy("There is no hit {ref}."), ref=reference)
+    assert principal is not None
+    if not policy.allowed(principal, action, mine):
+        raise guard.refuse(uow, caller, action.value, KIND, reference)
+    return hit
+
+
+def _out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
+    codes = dict(
+        uow.session.execute(
+            select(Agency.id, Agency.code).where(
+                Agency.id.in_([hit.owner_agency_id, hit.searching_agency_id])
+            )
+        ).all()
+    )
+    owner = principal.agency_id == hit.owner_agency_id
+    kind = uow.session.scalar(select(Record.kind).where(Record.id == hit.found_record_id))
+    # How a person checked may name what their agency holds: it stays with that agency.
+    checker_agency = uow.session.scalar(select(User.agency_id).where(User.id == hit.checked_by_id))
+    return HitOut(
+        reference=hit.reference,
+        side="owner" if owner else "searcher",
+        owner_agency=codes[hit.owner_agency_id],
+        searching_agency=codes[hit.searching_agency_id],
+        record_id=hit.found_record_id if owner else hit.searching_record_id,
+        kind=RecordKind(kind or RecordKind.PERSON.value),
+        band=hit.band,
+        status=hit.status,
+        score=hit.score if owner else None,
+        explanation=hit.explanation if owner else None,
+        check_note=hit.check_note if checker_agency == principal.agency_id else None,
+        created_at=hit.created_at,
+    )
+
+
+def view(uow: UnitOfWork, caller: Caller, reference: str) -> HitOut:
+    hit = _gate(uow, caller, Action.VIEW_HIT, reference)
+    assert caller.principal is not None
+    audit.record(uow, caller.event("records:hit:view", object_kind=KIND, object_ref=reference))
+    return _out(uow, caller.principal, hit)
+
+
+def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitOut]:
+    """Hits on either side of the caller's agency, newest first; references audited."""
+    principal = caller.principal
+    mine = (
+        policy.relations(
+            principal,
+            owner_agency_id=principal.agency_id,
+            searching_agency_id=principal.agency_id,
+        )
+        if principal
+        else frozenset()
+    )
+    guard.check(
+        uow,
+        caller,
+        principal is not None and policy.allowed(principal, Action.VIEW_HIT, mine),
+        Action.VIEW_HIT,
+        KIND,
+    )
+    assert principal is not None
+    rows = uow.session.scalars(
+        select(Hit)
+        .where(
+            or_(
+                Hit.owner_agency_id == principal.agency_id,
+                Hit.searching_agency_id == principal.agency_id,
+            )
+        )
+        .order_by(Hit.created_at.desc(), Hit.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    audit.record(
+        uow,
+        caller.event(
+            "records:hit:list",
+            object_kind=KIND,
+            detail={"references": [h.reference for h in rows], "page": page},
+        ),
+    )
+    return [_out(uow, principal, hit) for hit in rows]
+
+
+def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> HitOut:
+    """A person records that they checked the hit, how, and whether it is the same. Until
+    then the hit is only a possible match."""
+    hit = _gate(uow, caller, Action.CHECK_HIT, reference)
+    principal = caller.principal
+    assert principal is not None
+    if hit.status != HitStatus.NEW.value:
+        raise Conflict(lazy("Hit {ref} has been checked already."), ref=reference)
+    hit.status = (HitStatus.CONFIRMED if data.confirmed else HitStatus.DISMISSED).value
+    hit.checked_by_id = principal.user_id
+    hit.check_note = data.how.strip()
+    hit.updated_at = utcnow()
+    uow.session.flush()
+    audit.record(
+        uow,
+        caller.event(
+            "records:hit:check",
+            object_kind=KIND,
+            object_ref=reference,
+            detail={"confirmed": data.confirmed},
+        ),
+    )
+    return _out(uow, principal, hit)

@@ -1,0 +1,529 @@
+"""Use cases of shared records: enter, change, read and list them, flag them for the
+review board, record its decision, approve a victim's record for matching, extend a
+review date. Every change is screened (`crosscheck.screen`); every read is audited.
+
+Another agency's record and a record that does not exist get the same answer (404), so
+that nobody learns from an error which records other agencies hold; the refusal is
+audited all the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.i18n import lazy
+from interagency.identity import guard
+from interagency.identity.models import Agency, AgencyKind, MemberState
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
+from interagency.records import crosscheck, policy
+from interagency.records.models import (
+    Neutrality,
+    OffenceCategory,
+    Record,
+    RecordHitAgency,
+    RecordKind,
+    RecordLink,
+    ReviewExtension,
+    SubjectCategory,
+)
+from interagency.records.particulars import PARTICULARS, Particulars
+from interagency.records.policy import Action, Relation
+from interagency.records.schemas import (
+    ExtensionIn,
+    LinkIn,
+    NeutralityIn,
+    ReasonIn,
+    RecordIn,
+    RecordOut,
+    RecordSummary,
+    RecordUpdate,
+    VersionedReasonIn,
+)
+from interagency.records.sealing import open_particulars, seal_particulars
+from interagency.vault import Vault
+
+KIND: Final = "record"
+PAGE_SIZE: Final = 50
+# Which kinds of record a link joins, from the person's side.
+LINK_TARGETS: Final = {
+    "holds_document": RecordKind.DOCUMENT,
+    "uses_phone": RecordKind.PHONE,
+    "drives_vehicle": RecordKind.VEHICLE,
+    "belongs_to": RecordKind.ORGANISATION,
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    vault: Vault
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A record as stored, and what its screening did."""
+
+    record: Record
+    screening: crosscheck.Outcome
+
+
+# ---------------------------------------------------------------------------- access
+
+
+def _relations(principal: Principal, record: Record) -> frozenset[Relation]:
+    return policy.relations(
+        principal,
+        owner_agency_id=record.owner_agency_id,
+        under_review=record.neutrality == Neutrality.PENDING.value,
+    )
+
+
+def _gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Record:
+    """The record, if the caller may do `action` on it. Refusals are audited; a caller with
+    no relation to the record gets the answer an unknown id gets."""
+    record = uow.session.get(Record, record_id)
+    principal = caller.principal
+    mine = _relations(principal, record) if principal and record else frozenset()
+    if record is None or not mine:
+        if record is not None:
+            guard.refuse(uow, caller, action.value, KIND, record_id)
+        raise NotFound(lazy("There is no record {ref}."), ref=record_id)
+    assert principal is not None  # (a relation needs a principal)
+    if not policy.allowed(principal, action, mine):
+        raise guard.refuse(uow, caller, action.value, KIND, record_id)
+    return record
+
+
+def _require_own(uow: UnitOfWork, caller: Caller, action: Action) -> Principal:
+    principal = caller.principal
+    mine = policy.relations(principal, owner_agency_id=principal.agency_id) if principal else ()
+    return guard.check(
+        uow, caller, principal is not None and policy.allowed(principal, action, mine), action, KIND
+    )
+
+
+def _audit(
+    uow: UnitOfWork, caller: Caller, action: str, record_id: object, **detail: object
+) -> None:
+    audit.record(uow, caller.event(action, object_kind=KIND, object_ref=record_id, detail=detail))
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def particulars_of(kind: RecordKind, values: dict[str, str]) -> Particulars:
+    """The kind's particulars; raises InvalidInput naming the first field to fix."""
+    try:
+        return PARTICULARS[kind].model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or kind.value
+        raise InvalidInput(
+            lazy("Particulars of the {kind}, {field}: {problem}"),
+            kind=kind.value,
+            field=where,
+            problem=first["msg"],
+        ) from None
+
+
+def _member_agency_ids(uow: UnitOfWork, codes: list[str]) -> list[int]:
+    wanted = sorted({code.strip().upper() for code in codes})
+    rows = dict(
+        uow.session.execute(
+            select(Agency.code, Agency.id).where(
+                Agency.code.in_(wanted), Agency.kind == AgencyKind.MEMBER_AGENCY.value
+            )
+        ).all()
+    )
+    unknown = [code for code in wanted if code not in rows]
+    if unknown:
+        raise InvalidInput(lazy("No member agency has the code {code}."), code=unknown[0])
+    return [rows[code] for code in wanted]
+
+
+def _state_id(uow: UnitOfWork, code: str) -> int:
+    text = code.strip().upper()
+    column = MemberState.iso_alpha2 if len(text) == 2 else MemberState.iso_alpha3
+    state_id = uow.session.scalar(select(MemberState.id).where(column == text))
+    if state_id is None:
+        raise InvalidInput(lazy("No member state has the code {code}."), code=code)
+    return state_id
+
+
+def _apply(uow: UnitOfWork, principal: Principal, record: Record, data: RecordIn) -> None:
+    """Copies the input onto the record, checking what needs the database."""
+    if data.refuge_from is None:
+        record.refuge_from_state_id = None
+    else:
+        fled = _state_id(uow, data.refuge_from)
+        own_state = uow.session.scalar(
+            select(Agency.member_state_id).where(Agency.id == principal.agency_id)
+        )
+        if fled == own_state:
+            raise InvalidInput(
+                lazy("Refuge is status in your own state from another: name the state they fled.")
+            )
+        record.refuge_from_state_id = fled
+    hit_agencies = [] if data.hit_agencies is None else _member_agency_ids(uow, data.hit_agencies)
+    record.hits_to_all = data.hit_agencies is None
+    # Kept rows stay: replacing them would insert a key before deleting the same key.
+    record.hit_agencies = [a for a in record.hit_agencies if a.agency_id in hit_agencies] + [
+        RecordHitAgency(agency_id=agency_id)
+        for agency_id in hit_agencies
+        if agency_id not in {a.agency_id for a in record.hit_agencies}
+    ]
+    for field in (
+        "purpose",
+        "legal_basis",
+        "offence_article",
+        "handling_note",
+        "is_minor",
+        "smuggled_migrant",
+        "factual_indications",
+    ):
+        setattr(record, field, getattr(data, field))
+    record.subject_category = data.subject_category.value
+    record.offence_category = data.offence_category.value if data.offence_category else None
+    record.handling_code = data.handling_code.value
+    record.tlp = data.tlp.value
+    record.source_grade = data.source_grade.value
+    record.information_grade = data.information_grade.value
+
+
+def _neutrality_after_change(record: Record) -> None:
+    """A sensitive record goes (back) before the review board: a decision covers the case
+    as it was reviewed, not as it was changed afterwards."""
+    offence = record.offence_category
+    needs = policy.needs_neutrality_review(
+        OffenceCategory(offence) if offence else None,
+        flagged=record.flagged_reason is not None,
+    )
+    record.neutrality = (Neutrality.PENDING if needs else Neutrality.NOT_REQUIRED).value
+    record.neutrality_reason = None
+    record.neutrality_decided_by_id = None
+    record.neutrality_decided_at = None
+
+
+# ---------------------------------------------------------------------------- use cases
+
+
+def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Saved:
+    principal = _require_own(uow, caller, Action.CREATE)
+    particulars = particulars_of(data.kind, data.particulars)
+    now = utcnow()
+    record = Record(
+        kind=data.kind.value,
+        owner_agency_id=principal.agency_id,
+        created_by_id=principal.user_id,
+        created_at=now,
+        updated_at=now,
+        review_due=policy.review_due(now.date(), data.subject_category, is_minor=data.is_minor),
+    )
+    _apply(uow, principal, record, data)
+    _neutrality_after_change(record)
+    uow.session.add(record)
+    uow.session.flush()
+    seal_particulars(uow, ctx.vault, record, particulars)
+    _audit(uow, caller, "records:record:create", record.id, kind=record.kind)
+    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+
+
+def update(
+    uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int, data: RecordUpdate
+) -> Saved:
+    record = _gate(uow, caller, Action.EDIT, record_id)
+    principal = caller.principal
+    assert principal is not None
+    _current(record, data.version)
+    if data.kind.value != record.kind:
+        raise InvalidInput(lazy("A record keeps its kind: enter a new record instead."))
+    particulars = particulars_of(data.kind, data.particulars)
+    was_category = record.subject_category
+    _apply(uow, principal, record, data)
+    if record.subject_category != was_category:
+        # An approval was given for the category it was given in.
+        record.necessity_reason = None
+        record.necessity_requested_by_id = record.necessity_approved_by_id = None
+    shortest = policy.review_due(
+        record.created_at.date(), data.subject_category, is_minor=data.is_minor
+    )
+    record.review_due = min(record.review_due, max(shortest, utcnow().date()))
+    _neutrality_after_change(record)
+    seal_particulars(uow, ctx.vault, record, particulars)
+    _touch(record)
+    _audit(uow, caller, "records:record:update", record.id, version=record.version)
+    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+
+
+def _current(record: Record, version: int) -> None:
+    if record.version != version:
+        raise Conflict(
+            lazy("Record {ref} was changed by someone else (now version {version}): reload it."),
+            ref=record.id,
+            version=record.version,
+        )
+
+
+def _touch(record: Record) -> None:
+    record.version += 1
+    record.updated_at = utcnow()
+
+
+def view(uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int) -> RecordOut:
+    record = _gate(uow, caller, Action.VIEW, record_id)
+    _audit(uow, caller, "records:record:view", record.id)
+    return _out(uow, ctx, record)
+
+
+def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
+    agencies = dict(uow.session.execute(select(Agency.id, Agency.code)).all())
+    refuge = None
+    if record.refuge_from_state_id is not None:
+        refuge = uow.session.scalar(
+            select(MemberState.iso_alpha3).where(MemberState.id == record.refuge_from_state_id)
+        )
+    states = crosscheck.states_of(uow, [record.owner_agency_id])
+    guards = crosscheck.safeguards_of(record, states[record.owner_agency_id])
+    why_not = policy.why_not_matchable(guards, utcnow().date())
+    particulars = open_particulars(uow, ctx.vault, record)
+    return RecordOut(
+        id=record.id,
+        kind=RecordKind(record.kind),
+        owner_agency=agencies[record.owner_agency_id],
+        version=record.version,
+        particulars=particulars.model_dump() if particulars else None,
+        subject_category=SubjectCategory(record.subject_category),
+        purpose=record.purpose,
+        legal_basis=record.legal_basis,
+        offence_article=record.offence_article,
+        offence_category=record.offence_category,
+        handling_code=record.handling_code,
+        handling_note=record.handling_note,
+        tlp=record.tlp,
+        source_grade=record.source_grade,
+        information_grade=record.information_grade,
+        is_minor=record.is_minor,
+        smuggled_migrant=record.smuggled_migrant,
+        factual_indications=record.factual_indications,
+        refuge_from=refuge,
+        hit_agencies=None
+        if record.hits_to_all
+        else [agencies[a.agency_id] for a in record.hit_agencies],
+        review_due=record.review_due,
+        neutrality=record.neutrality,
+        matchable=why_not is None,
+        not_matchable_because=why_not,
+        screen_pending=record.screen_pending,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+    )
+
+
+def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSummary]:
+    """The caller's agency's live records, last changed first; the ids shown are audited."""
+    principal = _require_own(uow, caller, Action.VIEW)
+    rows = uow.session.scalars(
+        select(Record)
+        .where(Record.owner_agency_id == principal.agency_id, Record.erased_at.is_(None))
+        .order_by(Record.updated_at.desc(), Record.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    _audit(uow, caller, "records:record:list", None, ids=[r.id for r in rows], page=page)
+    return [_summary(r) for r in rows]
+
+
+def _summary(record: Record) -> RecordSummary:
+    return RecordSummary(
+        id=record.id,
+        kind=RecordKind(record.kind),
+        subject_category=SubjectCategory(record.subject_category),
+        review_due=record.review_due,
+        neutrality=record.neutrality,
+        tlp=record.tlp,
+        updated_at=record.updated_at,
+    )
+
+
+def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
+    """The DPO's list: the agency's records whose review date has passed."""
+    principal = _require_own(uow, caller, Action.VIEW_DUE)
+    rows = uow.session.scalars(
+        select(Record)
+        .where(
+            Record.owner_agency_id == principal.agency_id,
+            Record.erased_at.is_(None),
+            Record.review_due < utcnow().date(),
+        )
+        .order_by(Record.review_due, Record.id)
+    ).all()
+    _audit(uow, caller, "records:due:list", None, ids=[r.id for r in rows])
+    return [_summary(r) for r in rows]
+
+
+def link(uow: UnitOfWork, caller: Caller, record_id: int, data: LinkIn) -> RecordLink:
+    """Joins a person to a document, phone, vehicle or organisation of the same agency."""
+    person = _gate(uow, caller, Action.EDIT, record_id)
+    target = _gate(uow, caller, Action.EDIT, data.to_record)
+    if person.kind != RecordKind.PERSON.value or target.kind != LINK_TARGETS[data.kind.value]:
+        raise InvalidInput(
+            lazy("A link of this kind joins a person to a {kind}."),
+            kind=LINK_TARGETS[data.kind.value].value,
+        )
+    existing = uow.session.scalar(
+        select(RecordLink).where(
+            RecordLink.from_record_id == person.id,
+            RecordLink.to_record_id == target.id,
+            RecordLink.kind == data.kind.value,
+        )
+    )
+    if existing is not None:
+        return existing
+    row = RecordLink(from_record_id=person.id, to_record_id=target.id, kind=data.kind.value)
+    uow.session.add(row)
+    uow.session.flush()
+    _audit(uow, caller, "records:record:link", person.id, to=target.id, kind=data.kind.value)
+    return row
+
+
+def links_of(uow: UnitOfWork, caller: Caller, record_id: int) -> list[RecordLink]:
+    record = _gate(uow, caller, Action.VIEW, record_id)
+    return list(
+        uow.session.scalars(
+            select(RecordLink)
+            .where(
+                (RecordLink.from_record_id == record.id) | (RecordLink.to_record_id == record.id)
+            )
+            .order_by(RecordLink.id)
+        )
+    )
+
+
+def flag(uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonIn) -> Record:
+    """Puts the record before the review board: until it decides, the record is neither
+    matched nor shared."""
+    record = _gate(uow, caller, Action.FLAG, record_id)
+    _current(record, data.version)
+    record.flagged_reason = data.reason.strip()
+    _neutrality_after_change(record)
+    _touch(record)
+    _audit(uow, caller, "records:record:flag", record.id)
+    return record
+
+
+def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
+    """Records awaiting the board's decision, oldest first (reviewers only)."""
+    principal = caller.principal
+    decision = principal is not None and policy.allowed(
+        principal, Action.DECIDE_NEUTRALITY, policy.relations(principal, under_review=True)
+    )
+    guard.check(uow, caller, decision, Action.DECIDE_NEUTRALITY, KIND)
+    rows = uow.session.scalars(
+        select(Record)
+        .where(Record.neutrality == Neutrality.PENDING.value, Record.erased_at.is_(None))
+        .order_by(Record.updated_at, Record.id)
+    ).all()
+    _audit(uow, caller, "records:neutrality:queue", None, ids=[r.id for r in rows])
+    return [_summary(r) for r in rows]
+
+
+def decide_neutrality(
+    uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int, data: NeutralityIn
+) -> Saved:
+    """The board's Article 3 decision. Cleared, the record is screened; refused, it stays
+    with its owner."""
+    record = _gate(uow, caller, Action.DECIDE_NEUTRALITY, record_id)
+    principal = caller.principal
+    assert principal is not None
+    record.neutrality = (Neutrality.CLEARED if data.cleared else Neutrality.REFUSED).value
+    record.neutrality_reason = data.reason.strip()
+    record.neutrality_decided_by_id = principal.user_id
+    record.neutrality_decided_at = utcnow()
+    _touch(record)
+    _audit(uow, caller, "records:neutrality:decide", record.id, cleared=data.cleared)
+    if not data.cleared:
+        return Saved(record, crosscheck.Outcome(screened=False))
+    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+
+
+def request_necessity(
+    uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonIn
+) -> Record:
+    """Asks a supervisor to let a victim's or witness's record be matched, and says why it
+    is strictly necessary."""
+    record = _gate(uow, caller, Action.REQUEST_NECESSITY, record_id)
+    principal = caller.principal
+    assert principal is not None
+    _current(record, data.version)
+    if SubjectCategory(record.subject_category) not in policy.PROTECTED_CATEGORIES:
+        raise InvalidInput(lazy("Only a victim's or a witness's record needs this approval."))
+    if record.necessity_approved_by_id is not None:
+        raise Conflict(lazy("Matching this record has been approved already."))
+    record.necessity_reason = data.reason.strip()
+    record.necessity_requested_by_id = principal.user_id
+    _touch(record)
+    _audit(uow, caller, "records:necessity:request", record.id)
+    return record
+
+
+def approve_necessity(
+    uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int, data: ReasonIn
+) -> Saved:
+    """Four eyes: a supervisor other than the one who asked approves, and the record is
+    screened."""
+    record = _gate(uow, caller, Action.APPROVE_NECESSITY, record_id)
+    principal = caller.principal
+    assert principal is not None
+    if record.necessity_requested_by_id is None:
+        raise Conflict(lazy("Nobody has asked for this record to be matched."))
+    if record.necessity_approved_by_id is not None:
+        raise Conflict(lazy("Matching this record has been approved already."))
+    guard.check(
+        uow,
+        caller,
+        principal.user_id != record.necessity_requested_by_id,
+        Action.APPROVE_NECESSITY,
+        KIND,
+        record.id,
+    )
+    record.necessity_approved_by_id = principal.user_id
+    _touch(record)
+    _audit(uow, caller, "records:necessity:approve", record.id, note=data.reason.strip())
+    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+
+
+def extend_review(uow: UnitOfWork, caller: Caller, record_id: int, data: ExtensionIn) -> Record:
+    record = _gate(uow, caller, Action.EXTEND_REVIEW, record_id)
+    principal = caller.principal
+    assert principal is not None
+    _current(record, data.version)
+    if data.review_due <= max(record.review_due, utcnow().date()):
+        raise InvalidInput(
+            lazy("An extension moves the review date later than {day}."),
+            day=max(record.review_due, utcnow().date()),
+        )
+    longest = policy.review_due(
+        utcnow().date(), SubjectCategory(record.subject_category), is_minor=record.is_minor
+    )
+    if data.review_due > longest:
+        raise InvalidInput(lazy("One extension reaches at most {day}."), day=longest)
+    uow.session.add(
+        ReviewExtension(
+            record_id=record.id,
+            previous_due=record.review_due,
+            new_due=data.review_due,
+            reason=data.reason.strip(),
+            extended_by_id=principal.user_id,
+        )
+    )
+    record.review_due = data.review_due
+    _touch(record)
+    _audit(uow, caller, "records:review:extend", record.id, review_due=data.review_due.isoformat())
+    return record
