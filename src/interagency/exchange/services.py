@@ -58,6 +58,15 @@ def new_reference(now: datetime) -> str:
     return f"EX-{now:%Y}-{secrets.token_hex(4).upper()}"
 
 
+def reference_of(uow: UnitOfWork, thread_id: int) -> str:
+    """A thread's reference, for other features that keep the id of a thread they started
+    (the reference names the thread and reveals nothing of it)."""
+    reference = uow.session.scalar(select(Thread.reference).where(Thread.id == thread_id))
+    if reference is None:
+        raise NotFound(lazy("There is no thread {ref}."), ref=thread_id)
+    return reference
+
+
 def _agency(uow: UnitOfWork, code: str) -> Agency:
     agency = uow.session.scalar(select(Agency).where(Agency.code == code.strip().upper()))
     if agency is None:

@@ -13,10 +13,12 @@ from pydantic import BaseModel
 
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
+from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
-from interagency.records import hits, services
+from interagency.records import details, hits, services
 from interagency.records.crosscheck import Outcome
 from interagency.records.schemas import (
+    DetailsRequestIn,
     ExtensionIn,
     HitCheckIn,
     HitOut,
@@ -27,6 +29,7 @@ from interagency.records.schemas import (
     RecordOut,
     RecordSummary,
     RecordUpdate,
+    ReleaseIn,
     VersionedReasonIn,
 )
 from interagency.web.auth import CallerDep
@@ -118,6 +121,47 @@ def get_hit(reference: HitRef, uow: UowDep, caller: CallerDep) -> HitOut:
 @api.post("/hits/{reference}/check", summary="Record how a person checked the hit")
 def check_hit(reference: HitRef, data: HitCheckIn, uow: UowDep, caller: CallerDep) -> HitOut:
     found = hits.check(uow, caller, reference, data)
+    uow.commit()
+    return found
+
+
+@api.post("/hits/{reference}/details", summary="Ask the owner for the details behind a hit")
+def request_details(
+    reference: HitRef,
+    data: DetailsRequestIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+) -> HitOut:
+    found = details.request(uow, caller, exchange_context(container), reference, data.justification)
+    uow.commit()
+    return found
+
+
+@api.post("/hits/{reference}/release/propose", summary="Propose to release the details (owner)")
+def propose_release(reference: HitRef, data: ReleaseIn, uow: UowDep, caller: CallerDep) -> HitOut:
+    found = details.propose(uow, caller, reference, data.note)
+    uow.commit()
+    return found
+
+
+@api.post(
+    "/hits/{reference}/release/approve",
+    summary="Approve the release: another person, a supervisor (four eyes)",
+)
+def approve_release(
+    reference: HitRef, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> HitOut:
+    found = details.approve(uow, caller, exchange_context(container), reference)
+    uow.commit()
+    return found
+
+
+@api.post("/hits/{reference}/release/refuse", summary="Refuse to release the details (owner)")
+def refuse_release(
+    reference: HitRef, data: ReleaseIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> HitOut:
+    found = details.refuse(uow, caller, exchange_context(container), reference, data.note)
     uow.commit()
     return found
 

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, NotFound
+from interagency.exchange import services as exchange
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.models import Agency, User
@@ -35,7 +36,7 @@ def _relations(principal: Principal, hit: Hit) -> frozenset[Relation]:
     )
 
 
-def _gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit:
+def gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit:
     """The hit, if the caller may do `action` on it; a stranger to it gets the answer an
     unknown reference gets, and the refusal is audited."""
     hit = uow.session.scalar(select(Hit).where(Hit.reference == reference))
@@ -51,7 +52,7 @@ def _gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hi
     return hit
 
 
-def _out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
+def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
     codes = dict(
         uow.session.execute(
             select(Agency.id, Agency.code).where(
@@ -75,15 +76,22 @@ def _out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         score=hit.score if owner else None,
         explanation=hit.explanation if owner else None,
         check_note=hit.check_note if checker_agency == principal.agency_id else None,
+        details_status=hit.details_status,
+        details_thread=_reference(uow, hit.details_thread_id),
+        release_thread=_reference(uow, hit.release_thread_id),
         created_at=hit.created_at,
     )
 
 
+def _reference(uow: UnitOfWork, thread_id: int | None) -> str | None:
+    return None if thread_id is None else exchange.reference_of(uow, thread_id)
+
+
 def view(uow: UnitOfWork, caller: Caller, reference: str) -> HitOut:
-    hit = _gate(uow, caller, Action.VIEW_HIT, reference)
+    hit = gate(uow, caller, Action.VIEW_HIT, reference)
     assert caller.principal is not None
     audit.record(uow, caller.event("records:hit:view", object_kind=KIND, object_ref=reference))
-    return _out(uow, caller.principal, hit)
+    return out(uow, caller.principal, hit)
 
 
 def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitOut]:
@@ -126,13 +134,13 @@ def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitO
             detail={"references": [h.reference for h in rows], "page": page},
         ),
     )
-    return [_out(uow, principal, hit) for hit in rows]
+    return [out(uow, principal, hit) for hit in rows]
 
 
 def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> HitOut:
     """A person records that they checked the hit, how, and whether it is the same. Until
     then the hit is only a possible match."""
-    hit = _gate(uow, caller, Action.CHECK_HIT, reference)
+    hit = gate(uow, caller, Action.CHECK_HIT, reference)
     principal = caller.principal
     assert principal is not None
     if hit.status != HitStatus.NEW.value:
@@ -151,4 +159,4 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
             detail={"confirmed": data.confirmed},
         ),
     )
-    return _out(uow, principal, hit)
+    return out(uow, principal, hit)

@@ -102,6 +102,16 @@ class HitStatus(StrEnum):
     DISMISSED = "dismissed"  # a person checked it: not the same
 
 
+class DetailsStatus(StrEnum):
+    """Where the searching agency's request for the details behind a hit stands."""
+
+    NONE = "none"
+    REQUESTED = "requested"  # an exchange request went to the owner
+    PROPOSED = "proposed"  # one of the owner's officers proposes to release them
+    RELEASED = "released"  # a second person, a supervisor, approved: they were sent
+    REFUSED = "refused"
+
+
 class Record(Marked, Base):
     __tablename__ = "records"
     __table_args__ = (
@@ -243,6 +253,12 @@ class Hit(Base):
             name="checked_by_a_person",
         ),
         CheckConstraint("searching_agency_id <> owner_agency_id", name="across_agencies"),
+        CheckConstraint(one_of("details_status", DetailsStatus), name="details_status_known"),
+        CheckConstraint(
+            "release_decided_by_id IS NULL OR release_proposed_by_id IS NULL"
+            " OR release_decided_by_id <> release_proposed_by_id",
+            name="release_four_eyes",
+        ),
     )
 
     id: Mapped[intpk]
@@ -258,5 +274,13 @@ class Hit(Base):
     status: Mapped[str] = mapped_column(String(16), default=HitStatus.NEW.value)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     check_note: Mapped[str | None] = mapped_column(Text)
+    # The request for details travels as an exchange thread; so does the release.
+    details_status: Mapped[str] = mapped_column(String(16), default=DetailsStatus.NONE.value)
+    details_thread_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_threads.id"))
+    details_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    release_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    release_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    release_note: Mapped[str | None] = mapped_column(Text)
+    release_thread_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_threads.id"))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime]

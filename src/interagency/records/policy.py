@@ -37,6 +37,10 @@ class Action(StrEnum):
     VIEW_HIT = "records:hit:view"
     CHECK_HIT = "records:hit:check"
     VIEW_DUE = "records:due:view"
+    REQUEST_DETAILS = "records:details:request"
+    PROPOSE_RELEASE = "records:details:propose"
+    APPROVE_RELEASE = "records:details:approve"
+    REFUSE_RELEASE = "records:details:refuse"
 
 
 class Relation(StrEnum):
@@ -70,6 +74,12 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     ),
     Action.CHECK_HIT: _grant(_STAFF, Relation.OWNER, Relation.SEARCHER),
     Action.VIEW_DUE: _grant([Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
+    # The details behind a hit: asked for by the searching agency's officers, released by
+    # the owner's with four eyes (a supervisor approves what an officer proposes).
+    Action.REQUEST_DETAILS: _grant(_STAFF, Relation.SEARCHER),
+    Action.PROPOSE_RELEASE: _grant(_STAFF, Relation.OWNER),
+    Action.APPROVE_RELEASE: _grant([Role.SUPERVISOR], Relation.OWNER),
+    Action.REFUSE_RELEASE: _grant(_STAFF, Relation.OWNER),
 }
 
 # Offence categories that states have used against dissidents and believers: matched or

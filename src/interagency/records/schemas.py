@@ -110,6 +110,18 @@ class LinkIn(Input):
     kind: LinkKind
 
 
+class DetailsRequestIn(Input):
+    justification: str = Field(
+        min_length=REASON_MIN,
+        max_length=4000,
+        description="Why the details are needed: the owner decides on it.",
+    )
+
+
+class ReleaseIn(Input):
+    note: str = Field(min_length=REASON_MIN, max_length=4000)
+
+
 class HitCheckIn(Input):
     confirmed: bool = Field(description="True: the same; false: not the same.")
     how: str = Field(
@@ -174,5 +186,8 @@ class HitOut(BaseModel):
     score: float | None = None
     explanation: list[dict[str, Any]] | None = None
     check_note: str | None = None
+    details_status: str = "none"
+    details_thread: str | None = None  # the exchange request for the details
+    release_thread: str | None = None  # the exchange thread that carried them
     created_at: datetime
     notice: str = "A hit is a possible match, not an identification."

@@ -171,10 +171,26 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("checked_by_id", sa.Integer(), nullable=True),
         sa.Column("check_note", sa.Text(), nullable=True),
+        sa.Column("details_status", sa.String(length=16), nullable=False),
+        sa.Column("details_thread_id", sa.Integer(), nullable=True),
+        sa.Column("details_requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("release_proposed_by_id", sa.Integer(), nullable=True),
+        sa.Column("release_decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("release_note", sa.Text(), nullable=True),
+        sa.Column("release_thread_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.CheckConstraint(
             "band IN ('strong', 'possible')", name=op.f("ck_record_hits_band_known")
+        ),
+        sa.CheckConstraint(
+            "details_status IN ('none', 'requested', 'proposed', 'released', 'refused')",
+            name=op.f("ck_record_hits_details_status_known"),
+        ),
+        sa.CheckConstraint(
+            "release_decided_by_id IS NULL OR release_proposed_by_id IS NULL"
+            " OR release_decided_by_id <> release_proposed_by_id",
+            name=op.f("ck_record_hits_release_four_eyes"),
         ),
         sa.CheckConstraint(
             "status = 'new' OR (checked_by_id IS NOT NULL AND check_note IS NOT NULL)",
@@ -191,6 +207,31 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["found_record_id"], ["records.id"], name=op.f("fk_record_hits_found_record_id_records")
+        ),
+        sa.ForeignKeyConstraint(
+            ["details_thread_id"],
+            ["exchange_threads.id"],
+            name=op.f("fk_record_hits_details_thread_id_exchange_threads"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_thread_id"],
+            ["exchange_threads.id"],
+            name=op.f("fk_record_hits_release_thread_id_exchange_threads"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["details_requested_by_id"],
+            ["users.id"],
+            name=op.f("fk_record_hits_details_requested_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_proposed_by_id"],
+            ["users.id"],
+            name=op.f("fk_record_hits_release_proposed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_decided_by_id"],
+            ["users.id"],
+            name=op.f("fk_record_hits_release_decided_by_id_users"),
         ),
         sa.ForeignKeyConstraint(
             ["owner_agency_id"],
