@@ -15,9 +15,14 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
-from interagency.records import details, hits, services
+from interagency.records import details, hits, protection, services
 from interagency.records.crosscheck import Outcome
+from interagency.records.models import RecordKind
+from interagency.records.particulars import PersonParticulars
 from interagency.records.schemas import (
+    AccessRequestIn,
+    AccessRequestOut,
+    AnswerIn,
     DetailsRequestIn,
     ExtensionIn,
     HitCheckIn,
@@ -102,6 +107,50 @@ def review_queue(uow: UowDep, caller: CallerDep) -> list[RecordSummary]:
     found = services.review_queue(uow, caller)
     uow.commit()
     return found
+
+
+@api.get("/access-requests", summary="Data subjects' access requests (data protection officers)")
+def list_access_requests(
+    uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> list[AccessRequestOut]:
+    found = protection.access_requests(uow, caller, container.vault)
+    uow.commit()
+    return [_access_out(view) for view in found]
+
+
+@api.post(
+    "/access-requests",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a data subject's access request; the records that may be theirs are listed",
+)
+def open_access_request(
+    data: AccessRequestIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> AccessRequestOut:
+    requester = services.particulars_of(RecordKind.PERSON, data.particulars)
+    assert isinstance(requester, PersonParticulars)
+    view = protection.open_access_request(uow, caller, container.vault, requester, data.received_on)
+    uow.commit()
+    return _access_out(view)
+
+
+@api.post("/access-requests/{request_id}/answer", summary="Record the answer given")
+def answer_access_request(
+    request_id: RowId, data: AnswerIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> AccessRequestOut:
+    view = protection.answer_access_request(uow, caller, container.vault, request_id, data.answer)
+    uow.commit()
+    return _access_out(view)
+
+
+def _access_out(view: protection.AccessRequestView) -> AccessRequestOut:
+    return AccessRequestOut(
+        id=view.id,
+        received_on=view.received_on,
+        status=view.status,
+        requester=view.requester.model_dump() if view.requester else None,
+        answer=view.answer,
+        candidates=list(view.candidates),
+    )
 
 
 @api.get("/hits", summary="Hits on either side of one's agency, newest first")
@@ -242,6 +291,25 @@ def extend_review(
     record_id: RowId, data: ExtensionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
     services.extend_review(uow, caller, record_id, data)
+    return _view(uow, caller, container, record_id)
+
+
+@api.post("/{record_id}/erasure", summary="Ask to erase the record (data protection officer)")
+def request_erasure(
+    record_id: RowId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> RecordOut:
+    protection.request_erasure(uow, caller, record_id, data.reason)
+    return _view(uow, caller, container, record_id)
+
+
+@api.post(
+    "/{record_id}/erasure/approve",
+    summary="Erase it: a supervisor or another data protection officer (four eyes)",
+)
+def approve_erasure(
+    record_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> RecordOut:
+    protection.approve_erasure(uow, caller, record_id)
     return _view(uow, caller, container, record_id)
 
 

@@ -178,11 +178,39 @@ class Record(Marked, Base):
     necessity_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     necessity_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     screen_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Erasure is four eyes: a DPO asks, a supervisor or another DPO carries it out.
+    erasure_reason: Mapped[str | None] = mapped_column(Text)
+    erasure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     erased_at: Mapped[datetime | None]
 
     hit_agencies: Mapped[list[RecordHitAgency]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="RecordHitAgency.agency_id"
     )
+
+
+class AccessRequestStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class AccessRequest(Base):
+    """A data subject's request to know what the agency holds on them, kept by its DPO."""
+
+    __tablename__ = "record_access_requests"
+    __table_args__ = (CheckConstraint(one_of("status", AccessRequestStatus), name="status_known"),)
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    # Who asked, sealed like a record's particulars.
+    particulars_sealed: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="personal data, sealed under the agency's key"
+    )
+    status: Mapped[str] = mapped_column(String(16), default=AccessRequestStatus.OPEN.value)
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    answered_at: Mapped[datetime | None]
 
 
 class RecordHitAgency(Base):

@@ -41,6 +41,8 @@ class Action(StrEnum):
     PROPOSE_RELEASE = "records:details:propose"
     APPROVE_RELEASE = "records:details:approve"
     REFUSE_RELEASE = "records:details:refuse"
+    REQUEST_ERASURE = "records:erasure:request"
+    APPROVE_ERASURE = "records:erasure:approve"
 
 
 class Relation(StrEnum):
@@ -80,6 +82,9 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     Action.PROPOSE_RELEASE: _grant(_STAFF, Relation.OWNER),
     Action.APPROVE_RELEASE: _grant([Role.SUPERVISOR], Relation.OWNER),
     Action.REFUSE_RELEASE: _grant(_STAFF, Relation.OWNER),
+    # Erasure is four eyes too: a DPO asks, a supervisor or another DPO carries it out.
+    Action.REQUEST_ERASURE: _grant([Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
+    Action.APPROVE_ERASURE: _grant([Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
 }
 
 # Offence categories that states have used against dissidents and believers: matched or

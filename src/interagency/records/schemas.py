@@ -122,6 +122,24 @@ class ReleaseIn(Input):
     note: str = Field(min_length=REASON_MIN, max_length=4000)
 
 
+class AccessRequestIn(Input):
+    received_on: date
+    particulars: dict[str, str] = Field(description="Who asks: a person's particulars.")
+
+
+class AnswerIn(Input):
+    answer: str = Field(min_length=REASON_MIN, max_length=4000)
+
+
+class AccessRequestOut(BaseModel):
+    id: int
+    received_on: date
+    status: str
+    requester: dict[str, Any] | None
+    answer: str | None
+    candidates: list[int]
+
+
 class HitCheckIn(Input):
     confirmed: bool = Field(description="True: the same; false: not the same.")
     how: str = Field(

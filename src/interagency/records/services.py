@@ -85,7 +85,7 @@ def _relations(principal: Principal, record: Record) -> frozenset[Relation]:
     )
 
 
-def _gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Record:
+def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Record:
     """The record, if the caller may do `action` on it. Refusals are audited; a caller with
     no relation to the record gets the answer an unknown id gets."""
     record = uow.session.get(Record, record_id)
@@ -109,7 +109,7 @@ def _require_own(uow: UnitOfWork, caller: Caller, action: Action) -> Principal:
     )
 
 
-def _audit(
+def audit_record(
     uow: UnitOfWork, caller: Caller, action: str, record_id: object, **detail: object
 ) -> None:
     audit.record(uow, caller.event(action, object_kind=KIND, object_ref=record_id, detail=detail))
@@ -231,17 +231,19 @@ def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Sav
     uow.session.add(record)
     uow.session.flush()
     seal_particulars(uow, ctx.vault, record, particulars)
-    _audit(uow, caller, "records:record:create", record.id, kind=record.kind)
+    audit_record(uow, caller, "records:record:create", record.id, kind=record.kind)
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
 
 def update(
     uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int, data: RecordUpdate
 ) -> Saved:
-    record = _gate(uow, caller, Action.EDIT, record_id)
+    record = gate(uow, caller, Action.EDIT, record_id)
     principal = caller.principal
     assert principal is not None
     _current(record, data.version)
+    if record.erased_at is not None:
+        raise Conflict(lazy("Record {ref} is erased: only its reference remains."), ref=record.id)
     if data.kind.value != record.kind:
         raise InvalidInput(lazy("A record keeps its kind: enter a new record instead."))
     particulars = particulars_of(data.kind, data.particulars)
@@ -258,7 +260,7 @@ def update(
     _neutrality_after_change(record)
     seal_particulars(uow, ctx.vault, record, particulars)
     _touch(record)
-    _audit(uow, caller, "records:record:update", record.id, version=record.version)
+    audit_record(uow, caller, "records:record:update", record.id, version=record.version)
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
 
@@ -277,8 +279,8 @@ def _touch(record: Record) -> None:
 
 
 def view(uow: UnitOfWork, caller: Caller, ctx: Context, record_id: int) -> RecordOut:
-    record = _gate(uow, caller, Action.VIEW, record_id)
-    _audit(uow, caller, "records:record:view", record.id)
+    record = gate(uow, caller, Action.VIEW, record_id)
+    audit_record(uow, caller, "records:record:view", record.id)
     return _out(uow, ctx, record)
 
 
@@ -336,7 +338,7 @@ def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSumma
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    _audit(uow, caller, "records:record:list", None, ids=[r.id for r in rows], page=page)
+    audit_record(uow, caller, "records:record:list", None, ids=[r.id for r in rows], page=page)
     return [_summary(r) for r in rows]
 
 
@@ -364,14 +366,14 @@ def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
         )
         .order_by(Record.review_due, Record.id)
     ).all()
-    _audit(uow, caller, "records:due:list", None, ids=[r.id for r in rows])
+    audit_record(uow, caller, "records:due:list", None, ids=[r.id for r in rows])
     return [_summary(r) for r in rows]
 
 
 def link(uow: UnitOfWork, caller: Caller, record_id: int, data: LinkIn) -> RecordLink:
     """Joins a person to a document, phone, vehicle or organisation of the same agency."""
-    person = _gate(uow, caller, Action.EDIT, record_id)
-    target = _gate(uow, caller, Action.EDIT, data.to_record)
+    person = gate(uow, caller, Action.EDIT, record_id)
+    target = gate(uow, caller, Action.EDIT, data.to_record)
     if person.kind != RecordKind.PERSON.value or target.kind != LINK_TARGETS[data.kind.value]:
         raise InvalidInput(
             lazy("A link of this kind joins a person to a {kind}."),
@@ -389,12 +391,12 @@ def link(uow: UnitOfWork, caller: Caller, record_id: int, data: LinkIn) -> Recor
     row = RecordLink(from_record_id=person.id, to_record_id=target.id, kind=data.kind.value)
     uow.session.add(row)
     uow.session.flush()
-    _audit(uow, caller, "records:record:link", person.id, to=target.id, kind=data.kind.value)
+    audit_record(uow, caller, "records:record:link", person.id, to=target.id, kind=data.kind.value)
     return row
 
 
 def links_of(uow: UnitOfWork, caller: Caller, record_id: int) -> list[RecordLink]:
-    record = _gate(uow, caller, Action.VIEW, record_id)
+    record = gate(uow, caller, Action.VIEW, record_id)
     return list(
         uow.session.scalars(
             select(RecordLink)
@@ -409,12 +411,12 @@ def links_of(uow: UnitOfWork, caller: Caller, record_id: int) -> list[RecordLink
 def flag(uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonIn) -> Record:
     """Puts the record before the review board: until it decides, the record is neither
     matched nor shared."""
-    record = _gate(uow, caller, Action.FLAG, record_id)
+    record = gate(uow, caller, Action.FLAG, record_id)
     _current(record, data.version)
     record.flagged_reason = data.reason.strip()
     _neutrality_after_change(record)
     _touch(record)
-    _audit(uow, caller, "records:record:flag", record.id)
+    audit_record(uow, caller, "records:record:flag", record.id)
     return record
 
 
@@ -430,7 +432,7 @@ def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
         .where(Record.neutrality == Neutrality.PENDING.value, Record.erased_at.is_(None))
         .order_by(Record.updated_at, Record.id)
     ).all()
-    _audit(uow, caller, "records:neutrality:queue", None, ids=[r.id for r in rows])
+    audit_record(uow, caller, "records:neutrality:queue", None, ids=[r.id for r in rows])
     return [_summary(r) for r in rows]
 
 
@@ -439,7 +441,7 @@ def decide_neutrality(
 ) -> Saved:
     """The board's Article 3 decision. Cleared, the record is screened; refused, it stays
     with its owner."""
-    record = _gate(uow, caller, Action.DECIDE_NEUTRALITY, record_id)
+    record = gate(uow, caller, Action.DECIDE_NEUTRALITY, record_id)
     principal = caller.principal
     assert principal is not None
     record.neutrality = (Neutrality.CLEARED if data.cleared else Neutrality.REFUSED).value
@@ -447,7 +449,7 @@ def decide_neutrality(
     record.neutrality_decided_by_id = principal.user_id
     record.neutrality_decided_at = utcnow()
     _touch(record)
-    _audit(uow, caller, "records:neutrality:decide", record.id, cleared=data.cleared)
+    audit_record(uow, caller, "records:neutrality:decide", record.id, cleared=data.cleared)
     if not data.cleared:
         return Saved(record, crosscheck.Outcome(screened=False))
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
@@ -458,7 +460,7 @@ def request_necessity(
 ) -> Record:
     """Asks a supervisor to let a victim's or witness's record be matched, and says why it
     is strictly necessary."""
-    record = _gate(uow, caller, Action.REQUEST_NECESSITY, record_id)
+    record = gate(uow, caller, Action.REQUEST_NECESSITY, record_id)
     principal = caller.principal
     assert principal is not None
     _current(record, data.version)
@@ -469,7 +471,15 @@ def request_necessity(
     record.necessity_reason = data.reason.strip()
     record.necessity_requested_by_id = principal.user_id
     _touch(record)
-    _audit(uow, caller, "records:necessity:request", record.id)
+    audit.record(
+        uow,
+        caller.event(
+            "records:necessity:request",
+            object_kind=KIND,
+            object_ref=record.id,
+            personal={"reason": record.necessity_reason},
+        ),
+    )
     return record
 
 
@@ -478,7 +488,7 @@ def approve_necessity(
 ) -> Saved:
     """Four eyes: a supervisor other than the one who asked approves, and the record is
     screened."""
-    record = _gate(uow, caller, Action.APPROVE_NECESSITY, record_id)
+    record = gate(uow, caller, Action.APPROVE_NECESSITY, record_id)
     principal = caller.principal
     assert principal is not None
     if record.necessity_requested_by_id is None:
@@ -495,12 +505,21 @@ def approve_necessity(
     )
     record.necessity_approved_by_id = principal.user_id
     _touch(record)
-    _audit(uow, caller, "records:necessity:approve", record.id, note=data.reason.strip())
+    audit.record(
+        uow,
+        caller.event(
+            "records:necessity:approve",
+            object_kind=KIND,
+            object_ref=record.id,
+            # A note may name the victim: it is kept where erasure can reach it.
+            personal={"note": data.reason.strip()},
+        ),
+    )
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
 
 def extend_review(uow: UnitOfWork, caller: Caller, record_id: int, data: ExtensionIn) -> Record:
-    record = _gate(uow, caller, Action.EXTEND_REVIEW, record_id)
+    record = gate(uow, caller, Action.EXTEND_REVIEW, record_id)
     principal = caller.principal
     assert principal is not None
     _current(record, data.version)
@@ -525,5 +544,7 @@ def extend_review(uow: UnitOfWork, caller: Caller, record_id: int, data: Extensi
     )
     record.review_due = data.review_due
     _touch(record)
-    _audit(uow, caller, "records:review:extend", record.id, review_due=data.review_due.isoformat())
+    audit_record(
+        uow, caller, "records:review:extend", record.id, review_due=data.review_due.isoformat()
+    )
     return record

@@ -57,6 +57,8 @@ def upgrade() -> None:
         sa.Column("necessity_requested_by_id", sa.Integer(), nullable=True),
         sa.Column("necessity_approved_by_id", sa.Integer(), nullable=True),
         sa.Column("screen_pending", sa.Boolean(), nullable=False),
+        sa.Column("erasure_reason", sa.Text(), nullable=True),
+        sa.Column("erasure_requested_by_id", sa.Integer(), nullable=True),
         sa.Column("erased_at", UTCDateTime(), nullable=True),
         sa.Column("handling_code", sa.String(length=2), nullable=False),
         sa.Column("handling_note", sa.String(length=500), nullable=True),
@@ -134,6 +136,11 @@ def upgrade() -> None:
             ["owner_agency_id"], ["agencies.id"], name=op.f("fk_records_owner_agency_id_agencies")
         ),
         sa.ForeignKeyConstraint(
+            ["erasure_requested_by_id"],
+            ["users.id"],
+            name=op.f("fk_records_erasure_requested_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
             ["refuge_from_state_id"],
             ["member_states.id"],
             name=op.f("fk_records_refuge_from_state_id_member_states"),
@@ -145,6 +152,43 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_records_review_due"), "records", ["review_due"], unique=False)
 
+    op.create_table(
+        "record_access_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column(
+            "particulars_sealed",
+            sa.LargeBinary(),
+            nullable=True,
+            comment="personal data, sealed under the agency's key",
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("answered_at", UTCDateTime(), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('open', 'answered')", name=op.f("ck_record_access_requests_status_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["agency_id"],
+            ["agencies.id"],
+            name=op.f("fk_record_access_requests_agency_id_agencies"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_record_access_requests_created_by_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_access_requests")),
+    )
+    op.create_index(
+        op.f("ix_record_access_requests_agency_id"),
+        "record_access_requests",
+        ["agency_id"],
+        unique=False,
+    )
     op.create_table(
         "record_hit_agencies",
         sa.Column("record_id", sa.Integer(), nullable=False),
@@ -378,6 +422,8 @@ def downgrade() -> None:
 
     op.drop_table("record_hits")
     op.drop_table("record_hit_agencies")
+    op.drop_index(op.f("ix_record_access_requests_agency_id"), table_name="record_access_requests")
+    op.drop_table("record_access_requests")
     op.drop_index(op.f("ix_records_review_due"), table_name="records")
     op.drop_index(op.f("ix_records_owner_agency_id"), table_name="records")
 
