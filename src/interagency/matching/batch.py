@@ -83,20 +83,23 @@ def link(
     limits: EngineLimits | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    keep_prior: bool = False,
 ) -> LinkResult:
     """Pairs of records of `a` and `b` (or within `a`) at or above `threshold`.
 
     Without `model`, the model is trained on the inputs first (no labels needed);
     with one, its m and u are used as saved and only the prior is estimated on the
-    inputs (`model.estimate_prior`). The returned model carries that prior. The
-    engine is DuckDB within `limits` unless another is given.
+    inputs (`model.estimate_prior`), unless `keep_prior` keeps the model's own: a
+    few uploaded records against the records held do not say how often two records
+    are one person. The returned model carries the prior used. The engine is DuckDB
+    within `limits` unless another is given.
     """
     step = progress or (lambda _: None)
     linker = build_linker(a, b, model, limits, engine)
     if model is None:
         step("training")
         train(linker, filled_fields(a, b))
-    else:
+    elif not keep_prior:
         step("estimating the prior")
         estimate_prior(linker, filled_fields(a, b))
     step("scoring")

@@ -7,6 +7,7 @@ number, and an organisation's name is not compared at all (only its registration
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,7 @@ from typing import Any, Final
 import pandas as pd
 
 from interagency.matching.model import shipped_model
-from interagency.matching.screen import ScreeningIndex
+from interagency.matching.screen import Candidate, Keys, ScreeningIndex
 from interagency.records.models import Band
 from interagency.records.particulars import Particulars, PersonParticulars
 
@@ -51,8 +52,20 @@ class Match:
 
 
 @cache
-def _model() -> dict[str, Any]:
+def model() -> dict[str, Any]:
     return shipped_model()
+
+
+def model_without_term_frequencies() -> dict[str, Any]:
+    """The model for the batch engine, scoring as screening does (see `person_matches`):
+    the records one agency holds are too few to weigh names by how common they are."""
+    plain = copy.deepcopy(model())
+    for item in plain["comparisons"]:
+        for level in item["comparison_levels"]:
+            # Removed, not set to 0: Splink reads a weight of 0 as "not given", that is 1.
+            for key in ("tf_adjustment_column", "tf_adjustment_weight", "tf_minimum_u_value"):
+                level.pop(key, None)
+    return plain
 
 
 def band_of(probability: float) -> Band:
@@ -70,20 +83,34 @@ def person_matches(
     # The records held are too few to tell common names from rare ones: the model's own
     # weights, learnt on a large population, judge better.
     index = ScreeningIndex.from_records(
-        pd.DataFrame(rows, dtype="string"), _model(), term_frequencies=False
+        pd.DataFrame(rows, dtype="string"), model(), term_frequencies=False
     )
     found = index.screen_record(query.as_person_row("query"), threshold=POSSIBLE_FROM, limit=None)
-    matches = []
-    for candidate in found:
-        if not any(f.agrees and f.field in _IDENTIFYING_FIELDS for f in candidate.fields):
-            continue
-        explanation = tuple(
-            {"field": f.field, "level": f.level, "weight": round(f.weight, 2)}
-            for f in candidate.fields
-        )
-        probability = round(candidate.probability, 6)
-        matches.append(Match(int(candidate.id), probability, band_of(probability), explanation))
-    return matches
+    return [match for candidate in found if (match := _person_match(candidate))]
+
+
+def rescore(query: Keys, found: Keys) -> Match | None:
+    """The pair as interactive screening scores it, for pairs the batch engine proposes
+    (so that a bulk upload and a single record get the same hits)."""
+    return _person_match(_scorer().explain(query, found))
+
+
+@cache
+def _scorer() -> ScreeningIndex:
+    return ScreeningIndex(model(), term_frequencies=False)
+
+
+def _person_match(candidate: Candidate) -> Match | None:
+    """A hit, unless it is below POSSIBLE_FROM or rests on the name alone."""
+    if candidate.probability < POSSIBLE_FROM:
+        return None
+    if not any(f.agrees and f.field in _IDENTIFYING_FIELDS for f in candidate.fields):
+        return None
+    explanation = tuple(
+        {"field": f.field, "level": f.level, "weight": round(f.weight, 2)} for f in candidate.fields
+    )
+    probability = round(candidate.probability, 6)
+    return Match(int(candidate.id), probability, band_of(probability), explanation)
 
 
 def identifier_matches(query: Particulars, candidates: Mapping[int, Particulars]) -> list[Match]:

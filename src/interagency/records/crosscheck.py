@@ -103,11 +103,11 @@ def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Out
     }
     opened = {i: open_particulars(uow, vault, c) for i, c in allowed.items()}
     matches = comparison.matches_of(query, {i: p for i, p in opened.items() if p})
-    hits = tuple(_record_hit(uow, record, allowed[m.found_id], m, now) for m in matches)
+    hits = tuple(record_hit(uow, record, allowed[m.found_id], m, now) for m in matches)
     uow.session.add(Screening(record_id=record.id, screened_at=now, hits_found=len(hits)))
     uow.session.flush()
     for hit in hits:
-        _announce(uow, caller, record, allowed[hit.found_record_id], hit)
+        announce(uow, caller, record, allowed[hit.found_record_id], hit)
     audit.record(
         uow,
         caller.event(
@@ -135,7 +135,7 @@ def _candidates(uow: UnitOfWork, record: Record, today: date) -> list[Record]:
     )
 
 
-def _record_hit(
+def record_hit(
     uow: UnitOfWork, searching: Record, found: Record, match: comparison.Match, now: datetime
 ) -> Hit:
     hit = uow.session.scalar(
@@ -160,7 +160,7 @@ def _record_hit(
     return hit
 
 
-def _announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record, hit: Hit) -> None:
+def announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record, hit: Hit) -> None:
     """Both sides learn of the hit by its reference; neither notice names its content."""
     link = f"/records/hits/{hit.reference}"
     searchers = {searching.created_by_id}

@@ -213,6 +213,35 @@ class AccessRequest(Base):
     answered_at: Mapped[datetime | None]
 
 
+class UploadStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class BulkUpload(Base):
+    """A bulk upload being stored and cross-checked in the background; its page shows the
+    stage it has reached."""
+
+    __tablename__ = "record_uploads"
+    __table_args__ = (
+        CheckConstraint(one_of("status", UploadStatus), name="status_known"),
+        CheckConstraint(one_of("kind", RecordKind), name="kind_known"),
+    )
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_stored: Mapped[int] = mapped_column(Integer, default=0)
+    hits_found: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.RUNNING.value)
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[created_at]
+    finished_at: Mapped[datetime | None]
+
+
 class RecordHitAgency(Base):
     """An agency the owner lets receive hits on the record (when not `hits_to_all`)."""
 

@@ -194,6 +194,22 @@ def admits_hits_to(record: Safeguards, agency_id: int) -> bool:
     return record.hits_to_all or agency_id in record.hit_agency_ids
 
 
+def _fled(record: Safeguards, other_state_id: int | None) -> bool:
+    return record.refuge_from_state_id is not None and record.refuge_from_state_id == other_state_id
+
+
+def found_side_allows(
+    found: Safeguards, *, searching_agency_id: int, searching_state_id: int | None, today: date
+) -> bool:
+    """What `may_pair` asks of the found record, for any record of the searching agency."""
+    return (
+        found.owner_agency_id != searching_agency_id
+        and matchable(found, today)
+        and admits_hits_to(found, searching_agency_id)
+        and not _fled(found, searching_state_id)
+    )
+
+
 def may_pair(searching: Safeguards, found: Safeguards, today: date) -> bool:
     """Whether `searching` may be cross-checked against `found`, and a hit recorded.
 
@@ -201,16 +217,13 @@ def may_pair(searching: Safeguards, found: Safeguards, today: date) -> bool:
     searching agency that the owner holds one: so a refugee's record is never paired
     with any record of the state they fled, in either direction.
     """
-    if searching.owner_agency_id == found.owner_agency_id:
-        return False
-    if not (matchable(searching, today) and matchable(found, today)):
-        return False
-    if not admits_hits_to(found, searching.owner_agency_id):
-        return False
-    for refugee, other_state in (
-        (searching, found.owner_state_id),
-        (found, searching.owner_state_id),
-    ):
-        if refugee.refuge_from_state_id is not None and refugee.refuge_from_state_id == other_state:
-            return False
-    return True
+    return (
+        matchable(searching, today)
+        and not _fled(searching, found.owner_state_id)
+        and found_side_allows(
+            found,
+            searching_agency_id=searching.owner_agency_id,
+            searching_state_id=searching.owner_state_id,
+            today=today,
+        )
+    )

@@ -101,7 +101,7 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Rec
     return record
 
 
-def _require_own(uow: UnitOfWork, caller: Caller, action: Action) -> Principal:
+def require_own(uow: UnitOfWork, caller: Caller, action: Action) -> Principal:
     principal = caller.principal
     mine = policy.relations(principal, owner_agency_id=principal.agency_id) if principal else ()
     return guard.check(
@@ -215,7 +215,25 @@ def _neutrality_after_change(record: Record) -> None:
 
 
 def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Saved:
-    principal = _require_own(uow, caller, Action.CREATE)
+    principal = require_own(uow, caller, Action.CREATE)
+    record = _new_record(uow, principal, ctx, data)
+    audit_record(uow, caller, "records:record:create", record.id, kind=record.kind)
+    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+
+
+def store_many(uow: UnitOfWork, caller: Caller, ctx: Context, rows: list[RecordIn]) -> list[int]:
+    """Stores the records of a bulk upload, all or none, waiting for the batch
+    cross-check (`batchcheck`): they are marked as waiting until it has run."""
+    principal = require_own(uow, caller, Action.CREATE)
+    records = [_new_record(uow, principal, ctx, data) for data in rows]
+    for record in records:
+        record.screen_pending = True
+    ids = [record.id for record in records]
+    audit_record(uow, caller, "records:record:create-many", None, ids=ids)
+    return ids
+
+
+def _new_record(uow: UnitOfWork, principal: Principal, ctx: Context, data: RecordIn) -> Record:
     particulars = particulars_of(data.kind, data.particulars)
     now = utcnow()
     record = Record(
@@ -231,8 +249,7 @@ def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Sav
     uow.session.add(record)
     uow.session.flush()
     seal_particulars(uow, ctx.vault, record, particulars)
-    audit_record(uow, caller, "records:record:create", record.id, kind=record.kind)
-    return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
+    return record
 
 
 def update(
@@ -330,7 +347,7 @@ def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
 
 def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSummary]:
     """The caller's agency's live records, last changed first; the ids shown are audited."""
-    principal = _require_own(uow, caller, Action.VIEW)
+    principal = require_own(uow, caller, Action.VIEW)
     rows = uow.session.scalars(
         select(Record)
         .where(Record.owner_agency_id == principal.agency_id, Record.erased_at.is_(None))
@@ -356,7 +373,7 @@ def _summary(record: Record) -> RecordSummary:
 
 def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
     """The DPO's list: the agency's records whose review date has passed."""
-    principal = _require_own(uow, caller, Action.VIEW_DUE)
+    principal = require_own(uow, caller, Action.VIEW_DUE)
     rows = uow.session.scalars(
         select(Record)
         .where(

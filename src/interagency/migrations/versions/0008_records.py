@@ -190,6 +190,37 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_table(
+        "record_uploads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("rows_total", sa.Integer(), nullable=False),
+        sa.Column("rows_stored", sa.Integer(), nullable=False),
+        sa.Column("hits_found", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("stage", sa.String(length=200), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('person', 'document', 'vehicle', 'phone', 'organisation')",
+            name=op.f("ck_record_uploads_kind_known"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('running', 'done', 'failed')", name=op.f("ck_record_uploads_status_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_record_uploads_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_record_uploads_created_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_uploads")),
+    )
+    op.create_index(
+        op.f("ix_record_uploads_agency_id"), "record_uploads", ["agency_id"], unique=False
+    )
+    op.create_table(
         "record_hit_agencies",
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
@@ -422,6 +453,8 @@ def downgrade() -> None:
 
     op.drop_table("record_hits")
     op.drop_table("record_hit_agencies")
+    op.drop_index(op.f("ix_record_uploads_agency_id"), table_name="record_uploads")
+    op.drop_table("record_uploads")
     op.drop_index(op.f("ix_record_access_requests_agency_id"), table_name="record_access_requests")
     op.drop_table("record_access_requests")
     op.drop_index(op.f("ix_records_review_due"), table_name="records")
