@@ -42,7 +42,8 @@ def test_the_owner_reads_its_record_and_nobody_else_learns_it_exists(
     assert created.status_code == 201, created.text
     record = created.json()["record"]
     assert record["particulars"]["surname"] == SECRET_NAME
-    assert record["review_due"] is not None and record["matchable"] is True
+    assert record["review_due"] is not None
+    assert record["matchable"] is True
     path = f"/api/v1/records/{record['id']}"
     assert client.get(path, headers=owner).json()["id"] == record["id"]
 
@@ -81,10 +82,12 @@ def test_lists_hits_and_notifications_never_carry_another_agencys_particulars(
         assert SECRET_NAME not in answer.text
         assert "14.03.1985" not in answer.text
     hit = seen[2].json()
-    assert hit["owner_agency"] == "RU-SVC" and hit["score"] is None
+    assert hit["owner_agency"] == "RU-SVC"
+    assert hit["score"] is None
     assert hit["explanation"] is None
     as_owner = client.get(f"/api/v1/records/hits/{reference}", headers=owner).json()
-    assert as_owner["score"] >= 0.8 and as_owner["explanation"]
+    assert as_owner["score"] >= 0.8
+    assert as_owner["explanation"]
     # A stranger to the hit (the secretariat) is told it does not exist.
     stranger = client.get(
         f"/api/v1/records/hits/{reference}", headers=_auth(container, council, "sec_officer")

@@ -33,11 +33,13 @@ def test_the_same_person_in_two_scripts_is_a_hit_that_each_side_sees_differently
     assert as_searcher.side == "searcher"
     assert as_searcher.owner_agency == "RU-SVC"
     assert as_searcher.band in {"strong", "possible"}
-    assert as_searcher.score is None and as_searcher.explanation is None
+    assert as_searcher.score is None
+    assert as_searcher.explanation is None
     assert as_searcher.record_id == searched.record.id
     assert as_owner.side == "owner"
     assert as_owner.record_id == held.record.id
-    assert as_owner.score is not None and as_owner.score >= 0.8
+    assert as_owner.score is not None
+    assert as_owner.score >= 0.8
     fields = {entry["field"] for entry in as_owner.explanation or []}
     assert {"surname", "given_name", "birth_date"} <= fields
     assert "possible match" in as_searcher.notice
@@ -306,4 +308,5 @@ def test_a_hit_is_confirmed_only_with_a_note_of_how_and_the_note_stays_on_its_si
     assert other_side.check_note is None
     with records.container.uow() as uow:
         row = uow.session.scalar(select(Hit).where(Hit.reference == reference))
-        assert row is not None and row.checked_by_id == records.council.users["kz_liaison"]
+        assert row is not None
+        assert row.checked_by_id == records.council.users["kz_liaison"]

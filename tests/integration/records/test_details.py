@@ -69,7 +69,8 @@ def test_details_are_released_by_four_eyes_to_the_officer_who_asked(
     thread = searcher.get(f"/api/v1/exchange/threads/{searcher.thread_id(release_thread)}").json()
     assert thread["tlp"] == "RED"  # marked as the record is
     body = thread["messages"][0]["body"]
-    assert "Гусейнов" in body and "14.03.1985" in body
+    assert "Гусейнов" in body
+    assert "14.03.1985" in body
     assert "possible match" in body
     # Another officer of the searching agency is outside the RED release.
     colleague = Side(client, container, council, "kz_supervisor")

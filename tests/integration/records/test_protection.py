@@ -94,7 +94,8 @@ def test_erasure_needs_two_people_and_leaves_only_the_reference(
 
     with container.uow() as uow:
         row = uow.session.get(Record, victim["id"])
-        assert row is not None and row.particulars_sealed is None
+        assert row is not None
+        assert row.particulars_sealed is None
         assert row.necessity_reason == "[erased]"
         personal = (
             uow.session.execute(
@@ -107,7 +108,8 @@ def test_erasure_needs_two_people_and_leaves_only_the_reference(
             .scalars()
             .all()
         )
-    assert personal and all(data is None for data in personal)
+    assert personal
+    assert all(data is None for data in personal)
     # Nothing can be changed back into it.
     change = client.put(
         path, json={**_person(RASHAD_RU), "version": erased.json()["version"]}, headers=officer

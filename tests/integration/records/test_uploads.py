@@ -15,7 +15,10 @@ from interagency.records.bulk import Problem
 from interagency.records.models import BulkUpload, Record, RecordKind
 from tests.integration.records.conftest import RASHAD_RU, Records, person
 
-HEADER = "surname,given_name,birth_date,subject_category,purpose,legal_basis,offence_article,offence_category,is_minor"
+HEADER = (
+    "surname,given_name,birth_date,subject_category,purpose,legal_basis,"
+    "offence_article,offence_category,is_minor"
+)
 GOOD = "Huseynov,Rashad,1985-03-14,suspect,Games security,Agreement art. 5,Art. 205,terrorism,no"
 NAME_ONLY = "Huseynov,Rashad,,suspect,Games security,Agreement art. 5,Art. 205,terrorism,no"
 BAD_DATE = "Aliyev,Elnur,31.02.1990,suspect,Games security,Agreement art. 5,Art. 205,terrorism,no"
