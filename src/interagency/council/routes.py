@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from interagency import i18n
 from interagency.council import (
@@ -68,11 +66,10 @@ from interagency.council.schemas import (
     VersionOut,
 )
 from interagency.db import UnitOfWork
-from interagency.errors import InvalidInput
 from interagency.markings import HandlingCode, Tlp
-from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
+from interagency.web.forms import Model, done, valid
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 pages = APIRouter(prefix="/council", include_in_schema=False)
@@ -83,24 +80,8 @@ api = APIRouter(
     dependencies=API_DEPENDENCIES,
 )
 
-Model = TypeVar("Model", bound=BaseModel)
 FormText = Annotated[str, Form(max_length=500_000)]
 OptionalText = Annotated[str, Form(max_length=20_000)]
-
-
-def valid(model: type[Model], data: dict[str, Any]) -> Model:
-    """A form's fields as the service's input model; invalid fields answer 422 with each
-    field and what to fix (the same page the API's validation errors get)."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        # A rule across fields (H3 needs its restriction, an objection its reasons) runs
-        # once every field is valid, and says in words what to fix.
-        errors = exc.errors()
-        rules = [e for e in errors if e["type"] == "value_error"]
-        if rules and len(rules) == len(errors):
-            raise InvalidInput(str(rules[0]["ctx"]["error"])) from None
-        raise RequestValidationError(errors) from None
 
 
 def marking_fields(handling_code: str, tlp: str, handling_note: str) -> dict[str, Any]:
@@ -109,13 +90,6 @@ def marking_fields(handling_code: str, tlp: str, handling_note: str) -> dict[str
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
-def done(request: Request, uow: UnitOfWork, target: str, message: str) -> Response:
-    uow.commit()
-    response = RedirectResponse(target, status_code=303)
-    flash.add(request, response, "success", message)
-    return response
 
 
 def context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]:

@@ -165,10 +165,8 @@ def read_notifications(uow: UowDep, caller: CallerDep) -> Response:
 
 
 @router.get("/review")
-def review_queue(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep
-) -> Response:
-    """The neutrality reviewers' queue: they see only what is submitted to them. The
-    features that submit (shared records, exchange) arrive later; the queue starts empty."""
+def review_queue(uow: UowDep, caller: CallerDep) -> Response:
+    """The neutrality reviewers' queue: they see only what is submitted to them, the
+    shared records awaiting an Article 3 decision."""
     guard.require(uow, caller, Action.VIEW_REVIEW_QUEUE, "review-queue")
-    return renderer.render(request, "identity/review_queue.html", {"items": []})
+    return RedirectResponse("/records/review", status_code=303)

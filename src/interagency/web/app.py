@@ -22,6 +22,7 @@ from interagency.identity import account_routes, admin_routes, audit_routes, log
 from interagency.identity import routes as identity_routes
 from interagency.outbox import dispatch_periodically
 from interagency.records import api as records_api
+from interagency.records import pages as records_pages
 from interagency.web import api_docs, auth, csrf, errors, pages
 from interagency.web.bodylimit import BodyLimitMiddleware
 from interagency.web.security import RequestContextMiddleware
@@ -56,6 +57,7 @@ ROUTERS = (
     council_routes.pages,
     council_routes.api,
     records_api.api,
+    records_pages.router,
 )
 
 

@@ -1,0 +1,114 @@
+"""The records' pages: enter a record by form, see it and its safeguards, find the hit on
+the other side, walk the details through four eyes, upload a file, and the DPO's and the
+review board's pages."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from interagency.bootstrap import Container
+from interagency.web.app import create_app
+from tests.integration.records.conftest import Records
+from tests.support.identity import Council, sign_in, submit
+
+PERSON_FORM = {
+    "kind": "person",
+    "p_surname": "Гусейнов",
+    "p_given_name": "Рашад",
+    "p_birth_date": "14.03.1985",
+    "subject_category": "suspect",
+    "purpose": "Security of the regional games",
+    "legal_basis": "Agreement on cooperation against terrorism, art. 5",
+    "offence_article": "Criminal code, art. 205",
+    "offence_category": "terrorism",
+    "handling_code": "H0",
+    "tlp": "AMBER",
+    "source_grade": "B",
+    "information_grade": "2",
+}
+
+
+def _client(container: Container, council: Council, login: str) -> TestClient:
+    client = TestClient(create_app(container))
+    assert sign_in(client, council, login).status_code == 303
+    return client
+
+
+def test_a_record_entered_by_form_is_found_by_the_other_agency_and_its_details_released(
+    container: Container, council: Council, records: Records
+) -> None:
+    owner = _client(container, council, "ru_liaison")
+    created = submit(owner, "/records/new", "/records", **PERSON_FORM)
+    assert created.status_code == 303, created.text
+    record_page = owner.get(created.headers["location"])
+    assert "Гусейнов" in record_page.text
+    assert record_page.text.count("14.03.1985") == 1
+
+    searcher = _client(container, council, "kz_liaison")
+    latin = {**PERSON_FORM, "p_surname": "Huseynov", "p_given_name": "Rashad"}
+    found = submit(searcher, "/records/new", "/records", **latin)
+    assert found.status_code == 303
+    listing = searcher.get("/records/hits")
+    assert "possible match, not an identification" in listing.text
+    reference = listing.text.split('href="/records/hits/')[1].split('"')[0]
+    hit_page = searcher.get(f"/records/hits/{reference}")
+    assert "RU-SVC" in hit_page.text
+    assert "Гусейнов" not in hit_page.text
+    assert 'id="score"' not in hit_page.text
+    asked = submit(
+        searcher,
+        f"/records/hits/{reference}",
+        f"/records/hits/{reference}/details",
+        justification="A plot against the games: we must know who he is",
+    )
+    assert asked.status_code == 303
+
+    owner_view = owner.get(f"/records/hits/{reference}")
+    assert 'id="score"' in owner_view.text
+    proposed = submit(
+        owner,
+        f"/records/hits/{reference}",
+        f"/records/hits/{reference}/release/propose",
+        note="Checked: same birth date, release",
+    )
+    assert proposed.status_code == 303
+    supervisor = _client(container, council, "ru_supervisor")
+    released = submit(
+        supervisor, f"/records/hits/{reference}", f"/records/hits/{reference}/release/approve"
+    )
+    assert released.status_code == 303
+    assert "released" in searcher.get(f"/records/hits/{reference}").text
+
+
+def test_bad_rows_of_an_upload_are_reported_and_nothing_is_stored(
+    container: Container, council: Council, records: Records
+) -> None:
+    client = _client(container, council, "ru_liaison")
+    page = client.get("/records/upload")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    content = (
+        b"surname,given_name,birth_date,subject_category,purpose,legal_basis\n"
+        b"Aliyev,Elnur,31.02.1990,suspect,Games security,Agreement art. 5\n"
+    )
+    answer = client.post(
+        "/records/upload",
+        data={"csrf_token": token, "kind": "person"},
+        files={"file": ("people.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 422
+    assert "birth_date" in answer.text
+    assert "impossible date" in answer.text
+    assert "No records yet" in client.get("/records").text
+
+
+def test_other_roles_see_only_their_pages(
+    container: Container, council: Council, records: Records
+) -> None:
+    reviewer = _client(container, council, "board_reviewer")
+    assert "Nothing is submitted for review" in reviewer.get("/review").text
+    assert reviewer.get("/records").status_code == 403
+    dpo = _client(container, council, "ru_dpo")
+    assert dpo.get("/records/dpo").status_code == 200
+    admin = _client(container, council, "ru_admin")
+    assert admin.get("/records").status_code == 403
+    assert admin.get("/records/dpo").status_code == 403
