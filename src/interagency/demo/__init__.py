@@ -28,6 +28,8 @@ from interagency.identity import accounts, directory, passwords, totp
 from interagency.identity import services as identity
 from interagency.identity.models import Agency, User
 from interagency.identity.schemas import AgencyIn, DeskIn, MemberStateIn, UserIn
+from interagency.records import demo as records_demo
+from interagency.records.web_context import records_context
 
 DATA_DIR = Path(__file__).parent
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (published with the demo, see above)
@@ -128,5 +130,8 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["users"] = load_users(uow, container, summary)
         summary.added["exchange threads"] = exchange_demo.load(uow, exchange_context(container))
         summary.added["council meetings, documents, programmes, reports"] = council_demo.load(uow)
+        summary.added["shared records"] = records_demo.load(
+            uow, records_context(container), exchange_context(container)
+        )
         uow.commit()
     return summary

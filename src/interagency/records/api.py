@@ -37,6 +37,7 @@ from interagency.records.schemas import (
     ReleaseIn,
     VersionedReasonIn,
 )
+from interagency.records.web_context import records_context
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
@@ -62,15 +63,11 @@ class Screened(BaseModel):
     hits: list[str]
 
 
-def _context(container: Container) -> services.Context:
-    return services.Context(vault=container.vault)
-
-
 def _screened(
     uow: UnitOfWork, caller: Caller, container: Container, saved: services.Saved
 ) -> Screened:
     outcome: Outcome = saved.screening
-    record = services.view(uow, caller, _context(container), saved.record.id)
+    record = services.view(uow, caller, records_context(container), saved.record.id)
     uow.commit()
     return Screened(
         record=record,
@@ -91,7 +88,7 @@ def list_records(uow: UowDep, caller: CallerDep, page: PageNo = 1) -> list[Recor
 def create_record(
     data: RecordIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Screened:
-    saved = services.create(uow, caller, _context(container), data)
+    saved = services.create(uow, caller, records_context(container), data)
     return _screened(uow, caller, container, saved)
 
 
@@ -219,7 +216,7 @@ def refuse_release(
 def get_record(
     record_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
-    found = services.view(uow, caller, _context(container), record_id)
+    found = services.view(uow, caller, records_context(container), record_id)
     uow.commit()
     return found
 
@@ -228,7 +225,7 @@ def get_record(
 def update_record(
     record_id: RowId, data: RecordUpdate, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Screened:
-    saved = services.update(uow, caller, _context(container), record_id, data)
+    saved = services.update(uow, caller, records_context(container), record_id, data)
     return _screened(uow, caller, container, saved)
 
 
@@ -257,7 +254,7 @@ def flag_record(
 def decide_neutrality(
     record_id: RowId, data: NeutralityIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> dict[str, object]:
-    saved = services.decide_neutrality(uow, caller, _context(container), record_id, data)
+    saved = services.decide_neutrality(uow, caller, records_context(container), record_id, data)
     uow.commit()
     return {
         "record": saved.record.id,
@@ -282,7 +279,7 @@ def request_necessity(
 def approve_necessity(
     record_id: RowId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Screened:
-    saved = services.approve_necessity(uow, caller, _context(container), record_id, data)
+    saved = services.approve_necessity(uow, caller, records_context(container), record_id, data)
     return _screened(uow, caller, container, saved)
 
 
@@ -314,6 +311,6 @@ def approve_erasure(
 
 
 def _view(uow: UnitOfWork, caller: Caller, container: Container, record_id: int) -> RecordOut:
-    found = services.view(uow, caller, _context(container), record_id)
+    found = services.view(uow, caller, records_context(container), record_id)
     uow.commit()
     return found

@@ -41,6 +41,7 @@ from interagency.records.schemas import (
     ReleaseIn,
     VersionedReasonIn,
 )
+from interagency.records.web_context import records_context
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.forms import done, valid
@@ -129,10 +130,6 @@ class RecordForm(BaseModel):
         return values
 
 
-def _ctx(container: Container) -> services.Context:
-    return services.Context(vault=container.vault)
-
-
 def _context(request: Request, **values: Any) -> dict[str, Any]:
     principal = request.state.principal
 
@@ -193,7 +190,9 @@ def create_record(
     caller: CallerDep,
     container: ContainerDep,
 ) -> Response:
-    saved = services.create(uow, caller, _ctx(container), valid(RecordIn, form.record_values()))
+    saved = services.create(
+        uow, caller, records_context(container), valid(RecordIn, form.record_values())
+    )
     return done(request, uow, f"/records/{saved.record.id}", _screened_message(saved))
 
 
@@ -323,7 +322,7 @@ async def upload_file(
     submitted = uploads.submit(
         uow,
         caller,
-        _ctx(container),
+        records_context(container),
         RecordKind(kind),
         file.filename or "upload",
         data,
@@ -415,7 +414,7 @@ def record_page(
     caller: CallerDep,
     container: ContainerDep,
 ) -> Response:
-    record = services.view(uow, caller, _ctx(container), record_id)
+    record = services.view(uow, caller, records_context(container), record_id)
     links = services.links_of(uow, caller, record_id)
     uow.commit()
     return renderer.render(
@@ -432,7 +431,7 @@ def edit_record_page(
     caller: CallerDep,
     container: ContainerDep,
 ) -> Response:
-    record = services.view(uow, caller, _ctx(container), record_id)
+    record = services.view(uow, caller, records_context(container), record_id)
     uow.commit()
     values = {f"p_{k}": v for k, v in (record.particulars or {}).items()}
     return renderer.render(
@@ -452,7 +451,7 @@ def update_record(
     container: ContainerDep,
 ) -> Response:
     data = valid(RecordUpdate, form.record_values())
-    saved = services.update(uow, caller, _ctx(container), record_id, data)
+    saved = services.update(uow, caller, records_context(container), record_id, data)
     return done(request, uow, f"/records/{record_id}", _screened_message(saved))
 
 
@@ -504,7 +503,7 @@ _ACTIONS: dict[str, Handler] = {
         uow, caller, rid, valid(VersionedReasonIn, {"reason": f["reason"], "version": f["version"]})
     ),
     "necessity-approve": lambda uow, caller, c, rid, f: services.approve_necessity(
-        uow, caller, _ctx(c), rid, valid(ReasonIn, {"reason": f["reason"]})
+        uow, caller, records_context(c), rid, valid(ReasonIn, {"reason": f["reason"]})
     ),
     "review-date": lambda uow, caller, _c, rid, f: services.extend_review(
         uow,
@@ -525,7 +524,7 @@ _ACTIONS: dict[str, Handler] = {
     "neutrality": lambda uow, caller, c, rid, f: services.decide_neutrality(
         uow,
         caller,
-        _ctx(c),
+        records_context(c),
         rid,
         valid(NeutralityIn, {"cleared": f["cleared"], "reason": f["reason"]}),
     ),
