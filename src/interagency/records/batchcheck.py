@@ -10,12 +10,13 @@ identifiers. The safeguards are the same as for one record (`policy.may_pair`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from interagency.db import UnitOfWork, utcnow
 from interagency.identity.principals import Caller
@@ -25,12 +26,24 @@ from interagency.matching.screen.index import keys_from_row
 from interagency.records import comparison, crosscheck
 from interagency.records.models import Hit, Record, RecordKind, Screening
 from interagency.records.particulars import Particulars, PersonParticulars
-from interagency.records.policy import found_side_allows, matchable, may_pair
+from interagency.records.policy import Safeguards, found_side_allows, matchable, may_pair
 from interagency.records.sealing import open_particulars
 from interagency.vault import Vault
 
 Progress = Callable[[str], None]
 _CHUNK: Final = 5000
+
+
+@dataclass
+class Plan:
+    """What one batch cross-check compares, read and opened in one short transaction."""
+
+    kind: RecordKind
+    searching_ids: list[int]
+    guards: dict[int, Safeguards]  # the searching records'
+    found_guards: dict[int, Safeguards]  # the other agencies' records that may be found
+    queries: dict[int, Particulars]
+    found: dict[int, Particulars]
 
 
 def crosscheck_records(
@@ -44,12 +57,27 @@ def crosscheck_records(
     limits: EngineLimits | None = None,
 ) -> list[Hit]:
     """Screens the records (one agency's, one kind) against every other agency's records
-    the safeguards allow, records the hits and tells both sides. The caller commits."""
+    the safeguards allow, records the hits and tells both sides. The caller commits.
+
+    `plan`, `compare` and `record_hits` are the same steps for a caller that runs each in
+    its own transaction, so that no write lock is held while the engine works."""
+    step = progress or (lambda _: None)
+    planned = plan(uow, vault, record_ids, step)
+    if planned is None:
+        return []
+    return record_hits(uow, caller, planned, compare(planned, step, workers, limits), step)
+
+
+def plan(
+    uow: UnitOfWork, vault: Vault, record_ids: Sequence[int], progress: Progress | None = None
+) -> Plan | None:
+    """Reads the records and the other agencies' records they may meet, and opens them.
+    None when there are no records."""
     step = progress or (lambda _: None)
     today = utcnow().date()
     searching = _load(uow, record_ids)
     if not searching:
-        return []
+        return None
     kind = RecordKind(searching[0].kind)
     agency_id = searching[0].owner_agency_id
     state_id = crosscheck.states_of(uow, [agency_id])[agency_id]
@@ -62,8 +90,8 @@ def crosscheck_records(
         c.id: crosscheck.safeguards_of(c, states[c.owner_agency_id]) for c in candidates
     }
     # What depends on the found record alone is judged once, not once a pair.
-    allowed = {
-        c.id: c
+    allowed = [
+        c
         for c in candidates
         if found_side_allows(
             found_guards[c.id],
@@ -71,39 +99,73 @@ def crosscheck_records(
             searching_state_id=state_id,
             today=today,
         )
-    }
+    ]
     step(f"opening {len(allowed)} records that may be compared")
-    query_particulars = _open(uow, vault, queries)
-    found_particulars = _open(uow, vault, list(allowed.values()))
-    step("comparing")
-    if kind is RecordKind.PERSON:
-        pairs = _person_pairs(query_particulars, found_particulars, workers, limits)
-    else:
-        pairs = _identifier_pairs(query_particulars, found_particulars)
-    by_id = {r.id: r for r in queries}
+    return Plan(
+        kind=kind,
+        searching_ids=[r.id for r in searching],
+        guards=guards,
+        found_guards={c.id: found_guards[c.id] for c in allowed},
+        queries=_open(uow, vault, queries),
+        found=_open(uow, vault, allowed),
+    )
+
+
+def compare(
+    planned: Plan,
+    progress: Progress | None = None,
+    workers: int = 1,
+    limits: EngineLimits | None = None,
+) -> list[tuple[int, comparison.Match]]:
+    """The pairs that are hits, as (searching record id, match); no database is used."""
+    (progress or (lambda _: None))("comparing")
+    if planned.kind is RecordKind.PERSON:
+        return _person_pairs(planned.queries, planned.found, workers, limits)
+    return _identifier_pairs(planned.queries, planned.found)
+
+
+def record_hits(
+    uow: UnitOfWork,
+    caller: Caller,
+    planned: Plan,
+    pairs: list[tuple[int, comparison.Match]],
+    progress: Progress | None = None,
+) -> list[Hit]:
+    step = progress or (lambda _: None)
+    today = utcnow().date()
     now = utcnow()
-    hits: list[Hit] = []
     step(f"recording the hits of {len(pairs)} pairs")
+    involved = _load_many(uow, {i for i, _ in pairs} | {m.found_id for _, m in pairs})
+    hits: list[Hit] = []
     for query_id, match in pairs:
-        found = allowed[match.found_id]
-        if not may_pair(guards[query_id], found_guards[found.id], today):
+        if not may_pair(planned.guards[query_id], planned.found_guards[match.found_id], today):
             continue  # a refugee's record never meets the state they fled
-        hit = crosscheck.record_hit(uow, by_id[query_id], found, match, now)
-        crosscheck.announce(uow, caller, by_id[query_id], found, hit)
+        searching, found = involved[query_id], involved[match.found_id]
+        hit = crosscheck.record_hit(uow, searching, found, match, now)
+        crosscheck.announce(uow, caller, searching, found, hit)
         hits.append(hit)
-    for record in searching:
-        record.screen_pending = False
+    for start in range(0, len(planned.searching_ids), _CHUNK):
+        chunk = planned.searching_ids[start : start + _CHUNK]
+        uow.session.execute(update(Record).where(Record.id.in_(chunk)).values(screen_pending=False))
+    counts = Counter(h.searching_record_id for h in hits)
     uow.session.add_all(
-        Screening(
-            record_id=r.id,
-            screened_at=now,
-            hits_found=sum(1 for h in hits if h.searching_record_id == r.id),
-        )
-        for r in queries
+        Screening(record_id=record_id, screened_at=now, hits_found=counts[record_id])
+        for record_id in planned.queries
     )
     uow.session.flush()
     step(f"{len(hits)} hits recorded")
     return hits
+
+
+def _load_many(uow: UnitOfWork, ids: set[int]) -> dict[int, Record]:
+    ordered = sorted(ids)
+    found: dict[int, Record] = {}
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        found.update(
+            (r.id, r) for r in uow.session.scalars(select(Record).where(Record.id.in_(chunk)))
+        )
+    return found
 
 
 def _load(uow: UnitOfWork, record_ids: Sequence[int]) -> list[Record]:

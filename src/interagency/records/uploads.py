@@ -130,12 +130,18 @@ def _run(
         with new_uow() as uow:
             ids = services.store_many(uow, caller, ctx, rows)
             uow.commit()
-        stage("cross-checking", rows_stored=len(ids))
+        stage("reading the records of other agencies", rows_stored=len(ids))
+        # Three transactions, none held while the engine compares; the stage is saved
+        # between them (on SQLite a transaction inside another would wait for it).
         with new_uow() as uow:
-            hits = batchcheck.crosscheck_records(
-                uow, caller, ctx.vault, ids, lambda text: stage(text), workers=workers
-            )
-            uow.commit()
+            planned = batchcheck.plan(uow, ctx.vault, ids)
+        hits = []
+        if planned is not None:
+            pairs = batchcheck.compare(planned, stage, workers)
+            stage(f"recording the hits of {len(pairs)} pairs")
+            with new_uow() as uow:
+                hits = batchcheck.record_hits(uow, caller, planned, pairs)
+                uow.commit()
     except Exception:
         # The stored records keep their "waiting for the cross-check" mark: nothing is lost.
         logger.exception("bulk upload %s failed", job_id)
