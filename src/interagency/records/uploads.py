@@ -117,6 +117,7 @@ def _run(
     workers: int,
 ) -> None:
     def stage(text: str, **counts: int) -> None:
+        logger.info("upload %s: %s", job_id, text)
         with new_uow() as uow:
             job = uow.session.get(BulkUpload, job_id)
             assert job is not None

@@ -1,0 +1,248 @@
+"""Benchmark: a bulk upload of persons cross-checked against the persons other agencies
+hold, on PostgreSQL (issue target: 100,000 uploaded against 1,000,000 held; the figure
+is the time until every hit is recorded).
+
+Never part of `make test`. Run from the repository root:
+
+    .venv/bin/python benchmarks/records_crosscheck.py [--held 1000000] [--upload 100000]
+        [--workers 2] [--server-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+1. Made-up persons come from `scale_data` (seed 2): table B is held by eight member
+   agencies, the first `--upload` rows of table A are uploaded by KZ-KNB. Many of
+   A's persons are B's persons written in another script or standard.
+2. A database is created for the run on the server (dropped at the end), migrated,
+   and given the demo council; the held records are written with their particulars
+   sealed under their agency's key, as the services write them (bulk inserts, so that
+   seeding does not take longer than the run).
+3. Reference, in the same run: the batch engine alone (features and `batch.link` on
+   DuckDB) on the same persons, with no database, no sealing and no safeguards.
+4. Measured: the upload as a user makes it (`uploads.submit` with a CSV file): every
+   row checked, all stored and sealed in one transaction, the held records read and
+   opened, compared by the batch engine, rescored, and every hit recorded with its
+   notices and audit entries. Reported: the time from the upload until every hit is
+   recorded, each stage's share, the hits, and the ratio to the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import psutil
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scale_data
+
+HELD_BY = ("RU-FSB", "UZ-SGB", "AZ-DTX", "AM-NSS", "GE-SSG", "BY-KGB", "KG-GKNB", "TJ-GKNB")
+UPLOADER = "nurlanov"  # a liaison officer of KZ-KNB
+PERSON_COLUMNS = ("full_name", "given_name", "patronymic", "surname", "birth_date", "sex",
+                  "nationality", "passport")  # fmt: skip
+SEED_CHUNK = 20_000
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    name = f"interagency_bench_records_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def particulars_of(row: dict[str, Any]) -> dict[str, str]:
+    return {c: str(row[c]) for c in PERSON_COLUMNS if c in row and not pd.isna(row[c])}
+
+
+def seed_held(container: Any, held: pd.DataFrame) -> int:
+    """The held persons as suspects of the agencies in HELD_BY, sealed like the services
+    seal them, written with bulk inserts in transactions of SEED_CHUNK."""
+    from interagency.db import utcnow
+    from interagency.identity.models import Agency, User
+    from interagency.records.models import Neutrality, Record, RecordKind, SubjectCategory
+    from interagency.records.particulars import PersonParticulars
+    from interagency.records.policy import review_due
+    from interagency.records.sealing import particulars_context
+
+    now = utcnow()
+    with container.uow() as uow:
+        agencies = dict(uow.session.execute(select(Agency.code, Agency.id)).all())
+        authors = dict(
+            uow.session.execute(
+                select(User.agency_id, func.min(User.id)).group_by(User.agency_id)
+            ).all()
+        )
+    owners = [agencies[code] for code in HELD_BY]
+    rows = held.to_dict("records")
+    due = review_due(now.date(), SubjectCategory.SUSPECT, is_minor=False)
+    for start in range(0, len(rows), SEED_CHUNK):
+        with container.uow() as uow:
+            batch = []
+            for offset, row in enumerate(rows[start : start + SEED_CHUNK]):
+                record_id = start + offset + 1
+                owner = owners[record_id % len(owners)]
+                particulars = PersonParticulars.model_validate(particulars_of(row))
+                sealed = container.vault.seal_text(
+                    uow.session,
+                    owner,
+                    json.dumps(particulars.model_dump(), ensure_ascii=False, sort_keys=True),
+                    context=particulars_context(record_id),
+                )
+                batch.append({
+                    "id": record_id, "kind": RecordKind.PERSON.value, "owner_agency_id": owner,
+                    "created_by_id": authors[owner], "created_at": now, "updated_at": now,
+                    "version": 1, "particulars_sealed": sealed, "subject_category": "suspect",
+                    "purpose": "Benchmark", "legal_basis": "Benchmark", "offence_article": "1",
+                    "offence_category": "terrorism", "source_grade": "B",
+                    "information_grade": "2", "is_minor": False, "smuggled_migrant": False,
+                    "review_due": due, "hits_to_all": True,
+                    "neutrality": Neutrality.NOT_REQUIRED.value, "screen_pending": False,
+                    "handling_code": "H0", "tlp": "AMBER",
+                })  # fmt: skip
+            uow.session.execute(insert(Record), batch)
+            uow.commit()
+    with container.uow() as uow:
+        uow.session.execute(
+            text("SELECT setval(pg_get_serial_sequence('records', 'id'), :n)"), {"n": len(rows)}
+        )
+        uow.commit()
+    return len(rows)
+
+
+def upload_csv(upload: pd.DataFrame) -> bytes:
+    frame = upload[[c for c in PERSON_COLUMNS if c in upload.columns]].copy()
+    frame["subject_category"] = "suspect"
+    frame["purpose"] = "Screening of arrivals for the regional games"
+    frame["legal_basis"] = "Agreement on cooperation against terrorism, art. 5"
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue().encode()
+
+
+def reference_run(upload: pd.DataFrame, held: pd.DataFrame, workers: int) -> tuple[float, int]:
+    """The batch engine alone on the same persons: seconds and pairs."""
+    from interagency.matching.batch import EngineLimits, link
+    from interagency.matching.features import person_features
+    from interagency.records.comparison import POSSIBLE_FROM, model_without_term_frequencies
+
+    started = time.perf_counter()
+    a = person_features(upload.astype("string"), workers)
+    b = person_features(held.astype("string"), workers)
+    pairs = link(
+        a, b, model=model_without_term_frequencies(), threshold=POSSIBLE_FROM,
+        limits=EngineLimits(memory_limit="6GB"), keep_prior=True,
+    ).pairs  # fmt: skip
+    return time.perf_counter() - started, len(pairs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--held", type=int, default=1_000_000)
+    parser.add_argument("--upload", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="processes for name features")
+    parser.add_argument(
+        "--server-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(message)s")
+    # The upload logs each stage it reaches: their times are the stages' shares.
+    logging.getLogger("interagency.records.uploads").setLevel(logging.INFO)
+
+    from interagency import migrations
+    from interagency.bootstrap import bootstrap
+    from interagency.config import Settings
+    from interagency.demo import load_demo
+    from interagency.identity.models import User
+    from interagency.identity.principals import Caller, principal_of
+    from interagency.records import uploads
+    from interagency.records.models import BulkUpload, Hit, RecordKind
+    from interagency.records.web_context import records_context
+
+    tables = scale_data.ensure(max(args.held, args.upload), args.seed)
+    held = pd.read_parquet(tables.b).iloc[: args.held].drop(columns=["id"])
+    held.insert(0, "id", [str(i + 1) for i in range(len(held))])
+    upload = pd.read_parquet(tables.a).iloc[: args.upload]
+    print(f"{len(upload):,} persons to upload, {len(held):,} held by {len(HELD_BY)} agencies")
+
+    seconds_ref, pairs_ref = reference_run(upload, held, args.workers)
+    print(f"reference: the batch engine alone, {pairs_ref:,} pairs in {seconds_ref:.1f} s")
+
+    process = psutil.Process()
+    with scratch_database(args.server_url) as url, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        migrations.upgrade(url)
+        container = bootstrap(
+            Settings(
+                _env_file=None, database_url=url, key_dir=folder / "keys",
+                audit_witness_file=folder / "witness.jsonl",
+                attachment_dir=folder / "attachments",
+            )
+        )  # fmt: skip
+        load_demo(container)
+        with container.uow() as uow:
+            uow.session.execute(text("DELETE FROM record_hits"))
+            uow.session.execute(text("DELETE FROM record_screenings"))
+            uow.session.execute(text("DELETE FROM record_hit_agencies"))
+            uow.session.execute(text("DELETE FROM record_links"))
+            uow.session.execute(text("DELETE FROM records"))
+            uow.commit()
+        began = time.perf_counter()
+        seeded = seed_held(container, held)
+        with container.uow() as uow:
+            uow.session.execute(text("ANALYZE"))
+            uow.commit()
+        print(f"seeded {seeded:,} sealed records in {time.perf_counter() - began:.0f} s")
+
+        data = upload_csv(upload)
+        started = time.perf_counter()
+        with container.uow() as uow:
+            user = uow.session.scalar(select(User).where(User.login == UPLOADER))
+            caller = Caller(principal_of(user), "127.0.0.1")
+            submitted = uploads.submit(
+                uow, caller, records_context(container), RecordKind.PERSON, "arrivals.csv",
+                data, accept_valid_only=True, workers=args.workers,
+            )  # fmt: skip
+            print(f"every row checked in {time.perf_counter() - started:.1f} s")
+            uow.commit()  # the upload runs here, after the commit (run_now)
+        elapsed = time.perf_counter() - started
+        with container.uow() as uow:
+            job = uow.session.get(BulkUpload, submitted.upload_id)
+            hits = uow.session.scalar(select(func.count()).select_from(Hit))
+            status, stored = (job.status, job.rows_stored) if job else ("missing", 0)
+        container.engine.dispose()
+
+    peak = process.memory_info().rss / 2**30
+    problems = len(submitted.checked.problems)
+    print(f"upload: {stored:,} stored ({problems} rows refused), status {status}")
+    print(f"time until every hit was recorded: {elapsed:.1f} s; {hits:,} hits")
+    print(f"ratio to the batch engine alone: {elapsed / seconds_ref:.1f}")
+    print(f"resident memory at the end: {peak:.1f} GiB")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "held": len(held), "upload": len(upload), "stored": stored, "hits": hits,
+            "seconds": elapsed, "reference_seconds": seconds_ref, "reference_pairs": pairs_ref,
+            "ratio": elapsed / seconds_ref, "status": status, "refused_rows": problems,
+        }, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
