@@ -19,6 +19,7 @@ from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
 from interagency.matching.cli import xcheck
 from interagency.outbox.cli import outbox_app
+from interagency.records.cli import records_app
 from interagency.terminal import change, console, container_or_exit, fail, invalid
 from interagency.vault.cli import keys_app
 
@@ -35,6 +36,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(keys_app, name="keys")
 app.add_typer(files_app, name="files")
+app.add_typer(records_app, name="records")
 app.command("xcheck")(xcheck)
 
 

@@ -141,8 +141,7 @@ def record_hits(
         if not may_pair(planned.guards[query_id], planned.found_guards[match.found_id], today):
             continue  # a refugee's record never meets the state they fled
         searching, found = involved[query_id], involved[match.found_id]
-        hit = crosscheck.record_hit(uow, searching, found, match, now)
-        crosscheck.announce(uow, caller, searching, found, hit)
+        hit = crosscheck.record_hit(uow, caller, searching, found, match, now)
         hits.append(hit)
     for start in range(0, len(planned.searching_ids), _CHUNK):
         chunk = planned.searching_ids[start : start + _CHUNK]

@@ -103,11 +103,9 @@ def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Out
     }
     opened = {i: open_particulars(uow, vault, c) for i, c in allowed.items()}
     matches = comparison.matches_of(query, {i: p for i, p in opened.items() if p})
-    hits = tuple(record_hit(uow, record, allowed[m.found_id], m, now) for m in matches)
+    hits = tuple(record_hit(uow, caller, record, allowed[m.found_id], m, now) for m in matches)
     uow.session.add(Screening(record_id=record.id, screened_at=now, hits_found=len(hits)))
     uow.session.flush()
-    for hit in hits:
-        announce(uow, caller, record, allowed[hit.found_record_id], hit)
     audit.record(
         uow,
         caller.event(
@@ -136,8 +134,15 @@ def _candidates(uow: UnitOfWork, record: Record, today: date) -> list[Record]:
 
 
 def record_hit(
-    uow: UnitOfWork, searching: Record, found: Record, match: comparison.Match, now: datetime
+    uow: UnitOfWork,
+    caller: Caller,
+    searching: Record,
+    found: Record,
+    match: comparison.Match,
+    now: datetime,
 ) -> Hit:
+    """The pair's hit, new (and announced to both sides) or brought up to date (a hit
+    found again is not announced again)."""
     hit = uow.session.scalar(
         select(Hit).where(Hit.searching_record_id == searching.id, Hit.found_record_id == found.id)
     )
@@ -152,15 +157,18 @@ def record_hit(
             created_at=now,
         )
         uow.session.add(hit)
+    new = hit.id is None
     hit.band = match.band.value
     hit.score = match.probability
     hit.explanation = list(match.explanation)
     hit.updated_at = now
     uow.session.flush()
+    if new:
+        _announce(uow, caller, searching, found, hit)
     return hit
 
 
-def announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record, hit: Hit) -> None:
+def _announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record, hit: Hit) -> None:
     """Both sides learn of the hit by its reference; neither notice names its content."""
     link = f"/records/hits/{hit.reference}"
     searchers = {searching.created_by_id}

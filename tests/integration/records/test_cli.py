@@ -1,0 +1,41 @@
+"""`interagency records rescreen` cross-checks the records that wait, once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, update
+from typer.testing import CliRunner
+
+from interagency.cli import app
+from interagency.identity.models import Notification
+from interagency.records.models import Hit, Record
+
+runner = CliRunner()
+
+
+def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        hits = connection.scalar(select(func.count()).select_from(Hit))
+        notices = connection.scalar(select(func.count()).select_from(Notification))
+        # The demo's second record found the first when it was entered.
+        connection.execute(update(Record).where(Record.id == 2).values(screen_pending=True))
+
+    result = runner.invoke(app, ["records", "rescreen"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 records waited: 1 cross-checked, 1 hits" in result.output
+    with engine.begin() as connection:
+        assert connection.scalar(select(func.count()).select_from(Hit)) == hits
+        assert connection.scalar(select(func.count()).select_from(Notification)) == notices
+        waiting = connection.scalar(select(func.count()).where(Record.screen_pending.is_(True)))
+    assert waiting == 0
+    engine.dispose()
