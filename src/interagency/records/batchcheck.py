@@ -136,13 +136,17 @@ def record_hits(
     now = utcnow()
     step(f"recording the hits of {len(pairs)} pairs")
     involved = _load_many(uow, {i for i, _ in pairs} | {m.found_id for _, m in pairs})
+    existing = _existing_hits(uow, sorted({i for i, _ in pairs}))
     hits: list[Hit] = []
     for query_id, match in pairs:
         if not may_pair(planned.guards[query_id], planned.found_guards[match.found_id], today):
             continue  # a refugee's record never meets the state they fled
         searching, found = involved[query_id], involved[match.found_id]
-        hit = crosscheck.record_hit(uow, caller, searching, found, match, now)
-        hits.append(hit)
+        known = existing.get((query_id, match.found_id))
+        hits.append(crosscheck.store_hit(uow, caller, known, searching, found, match, now))
+    if hits:
+        agency_id = hits[0].searching_agency_id
+        crosscheck.check_near_identical(uow, caller, agency_id, (h.found_record_id for h in hits))
     for start in range(0, len(planned.searching_ids), _CHUNK):
         chunk = planned.searching_ids[start : start + _CHUNK]
         uow.session.execute(update(Record).where(Record.id.in_(chunk)).values(screen_pending=False))
@@ -154,6 +158,16 @@ def record_hits(
     uow.session.flush()
     step(f"{len(hits)} hits recorded")
     return hits
+
+
+def _existing_hits(uow: UnitOfWork, searching_ids: list[int]) -> dict[tuple[int, int], Hit]:
+    """The hits these records found before, looked up at once rather than a pair at a time."""
+    found: dict[tuple[int, int], Hit] = {}
+    for start in range(0, len(searching_ids), _CHUNK):
+        chunk = searching_ids[start : start + _CHUNK]
+        rows = uow.session.scalars(select(Hit).where(Hit.searching_record_id.in_(chunk)))
+        found.update(((h.searching_record_id, h.found_record_id), h) for h in rows)
+    return found
 
 
 def _load_many(uow: UnitOfWork, ids: set[int]) -> dict[int, Record]:

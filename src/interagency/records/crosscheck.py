@@ -39,6 +39,7 @@ from interagency.vault import Vault
 SCREENINGS_PER_DAY: Final = 3
 NEAR_IDENTICAL_LIMIT: Final = 3
 _DAY: Final = timedelta(hours=24)
+_CHUNK: Final = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,29 +142,43 @@ def record_hit(
     match: comparison.Match,
     now: datetime,
 ) -> Hit:
-    """The pair's hit, new (and announced to both sides) or brought up to date (a hit
-    found again is not announced again)."""
-    hit = uow.session.scalar(
+    """The pair's hit, new (announced to both sides, and checked for probing) or brought
+    up to date (a hit found again is not announced again)."""
+    existing = uow.session.scalar(
         select(Hit).where(Hit.searching_record_id == searching.id, Hit.found_record_id == found.id)
     )
-    if hit is None:
-        hit = Hit(
-            reference=f"HIT-{secrets.token_hex(5).upper()}",
-            searching_record_id=searching.id,
-            found_record_id=found.id,
-            searching_agency_id=searching.owner_agency_id,
-            owner_agency_id=found.owner_agency_id,
-            status=HitStatus.NEW.value,
-            created_at=now,
-        )
-        uow.session.add(hit)
-    new = hit.id is None
+    hit = store_hit(uow, caller, existing, searching, found, match, now)
+    if existing is None:
+        check_near_identical(uow, caller, searching.owner_agency_id, [found.id])
+    return hit
+
+
+def store_hit(
+    uow: UnitOfWork,
+    caller: Caller,
+    existing: Hit | None,
+    searching: Record,
+    found: Record,
+    match: comparison.Match,
+    now: datetime,
+) -> Hit:
+    """`existing` brought up to date, or a new hit announced to both sides. The caller
+    has looked the pair's hit up, and checks new ones for probing."""
+    hit = existing or Hit(
+        reference=f"HIT-{secrets.token_hex(5).upper()}",
+        searching_record_id=searching.id,
+        found_record_id=found.id,
+        searching_agency_id=searching.owner_agency_id,
+        owner_agency_id=found.owner_agency_id,
+        status=HitStatus.NEW.value,
+        created_at=now,
+    )
     hit.band = match.band.value
     hit.score = match.probability
     hit.explanation = list(match.explanation)
     hit.updated_at = now
-    uow.session.flush()
-    if new:
+    if existing is None:
+        uow.session.add(hit)
         _announce(uow, caller, searching, found, hit)
     return hit
 
@@ -194,27 +209,39 @@ def _announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record,
             },
         ),
     )
-    _check_near_identical(uow, caller, hit)
 
 
-def _check_near_identical(uow: UnitOfWork, caller: Caller, hit: Hit) -> None:
-    """Many records of one agency hitting the same record in a day look like probing."""
+def check_near_identical(
+    uow: UnitOfWork, caller: Caller, searching_agency_id: int, found_ids: Iterable[int]
+) -> None:
+    """Many records of one agency hitting the same record in a day look like probing:
+    one alert for each record hit so, to the DPOs of both agencies."""
+    uow.session.flush()
     since = utcnow() - _DAY
-    probing = uow.session.scalar(
-        select(func.count(func.distinct(Hit.searching_record_id))).where(
-            Hit.found_record_id == hit.found_record_id,
-            Hit.searching_agency_id == hit.searching_agency_id,
-            Hit.created_at > since,
-        )
-    )
-    if (probing or 0) >= NEAR_IDENTICAL_LIMIT:
-        _alert_dpos(
-            uow,
-            caller,
-            "near-identical",
-            [hit.searching_agency_id, hit.owner_agency_id],
-            {"reference": hit.reference, "records": int(probing or 0)},
-        )
+    ordered = sorted(set(found_ids))
+    for start in range(0, len(ordered), _CHUNK):
+        probed = uow.session.execute(
+            select(
+                Hit.owner_agency_id,
+                func.min(Hit.reference),
+                func.count(func.distinct(Hit.searching_record_id)),
+            )
+            .where(
+                Hit.found_record_id.in_(ordered[start : start + _CHUNK]),
+                Hit.searching_agency_id == searching_agency_id,
+                Hit.created_at > since,
+            )
+            .group_by(Hit.found_record_id, Hit.owner_agency_id)
+            .having(func.count(func.distinct(Hit.searching_record_id)) >= NEAR_IDENTICAL_LIMIT)
+        ).all()
+        for owner_agency_id, reference, records in probed:
+            _alert_dpos(
+                uow,
+                caller,
+                "near-identical",
+                [searching_agency_id, owner_agency_id],
+                {"reference": reference, "records": int(records)},
+            )
 
 
 def _alert_edit_probing(uow: UnitOfWork, caller: Caller, record: Record) -> None:
