@@ -112,3 +112,40 @@ def test_other_roles_see_only_their_pages(
     admin = _client(container, council, "ru_admin")
     assert admin.get("/records").status_code == 403
     assert admin.get("/records/dpo").status_code == 403
+
+
+def test_the_record_page_actions_flag_review_extend_and_erase(
+    container: Container, council: Council, records: Records
+) -> None:
+    owner = _client(container, council, "ru_liaison")
+    path = submit(owner, "/records/new", "/records", **PERSON_FORM).headers["location"]
+    flagged = submit(
+        owner, path, f"{path}/flag", reason="The case may be political: please review", version="1"
+    )
+    assert flagged.status_code == 303
+    assert "awaiting the review board" in owner.get(path).text
+
+    reviewer = _client(container, council, "board_reviewer")
+    record_id = path.rsplit("/", 1)[-1]
+    assert f"R-{record_id}" in reviewer.get("/records/review").text
+    assert "Гусейнов" in reviewer.get(path).text  # while the record is before the board
+    decided = submit(
+        reviewer,
+        "/records/review",
+        f"{path}/neutrality",
+        cleared="yes",
+        reason="An ordinary criminal case of a bombing plot",
+    )
+    assert decided.status_code == 303
+    assert reviewer.get(path).status_code == 404  # decided: no longer before the board
+    assert "cleared by the review board" in owner.get(path).text
+
+    dpo = _client(container, council, "ru_dpo")
+    asked = submit(dpo, path, f"{path}/erasure", reason="Data subject request 2026/17")
+    assert asked.status_code == 303
+    supervisor = _client(container, council, "ru_supervisor")
+    erased = submit(supervisor, path, f"{path}/erasure-approve")
+    assert erased.status_code == 303
+    page = owner.get(path).text
+    assert "Erased: only the reference remains." in page
+    assert "Гусейнов" not in page
