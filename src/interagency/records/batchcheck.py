@@ -149,7 +149,12 @@ def record_hits(
         crosscheck.check_near_identical(uow, caller, agency_id, (h.found_record_id for h in hits))
     for start in range(0, len(planned.searching_ids), _CHUNK):
         chunk = planned.searching_ids[start : start + _CHUNK]
-        uow.session.execute(update(Record).where(Record.id.in_(chunk)).values(screen_pending=False))
+        # Not matched against the objects in the session: that costs a pass over
+        # every loaded record for each chunk, and none of them is read again here.
+        uow.session.execute(
+            update(Record).where(Record.id.in_(chunk)).values(screen_pending=False),
+            execution_options={"synchronize_session": False},
+        )
     counts = Counter(h.searching_record_id for h in hits)
     uow.session.add_all(
         Screening(record_id=record_id, screened_at=now, hits_found=counts[record_id])
