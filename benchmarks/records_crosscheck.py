@@ -29,42 +29,25 @@ import argparse
 import io
 import json
 import logging
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import psutil
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale_data
+from exchange_load import scratch_database
 
 HELD_BY = ("RU-FSB", "UZ-SGB", "AZ-DTX", "AM-NSS", "GE-SSG", "BY-KGB", "KG-GKNB", "TJ-GKNB")
 UPLOADER = "nurlanov"  # a liaison officer of KZ-KNB
 PERSON_COLUMNS = ("full_name", "given_name", "patronymic", "surname", "birth_date", "sex",
                   "nationality", "passport")  # fmt: skip
 SEED_CHUNK = 20_000
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    name = f"interagency_bench_records_{os.getpid()}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def particulars_of(row: dict[str, Any]) -> dict[str, str]:
