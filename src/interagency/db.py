@@ -6,14 +6,24 @@ Nothing here knows a feature. Features declare their models on `Base` and receiv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Self
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, text
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    Row,
+    String,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -161,6 +171,25 @@ class UnitOfWork:
         self._before_commit, self._after_commit, self._after_rollback = [], [], []
         for callback in callbacks:
             callback()
+
+    def rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        """The rows of a Core statement, run on the transaction's own connection.
+
+        The hot paths (lists, the audit append, notices) read and write plain columns
+        this way: the ORM's execution layer costs more than a short query itself. Pending
+        ORM changes are flushed first, so the statement sees them."""
+        self.session.flush()
+        return self.session.connection().execute(statement, parameters).all()
+
+    def write(
+        self, statement: Executable, parameters: Sequence[Mapping[str, Any]] | None = None
+    ) -> None:
+        """Runs a Core insert, update or delete (once per row of `parameters`, if given)
+        on the transaction's connection, after flushing pending ORM changes."""
+        self.session.flush()
+        self.session.connection().execute(statement, parameters)
 
     def commit(self) -> None:
         while self._before_commit:

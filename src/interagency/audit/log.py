@@ -33,18 +33,23 @@ _SIGN_PENDING_KEY = "interagency.audit.sign_pending"
 _PENDING_KEY = "interagency.audit.pending"
 
 
+# Built once: every request appends, and building a statement costs more than running it.
+_LOCK = select(func.pg_advisory_xact_lock(APPEND_LOCK_KEY))
+_INSERT_ENTRY = insert(AuditEntry)
+_INSERT_PERSONAL = insert(AuditPersonal)
+_HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+
+
 def lock_chain(session: Session) -> None:
     """Takes the append lock until the end of the session's transaction."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(APPEND_LOCK_KEY)))
+        session.connection().execute(_LOCK)
     # SQLite: every transaction began with BEGIN IMMEDIATE and holds the write lock already.
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:
     """The newest entry's sequence number and hash, or None for an empty chain."""
-    row = session.execute(
-        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    row = session.connection().execute(_HEAD).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -116,9 +121,10 @@ def append_all(
         prev_hash = entry_hash
     # Entries before their personal rows (foreign key); flushed ORM work stays first.
     session.flush()
-    session.execute(insert(AuditEntry), entries)
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRY, entries)
     if personal_rows:
-        session.execute(insert(AuditPersonal), personal_rows)
+        connection.execute(_INSERT_PERSONAL, personal_rows)
     return seqs
 
 

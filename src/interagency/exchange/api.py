@@ -145,12 +145,17 @@ def get_thread(
     "/threads/{thread_id}/messages",
     status_code=status.HTTP_201_CREATED,
     summary="Reply on a thread (at least as strictly marked as the thread)",
+    description="Answers with the thread's summary as it now stands (status, markings, "
+    "version); `GET /threads/{thread_id}` gives the whole thread.",
 )
 def reply_on_thread(
     thread_id: RowId, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
-) -> ThreadOut:
-    services.reply(uow, caller, exchange_context(container), thread_id, data)
-    return _view(uow, caller, container, thread_id)
+) -> ThreadSummary:
+    ctx = exchange_context(container)
+    services.reply(uow, caller, ctx, thread_id, data)
+    summary = queries.thread_summary(uow, caller, ctx, thread_id)
+    uow.commit()
+    return summary
 
 
 @api.post("/threads/{thread_id}/acknowledge", summary="Confirm receipt for one's agency")

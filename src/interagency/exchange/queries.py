@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput
 from interagency.exchange import services
 from interagency.exchange.access import Access, access
-from interagency.exchange.codes import MessageKind, Status
+from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.deadlines import is_overdue
 from interagency.exchange.models import (
     Attachment,
@@ -32,7 +32,7 @@ from interagency.exchange.models import (
     Thread,
     ThreadLink,
 )
-from interagency.exchange.policy import Action, Relation
+from interagency.exchange.policy import Action, Effect, Relation, effect_of
 from interagency.exchange.schemas import (
     AttachmentOut,
     MessageOut,
@@ -47,8 +47,10 @@ from interagency.exchange.visibility import listable, relations_of
 from interagency.filestore.models import StoredFile
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
+from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.identity.schemas import CODE_PATTERN
+from interagency.markings import HandlingCode, Tlp
 
 MAX_PER_PAGE = 100
 
@@ -75,7 +77,7 @@ class InboxFilter:
 
 
 def _agency_names(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Agency.id, Agency.code)).all())
+    return {row.id: row.code for row in uow.rows(select(Agency.id, Agency.code))}
 
 
 def _overdue_clause(now: datetime) -> ColumnElement[bool]:
@@ -109,7 +111,7 @@ def _filtered(
     pass the filters."""
     principal = caller.principal
     assert principal is not None
-    query = select(Thread).where(listable(principal, seen_as, now))
+    query = select(Thread).where(listable(principal, seen_as))
     received = exists(
         select(Recipient.id).where(
             Recipient.thread_id == Thread.id, Recipient.agency_id == principal.agency_id
@@ -172,24 +174,98 @@ def _filtered(
     return query
 
 
+@dataclass(frozen=True)
+class _Party:
+    """A recipient of a listed thread, as plain columns."""
+
+    agency_id: int
+    desk_id: int | None
+    user_id: int | None
+    status: str
+    deadline_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A thread of a list or a search, as plain columns: loading ORM objects for every
+    line of every page costs more than the query that finds them."""
+
+    id: int
+    reference: str
+    subject_sealed: bytes
+    kind: str
+    priority: str
+    handling_code: str
+    tlp: str
+    status: str
+    originator_agency_id: int
+    originator_desk_id: int | None
+    author_id: int
+    closed_at: datetime | None
+    updated_at: datetime
+    version: int
+    recipients: tuple[_Party, ...]
+
+
+_LISTED_COLUMNS = (
+    Thread.id, Thread.reference, Thread.subject_sealed, Thread.kind, Thread.priority,
+    Thread.handling_code, Thread.tlp, Thread.status, Thread.originator_agency_id,
+    Thread.originator_desk_id, Thread.author_id, Thread.closed_at, Thread.updated_at,
+    Thread.version,
+)  # fmt: skip
+
+
+def _listed(uow: UnitOfWork, rows: Sequence[Row[Any]]) -> list[_Listed]:
+    """The threads of `rows` (which start with `_LISTED_COLUMNS`) with their recipients,
+    read with one more query."""
+    parties: dict[int, list[_Party]] = {}
+    if rows:
+        for r in uow.rows(
+            select(
+                Recipient.thread_id, Recipient.agency_id, Recipient.desk_id, Recipient.user_id,
+                Recipient.status, Recipient.deadline_at,
+            )
+            .where(Recipient.thread_id.in_([row.id for row in rows]))
+            .order_by(Recipient.id)
+        ):  # fmt: skip
+            parties.setdefault(r.thread_id, []).append(
+                _Party(r.agency_id, r.desk_id, r.user_id, r.status, r.deadline_at)
+            )
+    names = [column.key for column in _LISTED_COLUMNS]
+    return [
+        _Listed(
+            **{name: getattr(row, name) for name in names},
+            recipients=tuple(parties.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
+def listed_threads(uow: UnitOfWork, thread_ids: Sequence[int]) -> dict[int, _Listed]:
+    """The given threads as lines of a list, by id (the caller has checked visibility)."""
+    if not thread_ids:
+        return {}
+    rows = uow.rows(select(*_LISTED_COLUMNS).where(Thread.id.in_(thread_ids)))
+    return {thread.id: thread for thread in _listed(uow, rows)}
+
+
 def _summary(
     uow: UnitOfWork,
     ctx: services.Context,
-    granted: Access,
+    thread: Thread | _Listed,
+    readable: bool,
     codes: dict[int, str],
     now: datetime,
 ) -> ThreadSummary:
-    thread = granted.thread
-    readable = granted.may(Action.READ_CONTENT)
     deadlines = [r.deadline_at for r in thread.recipients if r.deadline_at]
     return ThreadSummary(
         id=thread.id,
         reference=thread.reference,
         subject=open_subject(uow, ctx.vault, thread) if readable else None,
         kind=MessageKind(thread.kind),
-        priority=thread.priority,
-        handling_code=thread.handling_code,
-        tlp=thread.tlp,
+        priority=Priority(thread.priority),
+        handling_code=HandlingCode(thread.handling_code),
+        tlp=Tlp(thread.tlp),
         status=Status(thread.status),
         originator=codes[thread.originator_agency_id],
         recipients=sorted({codes[r.agency_id] for r in thread.recipients}),
@@ -201,22 +277,25 @@ def _summary(
     )
 
 
-def _grant(caller: Caller, thread: Thread, inspecting: set[int]) -> Access:
-    principal = caller.principal
-    assert principal is not None
-    return Access(
-        principal, thread, relations_of(principal, thread, inspecting=thread.id in inspecting)
-    )
+def readable_in_list(principal: Principal, thread: _Listed, inspecting: set[int]) -> bool:
+    """Whether a listed thread's content (its subject) may be shown to the principal."""
+    relations = relations_of(principal, thread, inspecting=thread.id in inspecting)
+    effect = effect_of(
+        Action.READ_CONTENT, Tlp(thread.tlp), HandlingCode(thread.handling_code),
+        relations, principal.roles,
+    )  # fmt: skip
+    return effect is Effect.ALLOW
 
 
 def _inspecting(uow: UnitOfWork, user_id: int, now: datetime) -> set[int]:
-    return set(
-        uow.session.scalars(
+    return {
+        row.thread_id
+        for row in uow.rows(
             select(Inspection.thread_id).where(
                 Inspection.user_id == user_id, Inspection.expires_at > now
             )
         )
-    )
+    }
 
 
 def inbox(
@@ -231,13 +310,13 @@ def inbox(
     now = utcnow()
     query = _filtered(uow, caller, f, now)
     # One query for the page and the total: the window counts every row the filter kept.
-    rows = uow.session.execute(
-        query.add_columns(func.count().over().label("total"))
+    rows = uow.rows(
+        query.with_only_columns(*_LISTED_COLUMNS, func.count().over().label("total"))
         .order_by(Thread.updated_at.desc(), Thread.id.desc())
         .offset((f.page - 1) * f.per_page)
         .limit(f.per_page)
-    ).all()
-    threads = [row[0] for row in rows]
+    )
+    threads = _listed(uow, rows)
     if rows:
         total = int(rows[0].total)
     elif f.page > 1:  # past the last page: the window saw no row to count
@@ -246,7 +325,10 @@ def inbox(
         total = 0
     codes = _agency_names(uow)
     mine = _inspecting(uow, caller.principal.user_id, now)
-    items = [_summary(uow, ctx, _grant(caller, t, mine), codes, now) for t in threads]
+    items = [
+        _summary(uow, ctx, t, readable_in_list(caller.principal, t, mine), codes, now)
+        for t in threads
+    ]
     audit.record(
         uow,
         caller.event(
@@ -258,12 +340,23 @@ def inbox(
     return Page[ThreadSummary](items=items, total=total, page=f.page, per_page=f.per_page)
 
 
+def thread_summary(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, thread_id: int
+) -> ThreadSummary:
+    """One thread's line of the inbox: what a client needs after posting on a thread it
+    already holds, without reading every message again."""
+    now = utcnow()
+    granted = access(uow, caller, thread_id, Action.READ_METADATA, now)
+    readable = granted.may(Action.READ_CONTENT)
+    return _summary(uow, ctx, granted.thread, readable, _agency_names(uow), now)
+
+
 def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
     """How many visible threads are in each state, and how many are overdue."""
     principal = caller.principal
     assert principal is not None
     now = utcnow()
-    visible = listable(principal, Action.READ_METADATA, now)
+    visible = listable(principal, Action.READ_METADATA)
     rows = uow.session.execute(
         select(Thread.status, func.count()).where(visible).group_by(Thread.status)
     ).all()
@@ -287,7 +380,7 @@ def thread_view(
     thread, principal = granted.thread, granted.principal
     readable = granted.may(Action.READ_CONTENT)
     codes = _agency_names(uow)
-    summary = _summary(uow, ctx, granted, codes, now)
+    summary = _summary(uow, ctx, thread, readable, codes, now)
     # A receipt says the receiving agency's own people read it: not its DPO inspecting.
     reads_as_recipient = Access(principal, thread, granted.relations - {Relation.INSPECTING}).may(
         Action.READ_CONTENT
@@ -351,7 +444,7 @@ def thread_view(
     links = uow.session.scalars(
         select(Thread.reference)
         .join(ThreadLink, ThreadLink.linked_thread_id == Thread.id)
-        .where(ThreadLink.thread_id == thread.id, listable(principal, Action.READ_METADATA, now))
+        .where(ThreadLink.thread_id == thread.id, listable(principal, Action.READ_METADATA))
     ).all()
     audit.record(
         uow,

@@ -7,6 +7,8 @@ context names the row and the field, so a ciphertext moved to another row fails 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from interagency.db import UnitOfWork
 from interagency.exchange.models import Attachment, Message, Thread
 from interagency.vault import Vault
@@ -28,7 +30,18 @@ def filename_context(attachment_id: int) -> str:
     return f"exchange:attachment:{attachment_id}:filename"
 
 
-def open_subject(uow: UnitOfWork, vault: Vault, thread: Thread) -> str:
+class SealedSubject(Protocol):
+    """A thread, loaded or read as plain columns for a list."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def originator_agency_id(self) -> int: ...
+    @property
+    def subject_sealed(self) -> bytes: ...
+
+
+def open_subject(uow: UnitOfWork, vault: Vault, thread: SealedSubject) -> str:
     return vault.open_text(
         uow.session, thread.originator_agency_id, thread.subject_sealed,
         context=subject_context(thread.id),

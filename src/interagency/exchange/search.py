@@ -26,9 +26,10 @@ from interagency.exchange.queries import (
     InboxFilter,
     _agency_names,
     _filtered,
-    _grant,
     _inspecting,
     _summary,
+    listed_threads,
+    readable_in_list,
 )
 from interagency.exchange.schemas import Page, ThreadSummary
 from interagency.exchange.sealing import open_body
@@ -92,18 +93,14 @@ def search(
             total = int(ranked[0].total)
         elif f.page > 1:  # past the last page: the window saw no row to count
             total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-        threads = {
-            t.id: t
-            for t in uow.session.scalars(
-                select(Thread).where(Thread.id.in_([row.id for row in ranked]))
-            )
-        }
+        threads = listed_threads(uow, [row.id for row in ranked])
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal.user_id, now)
         messages = _messages_of(uow, [row.id for row in ranked])
         for row in ranked:
             thread = threads[row.id]
-            summary = _summary(uow, ctx, _grant(caller, thread, mine), codes, now)
+            readable = readable_in_list(principal, thread, mine)
+            summary = _summary(uow, ctx, thread, readable, codes, now)
             # Only threads the searcher may read were ranked: the summary holds the subject.
             assert summary.subject is not None
             body_texts = (open_body(uow, ctx.vault, m) for m in messages.get(thread.id, []))

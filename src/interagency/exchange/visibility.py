@@ -7,17 +7,43 @@ counts, so that a thread the user may not see never reaches a total, a page or a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_, select
 
+from interagency.db import UTCDateTime, utcnow
 from interagency.exchange.models import Inspection, Recipient, Thread
 from interagency.exchange.policy import Action, Relation, allowed_tlps
 from interagency.identity.policy import Principal
 
 
+class RecipientParty(Protocol):
+    @property
+    def agency_id(self) -> int: ...
+    @property
+    def desk_id(self) -> int | None: ...
+    @property
+    def user_id(self) -> int | None: ...
+
+
+class ThreadParties(Protocol):
+    """Who is on a thread: a loaded `Thread`, or a row of a list read as plain columns."""
+
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def originator_agency_id(self) -> int: ...
+    @property
+    def originator_desk_id(self) -> int | None: ...
+    @property
+    def recipients(self) -> Sequence[RecipientParty]: ...
+
+
 def relations_of(
-    principal: Principal, thread: Thread, *, inspecting: bool = False
+    principal: Principal, thread: ThreadParties, *, inspecting: bool = False
 ) -> frozenset[Relation]:
     found: set[Relation] = set()
     if thread.author_id == principal.user_id:
@@ -40,7 +66,7 @@ def relations_of(
 
 
 def _relation_clause(
-    principal: Principal, relation: Relation, now: datetime
+    principal: Principal, relation: Relation, now: BindParameter[datetime]
 ) -> ColumnElement[bool]:
     mine = Recipient.thread_id == Thread.id
     if relation is Relation.AUTHOR:
@@ -69,8 +95,14 @@ def _relation_clause(
     )
 
 
-def listable(principal: Principal, action: Action, now: datetime) -> ColumnElement[bool]:
-    """Threads on which the policy grants `action` to the principal, as a WHERE clause."""
+@lru_cache(maxsize=4096)
+def listable(principal: Principal, action: Action) -> ColumnElement[bool]:
+    """Threads on which the policy grants `action` to the principal, as a WHERE clause.
+
+    Every list of every request needs it, and building the expression costs more than
+    running it, so it is built once per principal and action; the moment an inspection
+    is compared with is taken when the statement runs."""
+    now = bindparam("visible_at", type_=UTCDateTime(), callable_=utcnow)
     clauses = []
     for relation in Relation:
         tlps = allowed_tlps(action, relation, principal.roles)

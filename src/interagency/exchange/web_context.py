@@ -41,7 +41,6 @@ def new_incoming(uow: UnitOfWork, principal: Principal) -> int | None:
     counted among those the user may see; None for users who have no exchange."""
     if not uses_exchange(principal):
         return None
-    now = utcnow()
     waiting = exists(
         select(Recipient.id).where(
             Recipient.thread_id == Thread.id,
@@ -52,7 +51,7 @@ def new_incoming(uow: UnitOfWork, principal: Principal) -> int | None:
     query = (
         select(func.count())
         .select_from(Thread)
-        .where(listable(principal, Action.READ_METADATA, now), waiting, Thread.closed_at.is_(None))
+        .where(listable(principal, Action.READ_METADATA), waiting, Thread.closed_at.is_(None))
     )
     return int(uow.session.scalar(query) or 0)
 
