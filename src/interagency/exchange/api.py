@@ -56,7 +56,7 @@ class DisseminationOut(BaseModel):
     status: str
 
 
-def _filters(
+async def _filters(
     box: Annotated[str, Query(pattern="^(all|incoming|outgoing)$")] = "all",
     agency: Annotated[str | None, Query(max_length=32)] = None,
     desk: Annotated[str | None, Query(max_length=32)] = None,

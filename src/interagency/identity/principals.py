@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, cast, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, String, cast, literal, select, union_all
 
 from interagency.audit import AuditEvent
 from interagency.identity.models import Agency, AgencyKind, Role, User, UserDesk, UserRole
@@ -27,33 +27,44 @@ def principal_of(user: User) -> Principal:
     )
 
 
-def enabled_principal(session: Session, user_id: int) -> Principal | None:
-    """The principal of an enabled user, read with two plain selects and no ORM objects:
-    every API request resolves one, so it must cost little."""
-    row = session.execute(
-        select(User.login, User.full_name, User.agency_id, Agency.kind, User.password_must_change)
-        .join(Agency, Agency.id == User.agency_id)
-        .where(User.id == user_id, User.disabled_at.is_(None))
-    ).first()
-    if row is None:
-        return None
-    grants = session.execute(
-        union_all(
-            select(literal("role"), UserRole.role).where(UserRole.user_id == user_id),
-            select(literal("desk"), cast(UserDesk.desk_id, String)).where(
-                UserDesk.user_id == user_id
-            ),
+# Everything a user is granted, one row per role or desk, for `enabled_principals`.
+_GRANTS = union_all(
+    select(UserRole.user_id, literal("role").label("kind"), UserRole.role.label("value")),
+    select(UserDesk.user_id, literal("desk"), cast(UserDesk.desk_id, String)),
+).subquery("grants")
+
+
+def enabled_principals(*criteria: ColumnElement[bool]) -> Select[Any]:
+    """A query for the principal of an enabled user, one row per grant (see
+    `principal_from`); `criteria` say which user, and may name joined tables.
+
+    Every API request resolves a principal, so it is read with one plain select."""
+    return (
+        select(
+            User.id, User.login, User.full_name, User.agency_id, Agency.kind,
+            User.password_must_change,
+            _GRANTS.c.kind.label("grant_kind"), _GRANTS.c.value.label("grant_value"),
         )
-    ).all()
+        .join(Agency, Agency.id == User.agency_id)
+        .outerjoin(_GRANTS, _GRANTS.c.user_id == User.id)
+        .where(User.disabled_at.is_(None), *criteria)
+    )  # fmt: skip
+
+
+def principal_from(rows: Sequence[Row[Any]]) -> Principal | None:
+    """The principal of the rows of an `enabled_principals` query, or None if none."""
+    if not rows:
+        return None
+    first = rows[0]
     return Principal(
-        user_id=user_id,
-        login=row.login,
-        full_name=row.full_name,
-        agency_id=row.agency_id,
-        agency_kind=AgencyKind(row.kind),
-        roles=frozenset(Role(value) for kind, value in grants if kind == "role"),
-        desk_ids=frozenset(int(value) for kind, value in grants if kind == "desk"),
-        must_change_password=row.password_must_change,
+        user_id=first.id,
+        login=first.login,
+        full_name=first.full_name,
+        agency_id=first.agency_id,
+        agency_kind=AgencyKind(first.kind),
+        roles=frozenset(Role(r.grant_value) for r in rows if r.grant_kind == "role"),
+        desk_ids=frozenset(int(r.grant_value) for r in rows if r.grant_kind == "desk"),
+        must_change_password=first.password_must_change,
     )
 
 

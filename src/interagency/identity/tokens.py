@@ -7,14 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork, UTCDateTime, utcnow
 from interagency.errors import InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity.models import ApiToken, User
 from interagency.identity.policy import Principal
-from interagency.identity.principals import enabled_principal
+from interagency.identity.principals import enabled_principals, principal_from
 
 PREFIX = "ia_"
 MAX_DAYS = 365
@@ -56,6 +56,18 @@ def issue(uow: UnitOfWork, user: User, name: str, days: int = DEFAULT_DAYS) -> I
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 
+# Built once, run by every API request.
+_LIVE_TOKEN = (
+    enabled_principals(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .add_columns(ApiToken.id.label("token_id"), ApiToken.last_used_at)
+)
+_TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token_id"))
+
 
 def resolve(uow: UnitOfWork, secret: str) -> Principal | None:
     """The principal of a live token's enabled user, or None (unknown, expired, revoked,
@@ -63,22 +75,15 @@ def resolve(uow: UnitOfWork, secret: str) -> Principal | None:
     if not secret.startswith(PREFIX):
         return None
     now = utcnow()
-    row = uow.session.execute(
-        select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
-            ApiToken.token_hash == digest(secret),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
-        )
-    ).first()
-    if row is None:
-        return None
-    principal = enabled_principal(uow.session, row.user_id)
+    rows = uow.rows(_LIVE_TOKEN, {"token_hash": digest(secret), "now": now})
+    principal = principal_from(rows)
     if principal is None:
         return None
     # A minute's precision is enough to tell a token in use from a forgotten one, and it
     # spares every API request a write and a synchronous commit.
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        uow.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    last_used = rows[0].last_used_at
+    if last_used is None or now - last_used >= LAST_USED_PRECISION:
+        uow.write(_TOUCH.values(last_used_at=now), [{"token_id": rows[0].token_id}])
     return principal
 
 

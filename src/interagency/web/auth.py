@@ -156,18 +156,22 @@ def _is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith("/static/")
 
 
-def current_principal(request: Request) -> Principal:
+def signed_in(request: Request) -> Principal:
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise NotAuthenticated(lazy("Sign in to continue."))
     return principal
 
 
-def current_caller(request: Request) -> Caller:
-    return Caller(current_principal(request), client_address(request))
+async def current_principal(request: Request) -> Principal:
+    return signed_in(request)
 
 
-def anonymous_caller(request: Request) -> Caller:
+async def current_caller(request: Request) -> Caller:
+    return Caller(signed_in(request), client_address(request))
+
+
+async def anonymous_caller(request: Request) -> Caller:
     return Caller(getattr(request.state, "principal", None), client_address(request))
 
 

@@ -11,19 +11,26 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.web.templating import Renderer
 
+# Dependencies that only read the request are coroutines: FastAPI runs a plain function
+# in its thread pool, and a hop there and back costs more than such a dependency itself.
 
-def get_container(request: Request) -> Container:
+
+def container_of(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
+async def get_container(request: Request) -> Container:
+    return container_of(request)
+
+
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """A unit of work for this request; the route commits it when the request succeeds."""
-    with get_container(request).uow() as uow:
+    with container_of(request).uow() as uow:
         yield uow
 
 
-def get_renderer(request: Request) -> Renderer:
+async def get_renderer(request: Request) -> Renderer:
     renderer: Renderer = request.app.state.renderer
     return renderer
 
