@@ -51,7 +51,7 @@ def index_message(
             for term in sorted(terms)
         ]
     if rows:
-        uow.session.execute(insert(IndexTerm), rows)
+        uow.write(insert(IndexTerm), rows)
 
 
 def index_for_new_agency(

@@ -17,7 +17,7 @@ from interagency.exchange.policy import CONTENT_ROLES
 from interagency.identity import notifications
 from interagency.identity.models import User, UserDesk, UserRole
 from interagency.markings import Tlp
-from interagency.outbox.services import enqueue
+from interagency.outbox.services import Email, enqueue_all
 
 EMAIL_SUBJECT = "[{reference}] {kind} · TLP:{tlp} · {handling}"
 EMAIL_BODY = (
@@ -71,7 +71,7 @@ def readers_at(uow: UnitOfWork, thread: Thread, recipient: Recipient) -> list[Re
         )
     elif thread.tlp == Tlp.RED.value:
         return []
-    return list(uow.session.execute(query))
+    return list(uow.rows(query))
 
 
 def originator_readers(uow: UnitOfWork, thread: Thread) -> list[Reader]:
@@ -86,8 +86,8 @@ def originator_readers(uow: UnitOfWork, thread: Thread) -> list[Reader]:
     author = select(User.id, User.email).where(
         User.id == thread.author_id, User.disabled_at.is_(None)
     )
-    users: dict[int, Reader] = {u.id: u for u in uow.session.execute(query)}
-    users.update((u.id, u) for u in uow.session.execute(author))
+    users: dict[int, Reader] = {u.id: u for u in uow.rows(query)}
+    users.update((u.id, u) for u in uow.rows(author))
     return list(users.values())
 
 
@@ -105,12 +105,9 @@ def tell(
     }
     notifications.notify(uow, people, f"exchange:{event}", params, link_of(thread))
     fields = {**params, "link": base_url.rstrip("/") + link_of(thread)}
-    for user in people.values():
-        if user.email:
-            enqueue(
-                uow.session,
-                recipient=user.email,
-                subject=EMAIL_SUBJECT.format(**fields),
-                body=EMAIL_BODY.format(**fields),
-                reference=f"exchange:thread:{thread.id}",
-            )
+    subject, body = EMAIL_SUBJECT.format(**fields), EMAIL_BODY.format(**fields)
+    reference = f"exchange:thread:{thread.id}"
+    enqueue_all(
+        uow.session,
+        [Email(u.email, subject, body, reference) for u in people.values() if u.email],
+    )

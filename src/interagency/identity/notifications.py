@@ -19,7 +19,7 @@ def notify(
         for user_id in sorted(set(user_ids))
     ]
     if rows:
-        uow.session.execute(insert(Notification), rows)
+        uow.write(insert(Notification), rows)
     return len(rows)
 
 

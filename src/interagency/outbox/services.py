@@ -10,10 +10,11 @@ are refused as a sign that content is being sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from interagency.db import utcnow
@@ -26,6 +27,17 @@ from .models import REFERENCE_LENGTH, SUBJECT_LENGTH, EmailStatus, OutboxEmail
 # A notification is a few lines: a greeting, a reference, a marking and a link.
 MAX_BODY_CHARS = 2000
 MAX_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class Email:
+    """One e-mail for the outbox: a plain address, a one-line subject and reference, and
+    a short plain-text body of references and markings (see the module's docstring)."""
+
+    recipient: str
+    subject: str
+    body: str
+    reference: str
 
 
 def enqueue(session: Session, *, recipient: str, subject: str, body: str, reference: str) -> int:
@@ -45,12 +57,25 @@ def enqueue(session: Session, *, recipient: str, subject: str, body: str, refere
     Raises InvalidInput, saying what to fix, for a malformed address, an empty or
     multi-line subject or reference, an empty body, or anything too long.
     """
-    address = normalise_address(recipient)
-    subject = _one_line(subject, "subject", SUBJECT_LENGTH)
-    reference = _one_line(reference, "reference", REFERENCE_LENGTH)
-    if not body.strip():
+    email = OutboxEmail(**_checked(Email(recipient, subject, body, reference)))
+    session.add(email)
+    session.flush()
+    return email.id
+
+
+def enqueue_all(session: Session, emails: Sequence[Email]) -> None:
+    """`enqueue` of several e-mails with one insert; all are checked before any is written."""
+    rows = [_checked(email) for email in emails]
+    if rows:
+        session.flush()
+        session.connection().execute(insert(OutboxEmail), rows)
+
+
+def _checked(email: Email) -> dict[str, object]:
+    """The outbox row of `email`, or InvalidInput saying what to fix."""
+    if not email.body.strip():
         raise InvalidInput(lazy("An e-mail needs a body."))
-    if len(body) > MAX_BODY_CHARS:
+    if len(email.body) > MAX_BODY_CHARS:
         raise InvalidInput(
             lazy(
                 "An e-mail body may have at most {limit} characters; a notification "
@@ -58,18 +83,15 @@ def enqueue(session: Session, *, recipient: str, subject: str, body: str, refere
             ),
             limit=MAX_BODY_CHARS,
         )
-    email = OutboxEmail(
-        recipient=address,
-        subject=subject,
-        body=body,
-        reference=reference,
-        status=EmailStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=utcnow(),
-    )
-    session.add(email)
-    session.flush()
-    return email.id
+    return {
+        "recipient": normalise_address(email.recipient),
+        "subject": _one_line(email.subject, "subject", SUBJECT_LENGTH),
+        "body": email.body,
+        "reference": _one_line(email.reference, "reference", REFERENCE_LENGTH),
+        "status": EmailStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+    }
 
 
 def _one_line(value: str, field: str, limit: int) -> str:

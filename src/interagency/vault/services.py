@@ -38,6 +38,8 @@ _INDEX_KEY_INFO = b"interagency blind index v1"
 # Memos in `Session.info`: a session lives for one unit of work (see `db.UnitOfWork`).
 _CURRENT_ROWS_KEY = "interagency.vault.current_rows"
 _FIRST_ROWS_KEY = "interagency.vault.first_rows"
+# Agencies whose first data key this transaction made (it may yet be rolled back).
+_MADE_KEY = "interagency.vault.made"
 
 
 def _wrap_context(agency_id: int, version: int) -> bytes:
@@ -64,8 +66,9 @@ class Vault:
     def __init__(self, provider: KeyProvider) -> None:
         self.provider = provider
         self._keys: dict[tuple[int, int], _Unwrapped] = {}
-        # agency id -> (wrapped bytes of its version 1, index key derived from it)
-        self._index_keys: dict[int, tuple[bytes, bytes]] = {}
+        # agency id -> index key, derived from a committed version 1 (which never
+        # changes: a re-wrap changes its wrapped bytes, not the key itself)
+        self._index_keys: dict[int, bytes] = {}
         self._lock = threading.Lock()
 
     # -- sealing -------------------------------------------------------------------
@@ -203,23 +206,26 @@ class Vault:
             if existing is None:
                 raise
             return existing
+        session.info.setdefault(_MADE_KEY, set()).add(agency_id)
         return row
 
     def _index_key(self, session: Session, agency_id: int) -> bytes:
+        known = self._index_keys.get(agency_id)
+        if known is not None:
+            return known
         # Looked up once a transaction: `Session.get` would flush pending changes first.
         firsts: dict[int, AgencyDataKey] = session.info.setdefault(_FIRST_ROWS_KEY, {})
         first = firsts.get(agency_id) or session.get(AgencyDataKey, (agency_id, 1))
         if first is None:
             first = self._create_first(session, agency_id)
         firsts[agency_id] = first
-        cached = self._index_keys.get(agency_id)
-        if cached is not None and cached[0] == first.wrapped_key:
-            return cached[1]
         index_key = HKDF(
             algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_INDEX_KEY_INFO
         ).derive(self._unwrap(first).key)
-        with self._lock:
-            self._index_keys[agency_id] = (first.wrapped_key, index_key)
+        # A key made in this transaction may still be rolled back: kept for it alone.
+        if agency_id not in session.info.get(_MADE_KEY, ()):
+            with self._lock:
+                self._index_keys[agency_id] = index_key
         return index_key
 
 
