@@ -558,6 +558,7 @@ def main() -> None:
         )  # fmt: skip
         began = time.perf_counter()
         fixture = seed(container, args.threads, rng)
+        analyse(container)
         print(f"seeded the demo council and {args.threads:,} threads through the services "
               f"in {time.perf_counter() - began:.0f} s")  # fmt: skip
         send = exchange_requests(fixture, rng)
@@ -629,10 +630,7 @@ def search_phase(
     began = time.perf_counter()
     if have < args.messages:
         exchange_search.seed_messages(container, fixture.senders, args.messages - have, rng)
-    # What autovacuum does to a table after many inserts (PostgreSQL 13 and later): the
-    # statistics and visibility map that index-only scans of the blind index need.
-    with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-        db.execute(text("VACUUM ANALYZE"))
+    analyse(container)
     have = exchange_search.count_messages(container)
     terms = exchange_search.count_index_terms(container)
     print(f"\nsearch: {have:,} messages, {terms:,} index terms "
@@ -667,6 +665,14 @@ def search_phase(
     print(f"  ratio search / thread by id (p95): {ratio:.1f}; target p95 under "
           f"{TARGET_MS:.0f} ms: " + ("met" if overall["search"].meets else "NOT met"))  # fmt: skip
     return {"messages": have, "index_terms": terms, "summaries": summaries, "ratio_p95": ratio}
+
+
+def analyse(container: Any) -> None:
+    """What autovacuum does to a table after many inserts (PostgreSQL 13 and later), at
+    once rather than within the next minutes: the statistics the planner needs, and the
+    visibility map that index-only scans of the blind index need."""
+    with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        db.execute(text("VACUUM ANALYZE"))
 
 
 def _plain(value: object) -> object:
