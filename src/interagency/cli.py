@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from typing import Annotated
 
@@ -63,6 +64,10 @@ def ensure_schema_is_current(container: Container) -> None:
 
 
 def run_server(container: Container, host: str, port: int) -> None:
+    """Serves the container's application, in `web_workers` processes when more than one.
+
+    Several processes need an import path rather than an application object: each
+    builds its own from the same environment (`app_from_environment`)."""
     import uvicorn
 
     from interagency.web.app import create_app
@@ -73,8 +78,13 @@ def run_server(container: Container, host: str, port: int) -> None:
             f"or choose another port (make demo PORT=8001, or interagency serve --port 8001)"
         )
     settings = container.settings
+    workers = settings.web_workers
+    if workers > 1:
+        container.engine.dispose()  # this process only supervises the workers
     uvicorn.run(
-        create_app(container),
+        create_app(container) if workers == 1 else "interagency.web.app:app_from_environment",
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         proxy_headers=bool(settings.trusted_proxies),
@@ -90,8 +100,20 @@ def run_server(container: Container, host: str, port: int) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Server processes (default: INTERAGENCY_WEB_WORKERS, else 1); each keeps "
+            "an equal share of the API rate limits.",
+            min=1,
+            max=64,
+        ),
+    ] = None,
 ) -> None:
     """Serve the web pages and the JSON API."""
+    if workers is not None:
+        # Through the environment, so that the worker processes read the same settings.
+        os.environ["INTERAGENCY_WEB_WORKERS"] = str(workers)
     container = container_or_exit()
     ensure_schema_is_current(container)
     run_server(container, host, port)
@@ -108,7 +130,8 @@ def demo(
     """Migrate the database, load the demo council (idempotent) and serve it."""
     from interagency.demo import load_demo
 
-    settings = Settings(demo_mode=True)
+    # One process: the demo's settings (demo mode) are not in the environment.
+    settings = Settings(demo_mode=True, web_workers=1)
     if settings.is_production:
         raise fail("the demo refuses to run with INTERAGENCY_ENVIRONMENT=production")
     if serve_after and not port_is_free(host, port):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The demo secret is public by design: `make demo` must work with no set-up. Production
@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Requests per minute allowed on the JSON API, per token and per client address.
     api_rate_per_token: int = Field(default=300, ge=1)
     api_rate_per_address: int = Field(default=600, ge=1)
+    # Server processes (`interagency serve --workers`). Each keeps its own rate-limit
+    # buckets with an equal share of the limits above, so together they never allow more.
+    web_workers: int = Field(default=1, ge=1, le=64)
     # The master key of encryption at rest, which wraps every agency's data keys; by
     # default `vault-master.key` in key_dir. Back it up apart from the database: without
     # it nothing sealed opens, and with the database alone nothing sealed can be read.
@@ -129,6 +132,18 @@ class Settings(BaseSettings):
         if value not in ("ru", "en"):
             raise ValueError("default_language must be 'ru' or 'en'")
         return value
+
+    @model_validator(mode="after")
+    def _limits_shared_by_workers(self) -> Settings:
+        # Each process keeps its share of a rate limit: every share must allow a request.
+        lowest = min(self.api_rate_per_token, self.api_rate_per_address)
+        if self.web_workers > lowest:
+            raise ValueError(
+                f"web_workers ({self.web_workers}) exceeds a rate limit ({lowest} a minute): "
+                "each server process keeps an equal share of api_rate_per_token and "
+                "api_rate_per_address, so raise those limits or run fewer processes"
+            )
+        return self
 
     @property
     def master_key_path(self) -> Path:

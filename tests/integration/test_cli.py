@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from typer.testing import CliRunner
 
 from interagency import migrations
 from interagency.cli import app
+from tests.support.live_server import free_port, wait_until_serving
 
 runner = CliRunner()
 
@@ -105,3 +109,27 @@ def test_xcheck_is_part_of_the_command_line_and_names_a_missing_column(tmp_path:
     assert result.exit_code == 2
     assert "id" in result.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def worker_processes(supervisor: int) -> list[str]:
+    """Command lines of the supervisor's children that serve (not multiprocessing's helper)."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    lines = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+             for pid in children]  # fmt: skip
+    return [line for line in lines if "resource_tracker" not in line]
+
+
+def test_serve_runs_the_number_of_worker_processes_asked_for(database: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    port = free_port()
+    env = {**os.environ, "INTERAGENCY_KEY_DIR": str(tmp_path / "keys")}
+    command = [sys.executable, "-m", "interagency", "serve", "--workers", "2", "--port", str(port)]
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=log)
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}/health", server, log_path)
+            assert len(worker_processes(server.pid)) == 2, log_path.read_text()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -63,3 +63,9 @@ def test_the_default_is_development_on_sqlite() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert not settings.is_production
     assert settings.uses_sqlite
+
+
+def test_more_server_processes_than_a_rate_limit_allows_are_refused() -> None:
+    with pytest.raises(ValidationError, match="web_workers \\(8\\) exceeds a rate limit"):
+        Settings(_env_file=None, web_workers=8, api_rate_per_token=5)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, web_workers=5, api_rate_per_token=5).web_workers == 5  # type: ignore[call-arg]

@@ -13,7 +13,8 @@ from starlette.staticfiles import StaticFiles
 
 from interagency import __version__
 from interagency.audit import sign_periodically
-from interagency.bootstrap import Container
+from interagency.bootstrap import Container, bootstrap
+from interagency.config import Settings
 from interagency.council import routes as council_routes
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
@@ -111,3 +112,9 @@ def create_app(container: Container) -> FastAPI:
     # Outermost: an oversized body is refused before anything else reads it.
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.attachment_max_bytes)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one of several server processes (`interagency serve --workers`),
+    built from the environment's settings as every other process builds its own."""
+    return create_app(bootstrap(Settings()))

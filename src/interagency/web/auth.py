@@ -26,7 +26,7 @@ from interagency.identity.principals import Caller, principal_of
 from interagency.identity.sessions import SessionLimits
 from interagency.web.cookies import set_cookie
 from interagency.web.deps import get_container
-from interagency.web.ratelimit import RateLimiter
+from interagency.web.ratelimit import RateLimiter, process_share
 
 SESSION_COOKIE = "session"
 # Pages anyone may open: signing in itself, the shell's preferences, and the API docs.
@@ -74,8 +74,9 @@ def _limiters(request: Request) -> tuple[RateLimiter, RateLimiter]:
     state = request.app.state
     if not hasattr(state, "token_limiter"):
         settings = state.container.settings
-        state.token_limiter = RateLimiter(settings.api_rate_per_token)
-        state.address_limiter = RateLimiter(settings.api_rate_per_address)
+        workers = settings.web_workers
+        state.token_limiter = RateLimiter(process_share(settings.api_rate_per_token, workers))
+        state.address_limiter = RateLimiter(process_share(settings.api_rate_per_address, workers))
     return state.token_limiter, state.address_limiter
 
 

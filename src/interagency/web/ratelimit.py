@@ -1,8 +1,8 @@
 """Rate limits on the JSON API, per token and per client address (token buckets in memory).
 
-The buckets live in the server process: one process serves the platform (see
-docs/operations.md). Several processes behind a balancer would each allow the full rate,
-which the proxy's own limit then bounds.
+The buckets live in each server process. With several processes
+(`interagency serve --workers N`) each keeps an equal share of every limit, so that
+together they never allow more than the limit (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -19,6 +19,15 @@ Clock = Callable[[], float]
 class _Bucket:
     tokens: float
     updated: float
+
+
+def process_share(per_minute: int, processes: int) -> int:
+    """One process's part of a limit shared by `processes`, rounded down: together they
+    never allow more than the limit, and a client whose requests all reach one process
+    gets less. Settings refuse more processes than the smallest limit."""
+    if not 1 <= processes <= per_minute:
+        raise ValueError(f"{processes} processes cannot share {per_minute} requests a minute")
+    return per_minute // processes
 
 
 class RateLimiter:

@@ -80,9 +80,9 @@ def test_a_refused_token_is_audited(client: TestClient, container: Container) ->
 
 
 def limited_app(
-    database_url: str, engine: Engine, session_factory: sessionmaker[Session], **rates: int
+    database_url: str, engine: Engine, session_factory: sessionmaker[Session], **limits: int
 ) -> FastAPI:
-    settings = settings_for(database_url, **rates)
+    settings = settings_for(database_url, **limits)
     return create_app(bootstrap(settings, engine=engine, session_factory=session_factory))
 
 
@@ -103,6 +103,21 @@ def test_each_token_is_rate_limited(
         assert int(limited.headers["retry-after"]) >= 1
         assert limited.headers["content-type"] == "application/problem+json"
         assert client.get("/api/v1/me", headers=second).status_code == 200
+
+
+def test_a_server_process_keeps_its_share_of_the_token_limit(
+    database_url: str,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    container: Container,
+    council: Council,
+) -> None:
+    # Three processes share 10 requests a minute: this one allows 3 of them.
+    app = limited_app(database_url, engine, session_factory, api_rate_per_token=10, web_workers=3)
+    token = {"Authorization": f"Bearer {api_token(container, council, 'ru_liaison')}"}
+    with TestClient(app) as client:
+        statuses = [client.get("/api/v1/me", headers=token).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
 
 
 def test_each_client_address_is_rate_limited_even_without_a_token(

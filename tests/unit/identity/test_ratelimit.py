@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from interagency.web.ratelimit import RateLimiter
+import pytest
+
+from interagency.web.ratelimit import RateLimiter, process_share
 
 
 class Clock:
@@ -47,3 +49,21 @@ def test_refilled_buckets_are_forgotten_when_the_table_is_full() -> None:
     clock.now += 120
     limiter.retry_after("d")
     assert set(limiter._buckets) == {"d"}
+
+
+@pytest.mark.parametrize(
+    ("per_minute", "processes", "share"), [(300, 1, 300), (300, 2, 150), (10, 3, 3), (4, 4, 1)]
+)
+def test_each_process_gets_an_equal_share_that_never_adds_up_to_more(
+    per_minute: int, processes: int, share: int
+) -> None:
+    assert process_share(per_minute, processes) == share
+    assert process_share(per_minute, processes) * processes <= per_minute
+
+
+@pytest.mark.parametrize(("per_minute", "processes"), [(3, 4), (10, 0)])
+def test_a_limit_cannot_be_shared_by_more_processes_than_requests(
+    per_minute: int, processes: int
+) -> None:
+    with pytest.raises(ValueError, match="cannot share"):
+        process_share(per_minute, processes)
