@@ -25,6 +25,7 @@ import json
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -187,25 +188,38 @@ def server(factory: str, env: Mapping[str, str], workers: int, folder: Path) -> 
         "--workers", str(workers), "--no-access-log", "--log-level", "warning",
         "--no-server-header",
     ]  # fmt: skip
-    log_path = folder / f"{factory}.log"
+    log_path = folder / f"{factory}-{port}.log"  # one a phase: a later one keeps it
     with log_path.open("wb") as log:
+        # A session of its own: the worker processes go with their supervisor. An
+        # overloaded worker would otherwise drain its queue long after the phase ended.
         process = subprocess.Popen(
-            command, cwd=folder, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
-        )
+            command, cwd=folder, env={**os.environ, **env}, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_serving(f"{url}/health", process, log_path)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Error" in line]
+            _stop_group(process)
+    lines = log_path.read_text(errors="replace").splitlines()
+    errors = [number for number, line in enumerate(lines) if "Error" in line]
     if errors:
-        print(f"  {factory} server log has {len(errors)} error lines, e.g. {errors[0][:200]}")
+        print(f"  {factory} server log has {len(errors)} error lines; the first, in context:")
+        print(
+            "\n".join(f"    {line[:200]}" for line in lines[max(0, errors[0] - 30) : errors[0] + 1])
+        )
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stops the server and its workers: politely, then whatever is left by force."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

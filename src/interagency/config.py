@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Server processes (`interagency serve --workers`). Each keeps its own rate-limit
     # buckets with an equal share of the limits above, so together they never allow more.
     web_workers: int = Field(default=1, ge=1, le=64)
+    # Requests in flight at once in a server process; more are answered 503 at once (see
+    # web/admission.py). About a second of work for one process at the measured costs.
+    web_max_in_flight: int = Field(default=32, ge=1)
     # The master key of encryption at rest, which wraps every agency's data keys; by
     # default `vault-master.key` in key_dir. Back it up apart from the database: without
     # it nothing sealed opens, and with the database alone nothing sealed can be read.

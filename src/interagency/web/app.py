@@ -25,6 +25,7 @@ from interagency.outbox import dispatch_periodically
 from interagency.records import api as records_api
 from interagency.records import pages as records_pages
 from interagency.web import api_docs, auth, csrf, errors, pages
+from interagency.web.admission import AdmissionMiddleware
 from interagency.web.bodylimit import BodyLimitMiddleware
 from interagency.web.security import RequestContextMiddleware
 from interagency.web.templating import Renderer
@@ -106,6 +107,10 @@ def create_app(container: Container) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    # Inside the request context, so that a busy answer is in the caller's language.
+    app.add_middleware(
+        AdmissionMiddleware, limit=container.settings.web_max_in_flight, busy_app=errors.busy_app
+    )
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app
     )

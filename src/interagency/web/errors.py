@@ -34,6 +34,7 @@ TITLES: dict[int, str] = {
     422: lazy("Invalid input"),
     429: lazy("Too many requests"),
     500: lazy("Internal error"),
+    503: lazy("Busy"),
 }
 
 DETAILS: dict[int, str] = {
@@ -44,7 +45,12 @@ DETAILS: dict[int, str] = {
         "Something went wrong on our side. Nothing was saved. Try again; if it happens again, "
         "tell your administrator the time it happened."
     ),
+    503: lazy(
+        "The server is busy with other requests. Nothing was done: try again in a few seconds."
+    ),
 }
+# Seconds a client turned away as busy is told to wait.
+BUSY_RETRY_AFTER = 2
 
 
 def title_for(status: int) -> str:
@@ -179,6 +185,14 @@ async def internal_error_app(scope: Scope, receive: Receive, send: Send) -> None
     """The 500 answer, sent by the outer middleware after it logged the exception."""
     request = Request(scope, receive)
     response = error_response(request, 500, gettext(DETAILS[500]))
+    await response(scope, receive, send)
+
+
+async def busy_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 503 answer to a request turned away because the server is busy."""
+    request = Request(scope, receive)
+    response = error_response(request, 503, gettext(DETAILS[503]))
+    response.headers["retry-after"] = str(BUSY_RETRY_AFTER)
     await response(scope, receive, send)
 
 

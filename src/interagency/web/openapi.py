@@ -37,6 +37,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _problem("Conflicts with the current state"),
     422: _problem("Invalid input"),
     429: _problem("Too many requests; the Retry-After header says how long to wait"),
+    503: _problem("The server is busy; nothing was done, retry after Retry-After seconds"),
 }
 
 # Documents the scheme (and gives Swagger UI its "Authorize" button); the check itself is
