@@ -14,6 +14,7 @@ from interagency import migrations
 from interagency.audit.cli import audit_app
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
+from interagency.exchange.cli import exchange_app
 from interagency.filestore.cli import files_app
 from interagency.identity import services as identity
 from interagency.identity.cli import agencies_app, users_app
@@ -35,6 +36,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(users_app, name="users")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(exchange_app, name="exchange")
 app.add_typer(keys_app, name="keys")
 app.add_typer(files_app, name="files")
 app.add_typer(records_app, name="records")

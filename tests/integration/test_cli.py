@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -133,3 +135,29 @@ def test_serve_runs_the_number_of_worker_processes_asked_for(database: str, tmp_
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_reindex_writes_the_demo_threads_index_again(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERAGENCY_KEY_DIR", str(tmp_path / "keys"))
+    assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
+    index = "select agency_id, term, message_id, thread_id, in_subject from exchange_index_terms"
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        as_posted = set(db.execute(index))
+        threads = db.execute("select count(*) from exchange_threads").fetchone()[0]
+        db.execute("delete from exchange_index_terms")
+    assert as_posted
+    assert threads
+
+    result = runner.invoke(app, ["exchange", "reindex", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"{threads} threads, {len(as_posted)} terms" in result.output
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        assert set(db.execute(index)) == as_posted
+        audited = db.execute(
+            "select actor_login, detail from audit_entries where action = 'exchange:index:rebuilt'"
+        ).fetchall()
+    assert len(audited) == 1
+    assert audited[0][0].startswith("operator:")
+    assert json.loads(audited[0][1]) == {"threads": threads, "terms": len(as_posted)}

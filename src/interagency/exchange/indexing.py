@@ -7,13 +7,13 @@ the visibility clause before ranking.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
 
 from interagency.db import UnitOfWork
 from interagency.exchange.models import IndexTerm, Message, Thread
-from interagency.exchange.sealing import open_body
+from interagency.exchange.sealing import open_body, open_subject
 from interagency.vault import Vault
 
 
@@ -63,13 +63,38 @@ def index_for_new_agency(
             IndexTerm.thread_id == thread.id, IndexTerm.agency_id == agency_id
         )
     )
-    if existing is not None:
-        return
+    if existing is None:
+        _index_thread(uow, vault, thread, [agency_id], subject)
+
+
+def rebuild_thread_index(uow: UnitOfWork, vault: Vault, thread_id: int) -> int:
+    """Writes a thread's index again from its sealed content, whatever rows it held before;
+    returns the number of rows written.
+
+    The thread's row is locked first, as posting to it does, so that a message posted
+    meanwhile is indexed either before the rebuild or after it, never twice.
+    """
+    thread = uow.session.get(Thread, thread_id, with_for_update=True)
+    if thread is None:
+        return 0
+    uow.write(delete(IndexTerm).where(IndexTerm.thread_id == thread.id))
+    _index_thread(uow, vault, thread, agencies_on(thread), open_subject(uow, vault, thread))
+    return (
+        uow.session.scalar(
+            select(func.count()).select_from(IndexTerm).where(IndexTerm.thread_id == thread.id)
+        )
+        or 0
+    )
+
+
+def _index_thread(
+    uow: UnitOfWork, vault: Vault, thread: Thread, agency_ids: Collection[int], subject: str
+) -> None:
     messages = uow.session.scalars(
         select(Message).where(Message.thread_id == thread.id).order_by(Message.id)
     ).all()
     for number, message in enumerate(messages):
         index_message(
-            uow, vault, thread, message, open_body(uow, vault, message), [agency_id],
+            uow, vault, thread, message, open_body(uow, vault, message), agency_ids,
             subject=subject if number == 0 else None,
         )  # fmt: skip

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -40,9 +41,20 @@ def _stop_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@cache
+# A Snowball stemmer keeps the word it works on in the object itself: two threads sharing
+# one would stem each other's words (or fail with IndexError). Requests are served on a
+# pool of threads, so each thread has its own pair.
+_per_thread = threading.local()
+
+
 def _stemmers() -> tuple[snowballstemmer.Stemmer, snowballstemmer.Stemmer]:
-    return snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english")
+    pair: tuple[snowballstemmer.Stemmer, snowballstemmer.Stemmer] | None = getattr(
+        _per_thread, "stemmers", None
+    )
+    if pair is None:
+        pair = snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english")
+        _per_thread.stemmers = pair
+    return pair
 
 
 def normalise(text: str) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
-from interagency.exchange import queries, search
+from interagency.exchange import queries, search, services
+from interagency.exchange.indexing import rebuild_thread_index
 from interagency.exchange.models import IndexTerm
 from interagency.exchange.queries import InboxFilter
+from interagency.exchange.schemas import ReplyIn
 from interagency.markings import Tlp
 from tests.support.exchange import Address, Exchange
 
@@ -168,3 +170,58 @@ def test_every_word_must_occur_and_a_word_in_the_subject_ranks_higher(exchange: 
     assert found.total == 2
     assert found.items[0].score > found.items[1].score
     assert "оддельные паспорта" in found.items[1].snippet
+
+
+def _index_rows(exchange: Exchange, thread_ids: list[int]) -> set[tuple[object, ...]]:
+    with exchange.container.uow() as uow:
+        rows = uow.session.execute(
+            select(
+                IndexTerm.agency_id, IndexTerm.term, IndexTerm.message_id,
+                IndexTerm.thread_id, IndexTerm.in_subject,
+            ).where(IndexTerm.thread_id.in_(thread_ids))
+        )  # fmt: skip
+        return {tuple(row) for row in rows}
+
+
+def test_a_rebuilt_index_holds_exactly_what_posting_wrote(exchange: Exchange) -> None:
+    lost = exchange.send(
+        "a_ct_liaison_officer", [Address("B", desk="CT"), Address("C")], from_desk="CT",
+        subject="Поддельные паспорта", body="Паспорта изъяты на посту.",
+    )  # fmt: skip
+    spoiled = exchange.send(
+        "a_border_analyst", [Address("B")], subject="Маршрут", body="Маршрут через перевал.",
+    )  # fmt: skip
+    with exchange.container.uow() as uow:
+        services.reply(
+            uow, exchange.caller(uow, "b_ct_analyst"), exchange.context, lost.id,
+            ReplyIn(body="Поддельные паспорта предъявлены дважды.", tlp=Tlp.AMBER),
+        )  # fmt: skip
+        uow.commit()
+    threads = [lost.id, spoiled.id]
+    as_posted = _index_rows(exchange, threads)
+    assert {row[3] for row in as_posted} == set(threads)
+
+    # An index as a stemmer shared between threads could leave it: rows missing, and a
+    # row of a word the thread does not hold.
+    with exchange.container.uow() as uow:
+        uow.write(delete(IndexTerm).where(IndexTerm.thread_id == lost.id))
+        message_id = next(row[2] for row in as_posted if row[3] == spoiled.id)
+        uow.write(
+            insert(IndexTerm),
+            [{"agency_id": exchange.agencies["B"], "term": "0" * 32, "message_id": message_id,
+              "thread_id": spoiled.id, "in_subject": False}],
+        )  # fmt: skip
+        uow.commit()
+    assert _index_rows(exchange, threads) != as_posted
+
+    with exchange.container.uow() as uow:
+        written = sum(rebuild_thread_index(uow, exchange.container.vault, t) for t in threads)
+        uow.commit()
+    assert _index_rows(exchange, threads) == as_posted
+    assert written == len(as_posted)
+    with exchange.container.uow() as uow:
+        found = search.search(
+            uow, exchange.caller(uow, SEARCHER), exchange.context, QUERY, InboxFilter()
+        )
+        uow.commit()
+    assert [hit.thread.id for hit in found.items] == [lost.id]

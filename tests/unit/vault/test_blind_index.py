@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -84,3 +86,37 @@ def test_a_text_is_found_by_each_of_its_words() -> None:
 @given(st.text(max_size=200))
 def test_every_query_term_of_a_text_is_among_its_index_terms(text: str) -> None:
     assert set(blind_index.query_terms(KEY_A, text)) <= blind_index.index_terms(KEY_A, text)
+
+
+def test_threads_stemming_at_once_get_the_stems_each_would_get_alone() -> None:
+    # Requests are served on a pool of threads; a stemmer shared between them mixes up
+    # the words it is given. Stemming without the cache makes each call reach a stemmer.
+    words = [
+        base + ending
+        for base in ("паспорт", "маршрут", "контрабандист", "безопасност", "соревновани")
+        for ending in ("", "а", "ов", "ами", "ах", "ом", "у", "ы", "ей", "ям")
+    ] + ["passports", "forging", "smugglers", "competitions", "returning", "routes"]
+    alone = {word: blind_index.stem.__wrapped__(word) for word in words}
+    seen: list[tuple[str, str | None]] = []
+    failures: list[BaseException] = []
+
+    def stem_all() -> None:
+        try:
+            for _ in range(200):
+                seen.extend((word, blind_index.stem.__wrapped__(word)) for word in words)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        workers = [threading.Thread(target=stem_all) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert failures == []
+    assert len(seen) == 6 * 200 * len(words)
+    assert [pair for pair in seen if pair[1] != alone[pair[0]]] == []
