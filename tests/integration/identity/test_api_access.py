@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -79,21 +80,23 @@ def test_a_refused_token_is_audited(client: TestClient, container: Container) ->
         assert json.loads(entry.detail)["prefix"] == "ia_forged_"
 
 
+@pytest.fixture
 def limited_app(
-    database_url: str, engine: Engine, session_factory: sessionmaker[Session], **limits: int
-) -> FastAPI:
-    settings = settings_for(database_url, **limits)
-    return create_app(bootstrap(settings, engine=engine, session_factory=session_factory))
+    database_url: str, engine: Engine, session_factory: sessionmaker[Session]
+) -> Callable[..., FastAPI]:
+    """Makes the application with the given limits (settings) on the test's database."""
+
+    def make(**limits: int) -> FastAPI:
+        settings = settings_for(database_url, **limits)
+        return create_app(bootstrap(settings, engine=engine, session_factory=session_factory))
+
+    return make
 
 
 def test_each_token_is_rate_limited(
-    database_url: str,
-    engine: Engine,
-    session_factory: sessionmaker[Session],
-    container: Container,
-    council: Council,
+    limited_app: Callable[..., FastAPI], container: Container, council: Council
 ) -> None:
-    app = limited_app(database_url, engine, session_factory, api_rate_per_token=5)
+    app = limited_app(api_rate_per_token=5)
     first = {"Authorization": f"Bearer {api_token(container, council, 'ru_liaison')}"}
     second = {"Authorization": f"Bearer {api_token(container, council, 'kz_liaison')}"}
     with TestClient(app) as client:
@@ -106,14 +109,10 @@ def test_each_token_is_rate_limited(
 
 
 def test_a_server_process_keeps_its_share_of_the_token_limit(
-    database_url: str,
-    engine: Engine,
-    session_factory: sessionmaker[Session],
-    container: Container,
-    council: Council,
+    limited_app: Callable[..., FastAPI], container: Container, council: Council
 ) -> None:
     # Three processes share 10 requests a minute: this one allows 3 of them.
-    app = limited_app(database_url, engine, session_factory, api_rate_per_token=10, web_workers=3)
+    app = limited_app(api_rate_per_token=10, web_workers=3)
     token = {"Authorization": f"Bearer {api_token(container, council, 'ru_liaison')}"}
     with TestClient(app) as client:
         statuses = [client.get("/api/v1/me", headers=token).status_code for _ in range(4)]
@@ -121,9 +120,9 @@ def test_a_server_process_keeps_its_share_of_the_token_limit(
 
 
 def test_each_client_address_is_rate_limited_even_without_a_token(
-    database_url: str, engine: Engine, session_factory: sessionmaker[Session]
+    limited_app: Callable[..., FastAPI],
 ) -> None:
-    app = limited_app(database_url, engine, session_factory, api_rate_per_address=3)
+    app = limited_app(api_rate_per_address=3)
     with TestClient(app) as client:
         statuses = [client.get("/api/v1/states").status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
