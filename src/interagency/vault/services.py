@@ -91,14 +91,7 @@ class Vault:
         """
         version = sealed.value_key_version(sealed_value)
         unwrapped = self._version(session, agency_id, version)
-        try:
-            return sealed.open_value(unwrapped.cipher, agency_id, context, sealed_value)
-        except Tampered:
-            # The cached key may be from a rolled-back transaction: retry from the row.
-            fresh = self._version(session, agency_id, version, reload=True)
-            if fresh.key == unwrapped.key:
-                raise
-            return sealed.open_value(fresh.cipher, agency_id, context, sealed_value)
+        return sealed.open_value(unwrapped.cipher, agency_id, context, sealed_value)
 
     def seal_text(self, session: Session, agency_id: int, text: str, *, context: str) -> bytes:
         """`seal` of the text's UTF-8 bytes."""
@@ -150,7 +143,7 @@ class Vault:
 
     # -- keys ----------------------------------------------------------------------
 
-    def _unwrap(self, row: AgencyDataKey) -> _Unwrapped:
+    def _unwrap(self, session: Session, row: AgencyDataKey) -> _Unwrapped:
         cache_key = (row.agency_id, row.version)
         cached = self._keys.get(cache_key)
         if cached is not None and cached.wrapped == row.wrapped_key:
@@ -161,21 +154,22 @@ class Vault:
             context=_wrap_context(row.agency_id, row.version),
         )
         unwrapped = _Unwrapped(row.wrapped_key, key, AESGCM(key))
-        with self._lock:
-            self._keys[cache_key] = unwrapped
+        # Only committed keys are shared with the process's other transactions: a key
+        # made in this one may still be rolled back, and another process may then commit
+        # a different first key, which this cache would never learn of.
+        if row.agency_id not in session.info.get(_MADE_KEY, ()):
+            with self._lock:
+                self._keys[cache_key] = unwrapped
         return unwrapped
 
-    def _version(
-        self, session: Session, agency_id: int, version: int, *, reload: bool = False
-    ) -> _Unwrapped:
-        if not reload:
-            cached = self._keys.get((agency_id, version))
-            if cached is not None:
-                return cached
-        row = session.get(AgencyDataKey, (agency_id, version), populate_existing=reload)
+    def _version(self, session: Session, agency_id: int, version: int) -> _Unwrapped:
+        cached = self._keys.get((agency_id, version))
+        if cached is not None:
+            return cached
+        row = session.get(AgencyDataKey, (agency_id, version))
         if row is None:
             raise Tampered(f"agency {agency_id} has no data key version {version}")
-        return self._unwrap(row)
+        return self._unwrap(session, row)
 
     def _current(self, session: Session, agency_id: int) -> tuple[int, _Unwrapped]:
         # One transaction seals everything under the version it saw first.
@@ -192,7 +186,7 @@ class Vault:
         if row is None:
             row = self._create_first(session, agency_id)
         seen[agency_id] = row
-        return row.version, self._unwrap(row)
+        return row.version, self._unwrap(session, row)
 
     def _create_first(self, session: Session, agency_id: int) -> AgencyDataKey:
         """Version 1 of the agency's data key. Two transactions may race here: the primary
@@ -221,7 +215,7 @@ class Vault:
         firsts[agency_id] = first
         index_key = HKDF(
             algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_INDEX_KEY_INFO
-        ).derive(self._unwrap(first).key)
+        ).derive(self._unwrap(session, first).key)
         # A key made in this transaction may still be rolled back: kept for it alone.
         if agency_id not in session.info.get(_MADE_KEY, ()):
             with self._lock:

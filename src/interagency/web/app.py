@@ -102,6 +102,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     app.state.renderer = Renderer()
+    app.state.api_limiters = auth.ApiLimiters.for_settings(container.settings)
     errors.install(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,6 +7,7 @@ without anyone remembering to protect it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from starlette.responses import Response
 
 from interagency import audit
 from interagency.bootstrap import Container
+from interagency.config import Settings
 from interagency.errors import Forbidden, NotAuthenticated, TooManyRequests
 from interagency.exchange import web_context
 from interagency.i18n import lazy
@@ -70,21 +72,30 @@ def bearer_token(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _limiters(request: Request) -> tuple[RateLimiter, RateLimiter]:
-    state = request.app.state
-    if not hasattr(state, "token_limiter"):
-        settings = state.container.settings
+@dataclass(frozen=True)
+class ApiLimiters:
+    """The process's limits on API requests: per token and per client address."""
+
+    per_token: RateLimiter
+    per_address: RateLimiter
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ApiLimiters:
+        # Each server process counts alone: it allows its share of the configured rate.
         workers = settings.web_workers
-        state.token_limiter = RateLimiter(process_share(settings.api_rate_per_token, workers))
-        state.address_limiter = RateLimiter(process_share(settings.api_rate_per_address, workers))
-    return state.token_limiter, state.address_limiter
+        return cls(
+            RateLimiter(process_share(settings.api_rate_per_token, workers)),
+            RateLimiter(process_share(settings.api_rate_per_address, workers)),
+        )
 
 
 def _limit(request: Request, token: str | None) -> None:
-    token_limiter, address_limiter = _limiters(request)
-    waits = [address_limiter.retry_after(client_address(request) or "?")]
+    # Made with the application, not on first use: requests arriving together would
+    # each make their own and count apart.
+    limiters: ApiLimiters = request.app.state.api_limiters
+    waits = [limiters.per_address.retry_after(client_address(request) or "?")]
     if token:
-        waits.append(token_limiter.retry_after(tokens.digest(token)))
+        waits.append(limiters.per_token.retry_after(tokens.digest(token)))
     wait = max(waits)
     if wait:
         raise TooManyRequests(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -126,3 +127,12 @@ def test_each_client_address_is_rate_limited_even_without_a_token(
     with TestClient(app) as client:
         statuses = [client.get("/api/v1/states").status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_requests_arriving_together_at_a_new_server_share_one_limit(
+    limited_app: Callable[..., FastAPI],
+) -> None:
+    app = limited_app(api_rate_per_address=3)
+    with TestClient(app) as client, ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: client.get("/api/v1/states").status_code, range(8)))
+    assert sorted(statuses) == [401] * 3 + [429] * 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +104,15 @@ def test_a_key_made_in_a_rolled_back_transaction_does_not_linger(
     with container.uow() as uow:
         box = other.seal(uow.session, ru, b"stored", context="c")
         uow.commit()
-    # ...and this process, whose memory still holds the discarded key, opens its content.
+        sealer = other.stream_sealer(uow.session, ru, context="file")
+        digest = hashlib.sha256(b"a file").digest()
+        assert sealer.update(b"a file") == b""  # short: all of it is in the last chunk
+        last_chunk = sealer.finish(digest)
+    # ...and this process, which made and discarded a key of its own, opens its content:
+    # a file as well as a value.
     with container.uow() as uow:
+        opener = vault.stream_opener(uow.session, ru, sealer.header, context="file", sha256=digest)
+        assert opener.open_chunk(0, last_chunk, final=True) == b"a file"
         assert vault.open(uow.session, ru, box, context="c") == b"stored"
         again = vault.seal(uow.session, ru, b"again", context="c")
         assert other.open(uow.session, ru, again, context="c") == b"again"
