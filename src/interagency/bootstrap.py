@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,22 @@ from interagency.config import Settings
 from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
 from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanner
 from interagency.vault import FileKeyProvider, Vault
+
+# Connections beyond the requests in flight: the periodic tasks (e-mail, audit signing)
+# and the audit entry of a refusal written after its transaction was rolled back.
+SPARE_CONNECTIONS = 4
+# Connections kept open while idle; the rest are opened when needed and closed after.
+IDLE_CONNECTIONS = 10
+
+
+def connection_pool(settings: Settings) -> dict[str, Any]:
+    """Pool sizes for a server process. Every admitted request may hold a connection until
+    its clean-up has run on a worker thread: with fewer connections than requests in
+    flight, threads waiting for a connection and connections waiting for a thread would
+    stall the process until the pool's timeout, then fail those requests."""
+    most = settings.web_max_in_flight + SPARE_CONNECTIONS
+    kept = min(most, IDLE_CONNECTIONS)
+    return {"pool_size": kept, "max_overflow": most - kept}
 
 
 class StartupRefused(RuntimeError):
@@ -42,7 +59,7 @@ def bootstrap(
 ) -> Container:
     """Builds the container; in production, refuses any configuration listed as unsafe."""
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, **connection_pool(settings))
     if settings.is_production:
         problems = settings.production_problems()
         if not settings.uses_sqlite and connected_as_owner(engine):
