@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Self
@@ -19,9 +20,12 @@ from sqlalchemy import (
     Executable,
     MetaData,
     Row,
+    Select,
     String,
     create_engine,
     event,
+    func,
+    select,
     text,
 )
 from sqlalchemy.engine import Dialect, make_url
@@ -223,6 +227,23 @@ class UnitOfWork:
 def unit_of_work(session_factory: SessionFactory) -> Iterator[UnitOfWork]:
     with UnitOfWork(session_factory) as uow:
         yield uow
+
+
+def lock_for_transaction(session: Session, key: int) -> None:
+    """Waits for, then holds until the transaction ends, the lock named by `key` (a
+    64-bit number): transactions that take the same key run that part one at a time.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback. SQLite:
+    nothing to take, every transaction holds the write lock from BEGIN IMMEDIATE.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(_advisory_lock(key))
+
+
+@cache
+def _advisory_lock(key: int) -> Select[Any]:
+    # Built once a key: some locks are taken on every request.
+    return select(func.pg_advisory_xact_lock(key))
 
 
 def connected_as_owner(engine: Engine) -> bool:

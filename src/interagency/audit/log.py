@@ -14,14 +14,14 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from interagency.audit import chain
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry, AuditPersonal
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork, lock_for_transaction, utcnow
 
 # Any fixed number: it names the audit trail's lock among PostgreSQL advisory locks.
 APPEND_LOCK_KEY = 0x6175646974  # "audit"
@@ -34,7 +34,6 @@ _PENDING_KEY = "interagency.audit.pending"
 
 
 # Built once: every request appends, and building a statement costs more than running it.
-_LOCK = select(func.pg_advisory_xact_lock(APPEND_LOCK_KEY))
 _INSERT_ENTRY = insert(AuditEntry)
 _INSERT_PERSONAL = insert(AuditPersonal)
 _HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
@@ -42,9 +41,7 @@ _HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.de
 
 def lock_chain(session: Session) -> None:
     """Takes the append lock until the end of the session's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(_LOCK)
-    # SQLite: every transaction began with BEGIN IMMEDIATE and holds the write lock already.
+    lock_for_transaction(session, APPEND_LOCK_KEY)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:

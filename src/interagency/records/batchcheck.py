@@ -79,6 +79,7 @@ def plan(
     if not searching:
         return None
     kind = RecordKind(searching[0].kind)
+    crosscheck.lock_screening(uow, kind.value)
     agency_id = searching[0].owner_agency_id
     state_id = crosscheck.states_of(uow, [agency_id])[agency_id]
     guards = {r.id: crosscheck.safeguards_of(r, state_id) for r in searching}

@@ -9,6 +9,7 @@ fishing for details) alerts the data protection officers of both agencies.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Final
 from sqlalchemy import func, select
 
 from interagency import audit
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork, lock_for_transaction, utcnow
 from interagency.identity import notifications
 from interagency.identity.models import Agency, Role
 from interagency.identity.principals import Caller
@@ -75,8 +76,21 @@ def states_of(uow: UnitOfWork, agency_ids: Iterable[int]) -> dict[int, int | Non
     return dict(rows.all())
 
 
+def lock_screening(uow: UnitOfWork, kind: str) -> None:
+    """Makes screenings of records of one kind wait for each other until commit.
+
+    Without it, two agencies entering the same person at the same moment would each
+    screen against the records committed before, miss the other's, and mark their own
+    as screened: a hit lost for good. With it, the later screening sees the earlier one's
+    record. (SQLite transactions are one at a time already.)
+    """
+    digest = hashlib.sha256(f"records:screening:{kind}".encode()).digest()
+    lock_for_transaction(uow.session, int.from_bytes(digest[:8], "big", signed=True))
+
+
 def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Outcome:
     """Screens `record` and records its hits; the caller commits."""
+    lock_screening(uow, record.kind)
     now = utcnow()
     today = now.date()
     states = states_of(uow, [record.owner_agency_id])
