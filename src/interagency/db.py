@@ -6,6 +6,7 @@ Nothing here knows a feature. Features declare their models on `Base` and receiv
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -238,6 +239,11 @@ def lock_for_transaction(session: Session, key: int) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.connection().execute(_advisory_lock(key))
+
+
+def lock_key(name: str) -> int:
+    """The 64-bit lock key of a name such as "records:screening:person"."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 @cache

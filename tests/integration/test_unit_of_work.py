@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -7,6 +9,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
 from interagency.bootstrap import Container
+from interagency.db import (
+    UnitOfWork,
+    lock_for_transaction,
+    lock_key,
+    make_engine,
+    make_session_factory,
+)
 from interagency.identity.models import MemberState
 
 
@@ -92,3 +101,41 @@ def test_the_database_itself_holds_the_utc_offset(container: Container) -> None:
     else:
         assert raw.utcoffset() is not None
         assert raw.astimezone(UTC) == datetime(2026, 3, 1, 4, 30, tzinfo=UTC)
+
+
+def test_a_transaction_lock_is_held_until_commit(database_url: str) -> None:
+    # Separate connections: the `container` fixture shares one for the whole test.
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    key = lock_key("test:held-until-commit")
+    first_holds, release, second_got_it = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with UnitOfWork(factory) as uow:
+            lock_for_transaction(uow.session, key)
+            uow.session.execute(text("select 1"))  # SQLite takes its lock at BEGIN
+            first_holds.set()
+            assert release.wait(timeout=30)
+            uow.commit()
+
+    def second() -> None:
+        assert first_holds.wait(timeout=30)
+        with UnitOfWork(factory) as uow:
+            lock_for_transaction(uow.session, key)
+            uow.session.execute(text("select 1"))
+            second_got_it.set()
+            uow.commit()
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = [pool.submit(first), pool.submit(second)]
+            try:
+                assert first_holds.wait(timeout=30)
+                assert not second_got_it.wait(timeout=0.5)
+            finally:
+                release.set()
+            for future in done:
+                future.result()
+        assert second_got_it.is_set()
+    finally:
+        engine.dispose()

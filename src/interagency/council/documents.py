@@ -21,7 +21,7 @@ from interagency.council.models import (
 )
 from interagency.council.policy import Action
 from interagency.council.schemas import AdoptionIn, CommentIn, DocumentIn, PositionIn, VersionIn
-from interagency.db import UnitOfWork
+from interagency.db import UnitOfWork, lock_for_transaction, lock_key
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
@@ -203,6 +203,9 @@ def adopt(uow: UnitOfWork, caller: Caller, document_id: int, data: AdoptionIn) -
         if superseded is None or superseded.status != DocumentStatus.ADOPTED.value:
             raise InvalidInput(lazy("Only an adopted document can be superseded."))
     year = meeting.held_on.year
+    # Numbers are counted: two adoptions in one year at once take turns, or both would
+    # count the same and the second would fail on the unique number.
+    lock_for_transaction(uow.session, lock_key(f"council:register:{year}"))
     count = uow.session.scalar(
         select(func.count()).select_from(Document).where(Document.register_number.like(f"{year}/%"))
     )

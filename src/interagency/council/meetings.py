@@ -20,7 +20,7 @@ from interagency.council.models import (
 )
 from interagency.council.policy import Action
 from interagency.council.schemas import AgendaItemIn, DecisionIn, MeetingIn, TaskIn, TaskStatusIn
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork, lock_for_transaction, lock_key, utcnow
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
@@ -166,6 +166,9 @@ def save_minutes(uow: UnitOfWork, caller: Caller, meeting_id: int, minutes: str)
 def add_decision(uow: UnitOfWork, caller: Caller, meeting_id: int, data: DecisionIn) -> Decision:
     meeting = _managed(uow, caller, meeting_id)
     item = _item(meeting, data.item_number) if data.item_number else None
+    # Decisions are numbered by counting: two secretaries adding one at once take turns.
+    lock_for_transaction(uow.session, lock_key(f"council:decisions:{meeting.id}"))
+    uow.session.refresh(meeting, ["decisions"])
     decision = Decision(
         number=f"{meeting.number}/{len(meeting.decisions) + 1}",
         text=data.text.strip(),

@@ -9,7 +9,6 @@ fishing for details) alerts the data protection officers of both agencies.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Final
 from sqlalchemy import func, select
 
 from interagency import audit
-from interagency.db import UnitOfWork, lock_for_transaction, utcnow
+from interagency.db import UnitOfWork, lock_for_transaction, lock_key, utcnow
 from interagency.identity import notifications
 from interagency.identity.models import Agency, Role
 from interagency.identity.principals import Caller
@@ -84,8 +83,7 @@ def lock_screening(uow: UnitOfWork, kind: str) -> None:
     as screened: a hit lost for good. With it, the later screening sees the earlier one's
     record. (SQLite transactions are one at a time already.)
     """
-    digest = hashlib.sha256(f"records:screening:{kind}".encode()).digest()
-    lock_for_transaction(uow.session, int.from_bytes(digest[:8], "big", signed=True))
+    lock_for_transaction(uow.session, lock_key(f"records:screening:{kind}"))
 
 
 def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Outcome:
