@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,18 +16,14 @@ from interagency.vault import FileKeyProvider, Vault
 # Connections beyond the requests in flight: the periodic tasks (e-mail, audit signing)
 # and the audit entry of a refusal written after its transaction was rolled back.
 SPARE_CONNECTIONS = 4
-# Connections kept open while idle; the rest are opened when needed and closed after.
-IDLE_CONNECTIONS = 10
 
 
-def connection_pool(settings: Settings) -> dict[str, Any]:
-    """Pool sizes for a server process. Every admitted request may hold a connection until
-    its clean-up has run on a worker thread: with fewer connections than requests in
+def most_connections(settings: Settings) -> int:
+    """The pool's size for a server process. Every admitted request may hold a connection
+    until its clean-up has run on a worker thread: with fewer connections than requests in
     flight, threads waiting for a connection and connections waiting for a thread would
     stall the process until the pool's timeout, then fail those requests."""
-    most = settings.web_max_in_flight + SPARE_CONNECTIONS
-    kept = min(most, IDLE_CONNECTIONS)
-    return {"pool_size": kept, "max_overflow": most - kept}
+    return settings.web_max_in_flight + SPARE_CONNECTIONS
 
 
 class StartupRefused(RuntimeError):
@@ -59,7 +54,8 @@ def bootstrap(
 ) -> Container:
     """Builds the container; in production, refuses any configuration listed as unsafe."""
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url, **connection_pool(settings))
+    pool = most_connections(settings)
+    engine = engine or make_engine(settings.database_url, most_connections=pool)
     if settings.is_production:
         problems = settings.production_problems()
         if not settings.uses_sqlite and connected_as_owner(engine):

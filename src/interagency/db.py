@@ -96,12 +96,24 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine with the settings every connection needs; SQLite folders are created."""
+# Connections a pool keeps open while idle; more are opened when needed and closed after.
+IDLE_CONNECTIONS = 10
+
+
+def make_engine(url: str, *, most_connections: int | None = None, **options: Any) -> Engine:
+    """An engine with the settings every connection needs; SQLite folders are created.
+
+    `most_connections` caps the pool (SQLAlchemy's default is 15). An in-memory SQLite
+    database lives in a single connection and has no pool to size.
+    """
     parsed = make_url(url)
+    in_memory = parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    if most_connections is not None and not in_memory:
+        kept = min(most_connections, IDLE_CONNECTIONS)
+        options = {"pool_size": kept, "max_overflow": most_connections - kept, **options}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if not in_memory:
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite)
