@@ -91,7 +91,15 @@ class Vault:
         """
         version = sealed.value_key_version(sealed_value)
         unwrapped = self._version(session, agency_id, version)
-        return sealed.open_value(unwrapped.cipher, agency_id, context, sealed_value)
+        try:
+            return sealed.open_value(unwrapped.cipher, agency_id, context, sealed_value)
+        except Tampered:
+            # A cached key whose row is gone (e.g. a restored backup, or a test that rolls
+            # back committed work): retry once from the row the database holds now.
+            fresh = self._version(session, agency_id, version, reload=True)
+            if fresh.key == unwrapped.key:
+                raise
+            return sealed.open_value(fresh.cipher, agency_id, context, sealed_value)
 
     def seal_text(self, session: Session, agency_id: int, text: str, *, context: str) -> bytes:
         """`seal` of the text's UTF-8 bytes."""
@@ -162,11 +170,13 @@ class Vault:
                 self._keys[cache_key] = unwrapped
         return unwrapped
 
-    def _version(self, session: Session, agency_id: int, version: int) -> _Unwrapped:
-        cached = self._keys.get((agency_id, version))
+    def _version(
+        self, session: Session, agency_id: int, version: int, *, reload: bool = False
+    ) -> _Unwrapped:
+        cached = None if reload else self._keys.get((agency_id, version))
         if cached is not None:
             return cached
-        row = session.get(AgencyDataKey, (agency_id, version))
+        row = session.get(AgencyDataKey, (agency_id, version), populate_existing=reload)
         if row is None:
             raise Tampered(f"agency {agency_id} has no data key version {version}")
         return self._unwrap(session, row)
