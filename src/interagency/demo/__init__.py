@@ -105,14 +105,13 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
             login=row["login"],
             full_name=row["full_name"],
             agency=row["agency"],
+            personnel_number=row["personnel_number"],
             desks=_split(row["desks"]),
             roles=_split(row["roles"]),
             password=DEMO_PASSWORD,
             email=row.get("email") or None,
         )
-        created = accounts.add_user(
-            uow, None, data, password_hash=demo_password_hash(), must_change=False
-        )
+        created = accounts.load_account(uow, data, password_hash=demo_password_hash())
         user = uow.session.get(User, created.id)
         assert user is not None  # (just added)
         user.totp_secret = totp.seal(container.settings.key_dir, secret, user.id)

@@ -71,14 +71,29 @@ def start_enrolment(
     return login.begin_enrolment(uow, user, key_dir)
 
 
-def change_password(uow: UnitOfWork, caller: Caller, current: str, new: str) -> None:
+def change_password(
+    uow: UnitOfWork, caller: Caller, current: str, new: str, *, keep_session: str | None = None
+) -> None:
+    """A new password ends every other session and every API token of the user: whoever
+    knew the old one must not stay signed in (`keep_session` is the raw id of the session
+    making the change)."""
     user = me(uow, caller)
     _prove(uow, caller, user, lambda: passwords.verify_password(user.password_hash, current))
     if new == current:
         raise InvalidInput(lazy("Choose a password different from the current one."))
     user.password_hash = passwords.hash_password(new)
     user.password_must_change = False
-    audit.record(uow, caller.event("auth:password:changed", object_kind="user", object_ref=user.id))
+    ended = sessions.end_all_for_user(uow, user.id, "password changed", keep=keep_session)
+    revoked = tokens.revoke_all_for_user(uow, user.id)
+    audit.record(
+        uow,
+        caller.event(
+            "auth:password:changed",
+            object_kind="user",
+            object_ref=user.id,
+            detail={"sessions_ended": ended, "tokens_revoked": revoked},
+        ),
+    )
 
 
 def _prove(uow: UnitOfWork, caller: Caller, user: User, check: Callable[[], bool]) -> None:

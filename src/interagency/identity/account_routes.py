@@ -16,7 +16,7 @@ from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
 from interagency.identity.tokens import IssuedToken
 from interagency.web import flash
-from interagency.web.auth import CallerDep
+from interagency.web.auth import SESSION_COOKIE, CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.errors import domain_message
 from interagency.web.templating import Renderer
@@ -92,7 +92,9 @@ def change_password(
         error = i18n.gettext("The two new passwords differ: type the same one twice.")
         return renderer.render(request, "identity/password.html", {"error": error}, status_code=422)
     try:
-        account.change_password(uow, caller, current, new)
+        account.change_password(
+            uow, caller, current, new, keep_session=request.cookies.get(SESSION_COOKIE)
+        )
     except InvalidInput as exc:
         if isinstance(exc, account.ReauthenticationFailed):
             uow.commit()  # the failure is counted and audited all the same

@@ -1,30 +1,50 @@
-"""User accounts: adding, listing, profiles, disabling, roles and second-factor resets.
+"""User accounts: asking for them, the first supervisor, listing, profiles, disabling.
 
-`caller` None means the operator's command line on the server itself, which needs no
-role (it is how the first administrator comes to exist) but is audited all the same.
+`caller` None means the operator's command line on the server itself. The operator may
+propose accounts and bootstrap an agency's first supervisor, never open content: every
+account that reaches content is approved by a supervisor of its agency (`approvals`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
-from interagency.identity import breakglass, guard, passwords, sessions, tokens
+from interagency.identity import (
+    approvals,
+    breakglass,
+    enrolment,
+    guard,
+    notifications,
+    sessions,
+    tokens,
+)
 from interagency.identity.directory import get_agency
-from interagency.identity.labels import KIND_LABELS, ROLE_LABELS
-from interagency.identity.models import AgencyKind, Desk, Role, User, UserRole
+from interagency.identity.models import (
+    AccountKind,
+    Agency,
+    AgencyKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Desk,
+    Role,
+    User,
+    UserRole,
+)
 from interagency.identity.policy import (
-    PRIVILEGED_ROLES,
     Action,
-    may_manage_users_of,
+    Change,
+    may_ask,
+    may_disable_accounts_of,
+    may_see_accounts_of,
     may_view_profile,
-    role_fits_agency,
+    sees_every_agencys_accounts,
 )
 from interagency.identity.principals import Caller, or_operator
-from interagency.identity.schemas import UserIn, UserOut
+from interagency.identity.schemas import AccountIn, UserIn, UserOut
 
 
 def user_out(user: User) -> UserOut:
@@ -33,10 +53,14 @@ def user_out(user: User) -> UserOut:
         login=user.login,
         full_name=user.full_name,
         agency=user.agency.code,
+        personnel_number=user.personnel_number,
+        service=user.is_service,
+        pending=user.pending and user.disabled_at is None,
+        refused=user.refused,
         desks=[desk.code for desk in user.desks],
         roles=sorted(user.role_set),
         second_factor=user.totp_secret is not None,
-        disabled_at=user.disabled_at,
+        disabled_at=None if user.pending else user.disabled_at,
         email=user.email,
     )
 
@@ -48,67 +72,100 @@ def find(uow: UnitOfWork, login: str) -> User:
     return user
 
 
-def add_user(
-    uow: UnitOfWork,
-    caller: Caller | None,
-    data: UserIn,
-    *,
-    password_hash: str | None = None,
-    must_change: bool = True,
-) -> UserOut:
-    """Adds a user, who must replace the given password at the first sign-in.
-
-    `password_hash`, if given, must be the argon2 hash of `data.password`: loaders that
-    give many accounts one published password (the demo) hash it once, and do not force
-    a change (`must_change=False`)."""
+def ask_for_account(
+    uow: UnitOfWork, caller: Caller | None, data: AccountIn, reason: str
+) -> ApprovalRequest:
+    """Records a pending account and the request to open it. The account has no password,
+    role or desk until a supervisor of its agency approves; its user then sets the
+    password and second factor through an enrolment link."""
+    if caller is not None:  # the role first: which agencies and logins exist is not for all
+        guard.require(uow, caller, Action.ASK_ACCOUNT_CHANGE, "agency", data.agency)
     agency = get_agency(uow, data.agency)
-    if caller is not None:
-        principal = caller.principal
-        decision = principal is not None and may_manage_users_of(principal, agency.id)
-        guard.check(uow, caller, decision, Action.MANAGE_USERS, "agency", agency.id)
-        privileged = sorted(set(data.roles) & PRIVILEGED_ROLES)
-        if privileged:
-            raise InvalidInput(
-                lazy(
-                    "Add the user as a liaison officer or analyst, then ask for the role "
-                    "{roles}: it needs a second administrator's approval."
-                ),
-                roles=", ".join(ROLE_LABELS[role] for role in privileged),
-            )
-    kind = AgencyKind(agency.kind)
-    for role in data.roles:
-        check_role_fits(role, kind)
-    if uow.session.scalar(select(User.id).where(User.login == data.login)) is not None:
-        raise Conflict(lazy("The login {login} is taken."), login=data.login)
-    desks = list(
-        uow.session.scalars(
-            select(Desk).where(Desk.agency_id == agency.id, Desk.code.in_(data.desks))
+    change = Change.NEW_SERVICE_ACCOUNT if data.service else Change.NEW_ACCOUNT
+    principal = caller.principal if caller else None
+    if not may_ask(principal, change, agency.id, AgencyKind(agency.kind)):
+        raise guard.refuse(
+            uow, or_operator(caller), Action.ASK_ACCOUNT_CHANGE.value, "agency", agency.id
         )
-    )
-    missing = sorted(set(data.desks) - {desk.code for desk in desks})
-    if missing:
-        raise InvalidInput(
-            lazy("The agency {agency} has no desk {codes}."),
+    approvals.check_roles(list(data.roles), AgencyKind(agency.kind), service=data.service)
+    user = _new_account(uow, agency, data, pending=True)
+    payload = {"roles": [r.value for r in data.roles], "desks": data.desks, "email": data.email}
+    return approvals.ask(uow, caller, change, user, payload, reason)
+
+
+def add_first_supervisor(uow: UnitOfWork, data: AccountIn) -> tuple[UserOut, str]:
+    """The operator's bootstrap of an agency: its first supervisor, who then approves every
+    other account. Refused while the agency has an enabled supervisor. Returns the account
+    and the path of its enrolment link (to hand to the person; shown once)."""
+    agency = get_agency(uow, data.agency)
+    if data.service:
+        raise InvalidInput(lazy("A supervisor is a person, not a service account."))
+    if notifications.holders_of(uow, Role.SUPERVISOR, [agency.id]):
+        raise Conflict(
+            lazy(
+                "{agency} has a supervisor already: new accounts are asked for on the "
+                "platform and approved by that supervisor."
+            ),
             agency=agency.code,
-            codes=", ".join(missing),
         )
-    user = User(
-        login=data.login,
-        full_name=data.full_name.strip(),
-        agency_id=agency.id,
-        password_hash=password_hash or passwords.hash_password(data.password),
-        password_must_change=must_change,
-        email=data.email,
-    )
-    user.roles = [UserRole(role=role.value) for role in sorted(set(data.roles))]
-    user.desks = desks
-    uow.session.add(user)
+    roles = sorted({Role.SUPERVISOR, *data.roles})
+    approvals.check_roles(roles, AgencyKind(agency.kind), service=False)
+    user = _new_account(uow, agency, data, pending=False)
+    user.roles = [UserRole(role=role.value) for role in roles]
+    user.desks = _desks(uow, agency, data.desks)
+    user.email = data.email
     uow.session.flush()
-    uow.session.refresh(user)
+    operator = or_operator(None)
+    row = ApprovalRequest(
+        action=Change.FIRST_SUPERVISOR.value,
+        status=ApprovalStatus.APPROVED.value,
+        requested_by_id=None,
+        agency_id=agency.id,
+        target_user_id=user.id,
+        payload={"roles": [r.value for r in roles], "desks": data.desks, "email": data.email},
+        reason=f"installation by {operator.label}",
+        decided_at=utcnow(),
+    )
+    row.digest = approvals.digest_of(Change.FIRST_SUPERVISOR, user, row.payload)
+    uow.session.add(row)
+    uow.session.flush()
+    link = enrolment.issue(uow, user, row.id)
     audit.record(
         uow,
-        or_operator(caller).event(
-            "identity:user:add",
+        operator.event(
+            "identity:user:first-supervisor",
+            object_kind="user",
+            object_ref=user.id,
+            detail={"agency": agency.code, "approval": row.id, "link": link.link.id},
+            personal={"login": user.login, "full_name": user.full_name},
+        ),
+    )
+    # Shown to the agency's supervisors (the new one too) and DPO at their next sign-in.
+    params = {"id": row.id, "change": row.action, "login": user.login, "status": row.status}
+    watchers = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [agency.id])
+    notifications.notify(
+        uow, [*watchers, user.id], "accounts:first-supervisor", params, "/accounts/changes"
+    )
+    return user_out(user), link.path
+
+
+def load_account(uow: UnitOfWork, data: UserIn, *, password_hash: str) -> UserOut:
+    """An account made whole by a loader running inside the installation (the demo, whose
+    published password `password_hash` is the hash of). Never reachable from a request or
+    the command line: there, accounts are asked for and approved."""
+    agency = get_agency(uow, data.agency)
+    approvals.check_roles(list(data.roles), AgencyKind(agency.kind), service=data.service)
+    user = _new_account(uow, agency, data, pending=False)
+    if not data.service:
+        user.password_hash = password_hash
+    user.roles = [UserRole(role=role.value) for role in sorted(set(data.roles))]
+    user.desks = _desks(uow, agency, data.desks)
+    user.email = data.email
+    uow.session.flush()
+    audit.record(
+        uow,
+        or_operator(None).event(
+            "identity:user:load",
             object_kind="user",
             object_ref=user.id,
             detail={"agency": agency.code, "roles": sorted(data.roles), "desks": data.desks},
@@ -118,13 +175,56 @@ def add_user(
     return user_out(user)
 
 
-def check_role_fits(role: Role, kind: AgencyKind) -> None:
-    if not role_fits_agency(role, kind):
-        raise InvalidInput(
-            lazy("The role {role} does not belong in a body of kind {kind}."),
-            role=ROLE_LABELS[role],
-            kind=KIND_LABELS[kind],
+def _new_account(uow: UnitOfWork, agency: Agency, data: AccountIn, *, pending: bool) -> User:
+    """The account row, after the checks every way in shares: a free login, one account
+    per person and agency, desks of the agency."""
+    if uow.session.scalar(select(User.id).where(User.login == data.login)) is not None:
+        raise Conflict(lazy("The login {login} is taken."), login=data.login)
+    if data.personnel_number is not None:
+        holder = uow.session.scalar(
+            select(User.login).where(
+                User.agency_id == agency.id,
+                User.personnel_number == data.personnel_number,
+                or_(User.pending.is_(False), User.disabled_at.is_(None)),
+            )
         )
+        if holder is not None:
+            raise Conflict(
+                lazy(
+                    "{agency} has an account for personnel number {number} already ({login}): "
+                    "one person has one account per agency. Ask for a role or a desk on it."
+                ),
+                agency=agency.code,
+                number=data.personnel_number,
+                login=holder,
+            )
+    _desks(uow, agency, data.desks)
+    user = User(
+        login=data.login,
+        full_name=data.full_name.strip(),
+        agency_id=agency.id,
+        kind=(AccountKind.SERVICE if data.service else AccountKind.PERSON).value,
+        personnel_number=data.personnel_number,
+        pending=pending,
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.session.refresh(user)
+    return user
+
+
+def _desks(uow: UnitOfWork, agency: Agency, codes: list[str]) -> list[Desk]:
+    desks = list(
+        uow.session.scalars(select(Desk).where(Desk.agency_id == agency.id, Desk.code.in_(codes)))
+    )
+    missing = sorted(set(codes) - {desk.code for desk in desks})
+    if missing:
+        raise InvalidInput(
+            lazy("The agency {agency} has no desk {codes}."),
+            agency=agency.code,
+            codes=", ".join(missing),
+        )
+    return desks
 
 
 def list_users(uow: UnitOfWork, caller: Caller, agency_code: str | None = None) -> list[UserOut]:
@@ -133,10 +233,10 @@ def list_users(uow: UnitOfWork, caller: Caller, agency_code: str | None = None) 
     query = select(User).order_by(User.login)
     if agency_code is not None:
         agency = get_agency(uow, agency_code)
-        decision = may_manage_users_of(principal, agency.id)
+        decision = may_see_accounts_of(principal, agency.id)
         guard.check(uow, caller, decision, Action.MANAGE_USERS, "agency", agency.id)
         query = query.where(User.agency_id == agency.id)
-    elif principal.agency_kind is not AgencyKind.SECRETARIAT:
+    elif not sees_every_agencys_accounts(principal):
         query = query.where(User.agency_id == principal.agency_id)
     rows = [user_out(user) for user in uow.session.scalars(query).unique()]
     audit.record(
@@ -178,7 +278,10 @@ def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> 
     user = find(uow, login)
     if caller is not None:
         principal = caller.principal
-        decision = principal is not None and may_manage_users_of(principal, user.agency_id)
+        kind = AgencyKind(user.agency.kind)
+        decision = principal is not None and may_disable_accounts_of(
+            principal, user.agency_id, kind
+        )
         guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
         if principal is not None and principal.user_id == user.id:
             raise InvalidInput(lazy("Ask another administrator to disable your own account."))
@@ -188,6 +291,10 @@ def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> 
         user.disabled_at = utcnow()
     ended = sessions.end_all_for_user(uow, user.id, "user disabled")
     revoked = tokens.revoke_all_for_user(uow, user.id)
+    params = {"login": user.login}
+    watchers = notifications.holders_of(uow, Role.SUPERVISOR, [user.agency_id])
+    watchers += notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [user.agency_id])
+    notifications.notify(uow, watchers, "accounts:disabled", params, "/admin/users")
     audit.record(
         uow,
         or_operator(caller).event(
@@ -196,59 +303,6 @@ def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> 
             object_ref=user.id,
             detail={"sessions_ended": ended, "tokens_revoked": revoked},
             personal={"reason": reason.strip()},
-        ),
-    )
-    return user_out(user)
-
-
-def reset_second_factor(uow: UnitOfWork, caller: Caller | None, user: User) -> None:
-    """Removes the factor; the user enrols a new one at the next sign-in. Sessions end."""
-    user.totp_secret = None
-    user.totp_pending = None
-    sessions.end_all_for_user(uow, user.id, "second factor reset")
-    audit.record(
-        uow,
-        or_operator(caller).event(
-            "identity:user:2fa-reset", object_kind="user", object_ref=user.id
-        ),
-    )
-
-
-def grant_role(uow: UnitOfWork, caller: Caller | None, user: User, role: Role) -> None:
-    check_role_fits(role, AgencyKind(user.agency.kind))
-    if role not in user.role_set:
-        user.roles.append(UserRole(role=role.value))
-        uow.session.flush()
-    audit.record(
-        uow,
-        or_operator(caller).event(
-            "identity:user:role-grant",
-            object_kind="user",
-            object_ref=user.id,
-            detail={"role": role.value},
-        ),
-    )
-
-
-def set_email(uow: UnitOfWork, caller: Caller | None, login: str, email: str | None) -> UserOut:
-    """Sets the address that notifications are e-mailed to; blank or None removes it."""
-    if caller is not None:  # the role first: whether a login exists is not for everyone
-        guard.require(uow, caller, Action.MANAGE_USERS, "user")
-    user = find(uow, login)
-    if caller is not None:
-        principal = caller.principal
-        decision = principal is not None and may_manage_users_of(principal, user.agency_id)
-        guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
-    user.email = email  # checked and normalised by the model
-    uow.session.flush()
-    audit.record(
-        uow,
-        or_operator(caller).event(
-            "identity:user:email",
-            object_kind="user",
-            object_ref=user.id,
-            detail={"removed": user.email is None},
-            personal={"email": user.email},
         ),
     )
     return user_out(user)

@@ -1,4 +1,5 @@
-"""Administration pages: agencies, users, four-eyes approvals, profiles and break-glass."""
+"""Administration pages: agencies, accounts and the changes asked for them, approvals,
+profiles and break-glass."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
 from interagency.errors import Conflict, Forbidden, InvalidInput
-from interagency.identity import accounts, approvals, breakglass, directory
-from interagency.identity.models import AgencyKind, ApprovalRequest, Role, User
-from interagency.identity.policy import PRIVILEGED_ROLES, Action, allowed
-from interagency.identity.schemas import AgencyIn, DeskIn, UserIn, UserOut
-from interagency.outbox.addresses import normalise_address
+from interagency.identity import accounts, approvals, breakglass, directory, enrolment, tokens
+from interagency.identity.models import Agency, AgencyKind, ApprovalRequest, Role, User
+from interagency.identity.policy import Action, Change, allowed, sees_every_agencys_accounts
+from interagency.identity.schemas import (
+    AccountRequestIn,
+    AgencyIn,
+    ChangeRequestOut,
+    DeskIn,
+    UserOut,
+)
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -29,8 +35,6 @@ api = APIRouter(
     responses=PROBLEM_RESPONSES,
     dependencies=API_DEPENDENCIES,
 )
-
-DIRECT_ROLES = [role for role in Role if role not in PRIVILEGED_ROLES]
 
 
 def _done(request: Request, target: str, message: str) -> Response:
@@ -46,7 +50,14 @@ def _problems(exc: ValidationError) -> list[dict[str, str]]:
     ]
 
 
-# --- users -------------------------------------------------------------------------------
+WAITS = i18n.lazy("Request %(id)s waits for the approval of a supervisor of the agency.")
+
+
+def _asked(request: Request, row: ApprovalRequest) -> Response:
+    return _done(request, "/admin/users", i18n.gettext(WAITS) % {"id": row.id})
+
+
+# --- accounts ----------------------------------------------------------------------------
 
 
 @router.get("/admin/users")
@@ -65,13 +76,19 @@ def _users(
     users = accounts.list_users(uow, caller)
     agencies = directory.list_agencies(uow, caller)
     uow.commit()
+    principal = caller.principal
+    assert principal is not None  # (CallerDep needs a principal)
+    every = sees_every_agencys_accounts(principal)
     context = {
-        "users": users,
-        "agencies": agencies,
-        "direct_roles": DIRECT_ROLES,
+        "people": [user for user in users if not user.service],
+        "services": [user for user in users if user.service],
+        "agencies": [a for a in agencies if every or a.id == principal.agency_id],
         "all_roles": list(Role),
+        "service_roles": sorted(approvals.SERVICE_ROLES),
+        "may_ask": allowed(principal, Action.ASK_ACCOUNT_CHANGE),
         "errors": errors,
         "form": form or {},
+        "max_token_days": tokens.MAX_DAYS,
     }
     return renderer.render(
         request, "identity/admin_users.html", context, status_code=422 if errors else 200
@@ -79,7 +96,7 @@ def _users(
 
 
 @router.post("/admin/users")
-def add_user(
+def ask_for_account(
     request: Request,
     uow: UowDep,
     renderer: RendererDep,
@@ -87,52 +104,47 @@ def add_user(
     login: Annotated[str, Form(max_length=64)],
     full_name: Annotated[str, Form(max_length=200)],
     agency: Annotated[str, Form(max_length=32)],
-    password: Annotated[str, Form(max_length=256)],
+    reason: Annotated[str, Form(max_length=1000)],
     # Unticked boxes send nothing: an empty list, which validation then names.
     desks: Annotated[list[str], Form(default_factory=list)],
     roles: Annotated[list[str], Form(default_factory=list)],
+    personnel_number: Annotated[str, Form(max_length=32)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
+    service: Annotated[bool, Form()] = False,
 ) -> Response:
     form = {
         "login": login,
         "full_name": full_name,
         "agency": agency,
+        "personnel_number": personnel_number,
         "desks": desks,
         "roles": roles,
         "email": email,
+        "reason": reason,
+        "service": service,
     }
-    # The address is checked here too, so that its problem says what to fix, beside the
-    # problems of the other fields.
-    address_problems: list[dict[str, str]] = []
     try:
-        address = normalise_address(email) if email.strip() else None
-    except InvalidInput as exc:
-        address_problems.append({"field": "email", "problem": domain_message(exc)})
-        address = None
-    try:
-        data = UserIn(
+        data = AccountRequestIn(
             login=login,
             full_name=full_name,
             agency=agency,
+            personnel_number=personnel_number,
+            service=service,
             desks=desks,
             roles=roles,
-            password=password,
-            email=address,
+            email=email,
+            reason=reason,
         )
     except ValidationError as exc:
-        return _users(request, uow, renderer, caller, _problems(exc) + address_problems, form)
-    if address_problems:
-        return _users(request, uow, renderer, caller, address_problems, form)
+        return _users(request, uow, renderer, caller, _problems(exc), form)
     try:
-        user = accounts.add_user(uow, caller, data)
+        row = accounts.ask_for_account(uow, caller, data, data.reason)
     except (InvalidInput, Conflict) as exc:
         uow.session.rollback()
         problems = [{"field": "", "problem": domain_message(exc)}]
         return _users(request, uow, renderer, caller, problems, form)
     uow.commit()
-    return _done(
-        request, "/admin/users", i18n.gettext("User %(login)s added.") % {"login": user.login}
-    )
+    return _asked(request, row)
 
 
 @router.post("/admin/users/{login}/disable")
@@ -153,68 +165,108 @@ def disable_user(
     )
 
 
-@router.post("/admin/users/{login}/email")
-def set_email(
+Reason = Annotated[str, Form(max_length=1000)]
+
+
+def _ask(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
+    change: Change,
     login: str,
-    email: Annotated[str, Form(max_length=254)] = "",
+    payload: dict[str, object],
+    reason: str,
 ) -> Response:
-    user = accounts.set_email(uow, caller, login, email)
+    row = approvals.ask_about(uow, caller, change, login, payload, reason)
     uow.commit()
-    if user.email is None:
-        message = i18n.gettext("%(login)s gets no e-mail notifications now.") % {"login": login}
-    else:
-        message = i18n.gettext("Notifications for %(login)s go to %(email)s.") % {
-            "login": login,
-            "email": user.email,
-        }
-    return _done(request, "/admin/users", message)
+    return _asked(request, row)
 
 
 @router.post("/admin/users/{login}/roles")
-def request_role(
+def ask_for_role(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
     login: str,
     role: Annotated[Role, Form()],
-    reason: Annotated[str, Form(max_length=1000)],
+    reason: Reason,
 ) -> Response:
-    row = approvals.request_about(
-        uow, caller, approvals.ROLE_ELEVATION, login, {"role": role.value}, reason
-    )
-    uow.commit()
-    return _done(
-        request,
-        "/approvals",
-        i18n.gettext("Request %(id)s waits for another administrator's approval.") % {"id": row.id},
-    )
+    return _ask(request, uow, caller, Change.ROLE, login, {"role": role.value}, reason)
 
 
-@router.post("/admin/users/{login}/2fa-reset")
-def request_reset(
+@router.post("/admin/users/{login}/desks")
+def ask_for_desk(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
     login: str,
-    reason: Annotated[str, Form(max_length=1000)],
+    desk: Annotated[str, Form(max_length=32)],
+    reason: Reason,
 ) -> Response:
-    row = approvals.request_about(uow, caller, approvals.SECOND_FACTOR_RESET, login, {}, reason)
-    uow.commit()
-    return _done(
-        request,
-        "/approvals",
-        i18n.gettext("Request %(id)s waits for another administrator's approval.") % {"id": row.id},
-    )
+    return _ask(request, uow, caller, Change.DESK, login, {"desk": desk}, reason)
 
 
-@api.get("/users", summary="Users the administrator manages")
+@router.post("/admin/users/{login}/email")
+def ask_for_email(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    reason: Reason,
+    email: Annotated[str, Form(max_length=254)] = "",
+) -> Response:
+    return _ask(request, uow, caller, Change.EMAIL, login, {"email": email}, reason)
+
+
+@router.post("/admin/users/{login}/reset")
+def ask_for_reset(
+    request: Request, uow: UowDep, caller: CallerDep, login: str, reason: Reason
+) -> Response:
+    return _ask(request, uow, caller, Change.RESET, login, {}, reason)
+
+
+@router.post("/admin/users/{login}/re-enable")
+def ask_for_reenable(
+    request: Request, uow: UowDep, caller: CallerDep, login: str, reason: Reason
+) -> Response:
+    return _ask(request, uow, caller, Change.REENABLE, login, {}, reason)
+
+
+@router.post("/admin/users/{login}/tokens")
+def ask_for_service_token(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    name: Annotated[str, Form(max_length=100)],
+    reason: Reason,
+    days: Annotated[int, Form(ge=1, le=tokens.MAX_DAYS)] = tokens.DEFAULT_DAYS,
+) -> Response:
+    payload: dict[str, object] = {"name": name, "days": days}
+    return _ask(request, uow, caller, Change.SERVICE_TOKEN, login, payload, reason)
+
+
+@api.get("/users", summary="Accounts the caller administers or supervises")
 def list_users_api(uow: UowDep, caller: CallerDep) -> list[UserOut]:
     users = accounts.list_users(uow, caller)
     uow.commit()
     return users
+
+
+@api.post(
+    "/users", status_code=201, summary="Ask for an account; a supervisor of its agency approves it"
+)
+def ask_for_account_api(data: AccountRequestIn, uow: UowDep, caller: CallerDep) -> ChangeRequestOut:
+    row = accounts.ask_for_account(uow, caller, data, data.reason)
+    uow.commit()
+    return approvals.request_out(uow, row)
+
+
+@api.get("/account-changes", summary="The last changes asked for the caller's agency's accounts")
+def account_changes_api(uow: UowDep, caller: CallerDep) -> list[ChangeRequestOut]:
+    rows = approvals.changes_of_agency(uow, caller)
+    uow.commit()
+    return [approvals.request_out(uow, row) for row in rows]
 
 
 # --- agencies ----------------------------------------------------------------------------
@@ -293,36 +345,71 @@ def approvals_page(
     assert principal is not None  # (CallerDep needs a principal)
     pending = approvals.pending_for(uow, caller)
     mine = approvals.requested_by(uow, principal.user_id)
-    people = {user.id: user for user in _users_of(uow, pending + mine)}
-    return renderer.render(
-        request, "identity/approvals.html", {"pending": pending, "mine": mine, "people": people}
-    )
+    context = {"pending": pending, "mine": mine, **_named(uow, pending + mine)}
+    return renderer.render(request, "identity/approvals.html", context)
 
 
-def _users_of(uow: UowDep, rows: list[ApprovalRequest]) -> list[User]:
-    ids = {row.requested_by_id for row in rows} | {
-        row.target_user_id for row in rows if row.target_user_id
+def _named(uow: UowDep, rows: list[ApprovalRequest]) -> dict[str, object]:
+    """The people and agencies these requests name, for the pages that describe them."""
+    ids = {row.requested_by_id for row in rows} | {row.decided_by_id for row in rows}
+    ids |= {row.target_user_id for row in rows}
+    people = {
+        user_id: user
+        for user_id in ids
+        if user_id is not None and (user := uow.session.get(User, user_id)) is not None
     }
-    return [user for user_id in ids if (user := uow.session.get(User, user_id)) is not None]
+    codes = {
+        agency_id: agency.code
+        for agency_id in {row.agency_id for row in rows}
+        if (agency := uow.session.get(Agency, agency_id)) is not None
+    }
+    return {"people": people, "agency_codes": codes}
 
 
 @router.post("/approvals/{request_id}")
 def decide(
     request: Request,
     uow: UowDep,
+    renderer: RendererDep,
     caller: CallerDep,
     request_id: int,
     decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
+    digest: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    row = approvals.decide(uow, caller, request_id, approve=decision == "approve", note=note)
-    uow.commit()
-    message = (
-        i18n.gettext("Request %(id)s approved and carried out.")
-        if row.status == "approved"
-        else i18n.gettext("Request %(id)s refused.")
+    outcome = approvals.decide(
+        uow, caller, request_id, approve=decision == "approve", seen_digest=digest, note=note
     )
-    return _done(request, "/approvals", message % {"id": row.id})
+    uow.commit()
+    row = outcome.request
+    if outcome.secret is None:
+        message = (
+            i18n.gettext("Request %(id)s approved and carried out.")
+            if row.status == "approved"
+            else i18n.gettext("Request %(id)s refused.")
+        )
+        return _done(request, "/approvals", message % {"id": row.id})
+    # A link or a token is shown here once and never again: not in a redirect, a cookie
+    # or a cache.
+    secret = outcome.secret
+    if secret.startswith(enrolment.PATH):
+        secret = request.app.state.container.settings.base_url.rstrip("/") + secret
+    hours = int(enrolment.LIFETIME.total_seconds() // 3600)
+    context = {"row": row, "secret": secret, "link_hours": hours, **_named(uow, [row])}
+    response = renderer.render(request, "identity/approved_secret.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/accounts/changes")
+def account_changes_page(
+    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep
+) -> Response:
+    rows = approvals.changes_of_agency(uow, caller)
+    uow.commit()
+    return renderer.render(
+        request, "identity/account_changes.html", {"rows": rows, **_named(uow, rows)}
+    )
 
 
 # --- profiles and break-glass ------------------------------------------------------------

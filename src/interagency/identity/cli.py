@@ -1,7 +1,9 @@
 """`interagency agencies ...` and `interagency users ...`: the operator's command line.
 
-The operator on the server needs no role (this is how the first administrator comes to
-exist) but every change is audited like one made in the browser.
+The operator on the server needs no role, but is no exception to the rule that an agency
+approves every path to its content: the operator adds agencies, bootstraps an agency's
+first supervisor, proposes accounts and resets, and disables; every change is audited
+like one made in the browser.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from sqlalchemy import select
 
 from interagency.db import utcnow
 from interagency.errors import DomainError
-from interagency.identity import accounts, directory, totp
+from interagency.identity import accounts, approvals, directory, enrolment, totp
 from interagency.identity.models import AgencyKind, Role, User
-from interagency.identity.schemas import AgencyIn, DeskIn, UserIn
+from interagency.identity.policy import Change
+from interagency.identity.schemas import AccountIn, AgencyIn, DeskIn, UserOut
 from interagency.terminal import (
     BAD_INPUT,
     change,
@@ -79,49 +82,74 @@ def users_add(
     full_name: Annotated[str, typer.Option("--name", help="Full name, in any script.")],
     agency: Annotated[str, typer.Option(help="Code of the user's agency.")],
     desk: Annotated[list[str], typer.Option(help="Desk code; repeat for several.")],
-    role: Annotated[list[Role], typer.Option(help="Role; repeat for several.")],
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given."
-        ),
-    ],
+    role: Annotated[list[Role] | None, typer.Option(help="Role; repeat for several.")] = None,
+    personnel_number: Annotated[
+        str | None, typer.Option(help="The agency's personnel number of the person.")
+    ] = None,
     email: Annotated[
         str | None, typer.Option(help="Address for e-mail notifications, e.g. name@agency.gov")
     ] = None,
+    service: Annotated[
+        bool, typer.Option("--service", help="A system's account: no password, tokens only.")
+    ] = False,
+    first_supervisor: Annotated[
+        bool,
+        typer.Option(
+            "--first-supervisor",
+            help="At installation: the agency's first supervisor, who approves every other "
+            "account. Refused once the agency has one.",
+        ),
+    ] = False,
+    reason: Annotated[
+        str, typer.Option(help="Why the account is needed (for the approving supervisor).")
+    ] = "",
 ) -> None:
-    """Add a user. The operator may give any role, the first administrator's included."""
+    """Propose an account (a supervisor of its agency approves it), or create an agency's
+    first supervisor. Nobody but the user ever knows the password: it is set through a
+    single-use enrolment link."""
+    roles = list(role or ([Role.SUPERVISOR] if first_supervisor else []))
     try:
-        data = UserIn(
+        data = AccountIn(
             login=login,
             full_name=full_name,
             agency=agency.upper(),
+            personnel_number=personnel_number,
+            service=service,
             desks=desk,
-            roles=role,
-            password=password,
+            roles=roles,
             email=email,
         )
     except ValidationError as exc:
         raise invalid(exc) from None
+    if first_supervisor:
+        with change() as uow:
+            user, path = accounts.add_first_supervisor(uow, data)
+        base = container_or_exit().settings.base_url.rstrip("/")
+        console.print(
+            f"Added {user.login}, the first supervisor of {user.agency}. Hand this single-use "
+            f"link to {user.full_name} in person; it works once, for "
+            f"{int(enrolment.LIFETIME.total_seconds() // 3600)} hours:"
+        )
+        console.print(base + path, soft_wrap=True, markup=False, highlight=False)
+        return
     with change() as uow:
-        user = accounts.add_user(uow, None, data)
+        row = accounts.ask_for_account(uow, None, data, reason or "asked by the operator")
     console.print(
-        f"Added {user.login} to {user.agency}. The second factor is set up at the first sign-in."
+        f"Request {row.id}: the account {data.login} waits for the approval of a supervisor "
+        f"of {data.agency}."
     )
 
 
-@users_app.command("set-email")
-def users_set_email(
+@users_app.command("reset")
+def users_reset(
     login: Annotated[str, typer.Argument()],
-    email: Annotated[str, typer.Argument(help='The new address; "" removes it.')],
+    reason: Annotated[str, typer.Option(help="Why, for the approving supervisor.")],
 ) -> None:
-    """Set the address a user's e-mail notifications go to; an empty "" removes it."""
+    """Ask for a reset of a user's password and second factor. A supervisor of the user's
+    agency approves it and hands the user a new enrolment link."""
     with change() as uow:
-        user = accounts.set_email(uow, None, login, email)
-    if user.email is None:
-        console.print(f"{user.login} gets no e-mail notifications now.")
-    else:
-        console.print(f"Notifications for {user.login} go to {user.email}.")
+        row = approvals.ask_about(uow, None, Change.RESET, login, {}, reason)
+    console.print(f"Request {row.id} waits for the approval of a supervisor of the agency.")
 
 
 @users_app.command("disable")
@@ -135,21 +163,10 @@ def users_disable(
     console.print(f"Disabled {login}; their sessions and tokens have ended.")
 
 
-@users_app.command("reset-2fa")
-def users_reset_2fa(login: Annotated[str, typer.Argument()]) -> None:
-    """Remove a user's second factor; they enrol a new one at the next sign-in.
-
-    In the browser this needs a second administrator's approval; on the server's command
-    line it is the operator's recovery path, audited."""
-    with change() as uow:
-        accounts.reset_second_factor(uow, None, accounts.find(uow, login))
-    console.print(f"The second factor of {login} is removed; their sessions have ended.")
-
-
 @users_app.command("list")
 def users_list() -> None:
     """List every user."""
-    table = Table("login", "name", "agency", "roles", "2FA", "disabled")
+    table = Table("login", "name", "agency", "kind", "roles", "2FA", "state")
     with container_or_exit().uow() as uow:
         for user in uow.session.scalars(select(User).order_by(User.login)):
             out = accounts.user_out(user)
@@ -157,11 +174,20 @@ def users_list() -> None:
                 out.login,
                 out.full_name,
                 out.agency,
+                "service" if out.service else "person",
                 ", ".join(out.roles),
                 "yes" if out.second_factor else "no",
-                out.disabled_at.isoformat() if out.disabled_at else "",
+                _state(out),
             )
     console.print(table)
+
+
+def _state(out: UserOut) -> str:
+    if out.refused:
+        return "refused"
+    if out.pending:
+        return "pending"
+    return f"disabled {out.disabled_at.isoformat()}" if out.disabled_at else "active"
 
 
 @users_app.command("demo-code")

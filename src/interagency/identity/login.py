@@ -77,7 +77,7 @@ def sign_in(
         failed("failed", "password")
         return Refused(throttle.wait_seconds(uow, login, address))
     assert user is not None  # (verify_password is False without a user)
-    if passwords.needs_rehash(user.password_hash):
+    if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hasher().hash(password)
     signed_in = Caller(principal_of(user), address)
     if user.totp_secret is None and not config.second_factor_required:

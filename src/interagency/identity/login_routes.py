@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
-from interagency.identity import login, sessions
+from interagency.errors import InvalidInput
+from interagency.identity import enrolment, login, sessions
 from interagency.identity.login import Refused
 from interagency.web import csrf, flash
 from interagency.web.auth import (
@@ -21,6 +22,7 @@ from interagency.web.auth import (
     set_session_cookie,
 )
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
+from interagency.web.errors import domain_message
 from interagency.web.pages import safe_return_path
 
 router = APIRouter(include_in_schema=False)
@@ -145,4 +147,83 @@ def logout(request: Request, uow: UowDep) -> Response:
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
     flash.add(request, response, "success", i18n.gettext("You are signed out."))
+    return response
+
+
+# --- enrolment links ---------------------------------------------------------------------
+
+EnrolSecret = Annotated[str, Path(max_length=100)]
+
+
+@router.get("/enrol/{secret}")
+def enrol_page(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    secret: EnrolSecret,
+) -> Response:
+    return _enrol(request, uow, renderer, container, secret)
+
+
+def _enrol(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    secret: str,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = enrolment.find(uow, secret)
+    context: dict[str, object] = {"error": error, "enrolment": None}
+    if found is not None:
+        _, user = found
+        context |= {
+            "user": user,
+            "action": request.url.path,
+            "enrolment": enrolment.authenticator(uow, user, container.settings.key_dir),
+        }
+        uow.commit()
+    else:
+        status_code = 404
+    response = renderer.render(request, "identity/enrol.html", context, status_code=status_code)
+    # The page holds the new authenticator's secret: no cache keeps it, no link leaks it.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.post("/enrol/{secret}")
+def enrol_submit(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    container: ContainerDep,
+    secret: EnrolSecret,
+    password: Annotated[str, Form(max_length=256)],
+    repeated: Annotated[str, Form(max_length=256)],
+    code: Annotated[str, Form(max_length=20)],
+) -> Response:
+    if password != repeated:
+        error = i18n.gettext("The two new passwords differ: type the same one twice.")
+        return _enrol(request, uow, renderer, container, secret, error, 422)
+    try:
+        enrolment.complete(
+            uow, secret, password, code, client_address(request), container.settings.key_dir
+        )
+    except enrolment.CodeRefused as exc:
+        uow.commit()  # the failure is counted and audited all the same
+        return _enrol(request, uow, renderer, container, secret, domain_message(exc), 401)
+    except InvalidInput as exc:
+        uow.session.rollback()
+        return _enrol(request, uow, renderer, container, secret, domain_message(exc), 422)
+    uow.commit()
+    response = RedirectResponse("/login", status_code=303)
+    flash.add(
+        request,
+        response,
+        "success",
+        i18n.gettext("Your account is set up. Sign in with your password and a code."),
+    )
     return response

@@ -11,10 +11,12 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -105,21 +107,58 @@ class Desk(Base):
     agency: Mapped[Agency] = relationship(back_populates="desks")
 
 
+class AccountKind(StrEnum):
+    PERSON = "person"
+    # A system (a border service, a partner's client): no password, no sessions, only
+    # tokens that a supervisor of its agency approved for a named purpose.
+    SERVICE = "service"
+
+
+# A refused account request keeps its row (its login is never given to anyone else, so the
+# audit trail never names two people with one login) but frees its personnel number.
+_HOLDS_PERSONNEL_NUMBER = "NOT pending OR disabled_at IS NULL"
+
+
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AccountKind), name="kind_known"),
+        CheckConstraint(
+            "kind = 'person' OR (password_hash IS NULL AND personnel_number IS NULL)",
+            name="service_has_no_password",
+        ),
+        # One person, one account per agency.
+        Index(
+            "uq_users_agency_personnel_number",
+            "agency_id",
+            "personnel_number",
+            unique=True,
+            sqlite_where=text(_HOLDS_PERSONNEL_NUMBER),
+            postgresql_where=text(_HOLDS_PERSONNEL_NUMBER),
+        ),
+    )
 
     id: Mapped[intpk]
     login: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    password_hash: Mapped[str] = mapped_column(String(200), comment="argon2id")
+    kind: Mapped[str] = mapped_column(String(16), default=AccountKind.PERSON.value)
+    # The agency's own number for the person; none for service accounts (and for accounts
+    # made before numbers were recorded).
+    personnel_number: Mapped[str | None] = mapped_column(
+        String(32), comment="the agency's personnel number of the person"
+    )
+    # Asked for and not yet approved by the owning agency: no password, roles or desks.
+    pending: Mapped[bool] = mapped_column(default=False)
+    # None until the user sets it through an enrolment link, and always for a service.
+    password_hash: Mapped[str | None] = mapped_column(String(200), comment="argon2id")
     # The TOTP secret is encrypted with a key kept outside the database (see totp.py).
     totp_secret: Mapped[str | None] = mapped_column(String(200), comment="AES-GCM, base64")
     totp_pending: Mapped[str | None] = mapped_column(String(200), comment="AES-GCM, base64")
     # The last time step whose code was accepted: a code is never accepted twice.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
-    # Set for a password somebody else chose (an administrator, the operator): the user
-    # must choose their own before anything else.
+    # Set for a password somebody else chose (accounts made before enrolment links): the
+    # user must choose their own before anything else.
     password_must_change: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[created_at]
     disabled_at: Mapped[datetime | None]
@@ -138,6 +177,14 @@ class User(Base):
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r.role) for r in self.roles)
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == AccountKind.SERVICE.value
+
+    @property
+    def refused(self) -> bool:
+        return self.pending and self.disabled_at is not None
 
     @validates("email")
     def _valid_email(self, _key: str, value: str | None) -> str | None:
@@ -200,6 +247,8 @@ class ApiToken(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # A service account's token names the request that a supervisor approved.
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"))
 
 
 class LoginThrottle(Base):
@@ -220,10 +269,13 @@ class ApprovalStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    # Asked under rules that no longer hold (kept for the record, never carried out).
+    WITHDRAWN = "withdrawn"
 
 
 class ApprovalRequest(Base):
-    """Four-eyes: one user asks, another authorised user approves or refuses."""
+    """A change to an account, asked for by one user (or the operator) and approved or
+    refused by a supervisor of the agency that owns the account."""
 
     __tablename__ = "approval_requests"
     __table_args__ = (
@@ -236,14 +288,38 @@ class ApprovalRequest(Base):
     id: Mapped[intpk]
     action: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default=ApprovalStatus.PENDING.value)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None: the operator at the server's command line (named in the audit entry).
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The agency whose account changes: its supervisors decide, its DPO is told.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # SHA-256 of the change and the account as they were asked for: an approval carries
+    # out exactly what the approver saw, or nothing.
+    digest: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[created_at]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class EnrolmentLink(Base):
+    """A single-use link through which a user sets their password and second factor.
+
+    Only its SHA-256 is stored; it is bound to the account and to the approved request
+    that made it, and expires (72 hours by default)."""
+
+    __tablename__ = "enrolment_links"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class BreakGlassAccess(Base):

@@ -47,7 +47,7 @@ def enabled_principals(*criteria: ColumnElement[bool]) -> Select[Any]:
         )
         .join(Agency, Agency.id == User.agency_id)
         .outerjoin(_GRANTS, _GRANTS.c.user_id == User.id)
-        .where(User.disabled_at.is_(None), *criteria)
+        .where(User.disabled_at.is_(None), User.pending.is_(False), *criteria)
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from interagency.errors import InvalidInput
 from interagency.identity.models import AgencyKind, Role
@@ -80,13 +80,26 @@ class AgencyOut(BaseModel):
     desks: list[DeskOut]
 
 
-class UserIn(BaseModel):
+PERSONNEL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$"
+
+
+class AccountIn(BaseModel):
+    """A new account as it is asked for: it opens only when the agency's supervisor
+    approves, and its user then sets the password through an enrolment link."""
+
     login: str = Field(pattern=LOGIN_PATTERN, description="Lower-case letters, digits, . _ -")
     full_name: str = Field(min_length=1, max_length=200)
     agency: str = Field(pattern=CODE_PATTERN, description="Code of the user's agency")
+    personnel_number: str | None = Field(
+        default=None,
+        pattern=PERSONNEL_NUMBER_PATTERN,
+        description="The agency's personnel number of the person (one account per number); "
+        "none for a service account",
+        examples=["0042-17"],
+    )
+    service: bool = Field(default=False, description="A system's account: no password, tokens only")
     desks: list[str] = Field(min_length=1, max_length=20, description="Desk codes in the agency")
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
-    password: str = Field(min_length=12, max_length=256)
     email: str | None = Field(
         default=None, max_length=254, description="Address for e-mail notifications"
     )
@@ -96,10 +109,47 @@ class UserIn(BaseModel):
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("personnel_number", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
     @field_validator("email")
     @classmethod
     def _address(cls, value: str | None) -> str | None:
         return checked_email(value)
+
+    @model_validator(mode="after")
+    def _number_for_people_only(self) -> AccountIn:
+        if self.service and self.personnel_number is not None:
+            raise ValueError("a service account has no personnel number: leave it empty")
+        if not self.service and self.personnel_number is None:
+            raise ValueError("give the person's personnel number in the agency")
+        return self
+
+
+class AccountRequestIn(AccountIn):
+    reason: str = Field(min_length=10, max_length=1000, description="Why the account is needed")
+
+
+class UserIn(AccountIn):
+    """An account loaded inside the installation with a known password (the demo)."""
+
+    password: str = Field(min_length=12, max_length=256)
+
+
+class ChangeRequestOut(BaseModel):
+    id: int
+    change: str
+    status: str
+    agency: str
+    login: str | None
+    requested_by: str | None = Field(description="Login of the asker; none for the operator")
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
 
 
 class UserOut(BaseModel):
@@ -107,6 +157,10 @@ class UserOut(BaseModel):
     login: str
     full_name: str
     agency: str
+    personnel_number: str | None = None
+    service: bool = False
+    pending: bool = Field(default=False, description="Asked for, not approved yet")
+    refused: bool = False
     desks: list[str]
     roles: list[Role]
     second_factor: bool

@@ -78,7 +78,7 @@ def resolve(uow: UnitOfWork, raw_id: str, limits: SessionLimits) -> ActiveSessio
         _end(row, now, "code not given")
         return None
     user = uow.session.get(User, row.user_id)
-    if user is None or user.disabled_at is not None:
+    if user is None or user.disabled_at is not None or user.pending:
         _end(row, now, "user disabled")
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
@@ -110,12 +110,14 @@ def end(uow: UnitOfWork, raw_id: str, reason: str = "logout") -> int | None:
     return row.user_id
 
 
-def end_all_for_user(uow: UnitOfWork, user_id: int, reason: str) -> int:
-    result = uow.session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), ended_reason=reason)
+def end_all_for_user(uow: UnitOfWork, user_id: int, reason: str, *, keep: str | None = None) -> int:
+    """Ends every live session of the user, except the one whose raw id is `keep`."""
+    query = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.ended_at.is_(None)
     )
+    if keep is not None:
+        query = query.where(AuthSession.id_hash != digest(keep))
+    result = uow.session.execute(query.values(ended_at=utcnow(), ended_reason=reason))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

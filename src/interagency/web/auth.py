@@ -141,13 +141,13 @@ def authenticate(
     to anything that is not public."""
     principal = resolve_principal(request, container)
     request.state.principal = principal
-    if principal is None and not _is_public(request.url.path):
+    if principal is None and not is_public(request.url.path):
         raise NotAuthenticated(lazy("Sign in to continue."))
     if (
         principal is not None
         and principal.must_change_password
         and request.url.path not in PASSWORD_CHANGE_PATHS
-        and not _is_public(request.url.path)
+        and not is_public(request.url.path)
     ):
         # A password somebody else chose opens nothing but the page that replaces it.
         raise MustChangePassword()
@@ -164,8 +164,12 @@ class MustChangePassword(Forbidden):
         super().__init__(lazy("Choose your own password first."))
 
 
-def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith("/static/")
+# Static files, and enrolment links (which carry their own single-use secret).
+PUBLIC_PREFIXES = ("/static/", "/enrol/")
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
 def signed_in(request: Request) -> Principal:

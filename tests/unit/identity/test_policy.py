@@ -14,9 +14,9 @@ from interagency.identity.policy import (
     Principal,
     allowed,
     audit_scope,
-    may_approve,
+    may_disable_accounts_of,
     may_manage_agencies,
-    may_manage_users_of,
+    may_see_accounts_of,
     may_view_profile,
     role_fits_agency,
 )
@@ -39,11 +39,10 @@ account:view              x  x  x  x  x  x  x  x
 tokens:manage-own         x  x  x  x  .  x  x  x
 users:profile:view        .  .  x  .  .  x  .  x
 agencies:manage           .  .  .  .  .  .  .  x
-users:manage              .  .  .  .  .  .  .  x
-users:roles:request       .  .  x  .  .  .  .  x
-users:roles:approve       .  .  .  .  .  .  .  x
-users:2fa-reset:request   .  .  x  .  .  .  .  x
-users:2fa-reset:approve   .  .  .  .  .  .  .  x
+users:manage              .  .  x  .  .  .  .  x
+accounts:change:ask       .  .  x  .  .  .  .  x
+accounts:change:decide    .  .  x  .  .  .  .  .
+accounts:changes:view     .  .  x  .  .  x  .  x
 break-glass:open          .  .  x  .  .  .  .  .
 break-glass:review        .  .  .  .  .  x  .  .
 audit:view                .  .  .  .  .  x  x  .
@@ -95,7 +94,7 @@ def test_roles_add_up_but_never_beyond_their_union() -> None:
     both = someone(Role.AUDITOR, Role.SUPERVISOR)
     assert allowed(both, Action.EXPORT_AUDIT)
     assert allowed(both, Action.OPEN_BREAK_GLASS)
-    assert not allowed(both, Action.MANAGE_USERS)
+    assert not allowed(both, Action.MANAGE_AGENCIES)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +106,9 @@ def test_roles_add_up_but_never_beyond_their_union() -> None:
         (Role.SECRETARIAT, AgencyKind.SECRETARIAT, True),
         (Role.SECRETARIAT, AgencyKind.MEMBER_AGENCY, False),
         (Role.ADMINISTRATOR, AgencyKind.REVIEW_BOARD, False),
+        (Role.AUDITOR, AgencyKind.REVIEW_BOARD, False),
+        (Role.SUPERVISOR, AgencyKind.REVIEW_BOARD, True),
+        (Role.SUPERVISOR, AgencyKind.SECRETARIAT, True),
         (Role.ADMINISTRATOR, AgencyKind.SECRETARIAT, True),
         (Role.AUDITOR, AgencyKind.SECRETARIAT, True),
         (Role.LIAISON_OFFICER, AgencyKind.SECRETARIAT, False),
@@ -118,15 +120,23 @@ def test_roles_live_in_their_kind_of_body(role: Role, kind: AgencyKind, fits: bo
     assert role_fits_agency(role, kind) is fits
 
 
-def test_administrators_manage_their_own_agency_and_the_secretariats_manage_all() -> None:
+def test_an_agency_lists_and_disables_its_own_accounts_and_the_secretariat_only_proposes() -> None:
+    member = AgencyKind.MEMBER_AGENCY
     agency_admin = someone(Role.ADMINISTRATOR, agency_id=1)
-    assert may_manage_users_of(agency_admin, 1)
-    assert not may_manage_users_of(agency_admin, 2)
+    assert may_see_accounts_of(agency_admin, 1)
+    assert not may_see_accounts_of(agency_admin, 2)
+    assert may_disable_accounts_of(agency_admin, 1, member)
+    assert not may_disable_accounts_of(agency_admin, 2, member)
     assert not may_manage_agencies(agency_admin)
+    supervisor = someone(Role.SUPERVISOR, agency_id=1)
+    assert may_see_accounts_of(supervisor, 1)
+    assert may_disable_accounts_of(supervisor, 1, member)
     council_admin = someone(Role.ADMINISTRATOR, agency_id=9, kind=AgencyKind.SECRETARIAT)
-    assert may_manage_users_of(council_admin, 2)
+    assert may_see_accounts_of(council_admin, 2)
+    assert not may_disable_accounts_of(council_admin, 2, member)
+    assert may_disable_accounts_of(council_admin, 8, AgencyKind.REVIEW_BOARD)
     assert may_manage_agencies(council_admin)
-    assert not may_manage_users_of(someone(Role.SUPERVISOR, agency_id=1), 1)
+    assert not may_see_accounts_of(someone(Role.LIAISON_OFFICER, agency_id=1), 1)
 
 
 def test_another_agencys_profile_needs_break_glass() -> None:
@@ -138,15 +148,6 @@ def test_another_agencys_profile_needs_break_glass() -> None:
     council_admin = someone(Role.ADMINISTRATOR, agency_id=9, kind=AgencyKind.SECRETARIAT)
     assert may_view_profile(council_admin, 2, break_glass=False)
     assert not may_view_profile(someone(Role.ADMINISTRATOR, agency_id=1), 2, break_glass=False)
-
-
-def test_four_eyes_never_lets_the_requester_or_the_subject_approve() -> None:
-    admin = someone(Role.ADMINISTRATOR, user_id=10)
-    assert may_approve(admin, Action.APPROVE_ROLE_ELEVATION, requested_by=11, target=12)
-    assert not may_approve(admin, Action.APPROVE_ROLE_ELEVATION, requested_by=10, target=12)
-    assert not may_approve(admin, Action.APPROVE_ROLE_ELEVATION, requested_by=11, target=10)
-    supervisor = someone(Role.SUPERVISOR, user_id=10)
-    assert not may_approve(supervisor, Action.APPROVE_ROLE_ELEVATION, requested_by=11, target=12)
 
 
 def test_agency_auditors_read_their_agency_and_council_auditors_read_all() -> None:
