@@ -120,6 +120,7 @@ def build_council(uow: UnitOfWork, container: Container) -> Council:
             login=login,
             full_name=f"Test {login}",
             agency_id=agencies[agency_code],
+            personnel_number=f"P-{login}",
             password_hash=password_hash(),
         )
         user.roles = [UserRole(role=role.value) for role in roles]
@@ -131,6 +132,31 @@ def build_council(uow: UnitOfWork, container: Container) -> Council:
         users[login] = user.id
     session.flush()
     return Council(agencies=agencies, users=users, secrets=secrets)
+
+
+def add_member(
+    container: Container, council: Council, login: str, agency: str, *roles: Role
+) -> int:
+    """One more signed-up user of the test council (a second supervisor, say), built like
+    the others, with a personnel number of its own."""
+    with container.uow() as uow:
+        desk = uow.session.scalar(select(Desk).where(Desk.agency_id == council.agencies[agency]))
+        user = User(
+            login=login,
+            full_name=f"Test {login}",
+            agency_id=council.agencies[agency],
+            personnel_number=f"P-{login}",
+            password_hash=password_hash(),
+        )
+        user.roles = [UserRole(role=role.value) for role in roles]
+        user.desks = [desk] if desk else []
+        uow.session.add(user)
+        uow.session.flush()
+        council.secrets[login] = pyotp.random_base32()
+        user.totp_secret = totp.seal(container.settings.key_dir, council.secrets[login], user.id)
+        council.users[login] = user.id
+        uow.commit()
+    return council.users[login]
 
 
 @pytest.fixture

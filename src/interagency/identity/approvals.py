@@ -229,10 +229,20 @@ def _may_decide(principal: Principal, row: ApprovalRequest) -> bool:
     )
 
 
+def may_take_part(principal: Principal) -> bool:
+    """Whether the principal may ask for or decide account changes at all."""
+    return allowed(principal, Action.ASK_ACCOUNT_CHANGE) or allowed(
+        principal, Action.DECIDE_ACCOUNT_CHANGE
+    )
+
+
 def pending_for(uow: UnitOfWork, caller: Caller) -> list[ApprovalRequest]:
     """Requests this caller may decide (never their own, never about themselves)."""
     principal = caller.principal
-    if principal is None or not allowed(principal, Action.DECIDE_ACCOUNT_CHANGE):
+    decision = principal is not None and may_take_part(principal)
+    guard.check(uow, caller, decision, Action.DECIDE_ACCOUNT_CHANGE, "approval")
+    assert principal is not None  # (checked just above)
+    if not allowed(principal, Action.DECIDE_ACCOUNT_CHANGE):
         return []
     rows = uow.session.scalars(
         select(ApprovalRequest)
@@ -498,6 +508,7 @@ def _reset(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) 
     target.password_hash = None
     target.totp_secret = None
     target.totp_pending = None
+    target.totp_last_step = None  # steps guard one secret's codes; the next is a new one
     ended = sessions.end_all_for_user(uow, target.id, "credentials reset")
     revoked = tokens.revoke_all_for_user(uow, target.id)
     audit.record(

@@ -80,7 +80,7 @@ class AgencyOut(BaseModel):
     desks: list[DeskOut]
 
 
-PERSONNEL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$"
+PERSONNEL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
 
 
 class AccountIn(BaseModel):

@@ -65,40 +65,95 @@ def add_agency() -> None:
     assert added.exit_code == 0, added.output
 
 
-def test_the_first_administrator_is_added_from_the_command_line(database: str) -> None:
+FIRST_SUPERVISOR = [
+    "users",
+    "add",
+    "abenov",
+    "--name",
+    "Ерлан Абенов",
+    "--agency",
+    "kz-knb",
+    "--desk",
+    "CT",
+    "--personnel-number",
+    "KZ-0001",
+    "--first-supervisor",
+]
+
+
+def test_an_agencys_first_supervisor_comes_from_the_command_line_once(database: str) -> None:
     add_agency()
-    added = runner.invoke(
+    added = runner.invoke(app, FIRST_SUPERVISOR)
+    assert added.exit_code == 0, added.output
+    link = added.output.strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:8000/enrol/")
+    again = runner.invoke(
         app,
         [
-            "users",
-            "add",
-            "abenov",
-            "--name",
-            "Ерлан Абенов",
-            "--agency",
-            "kz-knb",
-            "--desk",
-            "CT",
-            "--role",
-            "administrator",
+            *FIRST_SUPERVISOR[:2],
+            "abenov2",
+            *FIRST_SUPERVISOR[3:10],
+            "KZ-0002",
+            "--first-supervisor",
         ],
-        input="a long enough password\na long enough password\n",
     )
-    assert added.exit_code == 0, added.output
+    assert again.exit_code == 2
+    assert "has a supervisor already" in again.output
     listed = runner.invoke(app, ["users", "list"])
     assert "abenov" in listed.output
-    assert "administrator" in listed.output
+    assert "supervisor" in listed.output
+
+    # Every other account is only proposed: it waits for the supervisor.
+    proposed = runner.invoke(
+        app,
+        ["users", "add", "serikov", "--name", "Серик Сериков", "--agency", "KZ-KNB",
+         "--desk", "CT", "--role", "administrator", "--personnel-number", "KZ-0003",
+         "--reason", "The agency's first administrator"],
+    )  # fmt: skip
+    assert proposed.exit_code == 0, proposed.output
+    assert "waits for the approval of a supervisor of KZ-KNB" in proposed.output
+    assert "pending" in runner.invoke(app, ["users", "list"]).output
+    reset = runner.invoke(app, ["users", "reset", "abenov", "--reason", "Phone lost abroad"])
+    assert reset.exit_code == 0, reset.output
     disabled = runner.invoke(app, ["users", "disable", "abenov", "--reason", "left"])
     assert disabled.exit_code == 0
-    assert runner.invoke(app, ["users", "reset-2fa", "abenov"]).exit_code == 0
+    # With its supervisor disabled, the agency can be given one again (and is told).
+    assert (
+        runner.invoke(
+            app,
+            [
+                *FIRST_SUPERVISOR[:2],
+                "abenov2",
+                *FIRST_SUPERVISOR[3:10],
+                "KZ-0002",
+                "--first-supervisor",
+            ],
+        ).exit_code
+        == 0
+    )
     verified = runner.invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0
     assert "The audit chain is valid." in verified.output
     engine = make_engine(database)
     with engine.connect() as connection:
         actors = set(connection.scalars(select(AuditEntry.actor_login)))
+        actions = set(connection.scalars(select(AuditEntry.action)))
     engine.dispose()
     assert actors == {f"operator:{getpass.getuser()}"}
+    assert "identity:user:first-supervisor" in actions
+
+
+def test_the_operator_cannot_set_a_password_or_give_a_role_directly(database: str) -> None:
+    add_agency()
+    with_password = runner.invoke(app, [*FIRST_SUPERVISOR, "--password", "a long enough one"])
+    assert with_password.exit_code == 2
+    assert "No such option" in with_password.output
+    assert runner.invoke(app, FIRST_SUPERVISOR).exit_code == 0
+    for command in (
+        ["users", "set-email", "abenov", "x@y.demo.invalid"],
+        ["users", "reset-2fa", "abenov"],
+    ):
+        assert runner.invoke(app, command).exit_code == 2
 
 
 @pytest.mark.parametrize(
@@ -141,8 +196,8 @@ def test_the_first_administrator_is_added_from_the_command_line(database: str) -
                 "CT",
                 "--role",
                 "analyst",
-                "--password",
-                "a long enough password",
+                "--personnel-number",
+                "KZ-9",
             ],
             "login",
         ),
@@ -159,8 +214,8 @@ def test_the_first_administrator_is_added_from_the_command_line(database: str) -
                 "NOPE",
                 "--role",
                 "analyst",
-                "--password",
-                "a long enough password",
+                "--personnel-number",
+                "KZ-9",
             ],
             "has no desk NOPE",
         ),
@@ -177,8 +232,8 @@ def test_the_first_administrator_is_added_from_the_command_line(database: str) -
                 "CT",
                 "--role",
                 "neutrality_reviewer",
-                "--password",
-                "a long enough password",
+                "--personnel-number",
+                "KZ-9",
             ],
             "does not belong",
         ),
