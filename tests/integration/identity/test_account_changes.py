@@ -113,7 +113,8 @@ def test_an_account_opens_only_after_the_agencys_supervisor_approves_and_the_use
     asked = ask_for_account(admin)
     assert asked.status_code == 303
     pending = account(container, "new_officer")
-    assert pending.pending and pending.password_hash is None
+    assert pending.pending
+    assert pending.password_hash is None
     assert pending.personnel_number == "RU-7731"
     assert 'data-testid="user-new_officer"' in admin.get("/admin/users").text
     assert "waiting for approval" in admin.get("/admin/users").text
@@ -129,7 +130,8 @@ def test_an_account_opens_only_after_the_agencys_supervisor_approves_and_the_use
     link = shown_secret(approved)
     assert "/enrol/" in link
     opened = account(container, "new_officer")
-    assert not opened.pending and opened.password_hash is None  # nobody chose it yet
+    assert not opened.pending
+    assert opened.password_hash is None
 
     finished, totp_secret = enrol(app, link, "my own long passphrase")
     assert finished.status_code == 303
@@ -304,7 +306,8 @@ def test_a_reset_ends_every_session_and_token_and_the_user_enrols_again(
     approved = decide(supervisor, last_request(container), "approve")
     assert approved.status_code == 200
     reset = account(container, "ru_liaison")
-    assert reset.password_hash is None and reset.totp_secret is None
+    assert reset.password_hash is None
+    assert reset.totp_secret is None
     assert victim.get("/directory", follow_redirects=False).status_code == 303
     assert (
         TestClient(app).get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
@@ -374,13 +377,15 @@ def test_a_service_account_has_no_password_and_acts_only_through_an_approved_tok
 ) -> None:
     secret = _approved_service_token(app, council, container)
     service = account(container, "border_system")
-    assert service.is_service and service.password_hash is None
+    assert service.is_service
+    assert service.password_hash is None
     answer = TestClient(app).get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 200
     assert answer.json()["login"] == "border_system"
     with container.uow() as uow:
         token = uow.session.scalar(select(ApiToken).where(ApiToken.user_id == service.id))
-        assert token is not None and token.approval_id is not None
+        assert token is not None
+        assert token.approval_id is not None
     # The asker is never shown the secret; the listing shows the service apart.
     admin = as_user(app, council, "ru_admin")
     assert secret not in admin.get("/approvals").text
@@ -491,8 +496,10 @@ def test_an_enrolment_link_expires_and_a_wrong_code_counts(
             assert fresh.get(path).status_code == 404
     with container.uow() as uow:
         link = uow.session.scalar(select(EnrolmentLink))
-        assert link is not None and link.used_at is None
-        assert len(link.token_hash) == 64 and link.token_hash not in path  # only a digest
+        assert link is not None
+        assert link.used_at is None
+        assert len(link.token_hash) == 64
+        assert link.token_hash not in path
 
 
 def test_a_member_agencys_administrator_cannot_reach_another_agency(

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.identity.accounts import user_out
-from interagency.identity.models import AuthSession, Notification, Role, User
+from interagency.identity.models import AuthSession, Notification, User
 from interagency.identity.schemas import UserOut
-from tests.support.identity import Council, api_token, csrf_token, sign_in, submit
+from tests.support.identity import Council, api_token, sign_in, submit
 
 
 def user(container: Container, council: Council, login: str) -> UserOut:
