@@ -20,7 +20,7 @@ from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
-from interagency.identity import enrolment, guard, notifications, sessions, tokens
+from interagency.identity import enrolment, guard, login, notifications, sessions, tokens
 from interagency.identity.labels import ROLE_LABELS
 from interagency.identity.models import (
     Agency,
@@ -75,16 +75,16 @@ def ask_about(
     uow: UnitOfWork,
     caller: Caller | None,
     change: Change,
-    login: str,
+    login_name: str,
     payload: Payload,
     reason: str,
 ) -> ApprovalRequest:
     """A change to the account with this login. The right to ask at all is checked before
     the login is looked up, so that nobody without it learns which logins exist."""
-    _may_ask_at_all(uow, caller, login)
-    user = uow.session.scalar(select(User).where(User.login == login.strip().lower()))
+    _may_ask_at_all(uow, caller, login_name)
+    user = login.find_user(uow, login_name)
     if user is None:
-        raise NotFound(lazy("No user has the login {login}."), login=login)
+        raise NotFound(lazy("No user has the login {login}."), login=login_name)
     return ask(uow, caller, change, user, payload, reason)
 
 
