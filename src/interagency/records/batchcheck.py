@@ -23,7 +23,7 @@ from interagency.identity.principals import Caller
 from interagency.matching.batch import EngineLimits, link
 from interagency.matching.features import person_features
 from interagency.matching.screen.index import keys_from_row
-from interagency.records import comparison, crosscheck
+from interagency.records import comparison, crosscheck, pairing
 from interagency.records.models import Hit, Record, RecordKind, Screening
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards, found_side_allows, matchable, may_pair
@@ -79,17 +79,15 @@ def plan(
     if not searching:
         return None
     kind = RecordKind(searching[0].kind)
-    crosscheck.lock_screening(uow, kind.value)
+    pairing.lock_screening(uow, kind.value)
     agency_id = searching[0].owner_agency_id
-    state_id = crosscheck.states_of(uow, [agency_id])[agency_id]
-    guards = {r.id: crosscheck.safeguards_of(r, state_id) for r in searching}
+    state_id = pairing.states_of(uow, [agency_id])[agency_id]
+    guards = {r.id: pairing.safeguards_of(r, state_id) for r in searching}
     queries = [r for r in searching if matchable(guards[r.id], today)]
     step(f"reading the records of other agencies ({len(queries)} to check)")
     candidates = _candidates(uow, kind, agency_id, today)
-    states = crosscheck.states_of(uow, {c.owner_agency_id for c in candidates})
-    found_guards = {
-        c.id: crosscheck.safeguards_of(c, states[c.owner_agency_id]) for c in candidates
-    }
+    states = pairing.states_of(uow, {c.owner_agency_id for c in candidates})
+    found_guards = {c.id: pairing.safeguards_of(c, states[c.owner_agency_id]) for c in candidates}
     # What depends on the found record alone is judged once, not once a pair.
     allowed = [
         c
@@ -136,15 +134,20 @@ def record_hits(
     today = utcnow().date()
     now = utcnow()
     step(f"recording the hits of {len(pairs)} pairs")
+    # The plan was read in an earlier transaction: the safeguards are judged again here,
+    # under the screening lock, on the records as they are now.
+    pairing.lock_screening(uow, planned.kind.value)
     involved = _load_many(uow, {i for i, _ in pairs} | {m.found_id for _, m in pairs})
+    states = pairing.states_of(uow, {r.owner_agency_id for r in involved.values()})
+    guards = {i: pairing.safeguards_of(r, states[r.owner_agency_id]) for i, r in involved.items()}
     existing = _existing_hits(uow, sorted({i for i, _ in pairs}))
     hits: list[Hit] = []
     for query_id, match in pairs:
-        if not may_pair(planned.guards[query_id], planned.found_guards[match.found_id], today):
-            continue  # a refugee's record never meets the state they fled
+        if not may_pair(guards[query_id], guards[match.found_id], today):
+            continue  # e.g. a refugee's record never meets the state they fled
         searching, found = involved[query_id], involved[match.found_id]
         known = existing.get((query_id, match.found_id))
-        hits.append(crosscheck.store_hit(uow, caller, known, searching, found, match, now))
+        hits.append(crosscheck.store_hit(uow, caller, known, searching, found, match, now, states))
     if hits:
         agency_id = hits[0].searching_agency_id
         crosscheck.check_near_identical(uow, caller, agency_id, (h.found_record_id for h in hits))

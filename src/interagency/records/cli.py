@@ -1,8 +1,11 @@
-"""`interagency records rescreen`: cross-check the records that wait for it.
+"""`interagency records rescreen`: the daily sweep of hits, then the cross-check of the
+records that wait for it.
 
-A record waits when it was changed more often in a day than it may be screened, or when
-a bulk upload stored it but its batch cross-check did not finish. Run daily (cron or a
-systemd timer); each record is screened as if changed now, within the same daily limit.
+The sweep expires, for both sides alike, the hits that a change withdrew and the hits
+whose pair the safeguards no longer allow (a record past its review date). A record waits
+for its cross-check when it was changed more often in a day than it may be screened, or
+when a bulk upload stored it but its batch cross-check did not finish. Run daily (cron or
+a systemd timer); each record is screened as if changed now, within the same daily limit.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import typer
 from sqlalchemy import select
 
 from interagency.identity.principals import operator
-from interagency.records import crosscheck
+from interagency.records import crosscheck, movement
 from interagency.records.models import Record
 from interagency.terminal import console, container_or_exit
 
@@ -20,8 +23,13 @@ records_app = typer.Typer(help="Shared records: the operator's maintenance.", no
 
 @records_app.command("rescreen")
 def rescreen() -> None:
-    """Cross-check every record that waits for its cross-check."""
+    """Expire the hits the safeguards no longer allow, then cross-check every record that
+    waits for its cross-check."""
     container = container_or_exit()
+    with container.uow() as uow:
+        expired = movement.sweep(uow, operator())
+        uow.commit()
+    console.print(f"{len(expired)} hits expired (withdrawn, or past a review date).")
     with container.uow() as uow:
         waiting = list(
             uow.session.scalars(

@@ -18,21 +18,19 @@ from typing import Final
 from sqlalchemy import func, select
 
 from interagency import audit
-from interagency.db import UnitOfWork, lock_for_transaction, lock_key, utcnow
+from interagency.db import UnitOfWork, utcnow
 from interagency.identity import notifications
-from interagency.identity.models import Agency, Role
+from interagency.identity.models import Role
 from interagency.identity.principals import Caller
-from interagency.records import comparison
+from interagency.records import comparison, movement, pairing
 from interagency.records.models import (
     Hit,
     HitStatus,
-    Neutrality,
-    OffenceCategory,
     Record,
     Screening,
-    SubjectCategory,
 )
-from interagency.records.policy import Safeguards, matchable, may_pair
+from interagency.records.movement import Movement, moves
+from interagency.records.policy import matchable, may_pair
 from interagency.records.sealing import open_particulars
 from interagency.vault import Vault
 
@@ -51,48 +49,13 @@ class Outcome:
     deferred: bool = False  # the daily limit was reached: the record waits
 
 
-def safeguards_of(record: Record, owner_state_id: int | None) -> Safeguards:
-    return Safeguards(
-        owner_agency_id=record.owner_agency_id,
-        owner_state_id=owner_state_id,
-        category=SubjectCategory(record.subject_category),
-        offence=OffenceCategory(record.offence_category) if record.offence_category else None,
-        flagged=record.flagged_reason is not None,
-        neutrality=Neutrality(record.neutrality),
-        necessity_approved=record.necessity_approved_by_id is not None,
-        review_due=record.review_due,
-        erased=record.erased_at is not None or record.particulars_sealed is None,
-        hits_to_all=record.hits_to_all,
-        hit_agency_ids=frozenset(a.agency_id for a in record.hit_agencies),
-        refuge_from_state_id=record.refuge_from_state_id,
-    )
-
-
-def states_of(uow: UnitOfWork, agency_ids: Iterable[int]) -> dict[int, int | None]:
-    rows = uow.session.execute(
-        select(Agency.id, Agency.member_state_id).where(Agency.id.in_(set(agency_ids)))
-    )
-    return dict(rows.all())
-
-
-def lock_screening(uow: UnitOfWork, kind: str) -> None:
-    """Makes screenings of records of one kind wait for each other until commit.
-
-    Without it, two agencies entering the same person at the same moment would each
-    screen against the records committed before, miss the other's, and mark their own
-    as screened: a hit lost for good. With it, the later screening sees the earlier one's
-    record. (SQLite transactions are one at a time already.)
-    """
-    lock_for_transaction(uow.session, lock_key(f"records:screening:{kind}"))
-
-
 def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Outcome:
     """Screens `record` and records its hits; the caller commits."""
-    lock_screening(uow, record.kind)
+    pairing.lock_screening(uow, record.kind)
     now = utcnow()
     today = now.date()
-    states = states_of(uow, [record.owner_agency_id])
-    searching = safeguards_of(record, states[record.owner_agency_id])
+    states = pairing.states_of(uow, [record.owner_agency_id])
+    searching = pairing.safeguards_of(record, states[record.owner_agency_id])
     query = open_particulars(uow, vault, record)
     if query is None or not matchable(searching, today):
         record.screen_pending = False
@@ -108,15 +71,17 @@ def screen(uow: UnitOfWork, caller: Caller, vault: Vault, record: Record) -> Out
         return Outcome(screened=False, deferred=True)
     record.screen_pending = False
     candidates = _candidates(uow, record, today)
-    states.update(states_of(uow, {c.owner_agency_id for c in candidates}))
+    states.update(pairing.states_of(uow, {c.owner_agency_id for c in candidates}))
     allowed = {
         c.id: c
         for c in candidates
-        if may_pair(searching, safeguards_of(c, states[c.owner_agency_id]), today)
+        if may_pair(searching, pairing.safeguards_of(c, states[c.owner_agency_id]), today)
     }
     opened = {i: open_particulars(uow, vault, c) for i, c in allowed.items()}
     matches = comparison.matches_of(query, {i: p for i, p in opened.items() if p})
-    hits = tuple(record_hit(uow, caller, record, allowed[m.found_id], m, now) for m in matches)
+    hits = tuple(
+        record_hit(uow, caller, record, allowed[m.found_id], m, now, states) for m in matches
+    )
     uow.session.add(Screening(record_id=record.id, screened_at=now, hits_found=len(hits)))
     uow.session.flush()
     audit.record(
@@ -153,18 +118,20 @@ def record_hit(
     found: Record,
     match: comparison.Match,
     now: datetime,
+    states: dict[int, int | None] | None = None,
 ) -> Hit:
     """The pair's hit, new (announced to both sides, and checked for probing) or brought
     up to date (a hit found again is not announced again)."""
     existing = uow.session.scalar(
         select(Hit).where(Hit.searching_record_id == searching.id, Hit.found_record_id == found.id)
     )
-    hit = store_hit(uow, caller, existing, searching, found, match, now)
+    hit = store_hit(uow, caller, existing, searching, found, match, now, states)
     if existing is None:
         check_near_identical(uow, caller, searching.owner_agency_id, [found.id])
     return hit
 
 
+@moves(Movement.HIT_SHOWN)
 def store_hit(
     uow: UnitOfWork,
     caller: Caller,
@@ -173,9 +140,15 @@ def store_hit(
     found: Record,
     match: comparison.Match,
     now: datetime,
+    states: dict[int, int | None] | None = None,
 ) -> Hit:
     """`existing` brought up to date, or a new hit announced to both sides. The caller
-    has looked the pair's hit up, and checks new ones for probing."""
+    holds the screening lock, read both records after taking it, has looked the pair's
+    hit up, and checks new ones for probing. A hit withdrawn or expired earlier, and found
+    again now that the safeguards allow it, is open again."""
+    movement.require_pair(uow, caller, searching, found, states)
+    if existing is not None:
+        existing.withdrawn_at = existing.expired_at = existing.withdrawn_by_agency_id = None
     hit = existing or Hit(
         reference=f"HIT-{secrets.token_hex(5).upper()}",
         searching_record_id=searching.id,

@@ -26,20 +26,23 @@ from interagency.identity import guard, notifications
 from interagency.identity.models import Agency, Role, User
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
-from interagency.records import hits
+from interagency.records import hits, movement
 from interagency.records.models import DetailsStatus, Hit, Record
+from interagency.records.movement import Movement, moves
 from interagency.records.policy import Action
 from interagency.records.schemas import HitOut
-from interagency.records.sealing import open_particulars
+from interagency.records.sealing import open_particulars, seen_digest
 
 REPLY_WITHIN: Final = timedelta(days=14)
 
 
+@moves(Movement.DETAILS_REQUESTED)
 def request(
     uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: str, justification: str
 ) -> HitOut:
     """The searching agency asks the owner for the details behind the hit."""
     hit = hits.gate(uow, caller, Action.REQUEST_DETAILS, reference)
+    movement.require(uow, caller, hit, Movement.DETAILS_REQUESTED)
     principal = caller.principal
     assert principal is not None
     if hit.details_status != DetailsStatus.NONE.value:
@@ -71,14 +74,21 @@ def request(
     return hits.out(uow, principal, hit)
 
 
+@moves(Movement.RELEASE_PROPOSED)
 def propose(uow: UnitOfWork, caller: Caller, reference: str, note: str) -> HitOut:
-    """An officer of the owning agency proposes to release; a supervisor must approve."""
+    """An officer of the owning agency proposes to release the record as it is now; a
+    supervisor must approve. Proposed again (after the record changed), the new proposal
+    replaces the old one."""
     hit = hits.gate(uow, caller, Action.PROPOSE_RELEASE, reference)
+    movement.require(uow, caller, hit, Movement.RELEASE_PROPOSED)
     principal = caller.principal
     assert principal is not None
-    _expect(hit, DetailsStatus.REQUESTED)
+    _expect(hit, DetailsStatus.REQUESTED, DetailsStatus.PROPOSED)
+    found = uow.session.get(Record, hit.found_record_id)
+    assert found is not None  # (a foreign key)
     hit.details_status = DetailsStatus.PROPOSED.value
     hit.release_proposed_by_id = principal.user_id
+    hit.release_digest = seen_digest(found)
     hit.release_note = note.strip()
     hit.updated_at = utcnow()
     uow.session.flush()
@@ -94,10 +104,13 @@ def propose(uow: UnitOfWork, caller: Caller, reference: str, note: str) -> HitOu
     return hits.out(uow, principal, hit)
 
 
+@moves(Movement.RELEASE_APPROVED)
 def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: str) -> HitOut:
     """Four eyes: a supervisor who did not propose it sends the record's details to the
-    officer who asked, in a new thread marked as the record is."""
+    officer who asked, in a new thread marked as the record is, exactly as the proposal
+    saw them."""
     hit = hits.gate(uow, caller, Action.APPROVE_RELEASE, reference)
+    movement.require(uow, caller, hit, Movement.RELEASE_APPROVED)
     principal = caller.principal
     assert principal is not None
     _expect(hit, DetailsStatus.PROPOSED)
@@ -113,6 +126,14 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
     particulars = open_particulars(uow, ctx.vault, record) if record else None
     if record is None or particulars is None:
         raise Conflict(lazy("The record behind hit {ref} has been erased."), ref=reference)
+    if hit.release_digest != seen_digest(record):
+        raise Conflict(
+            lazy(
+                "Record {ref} changed after its release was proposed: an officer proposes "
+                "it again, as it is now, before it can be approved."
+            ),
+            ref=record.id,
+        )
     requester = uow.session.get(User, hit.details_requested_by_id)
     assert requester is not None
     lines = [f"{name}: {value}" for name, value in particulars.model_dump().items() if value]
@@ -190,13 +211,13 @@ def refuse(
     return hits.out(uow, principal, hit)
 
 
-def _expect(hit: Hit, status: DetailsStatus) -> None:
-    if hit.details_status != status.value:
+def _expect(hit: Hit, *statuses: DetailsStatus) -> None:
+    if hit.details_status not in {status.value for status in statuses}:
         raise Conflict(
             lazy("Hit {ref}: the details are {status}, not {expected}."),
             ref=hit.reference,
             status=hit.details_status,
-            expected=status.value,
+            expected=" or ".join(status.value for status in statuses),
         )
 
 

@@ -41,15 +41,17 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit
     unknown reference gets, and the refusal is audited."""
     hit = uow.session.scalar(select(Hit).where(Hit.reference == reference))
     principal = caller.principal
-    mine = _relations(principal, hit) if principal and hit else frozenset()
-    if hit is None or not mine:
-        if hit is not None:
+    # An expired hit is gone for both sides alike, as if it had never been.
+    live = hit if hit is not None and hit.expired_at is None else None
+    mine = _relations(principal, live) if principal and live else frozenset()
+    if live is None or not mine:
+        if live is not None:
             guard.refuse(uow, caller, action.value, KIND, reference)
         raise NotFound(lazy("There is no hit {ref}."), ref=reference)
     assert principal is not None
     if not policy.allowed(principal, action, mine):
         raise guard.refuse(uow, caller, action.value, KIND, reference)
-    return hit
+    return live
 
 
 def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
@@ -77,6 +79,9 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         explanation=hit.explanation if owner else None,
         check_note=hit.check_note if checker_agency == principal.agency_id else None,
         details_status=hit.details_status,
+        # Only the agency whose change withdrew the hit learns it before the daily sweep.
+        withdrawn=hit.withdrawn_at is not None
+        and hit.withdrawn_by_agency_id == principal.agency_id,
         details_thread=_reference(uow, hit.details_thread_id),
         release_thread=_reference(uow, hit.release_thread_id),
         created_at=hit.created_at,
@@ -120,7 +125,8 @@ def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitO
             or_(
                 Hit.owner_agency_id == principal.agency_id,
                 Hit.searching_agency_id == principal.agency_id,
-            )
+            ),
+            Hit.expired_at.is_(None),
         )
         .order_by(Hit.created_at.desc(), Hit.id.desc())
         .limit(PAGE_SIZE)

@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "requested": lazy("asked for"),
     "proposed": lazy("release proposed"),
     "released": lazy("released"),
+    "withdrawn": lazy("withdrawn with the hit"),
     # uploads and access requests
     "running": lazy("running"),
     "done": lazy("done"),

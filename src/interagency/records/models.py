@@ -110,6 +110,8 @@ class DetailsStatus(StrEnum):
     PROPOSED = "proposed"  # one of the owner's officers proposes to release them
     RELEASED = "released"  # a second person, a supervisor, approved: they were sent
     REFUSED = "refused"
+    # The hit expired before the request was answered (the safeguards forbid it now).
+    WITHDRAWN = "withdrawn"
 
 
 class Record(Marked, Base):
@@ -177,6 +179,9 @@ class Record(Marked, Base):
     necessity_reason: Mapped[str | None] = mapped_column(Text)
     necessity_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     necessity_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # SHA-256 of the particulars and markings the approving supervisor saw: a change to
+    # either withdraws the approval (`services.update`).
+    necessity_digest: Mapped[str | None] = mapped_column(String(64))
     screen_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     # Erasure is four eyes: a DPO asks, a supervisor or another DPO carries it out.
     erasure_reason: Mapped[str | None] = mapped_column(Text)
@@ -339,5 +344,14 @@ class Hit(Base):
     release_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     release_note: Mapped[str | None] = mapped_column(Text)
     release_thread_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_threads.id"))
+    # SHA-256 of the found record's particulars and markings when the release was proposed:
+    # the approval sends exactly what the proposal saw, or nothing.
+    release_digest: Mapped[str | None] = mapped_column(String(64))
+    # Set when a change made the safeguards forbid the pair: nothing moves through the hit
+    # any more. Only the agency whose change it was sees that; for the other agency the hit
+    # expires in the daily sweep (`expired_at`), as hits past their review date do.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    expired_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime]

@@ -24,7 +24,7 @@ from interagency.i18n import lazy
 from interagency.identity import guard, notifications
 from interagency.identity.models import Role
 from interagency.identity.principals import Caller
-from interagency.records import comparison, policy, services
+from interagency.records import comparison, movement, pairing, policy, services
 from interagency.records.models import AccessRequest, AccessRequestStatus, Record, RecordKind
 from interagency.records.particulars import PersonParticulars
 from interagency.records.policy import Action
@@ -87,6 +87,7 @@ def approve_erasure(uow: UnitOfWork, caller: Caller, record_id: int) -> Record:
         services.KIND,
         record.id,
     )
+    pairing.lock_screening(uow, record.kind)
     record.particulars_sealed = None
     if record.factual_indications is not None:
         record.factual_indications = ERASED
@@ -106,6 +107,7 @@ def approve_erasure(uow: UnitOfWork, caller: Caller, record_id: int) -> Record:
             actor_agency_id=principal.agency_id,
         )
     services.audit_record(uow, caller, "records:erasure:approve", record.id)
+    movement.withdraw_forbidden(uow, caller, record)
     return record
 
 

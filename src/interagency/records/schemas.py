@@ -205,6 +205,9 @@ class HitOut(BaseModel):
     explanation: list[dict[str, Any]] | None = None
     check_note: str | None = None
     details_status: str = "none"
+    # Told only to the agency whose change to its record made the safeguards forbid the
+    # pair; for the other agency the hit expires in the daily sweep, with no reason given.
+    withdrawn: bool = False
     details_thread: str | None = None  # the exchange request for the details
     release_thread: str | None = None  # the exchange thread that carried them
     created_at: datetime

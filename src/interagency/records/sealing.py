@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from interagency.db import UnitOfWork
@@ -17,6 +18,11 @@ def particulars_context(record_id: int) -> str:
 def seal_particulars(
     uow: UnitOfWork, vault: Vault, record: Record, particulars: Particulars
 ) -> None:
+    """Seals the particulars, unless the record holds these very particulars already: a
+    change that changes nothing keeps the sealed value, and so the approvals bound to it
+    (`seen_digest`)."""
+    if open_particulars(uow, vault, record) == particulars:
+        return
     text = json.dumps(particulars.model_dump(), ensure_ascii=False, sort_keys=True)
     record.particulars_sealed = vault.seal_text(
         uow.session, record.owner_agency_id, text, context=particulars_context(record.id)
@@ -32,3 +38,29 @@ def open_particulars(uow: UnitOfWork, vault: Vault, record: Record) -> Particula
         context=particulars_context(record.id),
     )  # fmt: skip
     return PARTICULARS[RecordKind(record.kind)].model_validate_json(text)
+
+
+# What a person who approves something about a record has seen of it: the particulars (as
+# sealed, so that no digest of a name is ever stored) and every marking that says how the
+# record may be used.
+_SEEN = (
+    "subject_category",
+    "offence_category",
+    "offence_article",
+    "handling_code",
+    "handling_note",
+    "tlp",
+    "source_grade",
+    "information_grade",
+    "is_minor",
+    "smuggled_migrant",
+)
+
+
+def seen_digest(record: Record) -> str:
+    """SHA-256 of a record's sealed particulars and markings: an approval records it, and
+    holds only while the record still has it."""
+    seen = {name: getattr(record, name) for name in _SEEN}
+    sealed = record.particulars_sealed.hex() if record.particulars_sealed is not None else None
+    canonical = json.dumps({"sealed": sealed, **seen}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -23,7 +23,7 @@ from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind, MemberState
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
-from interagency.records import crosscheck, policy
+from interagency.records import crosscheck, movement, pairing, policy
 from interagency.records.models import (
     Neutrality,
     OffenceCategory,
@@ -47,7 +47,7 @@ from interagency.records.schemas import (
     RecordUpdate,
     VersionedReasonIn,
 )
-from interagency.records.sealing import open_particulars, seal_particulars
+from interagency.records.sealing import open_particulars, seal_particulars, seen_digest
 from interagency.vault import Vault
 
 KIND: Final = "record"
@@ -197,6 +197,18 @@ def _apply(uow: UnitOfWork, principal: Principal, record: Record, data: RecordIn
     record.information_grade = data.information_grade.value
 
 
+def _necessity_after_change(uow: UnitOfWork, caller: Caller, record: Record) -> None:
+    """An approval to match a victim's or witness's record covers the particulars and
+    markings the supervisor saw: after any change to them it is withdrawn, and asked for
+    again."""
+    if record.necessity_approved_by_id is None or record.necessity_digest == seen_digest(record):
+        return
+    record.necessity_reason = None
+    record.necessity_requested_by_id = record.necessity_approved_by_id = None
+    record.necessity_digest = None
+    audit_record(uow, caller, "records:necessity:withdraw", record.id)
+
+
 def _neutrality_after_change(record: Record) -> None:
     """A sensitive record goes (back) before the review board: a decision covers the case
     as it was reviewed, not as it was changed afterwards."""
@@ -264,20 +276,18 @@ def update(
     if data.kind.value != record.kind:
         raise InvalidInput(lazy("A record keeps its kind: enter a new record instead."))
     particulars = particulars_of(data.kind, data.particulars)
-    was_category = record.subject_category
+    pairing.lock_screening(uow, record.kind)
     _apply(uow, principal, record, data)
-    if record.subject_category != was_category:
-        # An approval was given for the category it was given in.
-        record.necessity_reason = None
-        record.necessity_requested_by_id = record.necessity_approved_by_id = None
     shortest = policy.review_due(
         record.created_at.date(), data.subject_category, is_minor=data.is_minor
     )
     record.review_due = min(record.review_due, max(shortest, utcnow().date()))
     _neutrality_after_change(record)
     seal_particulars(uow, ctx.vault, record, particulars)
+    _necessity_after_change(uow, caller, record)
     _touch(record)
     audit_record(uow, caller, "records:record:update", record.id, version=record.version)
+    movement.withdraw_forbidden(uow, caller, record)
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
 
@@ -308,8 +318,8 @@ def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
         refuge = uow.session.scalar(
             select(MemberState.iso_alpha3).where(MemberState.id == record.refuge_from_state_id)
         )
-    states = crosscheck.states_of(uow, [record.owner_agency_id])
-    guards = crosscheck.safeguards_of(record, states[record.owner_agency_id])
+    states = pairing.states_of(uow, [record.owner_agency_id])
+    guards = pairing.safeguards_of(record, states[record.owner_agency_id])
     why_not = policy.why_not_matchable(guards, utcnow().date())
     particulars = open_particulars(uow, ctx.vault, record)
     return RecordOut(
@@ -430,10 +440,12 @@ def flag(uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonI
     matched nor shared."""
     record = gate(uow, caller, Action.FLAG, record_id)
     _current(record, data.version)
+    pairing.lock_screening(uow, record.kind)
     record.flagged_reason = data.reason.strip()
     _neutrality_after_change(record)
     _touch(record)
     audit_record(uow, caller, "records:record:flag", record.id)
+    movement.withdraw_forbidden(uow, caller, record)
     return record
 
 
@@ -468,6 +480,8 @@ def decide_neutrality(
     _touch(record)
     audit_record(uow, caller, "records:neutrality:decide", record.id, cleared=data.cleared)
     if not data.cleared:
+        pairing.lock_screening(uow, record.kind)
+        movement.withdraw_forbidden(uow, caller, record)
         return Saved(record, crosscheck.Outcome(screened=False))
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
@@ -521,6 +535,7 @@ def approve_necessity(
         record.id,
     )
     record.necessity_approved_by_id = principal.user_id
+    record.necessity_digest = seen_digest(record)
     _touch(record)
     audit.record(
         uow,
