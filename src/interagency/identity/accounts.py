@@ -273,28 +273,14 @@ def profile(uow: UnitOfWork, caller: Caller, user_id: int) -> UserOut:
 
 def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> UserOut:
     """Disables the account and, in the same transaction, ends its sessions and tokens."""
-    if caller is not None:  # the role first: whether a login exists is not for everyone
-        guard.require(uow, caller, Action.MANAGE_USERS, "user")
-    user = find(uow, login)
-    if caller is not None:
-        principal = caller.principal
-        kind = AgencyKind(user.agency.kind)
-        decision = principal is not None and may_disable_accounts_of(
-            principal, user.agency_id, kind
-        )
-        guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
-        if principal is not None and principal.user_id == user.id:
-            raise InvalidInput(lazy("Ask another administrator to disable your own account."))
-    if not reason.strip():
-        raise InvalidInput(lazy("Give the reason for disabling the account."))
+    user = _to_reduce(uow, caller, login, reason)
+    if caller is not None and caller.principal is not None and caller.principal.user_id == user.id:
+        raise InvalidInput(lazy("Ask another administrator to disable your own account."))
     if user.disabled_at is None:
         user.disabled_at = utcnow()
     ended = sessions.end_all_for_user(uow, user.id, "user disabled")
     revoked = tokens.revoke_all_for_user(uow, user.id)
-    params = {"login": user.login}
-    watchers = notifications.holders_of(uow, Role.SUPERVISOR, [user.agency_id])
-    watchers += notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [user.agency_id])
-    notifications.notify(uow, watchers, "accounts:disabled", params, "/admin/users")
+    _tell_agency(uow, user, "accounts:disabled", {})
     audit.record(
         uow,
         or_operator(caller).event(
@@ -306,3 +292,67 @@ def disable(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> 
         ),
     )
     return user_out(user)
+
+
+def take_away(
+    uow: UnitOfWork,
+    caller: Caller | None,
+    login: str,
+    reason: str,
+    *,
+    role: Role | None = None,
+    desk: str | None = None,
+) -> UserOut:
+    """Takes a role or a desk away at once. Like disabling, it only takes access away, so
+    it needs nobody's approval; the agency's supervisors and DPO are told. Every request
+    reads the principal afresh, so the access ends with this transaction."""
+    user = _to_reduce(uow, caller, login, reason)
+    if role is not None:
+        if role not in user.role_set:
+            raise Conflict(lazy("The user does not have this role."))
+        user.roles = [held for held in user.roles if held.role != role.value]
+    if desk is not None:
+        kept = [held for held in user.desks if held.code != desk.strip().upper()]
+        if len(kept) == len(user.desks):
+            raise Conflict(lazy("The user does not work at this desk."))
+        user.desks = kept
+    uow.session.flush()
+    taken: dict[str, object] = {
+        "role": role.value if role else None,
+        "desk": desk.strip().upper() if desk else None,
+    }
+    _tell_agency(uow, user, "accounts:taken-away", taken)
+    audit.record(
+        uow,
+        or_operator(caller).event(
+            "identity:user:take-away",
+            object_kind="user",
+            object_ref=user.id,
+            detail=taken,
+            personal={"reason": reason.strip()},
+        ),
+    )
+    return user_out(user)
+
+
+def _to_reduce(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> User:
+    """The account whose access is to be reduced, if the caller may reduce it."""
+    if caller is not None:  # the role first: whether a login exists is not for everyone
+        guard.require(uow, caller, Action.MANAGE_USERS, "user")
+    user = find(uow, login)
+    if caller is not None:
+        principal = caller.principal
+        kind = AgencyKind(user.agency.kind)
+        decision = principal is not None and may_disable_accounts_of(
+            principal, user.agency_id, kind
+        )
+        guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
+    if not reason.strip():
+        raise InvalidInput(lazy("Give the reason for taking the access away."))
+    return user
+
+
+def _tell_agency(uow: UnitOfWork, user: User, kind: str, params: dict[str, object]) -> None:
+    watchers = notifications.holders_of(uow, Role.SUPERVISOR, [user.agency_id])
+    watchers += notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [user.agency_id])
+    notifications.notify(uow, watchers, kind, {"login": user.login, **params}, "/admin/users")

@@ -168,6 +168,36 @@ def disable_user(
 Reason = Annotated[str, Form(max_length=1000)]
 
 
+@router.post("/admin/users/{login}/roles/remove")
+def take_role_away(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    role: Annotated[Role, Form()],
+    reason: Reason,
+) -> Response:
+    accounts.take_away(uow, caller, login, reason, role=role)
+    uow.commit()
+    message = i18n.gettext("The role is taken away from %(login)s.") % {"login": login}
+    return _done(request, "/admin/users", message)
+
+
+@router.post("/admin/users/{login}/desks/remove")
+def take_desk_away(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    desk: Annotated[str, Form(max_length=32)],
+    reason: Reason,
+) -> Response:
+    accounts.take_away(uow, caller, login, reason, desk=desk)
+    uow.commit()
+    message = i18n.gettext("The desk is taken away from %(login)s.") % {"login": login}
+    return _done(request, "/admin/users", message)
+
+
 def _ask(
     request: Request,
     uow: UowDep,

@@ -547,3 +547,45 @@ def test_the_account_pages_are_for_those_who_ask_or_decide(
     someone = as_user(app, council, login)
     assert someone.get("/admin/users").status_code == 403
     assert someone.get("/approvals").status_code == 403
+
+
+def test_a_role_or_a_desk_is_taken_away_at_once_and_the_agency_is_told(
+    app: FastAPI, council: Council, container: Container
+) -> None:
+    analyst = as_user(app, council, "ru_analyst")
+    assert analyst.get("/records").status_code == 200
+    admin = as_user(app, council, "ru_admin")
+    taken = submit(
+        admin,
+        "/admin/users",
+        "/admin/users/ru_analyst/roles/remove",
+        role="analyst",
+        reason="Moved to another service",
+    )
+    assert taken.status_code == 303
+    assert account(container, "ru_analyst").roles == []
+    # The signed-in session loses the access with the same request that follows.
+    assert analyst.get("/records").status_code == 403
+    desk = submit(
+        admin, "/admin/users", "/admin/users/ru_liaison/desks/remove", desk="CT", reason="Rotated"
+    )
+    assert desk.status_code == 303
+    assert account(container, "ru_liaison").desks == []
+    with container.uow() as uow:
+        told = set(
+            uow.session.scalars(
+                select(Notification.user_id).where(Notification.kind == "accounts:taken-away")
+            )
+        )
+    assert told == {council.users["ru_supervisor"], council.users["ru_dpo"]}
+    # Another agency's administrator reaches nothing; taking away what is not held says so.
+    kz = as_user(app, council, "kz_admin")
+    refused = submit(
+        kz, "/admin/users", "/admin/users/ru_supervisor/roles/remove", role="supervisor", reason="x"
+    )
+    assert refused.status_code == 403
+    again = submit(
+        admin, "/admin/users", "/admin/users/ru_liaison/desks/remove", desk="CT", reason="Again"
+    )
+    assert again.status_code == 409
+    assert len(audited(container, "identity:user:take-away")) == 2
