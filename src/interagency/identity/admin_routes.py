@@ -178,9 +178,7 @@ def take_role_away(
     reason: Reason,
 ) -> Response:
     accounts.take_away(uow, caller, login, reason, role=role)
-    uow.commit()
-    message = i18n.gettext("The role is taken away from %(login)s.") % {"login": login}
-    return _done(request, "/admin/users", message)
+    return _taken(request, uow, i18n.gettext("The role is taken away from %(login)s."), login)
 
 
 @router.post("/admin/users/{login}/desks/remove")
@@ -193,9 +191,12 @@ def take_desk_away(
     reason: Reason,
 ) -> Response:
     accounts.take_away(uow, caller, login, reason, desk=desk)
+    return _taken(request, uow, i18n.gettext("The desk is taken away from %(login)s."), login)
+
+
+def _taken(request: Request, uow: UowDep, message: str, login: str) -> Response:
     uow.commit()
-    message = i18n.gettext("The desk is taken away from %(login)s.") % {"login": login}
-    return _done(request, "/admin/users", message)
+    return _done(request, "/admin/users", message % {"login": login})
 
 
 def _ask(

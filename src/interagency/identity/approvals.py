@@ -365,6 +365,11 @@ def _active_person(target: User) -> None:
         raise InvalidInput(lazy("Only an approved person's account can change this way."))
 
 
+def _approved(target: User) -> None:
+    if target.pending:
+        raise InvalidInput(lazy("The account is not approved yet."))
+
+
 def _role_in(payload: Payload) -> Role:
     try:
         return Role(str(payload.get("role")))
@@ -411,8 +416,7 @@ def _open_new(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: Use
 
 
 def _check_role(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
-    if target.pending:
-        raise InvalidInput(lazy("The account is not approved yet."))
+    _approved(target)
     role = _role_in(payload)
     if role in target.role_set:
         raise Conflict(lazy("The user has this role already."))
@@ -420,18 +424,32 @@ def _check_role(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
     return {"role": role.value}
 
 
-def _grant_role(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> None:
-    target.roles.append(UserRole(role=row.payload["role"]))
-    uow.session.flush()
+def _carried_out(
+    uow: UnitOfWork,
+    caller: Caller,
+    action: str,
+    row: ApprovalRequest,
+    target: User,
+    personal: dict[str, object] | None = None,
+    **detail: object,
+) -> None:
+    """The audit entry of what an approval did to the account, naming the approval."""
     audit.record(
         uow,
         caller.event(
-            "identity:user:role-grant",
+            action,
             object_kind="user",
             object_ref=target.id,
-            detail={"role": row.payload["role"], "approval": row.id},
+            detail={**detail, "approval": row.id},
+            personal=personal,
         ),
     )
+
+
+def _grant_role(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> None:
+    target.roles.append(UserRole(role=row.payload["role"]))
+    uow.session.flush()
+    _carried_out(uow, caller, "identity:user:role-grant", row, target, role=row.payload["role"])
 
 
 def _desk(uow: UnitOfWork, target: User, code: str) -> Desk:
@@ -448,8 +466,7 @@ def _desk(uow: UnitOfWork, target: User, code: str) -> Desk:
 
 
 def _check_desk(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
-    if target.pending:
-        raise InvalidInput(lazy("The account is not approved yet."))
+    _approved(target)
     desk = _desk(uow, target, str(payload.get("desk", "")))
     if desk in target.desks:
         raise Conflict(lazy("The user works at this desk already."))
@@ -459,20 +476,11 @@ def _check_desk(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
 def _add_desk(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> None:
     target.desks.append(_desk(uow, target, row.payload["desk"]))
     uow.session.flush()
-    audit.record(
-        uow,
-        caller.event(
-            "identity:user:desk-add",
-            object_kind="user",
-            object_ref=target.id,
-            detail={"desk": row.payload["desk"], "approval": row.id},
-        ),
-    )
+    _carried_out(uow, caller, "identity:user:desk-add", row, target, desk=row.payload["desk"])
 
 
 def _check_email(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
-    if target.pending:
-        raise InvalidInput(lazy("The account is not approved yet."))
+    _approved(target)
     try:
         email = checked_email(payload.get("email"))
     except ValueError as exc:
@@ -485,15 +493,14 @@ def _check_email(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
 def _set_email(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> None:
     target.email = row.payload.get("email")
     uow.session.flush()
-    audit.record(
+    _carried_out(
         uow,
-        caller.event(
-            "identity:user:email",
-            object_kind="user",
-            object_ref=target.id,
-            detail={"removed": target.email is None, "approval": row.id},
-            personal={"email": target.email},
-        ),
+        caller,
+        "identity:user:email",
+        row,
+        target,
+        personal={"email": target.email},
+        removed=target.email is None,
     )
 
 
@@ -511,14 +518,14 @@ def _reset(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) 
     target.totp_last_step = None  # steps guard one secret's codes; the next is a new one
     ended = sessions.end_all_for_user(uow, target.id, "credentials reset")
     revoked = tokens.revoke_all_for_user(uow, target.id)
-    audit.record(
+    _carried_out(
         uow,
-        caller.event(
-            "identity:user:credentials-reset",
-            object_kind="user",
-            object_ref=target.id,
-            detail={"approval": row.id, "sessions_ended": ended, "tokens_revoked": revoked},
-        ),
+        caller,
+        "identity:user:credentials-reset",
+        row,
+        target,
+        sessions_ended=ended,
+        tokens_revoked=revoked,
     )
     return _enrolment_link(uow, caller, row, target)
 
@@ -531,15 +538,7 @@ def _check_reenable(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
 
 def _reenable(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> None:
     target.disabled_at = None
-    audit.record(
-        uow,
-        caller.event(
-            "identity:user:re-enable",
-            object_kind="user",
-            object_ref=target.id,
-            detail={"approval": row.id},
-        ),
-    )
+    _carried_out(uow, caller, "identity:user:re-enable", row, target)
 
 
 def _check_token(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
@@ -577,15 +576,7 @@ def _issue_token(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: 
 
 def _enrolment_link(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: User) -> str:
     link = enrolment.issue(uow, target, row.id)
-    audit.record(
-        uow,
-        caller.event(
-            "identity:enrolment-link:issue",
-            object_kind="user",
-            object_ref=target.id,
-            detail={"approval": row.id, "link": link.link.id},
-        ),
-    )
+    _carried_out(uow, caller, "identity:enrolment-link:issue", row, target, link=link.link.id)
     return link.path
 
 
