@@ -12,6 +12,7 @@ from interagency.config import Settings
 from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
 from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanner
 from interagency.vault import FileKeyProvider, Vault
+from interagency.vault.columns import bind_vault
 
 # Connections beyond the requests in flight: the periodic tasks (e-mail, audit signing)
 # and the audit entry of a refusal written after its transaction was rolled back.
@@ -66,10 +67,12 @@ def bootstrap(
         if problems:
             raise StartupRefused(problems)
     vault = Vault(FileKeyProvider(settings.master_key_path))
+    session_factory = session_factory or make_session_factory(engine)
+    bind_vault(session_factory, vault)
     return Container(
         settings=settings,
         engine=engine,
-        session_factory=session_factory or make_session_factory(engine),
+        session_factory=session_factory,
         vault=vault,
         file_store=make_file_store(settings, vault),
     )

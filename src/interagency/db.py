@@ -130,6 +130,9 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Deleted and replaced content is overwritten, not left in free pages of the file:
+    # erased personal data and plaintext replaced by sealed values must not linger.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

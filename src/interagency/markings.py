@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from interagency.vault.columns import SealedText
 
 
 class HandlingCode(StrEnum):
@@ -72,15 +74,18 @@ def marking_checks() -> tuple[CheckConstraint, ...]:
         CheckConstraint(one_of("tlp", Tlp), name="tlp_known"),
         # H3 means "other restrictions": they must be written down, or nobody can honour them.
         CheckConstraint(
-            "handling_code <> 'H3' OR handling_note IS NOT NULL", name="h3_states_restriction"
+            "handling_code <> 'H3' OR handling_note_sealed IS NOT NULL",
+            name="h3_states_restriction",
         ),
     )
 
 
 class Marked:
     """Columns of a row that carries a marking: handling code (H3 with its restriction in
-    words) and TLP distribution."""
+    words) and TLP distribution. The restriction is free text, sealed like the rest of the
+    row's texts: a marked model is also `vault.columns.Sealed`."""
 
     handling_code: Mapped[str] = mapped_column(String(2))
-    handling_note: Mapped[str | None] = mapped_column(String(500))
+    handling_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    handling_note = SealedText[str | None]()
     tlp: Mapped[str] = mapped_column(String(16))

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from interagency.audit import chain
+from interagency.audit import chain, personal
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry, AuditPersonal
 from interagency.db import UnitOfWork, lock_for_transaction, utcnow
@@ -79,7 +79,15 @@ def append_all(
             salt = secrets.token_hex(chain.SALT_BYTES)
             personal_json = chain.canonical_json(dict(event.personal)).decode()
             digest = chain.personal_digest(salt, personal_json)
-            personal_rows.append({"seq": seq, "salt": salt, "data": personal_json})
+            agency_id = personal.sealing_agency(session, event.actor_agency_id)
+            personal_rows.append(
+                {
+                    "seq": seq,
+                    "salt": salt,
+                    "data_sealed": personal.seal(session, seq, agency_id, personal_json),
+                    "sealed_under_agency_id": agency_id,
+                }
+            )
         canonical = chain.entry_bytes(
             seq=seq,
             at=chain.canonical_time(moment),

@@ -3,15 +3,24 @@ and the signed chain heads (checkpoints).
 
 Rows of `audit_entries` and `audit_checkpoints` are never updated or deleted: the migration
 adds triggers that refuse it, and on PostgreSQL revokes those rights from the application
-role. Only `audit_personal.data` may be cleared, which is how personal data is erased
-without breaking the chain (the entry chains a salted digest, not the data).
+role. Only `audit_personal.data_sealed` may be cleared, which is how personal data is
+erased without breaking the chain (the entry chains a salted digest, not the data).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from interagency.db import Base
@@ -53,7 +62,8 @@ class AuditEntry(Base):
 
 
 class AuditPersonal(Base):
-    """Personal data of one entry; erasure clears `data` and keeps salt and digest checkable."""
+    """Personal data of one entry, sealed (`audit.personal`); erasure clears it and keeps
+    salt and digest checkable."""
 
     __tablename__ = "audit_personal"
 
@@ -63,9 +73,11 @@ class AuditPersonal(Base):
     # Random per entry, so that the digest of a short value (a name, a date) cannot be
     # found by trying every likely value.
     salt: Mapped[str] = mapped_column(String(32))
-    data: Mapped[str | None] = mapped_column(
-        Text, comment="personal data (canonical JSON); NULL once erased"
+    data_sealed: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="personal data (canonical JSON), sealed; NULL once erased"
     )
+    # The agency whose data key seals it: the acting user's, or the secretariat's.
+    sealed_under_agency_id: Mapped[int] = mapped_column(Integer)
     erased_at: Mapped[datetime | None]
     erasure_reason: Mapped[str | None] = mapped_column(String(500))
 

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Select, select
 
+from interagency.audit import personal as personal_values
 from interagency.audit.events import AuditEvent
 from interagency.audit.log import record
 from interagency.audit.models import AuditEntry, AuditPersonal
@@ -85,7 +86,7 @@ def search_entries(
             lazy("Page size must be 1 to {most} and the offset not negative."), most=MAX_PAGE
         )
     query = _filtered(filters).order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)
-    return [_view(entry, personal) for entry, personal in uow.session.execute(query)]
+    return [_view(uow, entry, personal) for entry, personal in uow.session.execute(query)]
 
 
 def export_csv(uow: UnitOfWork, filters: AuditFilter) -> Iterator[str]:
@@ -93,7 +94,7 @@ def export_csv(uow: UnitOfWork, filters: AuditFilter) -> Iterator[str]:
     yield _csv_line(EXPORT_COLUMNS)
     query = _filtered(filters).order_by(AuditEntry.seq).execution_options(yield_per=EXPORT_BATCH)
     for entry, personal in uow.session.execute(query):
-        view = _view(entry, personal)
+        view = _view(uow, entry, personal)
         yield _csv_line(
             (
                 str(view.seq),
@@ -106,7 +107,7 @@ def export_csv(uow: UnitOfWork, filters: AuditFilter) -> Iterator[str]:
                 view.object_ref or "",
                 view.client_address or "",
                 entry.detail,
-                "" if personal is None or personal.data is None else personal.data,
+                _personal_json(uow, personal) or "",
                 "yes" if view.personal_erased else "no",
             )
         )
@@ -131,9 +132,9 @@ def erase_personal_data(
     row = uow.session.get(AuditPersonal, seq)
     if row is None:
         raise NotFound(lazy("Audit entry {seq} holds no personal data."), seq=seq)
-    if row.data is None:
+    if row.data_sealed is None:
         raise Conflict(lazy("The personal data of audit entry {seq} is erased already."), seq=seq)
-    row.data = None
+    row.data_sealed = None
     row.erased_at = utcnow()
     row.erasure_reason = reason
     uow.session.flush()
@@ -174,8 +175,17 @@ def _filtered(filters: AuditFilter) -> Select[AuditEntry, AuditPersonal]:
     return query
 
 
-def _view(entry: AuditEntry, personal: AuditPersonal | None) -> AuditEntryView:
-    erased = personal is not None and personal.data is None
+def _personal_json(uow: UnitOfWork, row: AuditPersonal | None) -> str | None:
+    if row is None:
+        return None
+    return personal_values.open_json(
+        uow.session, row.seq, row.sealed_under_agency_id, row.data_sealed
+    )
+
+
+def _view(uow: UnitOfWork, entry: AuditEntry, row: AuditPersonal | None) -> AuditEntryView:
+    erased = row is not None and row.data_sealed is None
+    opened = _personal_json(uow, row)
     return AuditEntryView(
         seq=entry.seq,
         at=entry.at,
@@ -187,7 +197,7 @@ def _view(entry: AuditEntry, personal: AuditPersonal | None) -> AuditEntryView:
         object_ref=entry.object_ref,
         client_address=entry.client_address,
         detail=orjson.loads(entry.detail),
-        personal=None if personal is None or personal.data is None else orjson.loads(personal.data),
+        personal=None if opened is None else orjson.loads(opened),
         personal_erased=erased,
     )
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, String, select, type_coerce
+from sqlalchemy.orm import Session
 
 from interagency.audit import chain, witness
+from interagency.audit import personal as personal_values
 from interagency.audit.keys import trusted_public_keys
 from interagency.audit.models import AuditCheckpoint, AuditEntry, AuditPersonal
 from interagency.audit.witness import HeadProblem, WitnessedHead
 from interagency.config import Settings
+from interagency.vault import FileKeyProvider, Tampered, Vault
+from interagency.vault.columns import bind_session
 
 STREAM_BATCH = 10_000
 
@@ -84,8 +89,21 @@ def verify_chain(bind: Engine | Connection, settings: Settings) -> VerifyReport:
             report.head_problems.append(checked)
     if witnessed:
         report.last_witnessed_seq = max(head.seq for head in witnessed)
-    _walk(bind, report, signed)
+    _walk(bind, report, signed, _opener(bind, settings))
     return report
+
+
+def _opener(connection: Connection, settings: Settings) -> Callable[[int, int, bytes], str]:
+    """Opens sealed personal values with the key file of `settings`, on `connection`."""
+    session = Session(bind=connection)
+    bind_session(session, Vault(FileKeyProvider(settings.master_key_path)))
+
+    def open_value(seq: int, agency_id: int, sealed: bytes) -> str:
+        opened = personal_values.open_json(session, seq, agency_id, sealed)
+        assert opened is not None
+        return opened
+
+    return open_value
 
 
 def _entries_query() -> Select[Any]:
@@ -109,14 +127,20 @@ def _entries_query() -> Select[Any]:
             entry.entry_hash,
             personal.seq,
             personal.salt,
-            personal.data,
+            personal.data_sealed,
+            personal.sealed_under_agency_id,
         )
         .select_from(AuditEntry.__table__.outerjoin(AuditPersonal.__table__))
         .order_by(entry.seq)
     )
 
 
-def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHead]) -> None:
+def _walk(
+    connection: Connection,
+    report: VerifyReport,
+    signed: list[WitnessedHead],
+    open_value: Callable[[int, int, bytes], str],
+) -> None:
     heads_by_seq: dict[int, list[WitnessedHead]] = {}
     for head in signed:
         heads_by_seq.setdefault(head.seq, []).append(head)
@@ -124,7 +148,9 @@ def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHe
     with connection.execute(_entries_query().execution_options(yield_per=STREAM_BATCH)) as rows:
         # Whole batches: fetching row by row costs as much as hashing.
         batches = rows.partitions()
-        expected = _walk_rows((row for batch in batches for row in batch), report, heads_by_seq)
+        expected = _walk_rows(
+            (row for batch in batches for row in batch), report, heads_by_seq, open_value
+        )
     report.entries = expected - 1
     report.last_seq = expected - 1 if expected > 1 else None
     if report.broken is None and signed:
@@ -138,7 +164,10 @@ def _walk(connection: Connection, report: VerifyReport, signed: list[WitnessedHe
 
 
 def _walk_rows(
-    rows: Iterable[Any], report: VerifyReport, heads_by_seq: dict[int, list[WitnessedHead]]
+    rows: Iterable[Any],
+    report: VerifyReport,
+    heads_by_seq: dict[int, list[WitnessedHead]],
+    open_value: Callable[[int, int, bytes], str],
 ) -> int:
     """Checks rows in order until the first break; returns the seq the next row should have."""
     # Local names: this loop runs once per entry, a million times for a large chain.
@@ -148,7 +177,7 @@ def _walk_rows(
     for (
         seq, at, action, outcome, actor_user_id, actor_login, actor_agency_id, object_kind,
         object_ref, client_address, detail, digest, prev_hash, stored_hash,
-        personal_seq, salt, data,
+        personal_seq, salt, sealed, agency_id,
     ) in rows:  # fmt: skip
         if seq != expected:
             report.broken = Break(expected, _gap(expected, seq))
@@ -182,7 +211,14 @@ def _walk_rows(
             break
         problem = None
         if digest is not None or personal_seq is not None:
-            problem = _personal_problem(digest, personal_seq, salt, data, personal_digest)
+            problem = _personal_problem(
+                digest,
+                personal_seq,
+                salt,
+                sealed,
+                partial(open_value, seq, agency_id, sealed),
+                personal_digest,
+            )
         if problem is None and seq in heads_by_seq:
             problem = _signed_head_problem(heads_by_seq[seq], stored_hash)
         if problem is not None:
@@ -203,14 +239,21 @@ def _personal_problem(
     digest: str | None,
     personal_seq: int | None,
     salt: str | None,
-    data: str | None,
+    sealed: bytes | None,
+    opened: Callable[[], str],
     personal_digest: Callable[[str, str], str],
 ) -> str | None:
     if digest is None:
         return None if personal_seq is None else "it has a personal data row it never chained"
     if personal_seq is None or salt is None:
         return "its personal data row was removed (erasure clears the data, keeps the row)"
-    if data is not None and personal_digest(salt, data) != digest:
+    if sealed is None:
+        return None  # erased
+    try:
+        data = opened()
+    except Tampered:
+        return "its sealed personal data does not open: it was edited or moved"
+    if personal_digest(salt, data) != digest:
         return "its personal data does not match the chained digest: it was edited"
     return None
 

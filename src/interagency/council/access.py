@@ -11,13 +11,29 @@ from interagency import audit
 from interagency.council import policy
 from interagency.council.schemas import Marking
 from interagency.db import UnitOfWork
-from interagency.errors import InvalidInput
+from interagency.errors import InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import Marked
+
+# What a caller is told of an object that does not exist, by kind; a hidden object is
+# answered the same (`require`).
+_MISSING = {
+    "council-meeting": lazy("There is no meeting {ref}."),
+    "council-document": lazy("There is no document {ref}."),
+    "council-programme": lazy("There is no programme {ref}."),
+    "council-report": lazy("There is no report {ref}."),
+    "council-decision": lazy("There is no decision {ref}."),
+    "council-task": lazy("There is no task {ref}."),
+    "council-measure": lazy("There is no measure {ref}."),
+}
+
+
+def missing(kind: str, ref: object) -> NotFound:
+    return NotFound(_MISSING[kind], ref=ref)
 
 
 def require(
@@ -30,10 +46,13 @@ def require(
     concerned: Iterable[int] = (),
 ) -> Principal:
     """The principal, if the policy lets them do `action` on the object; else an audited
-    refusal."""
+    refusal. A caller who may not even see the (marked) object is answered as if it did
+    not exist."""
     principal = caller.principal
     tlp = marked.tlp if marked is not None else "CLEAR"
     if principal is None or not policy.may(principal, action, tlp, concerned):
+        if marked is not None and (principal is None or not visible(principal, marked, concerned)):
+            raise guard.hidden(uow, caller, action.value, kind, ref, missing(kind, ref))
         raise guard.refuse(uow, caller, action.value, kind, ref)
     return principal
 

@@ -22,9 +22,10 @@ from interagency.council.models import (
 from interagency.council.policy import Action
 from interagency.council.schemas import AdoptionIn, CommentIn, DocumentIn, PositionIn, VersionIn
 from interagency.db import UnitOfWork, lock_for_transaction, lock_key
-from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.errors import Conflict, InvalidInput
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.vault.columns import matching, platform_agency_id
 
 KIND = "council-document"
 OPEN_STATUSES = (DocumentStatus.DRAFT.value, DocumentStatus.UNDER_REVIEW.value)
@@ -42,7 +43,7 @@ def latest(document: Document) -> DocumentVersion:
 def _find(uow: UnitOfWork, document_id: int) -> Document:
     document = uow.session.get(Document, document_id)
     if document is None:
-        raise NotFound(lazy("There is no document {ref}."), ref=document_id)
+        raise access.missing(KIND, document_id)
     return document
 
 
@@ -230,11 +231,9 @@ def adopt(uow: UnitOfWork, caller: Caller, document_id: int, data: AdoptionIn) -
 
 
 def register(uow: UnitOfWork, caller: Caller, query: str = "") -> list[Document]:
-    """Adopted and superseded documents the caller may see, matching `query` in the
-    number, the title or a party's code, newest first.
-
-    The match is done here rather than in SQL: SQLite folds case for ASCII only, and the
-    register's titles are mostly Russian.
+    """Adopted and superseded documents the caller may see, newest first, that match every
+    word of `query`: in the register number or a party's code (as written), or in the
+    title (through the blind index, so any form of the word: the titles are sealed).
     """
     principal = access.require(uow, caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(
@@ -243,15 +242,16 @@ def register(uow: UnitOfWork, caller: Caller, query: str = "") -> list[Document]
         .order_by(Document.adopted_on.desc(), Document.id.desc())
     ).all()
     codes = access.codes(uow)
-    needle = query.strip().casefold()
+    words = [word.casefold() for word in query.split()]
+    in_titles = {word: _titles_with(uow, word) for word in words}
     shown = []
     for document in rows:
         if not access.visible(principal, document, parties(document)):
             continue
-        haystack = " ".join(
-            [document.register_number or "", document.title] + [codes[p] for p in parties(document)]
+        plain = " ".join(
+            [document.register_number or ""] + [codes[p] for p in parties(document)]
         ).casefold()
-        if needle in haystack:
+        if all(_has(word, plain, in_titles[word], document.public_id) for word in words):
             shown.append(document)
     access.record(
         uow,
@@ -262,6 +262,16 @@ def register(uow: UnitOfWork, caller: Caller, query: str = "") -> list[Document]
         {"query": query, "ids": [d.id for d in shown]},
     )
     return shown
+
+
+def _titles_with(uow: UnitOfWork, word: str) -> set[str] | None:
+    source = f"{Document.__tablename__}.title"
+    return matching(uow.session, source, platform_agency_id(uow.session), word)
+
+
+def _has(word: str, plain: str, titled: set[str] | None, public_id: str) -> bool:
+    # A function word matches only where it is written plainly (it has no index term).
+    return word in plain or (titled is not None and public_id in titled)
 
 
 def register_number_of(uow: UnitOfWork, document_id: int | None) -> str | None:

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from interagency.council import access
+from interagency.council import access, documents
 from interagency.council.models import (
     AgendaItem,
     Decision,
@@ -21,8 +21,9 @@ from interagency.council.models import (
 from interagency.council.policy import Action
 from interagency.council.schemas import AgendaItemIn, DecisionIn, MeetingIn, TaskIn, TaskStatusIn
 from interagency.db import UnitOfWork, lock_for_transaction, lock_key, utcnow
-from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.errors import Conflict, InvalidInput
 from interagency.i18n import lazy
+from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 
 KIND = "council-meeting"
@@ -38,7 +39,7 @@ def concerned(meeting: Meeting) -> set[int]:
 def _find(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = uow.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(lazy("There is no meeting {ref}."), ref=meeting_id)
+        raise access.missing(KIND, meeting_id)
     return meeting
 
 
@@ -185,13 +186,16 @@ def add_decision(uow: UnitOfWork, caller: Caller, meeting_id: int, data: Decisio
 def _decision(uow: UnitOfWork, decision_id: int) -> tuple[Decision, Meeting]:
     decision = uow.session.get(Decision, decision_id)
     if decision is None:
-        raise NotFound(lazy("There is no decision {ref}."), ref=decision_id)
+        raise access.missing("council-decision", decision_id)
     return decision, _find(uow, decision.meeting_id)
 
 
 def add_task(uow: UnitOfWork, caller: Caller, decision_id: int, data: TaskIn) -> FollowUpTask:
     decision, meeting = _decision(uow, decision_id)
-    _managed(uow, caller, meeting.id)
+    # Refused (or hidden) as the decision asked for, not as the meeting it belongs to.
+    access.require(
+        uow, caller, Action.MANAGE, "council-decision", decision.id, meeting, concerned(meeting)
+    )
     agency = access.member_agency(uow, data.agency)
     task = FollowUpTask(
         agency_id=agency.id,
@@ -205,11 +209,17 @@ def add_task(uow: UnitOfWork, caller: Caller, decision_id: int, data: TaskIn) ->
     return task
 
 
+def documents_of(principal: Principal, item: AgendaItem) -> list[Document]:
+    """The documents linked to an agenda item that `principal` may see: a meeting shows no
+    title, number or link of a document its reader may not open."""
+    return [d for d in item.documents if access.visible(principal, d, documents.parties(d))]
+
+
 def update_task(uow: UnitOfWork, caller: Caller, task_id: int, data: TaskStatusIn) -> FollowUpTask:
     """The secretariat, or an officer of the agency the task is assigned to, reports it."""
     task = uow.session.get(FollowUpTask, task_id)
     if task is None:
-        raise NotFound(lazy("There is no task {ref}."), ref=task_id)
+        raise access.missing("council-task", task_id)
     _decision_row, meeting = _decision(uow, task.decision_id)
     access.require(
         uow, caller, Action.UPDATE_TASK, "council-task", task.id, meeting, {task.agency_id}

@@ -2,6 +2,7 @@
 
 Every top-level object (meeting, document, programme, report) carries a marking: its
 handling code (H0–H3, H3 with its restriction in words) and its TLP 2.0 distribution.
+Every text written in the council's work is sealed under the secretariat's data key.
 """
 
 from __future__ import annotations
@@ -15,14 +16,23 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
 from interagency.markings import Marked, marking_checks, one_of
+from interagency.vault.columns import Sealed, SealedText, platform_agency_id
+
+
+class SealedBySecretariat(Sealed):
+    """The council's texts are the council's: sealed under the secretariat's data key,
+    whichever agency wrote them."""
+
+    def sealing_agency_id(self, session: Session) -> int:
+        return platform_agency_id(session)
 
 
 class MeetingStatus(StrEnum):
@@ -72,7 +82,7 @@ class ProgrammeStatus(StrEnum):
 # --- meetings ----------------------------------------------------------------------------
 
 
-class Meeting(Marked, Base):
+class Meeting(SealedBySecretariat, Marked, Base):
     __tablename__ = "council_meetings"
     __table_args__ = (
         CheckConstraint(one_of("status", MeetingStatus), name="status_known"),
@@ -82,12 +92,16 @@ class Meeting(Marked, Base):
     id: Mapped[intpk]
     # The council numbers its meetings in order ("the 45th meeting").
     number: Mapped[int] = mapped_column(Integer, unique=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str]()
     held_on: Mapped[date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(200))
-    chair: Mapped[str] = mapped_column(String(200))
+    place_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    place = SealedText[str]()
+    chair_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    chair = SealedText[str]()
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.PLANNED.value)
-    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    minutes = SealedText[str | None]()
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
 
@@ -102,17 +116,18 @@ class Meeting(Marked, Base):
     )
 
 
-class MeetingParticipant(Base):
+class MeetingParticipant(SealedBySecretariat, Base):
     """A participating agency and its delegates (names, one a line)."""
 
     __tablename__ = "council_meeting_participants"
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id"), primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
-    delegates: Mapped[str] = mapped_column(Text, default="")
+    delegates_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    delegates = SealedText[str]()
 
 
-class AgendaItem(Base):
+class AgendaItem(SealedBySecretariat, Base):
     __tablename__ = "council_agenda_items"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number"),
@@ -122,9 +137,11 @@ class AgendaItem(Base):
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str]()
     rapporteur_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    outcome: Mapped[str | None] = mapped_column(Text)
+    outcome_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    outcome = SealedText[str | None]()
 
     documents: Mapped[list[Document]] = relationship(
         secondary="council_agenda_documents", lazy="selectin", order_by="Document.id"
@@ -138,7 +155,7 @@ class AgendaDocument(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("council_documents.id"), primary_key=True)
 
 
-class Decision(Base):
+class Decision(SealedBySecretariat, Base):
     __tablename__ = "council_decisions"
 
     id: Mapped[intpk]
@@ -146,7 +163,8 @@ class Decision(Base):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("council_agenda_items.id"))
     # "45/3": the meeting's number and the decision's place in it.
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    text: Mapped[str] = mapped_column(Text)
+    text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    text = SealedText[str]()
     created_at: Mapped[created_at]
 
     tasks: Mapped[list[FollowUpTask]] = relationship(
@@ -154,14 +172,15 @@ class Decision(Base):
     )
 
 
-class FollowUpTask(Base):
+class FollowUpTask(SealedBySecretariat, Base):
     __tablename__ = "council_tasks"
     __table_args__ = (CheckConstraint(one_of("status", TaskStatus), name="status_known"),)
 
     id: Mapped[intpk]
     decision_id: Mapped[int] = mapped_column(ForeignKey("council_decisions.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    description: Mapped[str] = mapped_column(Text)
+    description_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    description = SealedText[str]()
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN.value)
     done_at: Mapped[datetime | None]
@@ -170,7 +189,7 @@ class FollowUpTask(Base):
 # --- joint documents ---------------------------------------------------------------------
 
 
-class Document(Marked, Base):
+class Document(SealedBySecretariat, Marked, Base):
     __tablename__ = "council_documents"
     __table_args__ = (
         CheckConstraint(one_of("kind", DocumentKind), name="kind_known"),
@@ -186,7 +205,8 @@ class Document(Marked, Base):
 
     id: Mapped[intpk]
     kind: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(500))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str](searchable=True)
     status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.DRAFT.value)
     register_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     adopted_on: Mapped[date | None] = mapped_column(Date)
@@ -210,15 +230,17 @@ class DocumentParty(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
 
 
-class DocumentVersion(Base):
+class DocumentVersion(SealedBySecretariat, Base):
     __tablename__ = "council_document_versions"
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[intpk]
     document_id: Mapped[int] = mapped_column(ForeignKey("council_documents.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(String(500))
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    body = SealedText[str]()
+    note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    note = SealedText[str | None]()
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
 
@@ -230,32 +252,36 @@ class DocumentVersion(Base):
     )
 
 
-class DocumentComment(Base):
+class DocumentComment(SealedBySecretariat, Base):
     __tablename__ = "council_document_comments"
 
     id: Mapped[intpk]
     version_id: Mapped[int] = mapped_column(ForeignKey("council_document_versions.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    body = SealedText[str]()
     created_at: Mapped[created_at]
 
 
-class DocumentPosition(Base):
+class DocumentPosition(SealedBySecretariat, Base):
     """A member agency's approval of a version, or its recorded objection with reasons."""
 
     __tablename__ = "council_document_positions"
     __table_args__ = (
         UniqueConstraint("version_id", "agency_id"),
         CheckConstraint(one_of("stance", Stance), name="stance_known"),
-        CheckConstraint("stance = 'approve' OR reason IS NOT NULL", name="objection_reasoned"),
+        CheckConstraint(
+            "stance = 'approve' OR reason_sealed IS NOT NULL", name="objection_reasoned"
+        ),
     )
 
     id: Mapped[intpk]
     version_id: Mapped[int] = mapped_column(ForeignKey("council_document_versions.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     stance: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reason = SealedText[str | None]()
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[created_at]
 
@@ -263,7 +289,7 @@ class DocumentPosition(Base):
 # --- cooperation programmes --------------------------------------------------------------
 
 
-class Programme(Marked, Base):
+class Programme(SealedBySecretariat, Marked, Base):
     __tablename__ = "council_programmes"
     __table_args__ = (
         CheckConstraint(one_of("status", ProgrammeStatus), name="status_known"),
@@ -273,7 +299,8 @@ class Programme(Marked, Base):
 
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str]()
     first_year: Mapped[int] = mapped_column(Integer)
     last_year: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=ProgrammeStatus.ACTIVE.value)
@@ -285,7 +312,7 @@ class Programme(Marked, Base):
     )
 
 
-class Measure(Base):
+class Measure(SealedBySecretariat, Base):
     __tablename__ = "council_measures"
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
@@ -295,7 +322,8 @@ class Measure(Base):
     id: Mapped[intpk]
     programme_id: Mapped[int] = mapped_column(ForeignKey("council_programmes.id"), index=True)
     number: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(String(500))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str]()
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MeasureStatus.PLANNED.value)
 
@@ -317,18 +345,19 @@ class MeasureAgency(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
 
 
-class Indicator(Base):
+class Indicator(SealedBySecretariat, Base):
     __tablename__ = "council_indicators"
     __table_args__ = (CheckConstraint("target > 0", name="target_positive"),)
 
     id: Mapped[intpk]
     measure_id: Mapped[int] = mapped_column(ForeignKey("council_measures.id"), index=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    name = SealedText[str]()
     unit: Mapped[str] = mapped_column(String(32))
     target: Mapped[float] = mapped_column(Float)
 
 
-class StatusUpdate(Base):
+class StatusUpdate(SealedBySecretariat, Base):
     """A responsible agency's report on a measure: progress, an indicator value, evidence."""
 
     __tablename__ = "council_status_updates"
@@ -345,15 +374,17 @@ class StatusUpdate(Base):
     progress: Mapped[int] = mapped_column(Integer)
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("council_indicators.id"))
     value: Mapped[float | None] = mapped_column(Float)
-    text: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[str] = mapped_column(Text)
+    text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    text = SealedText[str]()
+    evidence_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    evidence = SealedText[str]()
     created_at: Mapped[created_at]
 
 
 # --- annual reports of council bodies ----------------------------------------------------
 
 
-class AnnualReport(Marked, Base):
+class AnnualReport(SealedBySecretariat, Marked, Base):
     """A council body's annual report, compiled from agencies' contributions into a joint
     document, which is then reviewed and adopted like any other."""
 
@@ -363,7 +394,8 @@ class AnnualReport(Marked, Base):
     id: Mapped[intpk]
     body: Mapped[str] = mapped_column(String(200))
     year: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str]()
     document_id: Mapped[int | None] = mapped_column(ForeignKey("council_documents.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
@@ -373,21 +405,22 @@ class AnnualReport(Marked, Base):
     )
 
 
-class ReportSection(Base):
+class ReportSection(SealedBySecretariat, Base):
     __tablename__ = "council_report_sections"
     __table_args__ = (UniqueConstraint("report_id", "number"),)
 
     id: Mapped[intpk]
     report_id: Mapped[int] = mapped_column(ForeignKey("council_reports.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    heading: Mapped[str] = mapped_column(String(300))
+    heading_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    heading = SealedText[str]()
 
     contributions: Mapped[list[ReportContribution]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ReportContribution.agency_id"
     )
 
 
-class ReportContribution(Base):
+class ReportContribution(SealedBySecretariat, Base):
     """One agency's text for one section; the agency may revise it until the compilation."""
 
     __tablename__ = "council_report_contributions"
@@ -397,6 +430,7 @@ class ReportContribution(Base):
     section_id: Mapped[int] = mapped_column(ForeignKey("council_report_sections.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    body = SealedText[str]()
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None]

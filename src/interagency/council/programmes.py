@@ -21,7 +21,7 @@ from interagency.council.models import (
 from interagency.council.policy import Action
 from interagency.council.schemas import MeasureIn, ProgrammeIn, StatusUpdateIn
 from interagency.db import UnitOfWork
-from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.errors import Conflict, InvalidInput
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 
@@ -35,7 +35,7 @@ def concerned(programme: Programme) -> set[int]:
 def _find(uow: UnitOfWork, programme_id: int) -> Programme:
     programme = uow.session.get(Programme, programme_id)
     if programme is None:
-        raise NotFound(lazy("There is no programme {ref}."), ref=programme_id)
+        raise access.missing(KIND, programme_id)
     return programme
 
 
@@ -111,7 +111,7 @@ def post_update(
     """A responsible agency reports progress on its measure, with the evidence."""
     measure = uow.session.get(Measure, measure_id)
     if measure is None:
-        raise NotFound(lazy("There is no measure {ref}."), ref=measure_id)
+        raise access.missing("council-measure", measure_id)
     programme = _find(uow, measure.programme_id)
     responsible = {a.agency_id for a in measure.responsible}
     principal = access.require(

@@ -16,7 +16,7 @@ from interagency.council.models import (
 from interagency.council.policy import Action
 from interagency.council.schemas import ContributionIn, DocumentIn, Marking, ReportIn, VersionIn
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, InvalidInput, NotFound
+from interagency.errors import Conflict, InvalidInput
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 
@@ -30,7 +30,7 @@ def contributors(report: AnnualReport) -> set[int]:
 def _find(uow: UnitOfWork, report_id: int) -> AnnualReport:
     report = uow.session.get(AnnualReport, report_id)
     if report is None:
-        raise NotFound(lazy("There is no report {ref}."), ref=report_id)
+        raise access.missing(KIND, report_id)
     return report
 
 

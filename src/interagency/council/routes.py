@@ -66,6 +66,7 @@ from interagency.council.schemas import (
     VersionOut,
 )
 from interagency.db import UnitOfWork
+from interagency.identity.policy import Principal
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -183,6 +184,8 @@ def meeting_page(
 ) -> Response:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     candidates = documents.list_documents(uow, caller)
+    principal = caller.principal
+    assert principal is not None  # (get_meeting let them see it)
     uow.commit()
     return renderer.render(
         request,
@@ -193,6 +196,7 @@ def meeting_page(
             meeting=meeting,
             concerned=meetings.concerned(meeting),
             documents=candidates,
+            linked=lambda item: meetings.documents_of(principal, item),
             task_statuses=list(TaskStatus),
         ),
     )
@@ -804,7 +808,7 @@ def meeting_summary(meeting: Meeting) -> MeetingSummary:
     )
 
 
-def meeting_out(uow: UnitOfWork, meeting: Meeting) -> MeetingOut:
+def meeting_out(uow: UnitOfWork, principal: Principal, meeting: Meeting) -> MeetingOut:
     codes = access.codes(uow)
     numbers = {item.id: item.number for item in meeting.items}
     today = date.today()
@@ -821,7 +825,7 @@ def meeting_out(uow: UnitOfWork, meeting: Meeting) -> MeetingOut:
                 title=i.title,
                 rapporteur=codes.get(i.rapporteur_agency_id or 0),
                 outcome=i.outcome,
-                document_ids=[d.id for d in i.documents],
+                document_ids=[d.id for d in meetings.documents_of(principal, i)],
             )
             for i in meeting.items
         ],
@@ -911,7 +915,9 @@ def api_create_meeting(data: MeetingIn, uow: UowDep, caller: CallerDep) -> Refer
 @api.get("/meetings/{meeting_id}", summary="A meeting with its agenda, minutes and decisions")
 def api_meeting(meeting_id: ObjectId, uow: UowDep, caller: CallerDep) -> MeetingOut:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
-    return _committed(uow, lambda: meeting_out(uow, meeting))
+    principal = caller.principal
+    assert principal is not None  # (get_meeting let them see it)
+    return _committed(uow, lambda: meeting_out(uow, principal, meeting))
 
 
 @api.post("/meetings/{meeting_id}/items", status_code=201, summary="Add an agenda item")
@@ -920,6 +926,8 @@ def api_add_item(
 ) -> AgendaItemOut:
     item = meetings.add_agenda_item(uow, caller, meeting_id, data)
     codes = access.codes(uow)
+    principal = caller.principal
+    assert principal is not None  # (only the secretariat adds items)
     return _committed(
         uow,
         lambda: AgendaItemOut(
@@ -927,7 +935,7 @@ def api_add_item(
             title=item.title,
             rapporteur=codes.get(item.rapporteur_agency_id or 0),
             outcome=item.outcome,
-            document_ids=[d.id for d in item.documents],
+            document_ids=[d.id for d in meetings.documents_of(principal, item)],
         ),
     )
 

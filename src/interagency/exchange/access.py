@@ -19,6 +19,7 @@ from interagency.exchange.models import Inspection, Thread
 from interagency.exchange.policy import Action, Effect, Relation, effect_of
 from interagency.exchange.visibility import relations_of
 from interagency.i18n import lazy
+from interagency.identity import guard
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
@@ -74,12 +75,12 @@ def not_found(thread_id: object) -> NotFound:
 def deny(
     uow: UnitOfWork, caller: Caller, action: Action, thread_id: object, *, hide: bool
 ) -> NoReturn:
+    if hide:
+        raise guard.hidden(uow, caller, action.value, "thread", thread_id, not_found(thread_id))
     audit.record_refusal(
         uow,
         caller.event(action.value, outcome="denied", object_kind="thread", object_ref=thread_id),
     )
-    if hide:
-        raise not_found(thread_id)
     raise Forbidden(lazy("The thread's markings and your role do not allow this."))
 
 

@@ -18,11 +18,13 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
 from interagency.exchange.codes import MessageKind, Priority, Status
+from interagency.identity.models import user_agency_id
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
+from interagency.vault.columns import Sealed, SealedText
 
 
 def _in(column: str, values: type[StrEnum]) -> str:
@@ -160,10 +162,11 @@ class DisseminationPurpose(StrEnum):
     EXPORT = "export"  # take the thread out of the platform as a file
 
 
-class Dissemination(Base):
+class Dissemination(Sealed, Base):
     """A request to the originator: share the thread onward, or export it."""
 
     __tablename__ = "exchange_disseminations"
+    sealed_under = "requesting_agency_id"
     __table_args__ = (
         CheckConstraint(_in("status", DisseminationStatus), name="status_known"),
         CheckConstraint(_in("purpose", DisseminationPurpose), name="purpose_known"),
@@ -176,15 +179,17 @@ class Dissemination(Base):
     requesting_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     target_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     target_desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
-    reason: Mapped[str] = mapped_column(String(1000))
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason = SealedText[str]()
     status: Mapped[str] = mapped_column(String(16), default=DisseminationStatus.PENDING.value)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
-    decision_note: Mapped[str | None] = mapped_column(String(1000))
+    decision_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decision_note = SealedText[str | None]()
     created_at: Mapped[created_at]
 
 
-class Inspection(Base):
+class Inspection(Sealed, Base):
     """A data protection officer's time-limited look at a thread's content."""
 
     __tablename__ = "exchange_inspections"
@@ -192,9 +197,13 @@ class Inspection(Base):
     id: Mapped[intpk]
     thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(1000))
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason = SealedText[str]()
     created_at: Mapped[created_at]
     expires_at: Mapped[datetime]
+
+    def sealing_agency_id(self, session: Session) -> int:
+        return user_agency_id(session, self.user_id)
 
 
 class IndexTerm(Base):

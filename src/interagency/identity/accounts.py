@@ -339,7 +339,7 @@ def _to_reduce(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) 
     """The account whose access is to be reduced, if the caller may reduce it."""
     if caller is not None:  # the role first: whether a login exists is not for everyone
         guard.require(uow, caller, Action.MANAGE_USERS, "user")
-    user = find(uow, login)
+    user = approvals.visible_account(uow, caller, login, Action.MANAGE_USERS)
     if caller is not None:
         principal = caller.principal
         kind = AgencyKind(user.agency.kind)

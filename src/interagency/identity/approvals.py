@@ -39,6 +39,7 @@ from interagency.identity.policy import (
     allowed,
     may_ask,
     may_decide,
+    may_see_accounts_of,
     role_fits_agency,
 )
 from interagency.identity.principals import Caller, or_operator
@@ -82,10 +83,23 @@ def ask_about(
     """A change to the account with this login. The right to ask at all is checked before
     the login is looked up, so that nobody without it learns which logins exist."""
     _may_ask_at_all(uow, caller, login_name)
-    user = login.find_user(uow, login_name)
-    if user is None:
-        raise NotFound(lazy("No user has the login {login}."), login=login_name)
+    user = visible_account(uow, caller, login_name, Action.ASK_ACCOUNT_CHANGE)
     return ask(uow, caller, change, user, payload, reason)
+
+
+def visible_account(uow: UnitOfWork, caller: Caller | None, name: str, action: Action) -> User:
+    """The account with this login, if the caller may see its agency's accounts; an account
+    they may not see is answered as a login nobody has. (The server's operator sees all.)"""
+    missing = NotFound(lazy("No user has the login {login}."), login=name)
+    user = login.find_user(uow, name)
+    if user is None:
+        raise missing
+    principal = caller.principal if caller is not None else None
+    if caller is not None and (
+        principal is None or not may_see_accounts_of(principal, user.agency_id)
+    ):
+        raise guard.hidden(uow, caller, action.value, "user", user.id, missing)
+    return user
 
 
 def ask(

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from interagency import audit
 from interagency.db import UnitOfWork
-from interagency.errors import Forbidden
+from interagency.errors import Forbidden, NotFound
 from interagency.i18n import lazy
 from interagency.identity.policy import Action, Principal, allowed
 from interagency.identity.principals import Caller
@@ -20,11 +20,33 @@ def refuse(
     object_ref: object = None,
 ) -> Forbidden:
     """Audits the refusal (it survives the rollback that follows) and returns the error."""
+    _audit_refusal(uow, caller, action, object_kind, object_ref)
+    return Forbidden(lazy("Your role does not allow this."))
+
+
+def hidden(
+    uow: UnitOfWork,
+    caller: Caller,
+    action: str,
+    object_kind: str,
+    object_ref: object,
+    missing: NotFound,
+) -> NotFound:
+    """The refusal to act on an object the caller may not even know of: audited like any
+    refusal, and answered with `missing`, the very error a caller gets for an object that
+    does not exist, so that nothing tells the two apart. Every feature hides this way."""
+    _audit_refusal(uow, caller, action, object_kind, object_ref)
+    return missing
+
+
+def _audit_refusal(
+    uow: UnitOfWork, caller: Caller, action: str, object_kind: str | None, object_ref: object
+) -> None:
+    # Recorded after the rollback that follows the refusal.
     audit.record_refusal(
         uow,
         caller.event(action, outcome="denied", object_kind=object_kind, object_ref=object_ref),
     )
-    return Forbidden(lazy("Your role does not allow this."))
 
 
 def require(

@@ -13,15 +13,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from interagency.db import Base, created_at, intpk
 from interagency.outbox.addresses import normalise_address
+from interagency.vault.columns import Sealed, SealedText
 
 
 class Role(StrEnum):
@@ -273,11 +274,12 @@ class ApprovalStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ApprovalRequest(Base):
+class ApprovalRequest(Sealed, Base):
     """A change to an account, asked for by one user (or the operator) and approved or
     refused by a supervisor of the agency that owns the account."""
 
     __tablename__ = "approval_requests"
+    sealed_under = "agency_id"
     __table_args__ = (
         CheckConstraint(_in("status", ApprovalStatus), name="status_known"),
         CheckConstraint(
@@ -297,11 +299,13 @@ class ApprovalRequest(Base):
     # SHA-256 of the change and the account as they were asked for: an approval carries
     # out exactly what the approver saw, or nothing.
     digest: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(Text)
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason = SealedText[str]()
     created_at: Mapped[created_at]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decision_note = SealedText[str | None]()
 
 
 class EnrolmentLink(Base):
@@ -322,7 +326,7 @@ class EnrolmentLink(Base):
     revoked_at: Mapped[datetime | None]
 
 
-class BreakGlassAccess(Base):
+class BreakGlassAccess(Sealed, Base):
     """Access to a protected object outside the normal rules: reasoned, timed, reviewed."""
 
     __tablename__ = "break_glass_accesses"
@@ -331,14 +335,19 @@ class BreakGlassAccess(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     object_kind: Mapped[str] = mapped_column(String(32))
     object_ref: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(Text)
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason = SealedText[str]()
     opened_at: Mapped[created_at]
     expires_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    review_note: Mapped[str | None] = mapped_column(Text)
+    review_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    review_note = SealedText[str | None]()
 
     agencies: Mapped[list[Agency]] = relationship(secondary="break_glass_agencies", lazy="selectin")
+
+    def sealing_agency_id(self, session: Session) -> int:
+        return user_agency_id(session, self.user_id)
 
 
 class BreakGlassAgency(Base):
@@ -364,3 +373,11 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[created_at]
     read_at: Mapped[datetime | None]
+
+
+def user_agency_id(session: Session, user_id: int) -> int:
+    """The agency of a user: what a row written by that user alone is sealed under."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise RuntimeError(f"no user {user_id} to seal under")
+    return user.agency_id

@@ -18,6 +18,25 @@ def run_on(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            _check_foreign_keys(connection)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """SQLite rebuilds a table to change it, with foreign keys off (see `run`): every
+    reference must hold again before the migration commits."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"the migration left broken references in {', '.join(tables)}")
+
+
+def _foreign_keys(connection: Connection, on: bool) -> None:
+    # Outside any transaction (SQLite ignores the pragma inside one), on the driver's
+    # connection, so that no BEGIN is sent first.
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    dbapi.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def run() -> None:
@@ -26,10 +45,18 @@ def run() -> None:
         run_on(connection)
         return
     engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as fresh:
+            # SQLite changes a table by rebuilding it: dropping the old one would delete
+            # (or refuse) the rows that refer to it. SQLite's own procedure for it turns
+            # foreign keys off meanwhile; `run_on` checks them all before committing.
+            if sqlite:
+                _foreign_keys(fresh, on=False)
             run_on(fresh)
             fresh.commit()
+            if sqlite:
+                _foreign_keys(fresh, on=True)
     finally:
         engine.dispose()
 

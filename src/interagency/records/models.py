@@ -24,13 +24,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
 from interagency.markings import Marked, marking_checks, one_of
+from interagency.vault.columns import Sealed, SealedText
 
 
 class RecordKind(StrEnum):
@@ -114,8 +114,9 @@ class DetailsStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Record(Marked, Base):
+class Record(Sealed, Marked, Base):
     __tablename__ = "records"
+    sealed_under = "owner_agency_id"
     __table_args__ = (
         CheckConstraint(one_of("kind", RecordKind), name="kind_known"),
         CheckConstraint(one_of("subject_category", SubjectCategory), name="category_known"),
@@ -128,7 +129,7 @@ class Record(Marked, Base):
         CheckConstraint("information_grade IN ('1', '2', '3', '4')", name="information_known"),
         # A potential offender is held on facts, never on a hunch.
         CheckConstraint(
-            "subject_category <> 'potential_offender' OR factual_indications IS NOT NULL",
+            "subject_category <> 'potential_offender' OR factual_indications_sealed IS NOT NULL",
             name="potential_offender_has_indications",
         ),
         # Smuggled migrants are victims or witnesses of the smuggling, never suspects.
@@ -156,27 +157,34 @@ class Record(Marked, Base):
         LargeBinary, comment="personal data, sealed under the owning agency's key"
     )
     subject_category: Mapped[str] = mapped_column(String(24))
-    purpose: Mapped[str] = mapped_column(Text)
-    legal_basis: Mapped[str] = mapped_column(Text)
+    purpose_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    purpose = SealedText[str]()
+    legal_basis_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    legal_basis = SealedText[str]()
     offence_article: Mapped[str | None] = mapped_column(String(200))
     offence_category: Mapped[str | None] = mapped_column(String(32))
     source_grade: Mapped[str] = mapped_column(String(1))
     information_grade: Mapped[str] = mapped_column(String(1))
     is_minor: Mapped[bool] = mapped_column(Boolean, default=False)
     smuggled_migrant: Mapped[bool] = mapped_column(Boolean, default=False)
-    factual_indications: Mapped[str | None] = mapped_column(Text)
+    factual_indications_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    factual_indications = SealedText[str | None]()
     review_due: Mapped[date] = mapped_column(Date, index=True)
     # Every agency that allows it may receive hits, unless the owner names some.
     hits_to_all: Mapped[bool] = mapped_column(Boolean, default=True)
     # Refugee or asylum status in the holding state: never matched towards this state.
     refuge_from_state_id: Mapped[int | None] = mapped_column(ForeignKey("member_states.id"))
-    flagged_reason: Mapped[str | None] = mapped_column(Text)  # a user's flag for review
+    # A user's flag for review.
+    flagged_reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    flagged_reason = SealedText[str | None]()
     neutrality: Mapped[str] = mapped_column(String(16), default=Neutrality.NOT_REQUIRED.value)
-    neutrality_reason: Mapped[str | None] = mapped_column(Text)
+    neutrality_reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    neutrality_reason = SealedText[str | None]()
     neutrality_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     neutrality_decided_at: Mapped[datetime | None]
     # A victim's or witness's record is matched only when a supervisor approves why.
-    necessity_reason: Mapped[str | None] = mapped_column(Text)
+    necessity_reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    necessity_reason = SealedText[str | None]()
     necessity_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     necessity_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # SHA-256 of the particulars and markings the approving supervisor saw: a change to
@@ -184,7 +192,8 @@ class Record(Marked, Base):
     necessity_digest: Mapped[str | None] = mapped_column(String(64))
     screen_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     # Erasure is four eyes: a DPO asks, a supervisor or another DPO carries it out.
-    erasure_reason: Mapped[str | None] = mapped_column(Text)
+    erasure_reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    erasure_reason = SealedText[str | None]()
     erasure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     erased_at: Mapped[datetime | None]
 
@@ -198,10 +207,11 @@ class AccessRequestStatus(StrEnum):
     ANSWERED = "answered"
 
 
-class AccessRequest(Base):
+class AccessRequest(Sealed, Base):
     """A data subject's request to know what the agency holds on them, kept by its DPO."""
 
     __tablename__ = "record_access_requests"
+    sealed_under = "agency_id"
     __table_args__ = (CheckConstraint(one_of("status", AccessRequestStatus), name="status_known"),)
 
     id: Mapped[intpk]
@@ -212,7 +222,8 @@ class AccessRequest(Base):
         LargeBinary, comment="personal data, sealed under the agency's key"
     )
     status: Mapped[str] = mapped_column(String(16), default=AccessRequestStatus.OPEN.value)
-    answer: Mapped[str | None] = mapped_column(Text)
+    answer_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answer = SealedText[str | None]()
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
     answered_at: Mapped[datetime | None]
@@ -273,7 +284,7 @@ class RecordLink(Base):
     created_at: Mapped[created_at]
 
 
-class ReviewExtension(Base):
+class ReviewExtension(Sealed, Base):
     """A review date moved later, and why: the reason is what a DPO audits."""
 
     __tablename__ = "record_review_extensions"
@@ -282,9 +293,16 @@ class ReviewExtension(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     previous_due: Mapped[date] = mapped_column(Date)
     new_due: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason = SealedText[str]()
     extended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
+
+    def sealing_agency_id(self, session: Session) -> int:
+        record = session.get(Record, self.record_id)
+        if record is None:
+            raise RuntimeError(f"review extension of a missing record {self.record_id}")
+        return record.owner_agency_id
 
 
 class Screening(Base):
@@ -298,7 +316,7 @@ class Screening(Base):
     hits_found: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Hit(Base):
+class Hit(Sealed, Base):
     """A possible match between a searching agency's record and another agency's record.
 
     The searching agency sees the reference, the owner and the band; the owner sees the
@@ -306,12 +324,13 @@ class Hit(Base):
     """
 
     __tablename__ = "record_hits"
+    sealed_under = "owner_agency_id"
     __table_args__ = (
         UniqueConstraint("searching_record_id", "found_record_id"),
         CheckConstraint(one_of("band", Band), name="band_known"),
         CheckConstraint(one_of("status", HitStatus), name="status_known"),
         CheckConstraint(
-            "status = 'new' OR (checked_by_id IS NOT NULL AND check_note IS NOT NULL)",
+            "status = 'new' OR (checked_by_id IS NOT NULL AND check_note_sealed IS NOT NULL)",
             name="checked_by_a_person",
         ),
         CheckConstraint("searching_agency_id <> owner_agency_id", name="across_agencies"),
@@ -335,14 +354,16 @@ class Hit(Base):
     explanation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default=HitStatus.NEW.value)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    check_note: Mapped[str | None] = mapped_column(Text)
+    check_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    check_note = SealedText[str | None]()
     # The request for details travels as an exchange thread; so does the release.
     details_status: Mapped[str] = mapped_column(String(16), default=DetailsStatus.NONE.value)
     details_thread_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_threads.id"))
     details_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     release_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     release_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    release_note: Mapped[str | None] = mapped_column(Text)
+    release_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    release_note = SealedText[str | None]()
     release_thread_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_threads.id"))
     # SHA-256 of the found record's particulars and markings when the release was proposed:
     # the approval sends exactly what the proposal saw, or nothing.

@@ -119,7 +119,7 @@ def _audit_personal_entries(uow: UnitOfWork, record_id: int) -> list[int]:
             .where(
                 AuditEntry.object_kind == services.KIND,
                 AuditEntry.object_ref == str(record_id),
-                AuditPersonal.data.is_not(None),
+                AuditPersonal.data_sealed.is_not(None),
             )
         )
     )

@@ -85,16 +85,20 @@ def _relations(principal: Principal, record: Record) -> frozenset[Relation]:
     )
 
 
+def missing_record(record_id: object) -> NotFound:
+    return NotFound(lazy("There is no record {ref}."), ref=record_id)
+
+
 def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Record:
     """The record, if the caller may do `action` on it. Refusals are audited; a caller with
     no relation to the record gets the answer an unknown id gets."""
     record = uow.session.get(Record, record_id)
     principal = caller.principal
     mine = _relations(principal, record) if principal and record else frozenset()
-    if record is None or not mine:
-        if record is not None:
-            guard.refuse(uow, caller, action.value, KIND, record_id)
-        raise NotFound(lazy("There is no record {ref}."), ref=record_id)
+    if record is None:
+        raise missing_record(record_id)
+    if not mine:
+        raise guard.hidden(uow, caller, action.value, KIND, record_id, missing_record(record_id))
     assert principal is not None  # (a relation needs a principal)
     if not policy.allowed(principal, action, mine):
         raise guard.refuse(uow, caller, action.value, KIND, record_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from interagency.db import Base, created_at
+from interagency.db import Base, created_at, intpk
 
 
 class AgencyDataKey(Base):
@@ -31,3 +31,21 @@ class AgencyDataKey(Base):
     created_at: Mapped[created_at]
     # Set when a newer version takes over sealing; the row stays so old content opens.
     retired_at: Mapped[datetime | None]
+
+
+class SealedTerm(Base):
+    """A blind-index term of a searchable sealed column (`vault.columns.SealedText`): a
+    keyed hash of one stemmed word, under the sealing agency's index key."""
+
+    __tablename__ = "sealed_terms"
+    __table_args__ = (
+        Index("ix_sealed_terms_lookup", "agency_id", "source", "term"),
+        Index("ix_sealed_terms_row", "source", "public_id"),
+    )
+
+    id: Mapped[intpk]
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    # "table.column" of the sealed text the term comes from.
+    source: Mapped[str] = mapped_column(String(100))
+    public_id: Mapped[str] = mapped_column(String(26))
+    term: Mapped[str] = mapped_column(String(32))

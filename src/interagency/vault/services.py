@@ -40,6 +40,7 @@ _CURRENT_ROWS_KEY = "interagency.vault.current_rows"
 _FIRST_ROWS_KEY = "interagency.vault.first_rows"
 # Agencies whose first data key this transaction made (it may yet be rolled back).
 _MADE_KEY = "interagency.vault.made"
+_MADE_ROWS_KEY = "interagency.vault.made_rows"
 
 
 def _wrap_context(agency_id: int, version: int) -> bytes:
@@ -201,6 +202,10 @@ class Vault:
     def _create_first(self, session: Session, agency_id: int) -> AgencyDataKey:
         """Version 1 of the agency's data key. Two transactions may race here: the primary
         key lets one win, and the other reads the winner's row."""
+        made_rows: dict[int, AgencyDataKey] = session.info.setdefault(_MADE_ROWS_KEY, {})
+        if agency_id in made_rows:
+            # Made earlier in this transaction, maybe not flushed yet (sealing at flush).
+            return made_rows[agency_id]
         row = new_data_key(self.provider, agency_id, 1)
         try:
             with session.begin_nested():
@@ -211,6 +216,7 @@ class Vault:
                 raise
             return existing
         session.info.setdefault(_MADE_KEY, set()).add(agency_id)
+        made_rows[agency_id] = row
         return row
 
     def _index_key(self, session: Session, agency_id: int) -> bytes:

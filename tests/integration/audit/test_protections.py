@@ -6,16 +6,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from interagency import migrations
 from interagency.audit import AuditEvent, erase_personal_data, record, sign_head
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork, make_engine, make_session_factory
+from interagency.identity.models import Agency
+from interagency.vault import FileKeyProvider, Vault
+from interagency.vault.columns import bind_vault
 from tests.integration.audit.chain_helpers import append_entries
 
 CHANGES = {
@@ -23,7 +28,9 @@ CHANGES = {
     "delete": "DELETE FROM audit_entries",
     "update checkpoints": "UPDATE audit_checkpoints SET seq = seq + 1",
     "delete personal": "DELETE FROM audit_personal",
-    "unerase personal": "UPDATE audit_personal SET data = '{}' WHERE data IS NULL",
+    "unerase personal": "UPDATE audit_personal SET data_sealed = "
+    "(SELECT data_sealed FROM audit_personal WHERE data_sealed IS NOT NULL LIMIT 1) "
+    "WHERE data_sealed IS NULL",
 }
 
 
@@ -126,21 +133,36 @@ def deployment(server_url: str) -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
-def record_one(engine: Engine, personal: dict[str, object] | None = None) -> int:
-    with UnitOfWork(make_session_factory(engine)) as uow:
+def app_sessions(engine: Engine, key_dir: Path) -> sessionmaker[Session]:
+    """Sessions that seal as the server's do; the secretariat's key seals what no agency's
+    user did."""
+    factory = make_session_factory(engine)
+    bind_vault(factory, Vault(FileKeyProvider(key_dir / "vault.key")))
+    with UnitOfWork(factory) as uow:
+        if uow.session.scalar(select(Agency.id)) is None:
+            uow.session.add(Agency(code="SEC", kind="secretariat", name_ru="С", name_en="S"))
+            uow.commit()
+    return factory
+
+
+def record_one(sessions: sessionmaker[Session], personal: dict[str, object] | None = None) -> int:
+    with UnitOfWork(sessions) as uow:
         record(uow, AuditEvent(action="test:app", personal=personal))
         uow.commit()
-    with engine.connect() as connection:
-        return int(connection.execute(text("SELECT max(seq) FROM audit_entries")).scalar_one())
+    with UnitOfWork(sessions) as uow:
+        return int(uow.session.execute(text("SELECT max(seq) FROM audit_entries")).scalar_one())
 
 
 @pytest.mark.postgres
-def test_the_application_role_can_append_and_erase_but_not_change(postgres_url: str) -> None:
+def test_the_application_role_can_append_and_erase_but_not_change(
+    postgres_url: str, tmp_path: Path
+) -> None:
     with deployment(postgres_url) as (owner_url, app_url):
         app_engine = make_engine(app_url)
         try:
-            assert record_one(app_engine, personal={"name": "A"}) == 1
-            with UnitOfWork(make_session_factory(app_engine)) as uow:
+            sessions = app_sessions(app_engine, tmp_path)
+            assert record_one(sessions, personal={"name": "A"}) == 1
+            with UnitOfWork(sessions) as uow:
                 erase_personal_data(uow, 1, "test")
                 uow.commit()
             with app_engine.connect() as connection:

@@ -161,9 +161,11 @@ def test_erasure_clears_personal_data_and_keeps_the_chain_valid(
     with audit_container.uow() as uow:
         row = uow.session.get(AuditPersonal, 3)
         assert row is not None
-        assert row.data is None
+        assert row.data_sealed is None
         assert row.erasure_reason == "request DP-2026-15"
-        kept = uow.session.scalar(select(func.count()).where(AuditPersonal.data.is_not(None)))
+        kept = uow.session.scalar(
+            select(func.count()).where(AuditPersonal.data_sealed.is_not(None))
+        )
         assert kept == 2
     report = verify_chain(connection, audit_container.settings)
     assert report.valid

@@ -22,16 +22,19 @@ from interagency.audit import (
 from interagency.audit.models import AuditCheckpoint
 from interagency.bootstrap import Container
 from interagency.errors import InvalidInput
+from tests.integration.audit.chain_helpers import agency_ids
 
 
-def seed(container: Container) -> None:
+def seed(container: Container) -> list[int]:
+    """Four entries; returns the agencies their actors belong to."""
+    agencies = agency_ids(container)
     events = [
-        AuditEvent(action="auth:login:ok", actor_login="ana", actor_agency_id=1),
+        AuditEvent(action="auth:login:ok", actor_login="ana", actor_agency_id=agencies[0]),
         AuditEvent(action="auth:login:failed", outcome="failed", actor_login="ana"),
         AuditEvent(
             action="identity:user:read",
             actor_login="bek",
-            actor_agency_id=2,
+            actor_agency_id=agencies[1],
             object_kind="user",
             object_ref="17",
             detail={"ids": [17]},
@@ -43,6 +46,7 @@ def seed(container: Container) -> None:
         for event in events:
             record(uow, event)
         uow.commit()
+    return agencies
 
 
 def seqs(container: Container, filters: AuditFilter) -> list[int]:
@@ -51,13 +55,13 @@ def seqs(container: Container, filters: AuditFilter) -> list[int]:
 
 
 def test_filters_combine_and_results_come_newest_first(audit_container: Container) -> None:
-    seed(audit_container)
+    agencies = seed(audit_container)
     assert seqs(audit_container, AuditFilter()) == [4, 3, 2, 1]
     assert seqs(audit_container, AuditFilter(action_prefix="auth:")) == [2, 1]
     # The prefix is literal: "_" is no wildcard.
     assert seqs(audit_container, AuditFilter(action_prefix="auth_")) == [4]
     assert seqs(audit_container, AuditFilter(actor_login="ana", outcome="failed")) == [2]
-    assert seqs(audit_container, AuditFilter(actor_agency_id=2)) == [3]
+    assert seqs(audit_container, AuditFilter(actor_agency_id=agencies[1])) == [3]
     assert seqs(audit_container, AuditFilter(object_kind="user", object_ref="17")) == [3]
     later = datetime.now(UTC) + timedelta(minutes=1)
     assert seqs(audit_container, AuditFilter(time_from=later)) == []

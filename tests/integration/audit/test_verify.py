@@ -38,7 +38,13 @@ def test_an_edited_entry_is_named(audit_container: Container, connection: Connec
 def test_edited_personal_data_is_named(audit_container: Container, connection: Connection) -> None:
     append_entries(audit_container, 6, personal_every=2)
     drop_protections(connection)
-    connection.execute(text('UPDATE audit_personal SET data = \'{"name":"Other"}\' WHERE seq = 3'))
+    # Another entry's sealed value copied over: bound to its own entry, it opens nowhere else.
+    connection.execute(
+        text(
+            "UPDATE audit_personal SET data_sealed = "
+            "(SELECT data_sealed FROM audit_personal WHERE seq = 1) WHERE seq = 3"
+        )
+    )
     report = verify_chain(connection, audit_container.settings)
     assert report.broken is not None
     assert report.broken.seq == 3

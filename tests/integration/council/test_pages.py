@@ -174,5 +174,5 @@ def test_the_api_reports_results_and_refuses_administrators(
     ]
     admin = {"Authorization": f"Bearer {api_token(container, members.council, 'sec_admin')}"}
     refused = client.get(f"/api/v1/council/programmes/{programme_id}/results", headers=admin)
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # content they may not see is not there for them
     assert refused.headers["content-type"] == "application/problem+json"

@@ -15,7 +15,7 @@ from interagency.council.schemas import (
     ReportIn,
     StatusUpdateIn,
 )
-from interagency.errors import Conflict, Forbidden, InvalidInput
+from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.integration.council.conftest import Secretariat
 
 
@@ -154,7 +154,7 @@ def test_an_annual_report_is_compiled_from_contributions_into_a_document(
             report.id,
             ContributionIn(section_number=1, body="Проведено 6 операций"),
         )
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):
             reports.contribute(
                 uow,
                 members.caller(uow, "sec_admin"),

@@ -99,7 +99,7 @@ def test_erasure_needs_two_people_and_leaves_only_the_reference(
         assert row.necessity_reason == "[erased]"
         personal = (
             uow.session.execute(
-                select(AuditPersonal.data)
+                select(AuditPersonal.data_sealed)
                 .join(AuditEntry, AuditEntry.seq == AuditPersonal.seq)
                 .where(
                     AuditEntry.object_kind == "record", AuditEntry.object_ref == str(victim["id"])

@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    inspect,
     select,
 )
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from interagency.db import UnitOfWork, make_engine, make_session_factory
 from interagency.identity.models import Agency, AgencyKind, MemberState
 from interagency.vault import FileKeyProvider, Vault
 from tests.support.databases import FreshDatabase
+from tests.support.dumps import dump
 
 SECRETS = (
     "Агент «Сокол» пересечёт границу у Хоргоса 14 марта",
@@ -75,26 +75,6 @@ def add_agency(session: Session) -> int:
     session.add(agency)
     session.flush()
     return agency.id
-
-
-def dump(url: str, engine: Engine) -> bytes:
-    """What someone holding only the database would hold."""
-    if engine.dialect.name == "sqlite":
-        engine.dispose()  # closes connections; the WAL file is read as well in any case
-        database = Path(url.removeprefix("sqlite:///"))
-        files = [database, *database.parent.glob(database.name + "-*")]
-        return b"".join(path.read_bytes() for path in files if path.exists())
-    parts: list[bytes] = []
-    with engine.connect() as connection:
-        for name in inspect(connection).get_table_names():
-            table = Table(name, MetaData(), autoload_with=connection)
-            for row in connection.execute(select(table)):
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        parts.append(bytes(value))
-                    else:
-                        parts.append(str(value).encode("utf-8"))
-    return b"\n".join(parts)
 
 
 def test_a_database_dump_alone_reveals_no_content(
