@@ -2,10 +2,11 @@
 member agencies hold, and the hits that cross-checking finds between them.
 
 A record's identifying particulars (names, numbers) are sealed under its owning agency's
-data key (`records/sealing.py`): a database dump shows that a record exists and why it is
-kept, never whom or what it is about. Everything the safeguards decide on (category,
-purpose, legal basis, offence, review date, neutrality review) is plain, so the policy
-can filter in SQL.
+data key (`records/sealing.py`), and so is every free text about it (purpose, legal
+basis, reasons, notes: `vault.columns`): a database dump shows that a record exists,
+never whom or what it is about or why it is kept. The codes the safeguards decide on
+(category, offence, review date, neutrality, markings) are plain, so the policy can
+filter in SQL.
 """
 
 from __future__ import annotations
