@@ -6,7 +6,9 @@ Nothing here knows a feature. Features declare their models on `Base` and receiv
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Named constraints make migrations reviewable and let errors say which rule was broken.
@@ -94,6 +96,30 @@ short_text = Annotated[str, mapped_column(String(200))]
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+PUBLIC_ID_LENGTH = 26
+
+
+def new_public_id() -> str:
+    """128 random bits in lower-case base32 (26 characters, a-z and 2-7): says nothing of
+    when the row was made or how many there are, and reads aloud without ambiguity."""
+    return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
+
+
+class HasPublicId:
+    """A row that users name: in URLs, the API, exports, notifications and e-mail it is
+    known only by its random public id; the integer key stays inside the database. The
+    public id is given when the row is built, so it is known before the row is stored."""
+
+    public_id: Mapped[str] = mapped_column(
+        String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id
+    )
+
+
+@event.listens_for(HasPublicId, "init", propagate=True)
+def _give_public_id(_target: HasPublicId, _args: Any, kwargs: dict[str, Any]) -> None:
+    kwargs.setdefault("public_id", new_public_id())
 
 
 # Connections a pool keeps open while idle; more are opened when needed and closed after.

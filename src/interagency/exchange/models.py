@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from interagency.db import Base, created_at, intpk
+from interagency.db import Base, HasPublicId, created_at, intpk
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.identity.models import user_agency_id
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
@@ -31,7 +31,7 @@ def _in(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class Thread(Base):
+class Thread(HasPublicId, Base):
     __tablename__ = "exchange_threads"
     __table_args__ = (
         CheckConstraint(_in("kind", MessageKind), name="kind_known"),
@@ -96,7 +96,7 @@ class Recipient(Base):
     thread: Mapped[Thread] = relationship(back_populates="recipients")
 
 
-class Message(Base):
+class Message(HasPublicId, Base):
     __tablename__ = "exchange_messages"
     __table_args__ = (
         CheckConstraint(_in("kind", MessageKind), name="kind_known"),
@@ -119,7 +119,7 @@ class Message(Base):
     created_at: Mapped[created_at]
 
 
-class Attachment(Base):
+class Attachment(HasPublicId, Base):
     __tablename__ = "exchange_attachments"
 
     id: Mapped[intpk]

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
-from interagency.db import Base, created_at, intpk
+from interagency.db import Base, HasPublicId, created_at, intpk
 from interagency.outbox.addresses import normalise_address
 from interagency.vault.columns import Sealed, SealedText
 
@@ -120,7 +120,7 @@ class AccountKind(StrEnum):
 _HOLDS_PERSONNEL_NUMBER = "NOT pending OR disabled_at IS NULL"
 
 
-class User(Base):
+class User(HasPublicId, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(_in("kind", AccountKind), name="kind_known"),
@@ -233,7 +233,7 @@ class AuthSession(Base):
     client_address: Mapped[str | None] = mapped_column(String(64))
 
 
-class ApiToken(Base):
+class ApiToken(HasPublicId, Base):
     """A machine client's bearer token, bound to a user; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from interagency.db import Base, created_at, intpk
+from interagency.db import Base, HasPublicId, created_at, intpk
 from interagency.markings import Marked, marking_checks, one_of
 from interagency.vault.columns import Sealed, SealedText
 
@@ -236,7 +236,7 @@ class UploadStatus(StrEnum):
     FAILED = "failed"
 
 
-class BulkUpload(Base):
+class BulkUpload(HasPublicId, Base):
     """A bulk upload being stored and cross-checked in the background; its page shows the
     stage it has reached."""
 

@@ -24,35 +24,25 @@ not refuses to flush a sealed value rather than writing anything.
 
 from __future__ import annotations
 
-import base64
-import secrets
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Integer, String, column, delete, event, select, table
 from sqlalchemy.orm import (
-    Mapped,
     Session,
     UOWTransaction,
-    mapped_column,
     object_session,
     sessionmaker,
 )
 
+from interagency.db import HasPublicId
 from interagency.vault.models import SealedTerm
 from interagency.vault.services import Vault
 
-PUBLIC_ID_LENGTH = 26
 _VAULT_KEY = "interagency.vault"
 _PLATFORM_ID_KEY = "interagency.vault.platform_agency_id"
 _OPENED = "_interagency_opened"
 
 T = TypeVar("T", str, str | None)
-
-
-def new_public_id() -> str:
-    """128 random bits in lower-case base32 (26 characters, a-z and 2-7): says nothing of
-    when the row was made or how many there are, and reads aloud without ambiguity."""
-    return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
 
 
 def bind_vault(factory: sessionmaker[Session], vault: Vault) -> None:
@@ -107,15 +97,11 @@ class _Pending:
 _PENDING = _Pending()
 
 
-class Sealed:
+class Sealed(HasPublicId):
     """A row with sealed columns (see the module's documentation)."""
 
     sealed_under: ClassVar[str]
     sealed_columns: ClassVar[dict[str, SealedText[Any]]]
-
-    public_id: Mapped[str] = mapped_column(
-        String(PUBLIC_ID_LENGTH), unique=True, default=new_public_id
-    )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -213,12 +199,6 @@ class SealedText(Generic[T]):
                 SealedTerm(agency_id=agency_id, source=source, public_id=instance.public_id, term=t)
                 for t in sorted(vault.index_terms(session, agency_id, text))
             )
-
-
-@event.listens_for(Sealed, "init", propagate=True)
-def _give_public_id(target: Sealed, _args: Any, kwargs: dict[str, Any]) -> None:
-    # Before any text is set: the context of a sealed value names the row's public id.
-    kwargs.setdefault("public_id", new_public_id())
 
 
 @event.listens_for(Session, "before_flush")

@@ -24,8 +24,9 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 from interagency.config import Settings
+from interagency.db import PUBLIC_ID_LENGTH, new_public_id
 from interagency.vault import FileKeyProvider, Vault
-from interagency.vault.columns import PUBLIC_ID_LENGTH, new_public_id, sealing_context
+from interagency.vault.columns import sealing_context
 
 revision = "0011"
 down_revision = "0010"
