@@ -22,18 +22,19 @@ from interagency.markings import Marked
 # What a caller is told of an object that does not exist, by kind; a hidden object is
 # answered the same (`require`).
 _MISSING = {
-    "council-meeting": lazy("There is no meeting {ref}."),
-    "council-document": lazy("There is no document {ref}."),
-    "council-programme": lazy("There is no programme {ref}."),
-    "council-report": lazy("There is no report {ref}."),
-    "council-decision": lazy("There is no decision {ref}."),
-    "council-task": lazy("There is no task {ref}."),
-    "council-measure": lazy("There is no measure {ref}."),
+    "council-meeting": lazy("There is no such meeting."),
+    "council-document": lazy("There is no such document."),
+    "council-programme": lazy("There is no such programme."),
+    "council-report": lazy("There is no such report."),
+    "council-decision": lazy("There is no such decision."),
+    "council-task": lazy("There is no such task."),
+    "council-measure": lazy("There is no such measure."),
 }
 
 
-def missing(kind: str, ref: object) -> NotFound:
-    return NotFound(_MISSING[kind], ref=ref)
+def missing(kind: str) -> NotFound:
+    """No key is repeated to the caller: keys are internal, public ids are in the path."""
+    return NotFound(_MISSING[kind])
 
 
 def require(
@@ -52,7 +53,7 @@ def require(
     tlp = marked.tlp if marked is not None else "CLEAR"
     if principal is None or not policy.may(principal, action, tlp, concerned):
         if marked is not None and (principal is None or not visible(principal, marked, concerned)):
-            raise guard.hidden(uow, caller, action.value, kind, ref, missing(kind, ref))
+            raise guard.hidden(uow, caller, action.value, kind, ref, missing(kind))
         raise guard.refuse(uow, caller, action.value, kind, ref)
     return principal
 

@@ -43,7 +43,7 @@ def latest(document: Document) -> DocumentVersion:
 def _find(uow: UnitOfWork, document_id: int) -> Document:
     document = uow.session.get(Document, document_id)
     if document is None:
-        raise access.missing(KIND, document_id)
+        raise access.missing(KIND)
     return document
 
 
@@ -195,12 +195,14 @@ def adopt(uow: UnitOfWork, caller: Caller, document_id: int, data: AdoptionIn) -
             lazy("Not every party has approved the current version: {agencies}."),
             agencies=", ".join(sorted(names[a] for a in missing)),
         )
-    meeting = uow.session.get(Meeting, data.meeting_id)
+    meeting = uow.session.scalar(select(Meeting).where(Meeting.public_id == data.meeting_id))
     if meeting is None:
         raise InvalidInput(lazy("There is no meeting {ref}."), ref=data.meeting_id)
     superseded = None
     if data.supersedes_id is not None:
-        superseded = uow.session.get(Document, data.supersedes_id)
+        superseded = uow.session.scalar(
+            select(Document).where(Document.public_id == data.supersedes_id)
+        )
         if superseded is None or superseded.status != DocumentStatus.ADOPTED.value:
             raise InvalidInput(lazy("Only an adopted document can be superseded."))
     year = meeting.held_on.year

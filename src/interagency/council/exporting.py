@@ -334,7 +334,7 @@ def export_document(
     )
     with i18n.language(language):
         content = joint_document(uow, document, language)
-        stem = f"document-{(document.register_number or str(document.id)).replace('/', '-')}"
+        stem = f"document-{(document.register_number or document.public_id).replace('/', '-')}"
         return _render(
             uow,
             caller,

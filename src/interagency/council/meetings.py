@@ -39,7 +39,7 @@ def concerned(meeting: Meeting) -> set[int]:
 def _find(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = uow.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise access.missing(KIND, meeting_id)
+        raise access.missing(KIND)
     return meeting
 
 
@@ -117,10 +117,10 @@ def add_agenda_item(
     meeting = _managed(uow, caller, meeting_id)
     rapporteur = access.member_agency(uow, data.rapporteur) if data.rapporteur else None
     documents = []
-    for document_id in dict.fromkeys(data.document_ids):
-        document = uow.session.get(Document, document_id)
+    for public_id in dict.fromkeys(data.document_ids):
+        document = uow.session.scalar(select(Document).where(Document.public_id == public_id))
         if document is None:
-            raise InvalidInput(lazy("There is no document {ref}."), ref=document_id)
+            raise InvalidInput(lazy("There is no document {ref}."), ref=public_id)
         documents.append(document)
     item = AgendaItem(
         number=max((i.number for i in meeting.items), default=0) + 1,
@@ -186,7 +186,7 @@ def add_decision(uow: UnitOfWork, caller: Caller, meeting_id: int, data: Decisio
 def _decision(uow: UnitOfWork, decision_id: int) -> tuple[Decision, Meeting]:
     decision = uow.session.get(Decision, decision_id)
     if decision is None:
-        raise access.missing("council-decision", decision_id)
+        raise access.missing("council-decision")
     return decision, _find(uow, decision.meeting_id)
 
 
@@ -219,7 +219,7 @@ def update_task(uow: UnitOfWork, caller: Caller, task_id: int, data: TaskStatusI
     """The secretariat, or an officer of the agency the task is assigned to, reports it."""
     task = uow.session.get(FollowUpTask, task_id)
     if task is None:
-        raise access.missing("council-task", task_id)
+        raise access.missing("council-task")
     _decision_row, meeting = _decision(uow, task.decision_id)
     access.require(
         uow, caller, Action.UPDATE_TASK, "council-task", task.id, meeting, {task.agency_id}

@@ -400,6 +400,8 @@ class AnnualReport(SealedBySecretariat, Marked, Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
 
+    # The joint document compiled from the contributions, once it is compiled.
+    document: Mapped[Document | None] = relationship(lazy="select")
     sections: Mapped[list[ReportSection]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ReportSection.number"
     )

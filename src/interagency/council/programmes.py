@@ -35,7 +35,7 @@ def concerned(programme: Programme) -> set[int]:
 def _find(uow: UnitOfWork, programme_id: int) -> Programme:
     programme = uow.session.get(Programme, programme_id)
     if programme is None:
-        raise access.missing(KIND, programme_id)
+        raise access.missing(KIND)
     return programme
 
 
@@ -111,7 +111,7 @@ def post_update(
     """A responsible agency reports progress on its measure, with the evidence."""
     measure = uow.session.get(Measure, measure_id)
     if measure is None:
-        raise access.missing("council-measure", measure_id)
+        raise access.missing("council-measure")
     programme = _find(uow, measure.programme_id)
     responsible = {a.agency_id for a in measure.responsible}
     principal = access.require(
@@ -119,16 +119,17 @@ def post_update(
     )
     if programme.status != ProgrammeStatus.ACTIVE.value:
         raise Conflict(lazy("The programme is finished: its results are final."))
-    if data.indicator_id is not None and data.indicator_id not in {
-        i.id for i in measure.indicators
-    }:
-        raise InvalidInput(lazy("The indicator does not belong to this measure."))
+    indicator = None
+    if data.indicator_id is not None:
+        indicator = next((i for i in measure.indicators if i.public_id == data.indicator_id), None)
+        if indicator is None:
+            raise InvalidInput(lazy("The indicator does not belong to this measure."))
     update = StatusUpdate(
         agency_id=principal.agency_id,
         author_id=principal.user_id,
         reported_on=data.reported_on,
         progress=data.progress,
-        indicator_id=data.indicator_id,
+        indicator_id=indicator.id if indicator is not None else None,
         value=data.value,
         text=data.text.strip(),
         evidence=data.evidence.strip(),

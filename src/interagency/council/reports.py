@@ -30,7 +30,7 @@ def contributors(report: AnnualReport) -> set[int]:
 def _find(uow: UnitOfWork, report_id: int) -> AnnualReport:
     report = uow.session.get(AnnualReport, report_id)
     if report is None:
-        raise access.missing(KIND, report_id)
+        raise access.missing(KIND)
     return report
 
 

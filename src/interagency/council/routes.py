@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import Response
 
 from interagency import i18n
@@ -24,12 +24,15 @@ from interagency.council import (
 )
 from interagency.council.charts import progress_bars
 from interagency.council.models import (
+    AnnualReport,
     Decision,
     Document,
     DocumentKind,
     FollowUpTask,
+    Measure,
     MeasureStatus,
     Meeting,
+    Programme,
     TaskStatus,
 )
 from interagency.council.schemas import (
@@ -65,12 +68,13 @@ from interagency.council.schemas import (
     VersionIn,
     VersionOut,
 )
-from interagency.db import UnitOfWork
+from interagency.db import PUBLIC_ID_LENGTH, UnitOfWork
 from interagency.identity.policy import Principal
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
 from interagency.web.forms import Model, done, valid
+from interagency.web.ids import key_of
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 pages = APIRouter(prefix="/council", include_in_schema=False)
@@ -120,7 +124,13 @@ def export_response(file: exporting.ExportFile) -> Response:
 
 
 Language = Annotated[str | None, Query(pattern="^(ru|en)$")]
-ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MeetingId = Annotated[int, Depends(key_of(Meeting, "meeting_id"))]
+DecisionId = Annotated[int, Depends(key_of(Decision, "decision_id"))]
+TaskId = Annotated[int, Depends(key_of(FollowUpTask, "task_id"))]
+DocumentId = Annotated[int, Depends(key_of(Document, "document_id"))]
+ProgrammeId = Annotated[int, Depends(key_of(Programme, "programme_id"))]
+MeasureId = Annotated[int, Depends(key_of(Measure, "measure_id"))]
+ReportId = Annotated[int, Depends(key_of(AnnualReport, "report_id"))]
 
 
 def export_language(request: Request, lang: str | None) -> str:
@@ -173,14 +183,14 @@ def create_meeting(
     return done(
         request,
         uow,
-        f"/council/meetings/{meeting.id}",
+        f"/council/meetings/{meeting.public_id}",
         i18n.gettext("Meeting No. %(number)s created.") % {"number": meeting.number},
     )
 
 
 @pages.get("/meetings/{meeting_id}")
 def meeting_page(
-    request: Request, meeting_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, meeting_id: MeetingId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     candidates = documents.list_documents(uow, caller)
@@ -205,7 +215,7 @@ def meeting_page(
 @pages.post("/meetings/{meeting_id}/participants")
 def add_participant(
     request: Request,
-    meeting_id: ObjectId,
+    meeting_id: MeetingId,
     uow: UowDep,
     caller: CallerDep,
     agency: Annotated[str, Form(max_length=32)],
@@ -213,17 +223,22 @@ def add_participant(
 ) -> Response:
     data = valid(ParticipantIn, {"agency": agency, "delegates": delegates})
     meetings.set_participant(uow, caller, meeting_id, data.agency, data.delegates)
-    return done(request, uow, f"/council/meetings/{meeting_id}", i18n.gettext("Delegation saved."))
+    return done(
+        request,
+        uow,
+        f"/council/meetings/{request.path_params['meeting_id']}",
+        i18n.gettext("Delegation saved."),
+    )
 
 
 @pages.post("/meetings/{meeting_id}/items")
 def add_item(
     request: Request,
-    meeting_id: ObjectId,
+    meeting_id: MeetingId,
     uow: UowDep,
     caller: CallerDep,
     title: Annotated[str, Form(max_length=500)],
-    document_ids: Annotated[list[int], Form(default_factory=list, max_length=20)],
+    document_ids: Annotated[list[str], Form(default_factory=list, max_length=20)],
     rapporteur: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     data = valid(
@@ -234,7 +249,7 @@ def add_item(
     return done(
         request,
         uow,
-        f"/council/meetings/{meeting_id}#agenda",
+        f"/council/meetings/{request.path_params['meeting_id']}#agenda",
         i18n.gettext("Agenda item %(number)s added.") % {"number": item.number},
     )
 
@@ -242,7 +257,7 @@ def add_item(
 @pages.post("/meetings/{meeting_id}/items/{number}/outcome")
 def item_outcome(
     request: Request,
-    meeting_id: ObjectId,
+    meeting_id: MeetingId,
     number: Annotated[int, Path(ge=1, le=1000)],
     uow: UowDep,
     caller: CallerDep,
@@ -252,25 +267,28 @@ def item_outcome(
     return done(
         request,
         uow,
-        f"/council/meetings/{meeting_id}#agenda",
+        f"/council/meetings/{request.path_params['meeting_id']}#agenda",
         i18n.gettext("Outcome of item %(number)s saved.") % {"number": number},
     )
 
 
 @pages.post("/meetings/{meeting_id}/minutes")
 def save_minutes(
-    request: Request, meeting_id: ObjectId, uow: UowDep, caller: CallerDep, minutes: FormText
+    request: Request, meeting_id: MeetingId, uow: UowDep, caller: CallerDep, minutes: FormText
 ) -> Response:
     meetings.save_minutes(uow, caller, meeting_id, minutes)
     return done(
-        request, uow, f"/council/meetings/{meeting_id}#minutes", i18n.gettext("Minutes saved.")
+        request,
+        uow,
+        f"/council/meetings/{request.path_params['meeting_id']}#minutes",
+        i18n.gettext("Minutes saved."),
     )
 
 
 @pages.post("/meetings/{meeting_id}/decisions")
 def add_decision(
     request: Request,
-    meeting_id: ObjectId,
+    meeting_id: MeetingId,
     uow: UowDep,
     caller: CallerDep,
     text: OptionalText,
@@ -281,7 +299,7 @@ def add_decision(
     return done(
         request,
         uow,
-        f"/council/meetings/{meeting_id}#decisions",
+        f"/council/meetings/{request.path_params['meeting_id']}#decisions",
         i18n.gettext("Decision %(number)s recorded.") % {"number": decision.number},
     )
 
@@ -289,7 +307,7 @@ def add_decision(
 @pages.post("/decisions/{decision_id}/tasks")
 def add_task(
     request: Request,
-    decision_id: ObjectId,
+    decision_id: DecisionId,
     uow: UowDep,
     caller: CallerDep,
     agency: Annotated[str, Form(max_length=32)],
@@ -298,37 +316,40 @@ def add_task(
 ) -> Response:
     data = valid(TaskIn, {"agency": agency, "description": description, "due_on": due_on})
     task = meetings.add_task(uow, caller, decision_id, data)
-    meeting_id = _meeting_of_task(uow, task)
+    meeting = _meeting_of_task(uow, task)
     return done(
-        request, uow, f"/council/meetings/{meeting_id}#decisions", i18n.gettext("Task assigned.")
+        request, uow, f"/council/meetings/{meeting}#decisions", i18n.gettext("Task assigned.")
     )
 
 
 @pages.post("/tasks/{task_id}")
 def update_task(
     request: Request,
-    task_id: ObjectId,
+    task_id: TaskId,
     uow: UowDep,
     caller: CallerDep,
     status: Annotated[str, Form(max_length=16)],
 ) -> Response:
     task = meetings.update_task(uow, caller, task_id, valid(TaskStatusIn, {"status": status}))
-    meeting_id = _meeting_of_task(uow, task)
+    meeting = _meeting_of_task(uow, task)
     return done(
-        request, uow, f"/council/meetings/{meeting_id}#decisions", i18n.gettext("Task updated.")
+        request, uow, f"/council/meetings/{meeting}#decisions", i18n.gettext("Task updated.")
     )
 
 
-def _meeting_of_task(uow: UnitOfWork, task: FollowUpTask) -> int:
+def _meeting_of_task(uow: UnitOfWork, task: FollowUpTask) -> str:
+    """The public id of the meeting whose decision the task follows up."""
     decision = uow.session.get(Decision, task.decision_id)
     assert decision is not None
-    return decision.meeting_id
+    meeting = uow.session.get(Meeting, decision.meeting_id)
+    assert meeting is not None
+    return meeting.public_id
 
 
 @pages.get("/meetings/{meeting_id}/{what}.{fmt}")
 def export_meeting(
     request: Request,
-    meeting_id: ObjectId,
+    meeting_id: MeetingId,
     what: str,
     fmt: exporting.Format,
     uow: UowDep,
@@ -382,12 +403,14 @@ def create_document(
         },
     )
     document = documents.create_document(uow, caller, data)
-    return done(request, uow, f"/council/documents/{document.id}", i18n.gettext("Draft created."))
+    return done(
+        request, uow, f"/council/documents/{document.public_id}", i18n.gettext("Draft created.")
+    )
 
 
 @pages.get("/documents/{document_id}")
 def document_page(
-    request: Request, document_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, document_id: DocumentId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     document = documents.get_document(uow, caller, document_id)
     held = meetings.list_meetings(uow, caller)
@@ -414,7 +437,7 @@ def document_page(
 @pages.post("/documents/{document_id}/versions")
 def add_version(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
     body: FormText,
@@ -425,20 +448,20 @@ def add_version(
     return done(
         request,
         uow,
-        f"/council/documents/{document_id}",
+        f"/council/documents/{request.path_params['document_id']}",
         i18n.gettext("Version %(number)s saved.") % {"number": documents.latest(document).number},
     )
 
 
 @pages.post("/documents/{document_id}/review")
 def submit_for_review(
-    request: Request, document_id: ObjectId, uow: UowDep, caller: CallerDep
+    request: Request, document_id: DocumentId, uow: UowDep, caller: CallerDep
 ) -> Response:
     documents.submit_for_review(uow, caller, document_id)
     return done(
         request,
         uow,
-        f"/council/documents/{document_id}",
+        f"/council/documents/{request.path_params['document_id']}",
         i18n.gettext("The draft is sent to the parties for review."),
     )
 
@@ -446,7 +469,7 @@ def submit_for_review(
 @pages.post("/documents/{document_id}/comments")
 def add_comment(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
     version: Annotated[int, Form(ge=1, le=MAX_ID)],
@@ -454,14 +477,17 @@ def add_comment(
 ) -> Response:
     documents.comment(uow, caller, document_id, version, valid(CommentIn, {"body": body}))
     return done(
-        request, uow, f"/council/documents/{document_id}#comments", i18n.gettext("Comment added.")
+        request,
+        uow,
+        f"/council/documents/{request.path_params['document_id']}#comments",
+        i18n.gettext("Comment added."),
     )
 
 
 @pages.post("/documents/{document_id}/positions")
 def take_position(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
     stance: Annotated[str, Form(max_length=16)],
@@ -470,25 +496,28 @@ def take_position(
     data = valid(PositionIn, {"stance": stance, "reason": reason or None})
     documents.take_position(uow, caller, document_id, data)
     return done(
-        request, uow, f"/council/documents/{document_id}", i18n.gettext("Position recorded.")
+        request,
+        uow,
+        f"/council/documents/{request.path_params['document_id']}",
+        i18n.gettext("Position recorded."),
     )
 
 
 @pages.post("/documents/{document_id}/adopt")
 def adopt(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
-    meeting_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    supersedes_id: Annotated[str, Form(max_length=12)] = "",
+    meeting_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)],
+    supersedes_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)] = "",
 ) -> Response:
     data = valid(AdoptionIn, {"meeting_id": meeting_id, "supersedes_id": supersedes_id or None})
     document = documents.adopt(uow, caller, document_id, data)
     return done(
         request,
         uow,
-        f"/council/documents/{document_id}",
+        f"/council/documents/{request.path_params['document_id']}",
         i18n.gettext("Adopted and registered as No. %(number)s.")
         % {"number": document.register_number},
     )
@@ -497,7 +526,7 @@ def adopt(
 @pages.get("/documents/{document_id}/diff")
 def diff_page(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
@@ -516,7 +545,7 @@ def diff_page(
 @pages.get("/documents/{document_id}/export.{fmt}")
 def export_document(
     request: Request,
-    document_id: ObjectId,
+    document_id: DocumentId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,
@@ -586,13 +615,20 @@ def create_programme(
     )
     programme = programmes.create_programme(uow, caller, data)
     return done(
-        request, uow, f"/council/programmes/{programme.id}", i18n.gettext("Programme created.")
+        request,
+        uow,
+        f"/council/programmes/{programme.public_id}",
+        i18n.gettext("Programme created."),
     )
 
 
 @pages.get("/programmes/{programme_id}")
 def programme_page(
-    request: Request, programme_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request,
+    programme_id: ProgrammeId,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
 ) -> Response:
     programme = programmes.get_programme(uow, caller, programme_id)
     results = programmes.results(uow, caller, programme_id)
@@ -626,7 +662,7 @@ def programme_page(
 @pages.post("/programmes/{programme_id}/measures")
 def add_measure(
     request: Request,
-    programme_id: ObjectId,
+    programme_id: ProgrammeId,
     uow: UowDep,
     caller: CallerDep,
     number: Annotated[str, Form(max_length=16)],
@@ -653,22 +689,27 @@ def add_measure(
         },
     )
     programmes.add_measure(uow, caller, programme_id, data)
-    return done(request, uow, f"/council/programmes/{programme_id}", i18n.gettext("Measure added."))
+    return done(
+        request,
+        uow,
+        f"/council/programmes/{request.path_params['programme_id']}",
+        i18n.gettext("Measure added."),
+    )
 
 
 @pages.post("/measures/{measure_id}/updates")
 def post_update(
     request: Request,
-    measure_id: ObjectId,
+    measure_id: MeasureId,
     uow: UowDep,
     caller: CallerDep,
-    programme_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    programme_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)],
     reported_on: Annotated[str, Form(max_length=10)],
     progress: Annotated[str, Form(max_length=3)],
     text: OptionalText,
     evidence: OptionalText,
     status: Annotated[str, Form(max_length=16)] = "",
-    indicator_id: Annotated[str, Form(max_length=12)] = "",
+    indicator_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)] = "",
     value: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     data = valid(
@@ -691,13 +732,13 @@ def post_update(
 
 @pages.post("/programmes/{programme_id}/finish")
 def finish_programme(
-    request: Request, programme_id: ObjectId, uow: UowDep, caller: CallerDep
+    request: Request, programme_id: ProgrammeId, uow: UowDep, caller: CallerDep
 ) -> Response:
     programmes.finish(uow, caller, programme_id)
     return done(
         request,
         uow,
-        f"/council/programmes/{programme_id}",
+        f"/council/programmes/{request.path_params['programme_id']}",
         i18n.gettext("The programme is finished; its results are final."),
     )
 
@@ -705,7 +746,7 @@ def finish_programme(
 @pages.get("/programmes/{programme_id}/results.{fmt}")
 def export_results(
     request: Request,
-    programme_id: ObjectId,
+    programme_id: ProgrammeId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,
@@ -754,12 +795,14 @@ def create_report(
         },
     )
     report = reports.create_report(uow, caller, data)
-    return done(request, uow, f"/council/reports/{report.id}", i18n.gettext("Report opened."))
+    return done(
+        request, uow, f"/council/reports/{report.public_id}", i18n.gettext("Report opened.")
+    )
 
 
 @pages.get("/reports/{report_id}")
 def report_page(
-    request: Request, report_id: ObjectId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, report_id: ReportId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     report = reports.get_report(uow, caller, report_id)
     uow.commit()
@@ -769,7 +812,7 @@ def report_page(
 @pages.post("/reports/{report_id}/contributions")
 def contribute(
     request: Request,
-    report_id: ObjectId,
+    report_id: ReportId,
     uow: UowDep,
     caller: CallerDep,
     section_number: Annotated[int, Form(ge=1, le=1000)],
@@ -777,18 +820,23 @@ def contribute(
 ) -> Response:
     data = valid(ContributionIn, {"section_number": section_number, "body": body})
     reports.contribute(uow, caller, report_id, data)
-    return done(request, uow, f"/council/reports/{report_id}", i18n.gettext("Contribution saved."))
+    return done(
+        request,
+        uow,
+        f"/council/reports/{request.path_params['report_id']}",
+        i18n.gettext("Contribution saved."),
+    )
 
 
 @pages.post("/reports/{report_id}/compile")
 def compile_report(
-    request: Request, report_id: ObjectId, uow: UowDep, caller: CallerDep
+    request: Request, report_id: ReportId, uow: UowDep, caller: CallerDep
 ) -> Response:
     document = reports.compile_report(uow, caller, report_id)
     return done(
         request,
         uow,
-        f"/council/documents/{document.id}",
+        f"/council/documents/{document.public_id}",
         i18n.gettext("The contributions are compiled into the report's document."),
     )
 
@@ -798,7 +846,7 @@ def compile_report(
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
     return MeetingSummary(
-        id=meeting.id,
+        id=meeting.public_id,
         number=meeting.number,
         title=meeting.title,
         held_on=meeting.held_on,
@@ -825,20 +873,20 @@ def meeting_out(uow: UnitOfWork, principal: Principal, meeting: Meeting) -> Meet
                 title=i.title,
                 rapporteur=codes.get(i.rapporteur_agency_id or 0),
                 outcome=i.outcome,
-                document_ids=[d.id for d in meetings.documents_of(principal, i)],
+                document_ids=[d.public_id for d in meetings.documents_of(principal, i)],
             )
             for i in meeting.items
         ],
         minutes=meeting.minutes,
         decisions=[
             DecisionOut(
-                id=d.id,
+                id=d.public_id,
                 number=d.number,
                 text=d.text,
                 item_number=numbers.get(d.agenda_item_id or 0),
                 tasks=[
                     TaskOut(
-                        id=t.id,
+                        id=t.public_id,
                         agency=codes[t.agency_id],
                         description=t.description,
                         due_on=t.due_on,
@@ -857,7 +905,7 @@ def document_summary(uow: UnitOfWork, document: Document) -> DocumentSummary:
     codes = access.codes(uow)
     return DocumentSummary.model_validate(
         {
-            "id": document.id,
+            "id": document.public_id,
             "kind": document.kind,
             "title": document.title,
             "status": document.status,
@@ -909,11 +957,11 @@ def api_meetings(uow: UowDep, caller: CallerDep) -> list[MeetingSummary]:
 @api.post("/meetings", status_code=201, summary="Create a meeting (secretariat)")
 def api_create_meeting(data: MeetingIn, uow: UowDep, caller: CallerDep) -> Reference:
     meeting = meetings.create_meeting(uow, caller, data)
-    return _committed(uow, lambda: Reference(id=meeting.id))
+    return _committed(uow, lambda: Reference(id=meeting.public_id))
 
 
 @api.get("/meetings/{meeting_id}", summary="A meeting with its agenda, minutes and decisions")
-def api_meeting(meeting_id: ObjectId, uow: UowDep, caller: CallerDep) -> MeetingOut:
+def api_meeting(meeting_id: MeetingId, uow: UowDep, caller: CallerDep) -> MeetingOut:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     principal = caller.principal
     assert principal is not None  # (get_meeting let them see it)
@@ -922,7 +970,7 @@ def api_meeting(meeting_id: ObjectId, uow: UowDep, caller: CallerDep) -> Meeting
 
 @api.post("/meetings/{meeting_id}/items", status_code=201, summary="Add an agenda item")
 def api_add_item(
-    meeting_id: ObjectId, data: AgendaItemIn, uow: UowDep, caller: CallerDep
+    meeting_id: MeetingId, data: AgendaItemIn, uow: UowDep, caller: CallerDep
 ) -> AgendaItemOut:
     item = meetings.add_agenda_item(uow, caller, meeting_id, data)
     codes = access.codes(uow)
@@ -935,31 +983,33 @@ def api_add_item(
             title=item.title,
             rapporteur=codes.get(item.rapporteur_agency_id or 0),
             outcome=item.outcome,
-            document_ids=[d.id for d in meetings.documents_of(principal, item)],
+            document_ids=[d.public_id for d in meetings.documents_of(principal, item)],
         ),
     )
 
 
 @api.post("/meetings/{meeting_id}/decisions", status_code=201, summary="Record a decision")
 def api_add_decision(
-    meeting_id: ObjectId, data: DecisionIn, uow: UowDep, caller: CallerDep
+    meeting_id: MeetingId, data: DecisionIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     decision = meetings.add_decision(uow, caller, meeting_id, data)
-    return _committed(uow, lambda: Reference(id=decision.id))
+    return _committed(uow, lambda: Reference(id=decision.public_id))
 
 
 @api.post("/decisions/{decision_id}/tasks", status_code=201, summary="Assign a follow-up task")
-def api_add_task(decision_id: ObjectId, data: TaskIn, uow: UowDep, caller: CallerDep) -> Reference:
+def api_add_task(
+    decision_id: DecisionId, data: TaskIn, uow: UowDep, caller: CallerDep
+) -> Reference:
     task = meetings.add_task(uow, caller, decision_id, data)
-    return _committed(uow, lambda: Reference(id=task.id))
+    return _committed(uow, lambda: Reference(id=task.public_id))
 
 
 @api.put("/tasks/{task_id}/status", summary="Report a task done, cancelled or open again")
 def api_update_task(
-    task_id: ObjectId, data: TaskStatusIn, uow: UowDep, caller: CallerDep
+    task_id: TaskId, data: TaskStatusIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     task = meetings.update_task(uow, caller, task_id, data)
-    return _committed(uow, lambda: Reference(id=task.id))
+    return _committed(uow, lambda: Reference(id=task.public_id))
 
 
 @api.get("/documents", summary="Joint documents the caller may see")
@@ -976,26 +1026,26 @@ def _committed_list(uow: UnitOfWork, rows: list[Any]) -> list[Any]:
 @api.post("/documents", status_code=201, summary="Create a draft joint document (secretariat)")
 def api_create_document(data: DocumentIn, uow: UowDep, caller: CallerDep) -> Reference:
     document = documents.create_document(uow, caller, data)
-    return _committed(uow, lambda: Reference(id=document.id))
+    return _committed(uow, lambda: Reference(id=document.public_id))
 
 
 @api.get("/documents/{document_id}", summary="A joint document with its versions and positions")
-def api_document(document_id: ObjectId, uow: UowDep, caller: CallerDep) -> DocumentOut:
+def api_document(document_id: DocumentId, uow: UowDep, caller: CallerDep) -> DocumentOut:
     document = documents.get_document(uow, caller, document_id)
     return _committed(uow, lambda: document_out(uow, document))
 
 
 @api.post("/documents/{document_id}/positions", status_code=201, summary="Approve or object")
 def api_position(
-    document_id: ObjectId, data: PositionIn, uow: UowDep, caller: CallerDep
+    document_id: DocumentId, data: PositionIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     row = documents.take_position(uow, caller, document_id, data)
-    return _committed(uow, lambda: Reference(id=row.id))
+    return _committed(uow, lambda: Reference(id=row.public_id))
 
 
 @api.post("/documents/{document_id}/adoption", summary="Adopt at a meeting (secretariat)")
 def api_adopt(
-    document_id: ObjectId, data: AdoptionIn, uow: UowDep, caller: CallerDep
+    document_id: DocumentId, data: AdoptionIn, uow: UowDep, caller: CallerDep
 ) -> DocumentSummary:
     document = documents.adopt(uow, caller, document_id, data)
     return _committed(uow, lambda: document_summary(uow, document))
@@ -1003,7 +1053,7 @@ def api_adopt(
 
 @api.get("/documents/{document_id}/diff", summary="Line differences between two versions")
 def api_diff(
-    document_id: ObjectId,
+    document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
     old: Annotated[int, Query(ge=1, le=100_000)],
@@ -1027,14 +1077,14 @@ def api_register(
 
 @api.post("/measures/{measure_id}/updates", status_code=201, summary="Report progress")
 def api_post_update(
-    measure_id: ObjectId, data: StatusUpdateIn, uow: UowDep, caller: CallerDep
+    measure_id: MeasureId, data: StatusUpdateIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     update = programmes.post_update(uow, caller, measure_id, data)
-    return _committed(uow, lambda: Reference(id=update.id))
+    return _committed(uow, lambda: Reference(id=update.public_id))
 
 
 @api.get("/programmes/{programme_id}/results", summary="Results per period and per agency")
-def api_results(programme_id: ObjectId, uow: UowDep, caller: CallerDep) -> ProgrammeResultsOut:
+def api_results(programme_id: ProgrammeId, uow: UowDep, caller: CallerDep) -> ProgrammeResultsOut:
     results = programmes.results(uow, caller, programme_id)
     codes = access.codes(uow)
     programme = results.programme
@@ -1073,30 +1123,30 @@ def api_results(programme_id: ObjectId, uow: UowDep, caller: CallerDep) -> Progr
 
 @api.post("/reports/{report_id}/contributions", status_code=201, summary="Contribute a section")
 def api_contribute(
-    report_id: ObjectId, data: ContributionIn, uow: UowDep, caller: CallerDep
+    report_id: ReportId, data: ContributionIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     row = reports.contribute(uow, caller, report_id, data)
-    return _committed(uow, lambda: Reference(id=row.id))
+    return _committed(uow, lambda: Reference(id=row.public_id))
 
 
 @api.post("/reports", status_code=201, summary="Open an annual report (secretariat)")
 def api_create_report(data: ReportIn, uow: UowDep, caller: CallerDep) -> Reference:
     report = reports.create_report(uow, caller, data)
-    return _committed(uow, lambda: Reference(id=report.id))
+    return _committed(uow, lambda: Reference(id=report.public_id))
 
 
 @api.post("/programmes", status_code=201, summary="Create a programme (secretariat)")
 def api_create_programme(data: ProgrammeIn, uow: UowDep, caller: CallerDep) -> Reference:
     programme = programmes.create_programme(uow, caller, data)
-    return _committed(uow, lambda: Reference(id=programme.id))
+    return _committed(uow, lambda: Reference(id=programme.public_id))
 
 
 @api.post("/programmes/{programme_id}/measures", status_code=201, summary="Add a measure")
 def api_add_measure(
-    programme_id: ObjectId, data: MeasureIn, uow: UowDep, caller: CallerDep
+    programme_id: ProgrammeId, data: MeasureIn, uow: UowDep, caller: CallerDep
 ) -> Reference:
     measure = programmes.add_measure(uow, caller, programme_id, data)
-    return _committed(uow, lambda: Reference(id=measure.id))
+    return _committed(uow, lambda: Reference(id=measure.public_id))
 
 
 @api.get(
@@ -1107,7 +1157,7 @@ def api_add_measure(
 )
 def api_export_results(
     request: Request,
-    programme_id: ObjectId,
+    programme_id: ProgrammeId,
     fmt: exporting.Format,
     uow: UowDep,
     caller: CallerDep,

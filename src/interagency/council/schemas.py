@@ -15,7 +15,7 @@ from interagency.council.models import (
     TaskStatus,
 )
 from interagency.i18n import lazy
-from interagency.inputs import Input
+from interagency.inputs import Input, PublicRef
 from interagency.markings import HandlingCode, Tlp
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
@@ -64,7 +64,7 @@ class MeetingIn(Input):
 class AgendaItemIn(Input):
     title: str = Field(min_length=1, max_length=500)
     rapporteur: str | None = Field(default=None, pattern=AGENCY_CODE)
-    document_ids: list[Id] = Field(default_factory=list, max_length=20)
+    document_ids: list[PublicRef] = Field(default_factory=list, max_length=20)
 
 
 class DecisionIn(Input):
@@ -113,8 +113,8 @@ class PositionIn(Input):
 
 
 class AdoptionIn(Input):
-    meeting_id: Id
-    supersedes_id: Id | None = None
+    meeting_id: PublicRef
+    supersedes_id: PublicRef | None = None
 
 
 class IndicatorIn(Input):
@@ -149,7 +149,7 @@ class StatusUpdateIn(Input):
     reported_on: date
     progress: int = Field(ge=0, le=100)
     status: MeasureStatus | None = None
-    indicator_id: Id | None = None
+    indicator_id: PublicRef | None = None
     value: Amount | None = None
     text: str = Field(min_length=1, max_length=20_000)
     evidence: str = Field(min_length=1, max_length=20_000, description="What shows it happened")
@@ -178,7 +178,7 @@ class ContributionIn(Input):
 
 
 class Reference(BaseModel):
-    id: int
+    id: PublicRef
 
 
 class AgendaItemOut(BaseModel):
@@ -186,11 +186,11 @@ class AgendaItemOut(BaseModel):
     title: str
     rapporteur: str | None
     outcome: str | None
-    document_ids: list[int]
+    document_ids: list[PublicRef]
 
 
 class TaskOut(BaseModel):
-    id: int
+    id: PublicRef
     agency: str
     description: str
     due_on: date
@@ -199,7 +199,7 @@ class TaskOut(BaseModel):
 
 
 class DecisionOut(BaseModel):
-    id: int
+    id: PublicRef
     number: str
     text: str
     item_number: int | None
@@ -207,7 +207,7 @@ class DecisionOut(BaseModel):
 
 
 class MeetingSummary(BaseModel):
-    id: int
+    id: PublicRef
     number: int
     title: str
     held_on: date
@@ -241,7 +241,7 @@ class PositionOut(BaseModel):
 class DocumentSummary(BaseModel):
     model_config = ConfigDict(use_enum_values=True)
 
-    id: int
+    id: PublicRef
     kind: DocumentKind
     title: str
     status: DocumentStatus

@@ -68,15 +68,15 @@ def inspecting(uow: UnitOfWork, user_id: int, thread_id: int, now: datetime) -> 
     )
 
 
-def not_found(thread_id: object) -> NotFound:
-    return NotFound(lazy("There is no thread {ref} that you may see."), ref=thread_id)
+def not_found() -> NotFound:
+    return NotFound(lazy("There is no such thread that you may see."))
 
 
 def deny(
     uow: UnitOfWork, caller: Caller, action: Action, thread_id: object, *, hide: bool
 ) -> NoReturn:
     if hide:
-        raise guard.hidden(uow, caller, action.value, "thread", thread_id, not_found(thread_id))
+        raise guard.hidden(uow, caller, action.value, "thread", thread_id, not_found())
     audit.record_refusal(
         uow,
         caller.event(action.value, outcome="denied", object_kind="thread", object_ref=thread_id),

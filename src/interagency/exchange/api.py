@@ -16,6 +16,8 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.exchange import dissemination, inspection, queries, search, services
 from interagency.exchange.codes import MessageKind, Priority, Status
+from interagency.exchange.models import Dissemination, Thread
+from interagency.exchange.paths import DisseminationId, ThreadId
 from interagency.exchange.queries import MAX_PER_PAGE, InboxFilter
 from interagency.exchange.schemas import (
     DecisionIn,
@@ -32,10 +34,11 @@ from interagency.exchange.schemas import (
 from interagency.exchange.search import SearchHit
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
+from interagency.inputs import PublicRef
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
-from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 api = APIRouter(
     prefix="/api/v1/exchange",
@@ -50,10 +53,18 @@ class AddRecipientIn(RecipientIn):
 
 
 class DisseminationOut(BaseModel):
-    id: int
-    thread_id: RowId
+    id: PublicRef
+    thread_id: PublicRef
     purpose: str
     status: str
+
+
+def dissemination_out(uow: UnitOfWork, row: Dissemination) -> DisseminationOut:
+    thread = uow.session.get(Thread, row.thread_id)
+    assert thread is not None  # (a request belongs to its thread)
+    return DisseminationOut(
+        id=row.public_id, thread_id=thread.public_id, purpose=row.purpose, status=row.status
+    )
 
 
 async def _filters(
@@ -136,7 +147,7 @@ def _view(uow: UnitOfWork, caller: Caller, container: Container, thread_id: int)
 
 @api.get("/threads/{thread_id}", summary="One thread, with content if one may read it")
 def get_thread(
-    thread_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     return _view(uow, caller, container, thread_id)
 
@@ -149,7 +160,7 @@ def get_thread(
     "version); `GET /threads/{thread_id}` gives the whole thread.",
 )
 def reply_on_thread(
-    thread_id: RowId, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId, data: ReplyIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadSummary:
     ctx = exchange_context(container)
     services.reply(uow, caller, ctx, thread_id, data)
@@ -160,7 +171,7 @@ def reply_on_thread(
 
 @api.post("/threads/{thread_id}/acknowledge", summary="Confirm receipt for one's agency")
 def acknowledge_thread(
-    thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.acknowledge(uow, caller, exchange_context(container), thread_id, data.version)
     return _view(uow, caller, container, thread_id)
@@ -168,7 +179,7 @@ def acknowledge_thread(
 
 @api.post("/threads/{thread_id}/close", summary="Close a thread one's agency started")
 def close_thread(
-    thread_id: RowId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId, data: VersionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     services.close(uow, caller, exchange_context(container), thread_id, data.version)
     return _view(uow, caller, container, thread_id)
@@ -180,7 +191,11 @@ def close_thread(
     summary="The originator addresses one more agency, desk or user",
 )
 def add_thread_recipient(
-    thread_id: RowId, data: AddRecipientIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId,
+    data: AddRecipientIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
 ) -> ThreadOut:
     recipient = RecipientIn(agency=data.agency, desk=data.desk, user=data.user)
     services.add_recipient(
@@ -195,24 +210,30 @@ def add_thread_recipient(
     summary="Ask the originator to share the thread onward, or to consent to an export",
 )
 def request_dissemination(
-    thread_id: RowId, data: DisseminationIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId,
+    data: DisseminationIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
 ) -> DisseminationOut:
     row = dissemination.request(uow, caller, exchange_context(container), thread_id, data)
+    out = dissemination_out(uow, row)
     uow.commit()
-    return DisseminationOut(
-        id=row.id, thread_id=row.thread_id, purpose=row.purpose, status=row.status
-    )
+    return out
 
 
 @api.post("/disseminations/{request_id}/decision", summary="The originator approves or refuses")
 def decide_dissemination(
-    request_id: RowId, data: DecisionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    request_id: DisseminationId,
+    data: DecisionIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
 ) -> DisseminationOut:
     row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
+    out = dissemination_out(uow, row)
     uow.commit()
-    return DisseminationOut(
-        id=row.id, thread_id=row.thread_id, purpose=row.purpose, status=row.status
-    )
+    return out
 
 
 @api.post(
@@ -221,7 +242,7 @@ def decide_dissemination(
     summary="A DPO opens a time-limited inspection of the thread's content",
 )
 def inspect_thread(
-    thread_id: RowId, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId, data: InspectionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> ThreadOut:
     inspection.open_inspection(uow, caller, exchange_context(container), thread_id, data)
     return _view(uow, caller, container, thread_id)

@@ -37,7 +37,7 @@ class Download:
 def _message(uow: UnitOfWork, message_id: int) -> Message:
     message = uow.session.get(Message, message_id)
     if message is None:
-        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
+        raise NotFound(lazy("There is no such message."))
     return message
 
 
@@ -46,7 +46,7 @@ def _writable_message(uow: UnitOfWork, caller: Caller, thread_id: int, message_i
     granted = access(uow, caller, thread_id, Action.REPLY, utcnow())
     message = _message(uow, message_id)
     if message.thread_id != granted.thread.id:
-        raise NotFound(lazy("There is no message {ref}."), ref=message_id)
+        raise NotFound(lazy("There is no such message."))
     if message.author_id != granted.principal.user_id:
         raise Forbidden(lazy("Only the author of a message adds files to it."))
     if granted.thread.closed_at is not None:
@@ -103,7 +103,7 @@ def download(
         .join(Message, Message.id == Attachment.message_id)
         .where(Attachment.id == attachment_id)
     ).first()
-    missing = NotFound(lazy("There is no attachment {ref}."), ref=attachment_id)
+    missing = NotFound(lazy("There is no such attachment."))
     if row is None:
         audit.record_refusal(
             uow, caller.event("exchange:attachment:download", outcome="denied",

@@ -95,7 +95,7 @@ def request(
 def decide(
     uow: UnitOfWork, caller: Caller, ctx: services.Context, request_id: int, data: DecisionIn
 ) -> Dissemination:
-    unknown = NotFound(lazy("There is no dissemination request {ref}."), ref=request_id)
+    unknown = NotFound(lazy("There is no such dissemination request."))
     row = uow.session.get(Dissemination, request_id, with_for_update=True)
     if row is None:
         raise unknown

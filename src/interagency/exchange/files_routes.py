@@ -19,6 +19,7 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
 from interagency.exchange import attachments, exporting
+from interagency.exchange.paths import AttachmentId, MessageId, ThreadId
 from interagency.exchange.schemas import AttachmentOut
 from interagency.exchange.web_context import exchange_context
 from interagency.i18n import lazy
@@ -27,7 +28,7 @@ from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.errors import domain_message
-from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(
@@ -110,8 +111,8 @@ def _export(
 @pages.post("/exchange/threads/{thread_id}/messages/{message_id}/attachments")
 async def upload_page(
     request: Request,
-    thread_id: RowId,
-    message_id: RowId,
+    thread_id: ThreadId,
+    message_id: MessageId,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
@@ -134,7 +135,10 @@ async def _attach_from_form(
     caller: Caller,
     container: Container,
 ) -> Response:
-    back = RedirectResponse(f"/exchange/threads/{thread_id}", status_code=status.HTTP_303_SEE_OTHER)
+    back = RedirectResponse(
+        f"/exchange/threads/{request.path_params['thread_id']}",
+        status_code=status.HTTP_303_SEE_OTHER,
+    )
     if not isinstance(upload, UploadFile) or not upload.filename:
         problem = InvalidInput(lazy("Choose a file to attach."))
         flash.add(request, back, "error", domain_message(problem))
@@ -154,7 +158,7 @@ async def _attach_from_form(
 
 @pages.get("/exchange/attachments/{attachment_id}")
 def download_page(
-    attachment_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    attachment_id: AttachmentId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Response:
     return _download(uow, caller, container, attachment_id)
 
@@ -162,7 +166,7 @@ def download_page(
 @pages.get("/exchange/threads/{thread_id}/export.{fmt}")
 def export_page(
     request: Request,
-    thread_id: RowId,
+    thread_id: ThreadId,
     fmt: str,
     uow: UowDep,
     caller: CallerDep,
@@ -189,8 +193,8 @@ def export_page(
 )
 async def upload_api(
     request: Request,
-    thread_id: RowId,
-    message_id: RowId,
+    thread_id: ThreadId,
+    message_id: MessageId,
     filename: Annotated[str, Query(min_length=1, max_length=255)],
     uow: UowDep,
     caller: CallerDep,
@@ -204,7 +208,7 @@ async def upload_api(
     )  # fmt: skip
     stored = container.file_store.get(uow.session, attachment.stored_file_id)
     out = AttachmentOut(
-        id=attachment.id, filename=filename, size=stored.size, media_type=stored.media_type,
+        id=attachment.public_id, filename=filename, size=stored.size, media_type=stored.media_type,
         sha256=stored.sha256, status=stored.status,
     )  # fmt: skip
     uow.commit()
@@ -218,7 +222,7 @@ async def upload_api(
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def download_api(
-    attachment_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    attachment_id: AttachmentId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Response:
     return _download(uow, caller, container, attachment_id)
 
@@ -231,7 +235,7 @@ def download_api(
 )
 def export_api(
     request: Request,
-    thread_id: RowId,
+    thread_id: ThreadId,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,

@@ -28,7 +28,7 @@ EMAIL_BODY = (
 
 
 def link_of(thread: Thread) -> str:
-    return f"/exchange/threads/{thread.id}"
+    return f"/exchange/threads/{thread.public_id}"
 
 
 class Reader(Protocol):

@@ -24,6 +24,9 @@ from interagency.errors import Conflict, InvalidInput
 from interagency.exchange import dissemination, inspection, queries, search, services
 from interagency.exchange.access import access
 from interagency.exchange.codes import MessageKind, Priority, Status
+from interagency.exchange.models import Dissemination, Thread
+from interagency.exchange.notices import link_of
+from interagency.exchange.paths import DisseminationId, ThreadId
 from interagency.exchange.policy import Action, Effect, may_send
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import (
@@ -52,7 +55,6 @@ from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.errors import describe_problem, domain_message
-from interagency.web.openapi import RowId
 from interagency.web.templating import Renderer, localtime
 
 router = APIRouter(include_in_schema=False)
@@ -412,7 +414,7 @@ def send_thread(
     uow.commit()
     return _done(
         request,
-        f"/exchange/threads/{thread.id}",
+        link_of(thread),
         i18n.gettext("Thread %(reference)s sent.") % {"reference": thread.reference},
     )
 
@@ -481,7 +483,7 @@ def _thread_page(
     agency_zone = {a.code: zones.get(a.member_state or "", default_zone) for a in agencies}
     pending = [
         {
-            "id": row.id,
+            "id": row.public_id,
             "purpose": row.purpose,
             "requester": codes.get(row.requesting_agency_id, "?"),
             "target": codes.get(row.target_agency_id) if row.target_agency_id else None,
@@ -533,7 +535,7 @@ def thread_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
 ) -> Response:
     return _thread_page(request, uow, renderer, caller, container, thread_id)
 
@@ -558,8 +560,10 @@ def _refused(
     )  # fmt: skip
 
 
-def _thread_url(thread_id: int, anchor: str = "") -> str:
-    return f"/exchange/threads/{thread_id}" + (f"#{anchor}" if anchor else "")
+def _thread_url(uow: UnitOfWork, thread_id: int, anchor: str = "") -> str:
+    thread = uow.session.get(Thread, thread_id)
+    assert thread is not None  # (the action on it has just succeeded)
+    return link_of(thread) + (f"#{anchor}" if anchor else "")
 
 
 @router.post("/exchange/threads/{thread_id}/reply")
@@ -569,7 +573,7 @@ def reply_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     body: Annotated[str, Form(max_length=40_000)] = "",
     handling_code: Annotated[str, Form(max_length=4)] = "H0",
     restriction: Annotated[str, Form(max_length=2000)] = "",
@@ -602,7 +606,7 @@ def reply_page(
     except (InvalidInput, Conflict) as exc:
         return _refused(request, uow, renderer, caller, container, thread_id, exc, form)
     uow.commit()
-    return _done(request, _thread_url(thread_id, "timeline"), i18n.gettext("Reply sent."))
+    return _done(request, _thread_url(uow, thread_id, "timeline"), i18n.gettext("Reply sent."))
 
 
 @router.post("/exchange/threads/{thread_id}/acknowledge")
@@ -612,7 +616,7 @@ def acknowledge_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     version: Annotated[int, Form()],
 ) -> Response:
     try:
@@ -620,7 +624,7 @@ def acknowledge_page(
     except (InvalidInput, Conflict) as exc:
         return _refused(request, uow, renderer, caller, container, thread_id, exc)
     uow.commit()
-    return _done(request, _thread_url(thread_id), i18n.gettext("Receipt acknowledged."))
+    return _done(request, _thread_url(uow, thread_id), i18n.gettext("Receipt acknowledged."))
 
 
 @router.post("/exchange/threads/{thread_id}/close")
@@ -630,7 +634,7 @@ def close_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     version: Annotated[int, Form()],
 ) -> Response:
     try:
@@ -638,7 +642,7 @@ def close_page(
     except (InvalidInput, Conflict) as exc:
         return _refused(request, uow, renderer, caller, container, thread_id, exc)
     uow.commit()
-    return _done(request, _thread_url(thread_id), i18n.gettext("The thread is closed."))
+    return _done(request, _thread_url(uow, thread_id), i18n.gettext("The thread is closed."))
 
 
 @router.post("/exchange/threads/{thread_id}/recipients")
@@ -648,7 +652,7 @@ def add_recipient_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     version: Annotated[int, Form()],
     target: Annotated[str, Form(max_length=80)] = "",
     user: Annotated[str, Form(max_length=64)] = "",
@@ -667,7 +671,7 @@ def add_recipient_page(
     uow.commit()
     return _done(
         request,
-        _thread_url(thread_id),
+        _thread_url(uow, thread_id),
         i18n.gettext("%(target)s now receives the thread.") % {"target": target},
     )
 
@@ -679,7 +683,7 @@ def request_dissemination_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     purpose: Annotated[str, Form(max_length=16)] = "recipient",
     target: Annotated[str, Form(max_length=80)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -702,7 +706,7 @@ def request_dissemination_page(
     uow.commit()
     return _done(
         request,
-        _thread_url(thread_id, "dissemination"),
+        _thread_url(uow, thread_id, "dissemination"),
         i18n.gettext("Your request waits for the originating agency's decision."),
     )
 
@@ -714,8 +718,7 @@ def decide_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    request_id: RowId,
-    thread_id: Annotated[int, Form()],
+    request_id: DisseminationId,
     decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
     note: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
@@ -723,12 +726,15 @@ def decide_page(
     try:
         row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
     except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc)
+        # Only a request the caller may decide gets this far: its thread is shown again.
+        asked = uow.session.get(Dissemination, request_id)
+        assert asked is not None
+        return _refused(request, uow, renderer, caller, container, asked.thread_id, exc)
     uow.commit()
     message = (
         i18n.gettext("Request approved.") if data.approve else i18n.gettext("Request refused.")
     )
-    return _done(request, _thread_url(row.thread_id, "dissemination"), message)
+    return _done(request, _thread_url(uow, row.thread_id, "dissemination"), message)
 
 
 @router.post("/exchange/threads/{thread_id}/inspect")
@@ -738,7 +744,7 @@ def inspect_page(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    thread_id: RowId,
+    thread_id: ThreadId,
     reason: Annotated[str, Form(max_length=2000)] = "",
     minutes: Annotated[str, Form(max_length=5)] = "60",
 ) -> Response:
@@ -754,7 +760,7 @@ def inspect_page(
     uow.commit()
     return _done(
         request,
-        _thread_url(thread_id),
+        _thread_url(uow, thread_id),
         i18n.gettext("Inspection open until %(until)s; the originating agency is told.")
         % {"until": localtime(row.expires_at, request.state.timezone)},
     )

@@ -191,6 +191,7 @@ class _Listed:
     line of every page costs more than the query that finds them."""
 
     id: int
+    public_id: str
     reference: str
     subject_sealed: bytes
     kind: str
@@ -208,8 +209,8 @@ class _Listed:
 
 
 _LISTED_COLUMNS = (
-    Thread.id, Thread.reference, Thread.subject_sealed, Thread.kind, Thread.priority,
-    Thread.handling_code, Thread.tlp, Thread.status, Thread.originator_agency_id,
+    Thread.id, Thread.public_id, Thread.reference, Thread.subject_sealed, Thread.kind,
+    Thread.priority, Thread.handling_code, Thread.tlp, Thread.status, Thread.originator_agency_id,
     Thread.originator_desk_id, Thread.author_id, Thread.closed_at, Thread.updated_at,
     Thread.version,
 )  # fmt: skip
@@ -259,7 +260,7 @@ def _summary(
 ) -> ThreadSummary:
     deadlines = [r.deadline_at for r in thread.recipients if r.deadline_at]
     return ThreadSummary(
-        id=thread.id,
+        id=thread.public_id,
         reference=thread.reference,
         subject=open_subject(uow, ctx.vault, thread) if readable else None,
         kind=MessageKind(thread.kind),
@@ -426,7 +427,7 @@ def thread_view(
         files = _attachments(uow, ctx, [m.id for m in rows])
         messages = [
             MessageOut(
-                id=m.id,
+                id=m.public_id,
                 author=authors.get(m.author_id, "?"),
                 agency=codes[m.author_agency_id],
                 kind=MessageKind(m.kind),
@@ -482,7 +483,7 @@ def _attachments(
     for attachment, stored, agency_id in rows:
         found.setdefault(attachment.message_id, []).append(
             AttachmentOut(
-                id=attachment.id,
+                id=attachment.public_id,
                 filename=open_filename(uow, ctx.vault, attachment, agency_id),
                 size=stored.size,
                 media_type=stored.media_type,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.i18n import lazy
+from interagency.inputs import PublicRef
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 
 T = TypeVar("T")
@@ -153,7 +154,7 @@ class RecipientOut(BaseModel):
 
 
 class ThreadSummary(BaseModel):
-    id: int
+    id: PublicRef
     reference: str
     subject: str | None = Field(description="Absent when the caller may see metadata only.")
     kind: MessageKind
@@ -170,7 +171,7 @@ class ThreadSummary(BaseModel):
 
 
 class MessageOut(BaseModel):
-    id: int
+    id: PublicRef
     author: str
     agency: str
     kind: MessageKind
@@ -184,7 +185,7 @@ class MessageOut(BaseModel):
 
 
 class AttachmentOut(BaseModel):
-    id: int
+    id: PublicRef
     filename: str
     size: int
     media_type: str

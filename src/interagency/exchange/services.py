@@ -63,7 +63,7 @@ def reference_of(uow: UnitOfWork, thread_id: int) -> str:
     (the reference names the thread and reveals nothing of it)."""
     reference = uow.session.scalar(select(Thread.reference).where(Thread.id == thread_id))
     if reference is None:
-        raise NotFound(lazy("There is no thread {ref}."), ref=thread_id)
+        raise NotFound(lazy("There is no such thread."))
     return reference
 
 

@@ -12,6 +12,7 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
 from interagency.identity import account, guard
+from interagency.identity.paths import TokenId
 from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
 from interagency.identity.tokens import IssuedToken
@@ -143,7 +144,7 @@ def issue_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, uow: UowDep, caller: CallerDep, token_id: int) -> Response:
+def revoke_token(request: Request, uow: UowDep, caller: CallerDep, token_id: TokenId) -> Response:
     account.revoke_token(uow, caller, token_id)
     uow.commit()
     response = RedirectResponse("/account#tokens", status_code=303)

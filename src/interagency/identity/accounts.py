@@ -49,7 +49,7 @@ from interagency.identity.schemas import AccountIn, UserIn, UserOut
 
 def user_out(user: User) -> UserOut:
     return UserOut(
-        id=user.id,
+        id=user.public_id,
         login=user.login,
         full_name=user.full_name,
         agency=user.agency.code,
@@ -141,7 +141,7 @@ def add_first_supervisor(uow: UnitOfWork, data: AccountIn) -> tuple[UserOut, str
         ),
     )
     # Shown to the agency's supervisors (the new one too) and DPO at their next sign-in.
-    params = {"id": row.id, "change": row.action, "login": user.login, "status": row.status}
+    params = {"id": row.public_id, "change": row.action, "login": user.login, "status": row.status}
     watchers = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [agency.id])
     notifications.notify(
         uow, [*watchers, user.id], "accounts:first-supervisor", params, "/accounts/changes"
@@ -256,7 +256,7 @@ def profile(uow: UnitOfWork, caller: Caller, user_id: int) -> UserOut:
     principal = caller.principal
     if user is None or principal is None:
         raise guard.refuse(uow, caller, Action.VIEW_USER_PROFILE.value, "user", str(user_id))
-    glass = breakglass.active(uow, principal.user_id, "user", str(user_id))
+    glass = breakglass.active(uow, principal.user_id, "user", user.public_id)
     decision = may_view_profile(principal, user.agency_id, break_glass=glass is not None)
     guard.check(uow, caller, decision, Action.VIEW_USER_PROFILE, "user", user_id)
     audit.record(

@@ -14,6 +14,7 @@ from interagency import i18n
 from interagency.errors import Conflict, Forbidden, InvalidInput
 from interagency.identity import accounts, approvals, breakglass, directory, enrolment, tokens
 from interagency.identity.models import Agency, AgencyKind, ApprovalRequest, Role, User
+from interagency.identity.paths import ApprovalId, BreakGlassId, UserId
 from interagency.identity.policy import Action, Change, allowed, sees_every_agencys_accounts
 from interagency.identity.schemas import (
     AccountRequestIn,
@@ -403,7 +404,7 @@ def decide(
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
-    request_id: int,
+    request_id: ApprovalId,
     decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
     digest: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=1000)] = "",
@@ -448,7 +449,7 @@ def account_changes_page(
 
 @router.get("/users/{user_id}")
 def profile_page(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, user_id: int
+    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, user_id: UserId
 ) -> Response:
     try:
         user = accounts.profile(uow, caller, user_id)
@@ -460,7 +461,7 @@ def profile_page(
         return renderer.render(
             request,
             "identity/profile_locked.html",
-            {"user_id": user_id, "max_minutes": breakglass.MAX_MINUTES},
+            {"user_id": request.path_params["user_id"], "max_minutes": breakglass.MAX_MINUTES},
             status_code=403,
         )
     uow.commit()
@@ -472,15 +473,16 @@ def open_break_glass(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    user_id: int,
+    user_id: UserId,
     reason: Annotated[str, Form(max_length=2000)],
     minutes: Annotated[int, Form(ge=1, le=breakglass.MAX_MINUTES)] = breakglass.DEFAULT_MINUTES,
 ) -> Response:
-    breakglass.open_access(uow, caller, "user", str(user_id), reason, minutes)
+    public_id = request.path_params["user_id"]
+    breakglass.open_access(uow, caller, "user", public_id, reason, minutes)
     uow.commit()
     return _done(
         request,
-        f"/users/{user_id}",
+        f"/users/{public_id}",
         i18n.gettext("Break-glass access opened; the data protection officers have been alerted."),
     )
 
@@ -496,7 +498,7 @@ def break_glass_list(
 
 @router.get("/break-glass/{access_id}")
 def break_glass_detail(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, access_id: int
+    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, access_id: BreakGlassId
 ) -> Response:
     access = breakglass.get(uow, caller, access_id)
     opener = uow.session.get(User, access.user_id)
@@ -513,7 +515,7 @@ def close_break_glass(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    access_id: int,
+    access_id: BreakGlassId,
     note: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     breakglass.close(uow, caller, access_id, note)

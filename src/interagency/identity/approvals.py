@@ -189,11 +189,11 @@ def decide(
         # Another agency's request answers exactly as a missing one.
         if row is not None:
             guard.refuse(uow, caller, Action.DECIDE_ACCOUNT_CHANGE.value, "approval", request_id)
-        raise NotFound(lazy("No approval request {id}."), id=request_id)
+        raise NotFound(lazy("There is no such approval request."))
     if row.status != ApprovalStatus.PENDING.value:
-        raise Conflict(lazy("Request {id} was decided already."), id=row.id)
+        raise Conflict(lazy("The request was decided already."))
     if seen_digest != row.digest:
-        raise Conflict(lazy("Request {id} is not the one you saw: open it again."), id=row.id)
+        raise Conflict(lazy("The request is not the one you saw: open it again."))
     target = _target(uow, row)
     change = Change(row.action)
     if approve and digest_of(change, target, row.payload) != row.digest:
@@ -309,7 +309,7 @@ def request_out(uow: UnitOfWork, row: ApprovalRequest) -> ChangeRequestOut:
 
     agency = uow.session.get(Agency, row.agency_id)
     return ChangeRequestOut(
-        id=row.id,
+        id=row.public_id,
         change=row.action,
         status=row.status,
         agency=agency.code if agency else "",
@@ -355,14 +355,14 @@ def digest_of(change: Change, user: User, payload: Payload) -> str:
 def _target(uow: UnitOfWork, row: ApprovalRequest) -> User:
     user = uow.session.get(User, row.target_user_id) if row.target_user_id else None
     if user is None:
-        raise NotFound(lazy("The account of request {id} is gone."), id=row.id)
+        raise NotFound(lazy("The account of this request is gone."))
     return user
 
 
 def _tell_agency(uow: UnitOfWork, row: ApprovalRequest, target: User, kind: str) -> None:
     """The agency's supervisors (who decide) and DPO (who watches) hear of every request and
     decision; so does whoever asked."""
-    params = {"id": row.id, "change": row.action, "login": target.login, "status": row.status}
+    params = {"id": row.public_id, "change": row.action, "login": target.login, "status": row.status}
     supervisors = notifications.holders_of(uow, Role.SUPERVISOR, [row.agency_id])
     dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [row.agency_id])
     notifications.notify(uow, supervisors, kind, params, "/approvals")

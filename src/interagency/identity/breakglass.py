@@ -43,7 +43,8 @@ def register_kind(kind: str, concerned: ConcernedAgencies) -> None:
 
 
 def _user_agencies(uow: UnitOfWork, ref: str) -> set[int] | None:
-    user = uow.session.get(User, int(ref)) if ref.isdigit() else None
+    """A user is referred to by public id."""
+    user = uow.session.scalar(select(User).where(User.public_id == ref))
     return None if user is None else {user.agency_id}
 
 
@@ -101,7 +102,7 @@ def open_access(
         dpos,
         "break-glass:opened",
         {"by": principal.login, "kind": kind, "ref": ref, "minutes": minutes},
-        f"/break-glass/{access.id}",
+        f"/break-glass/{access.public_id}",
     )
     audit.record(
         uow,

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from interagency.errors import InvalidInput
 from interagency.identity.models import AgencyKind, Role
+from interagency.inputs import PublicRef
 from interagency.outbox.addresses import normalise_address
 
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{2,63}$"
@@ -141,7 +142,7 @@ class UserIn(AccountIn):
 
 
 class ChangeRequestOut(BaseModel):
-    id: int
+    id: PublicRef
     change: str
     status: str
     agency: str
@@ -153,7 +154,7 @@ class ChangeRequestOut(BaseModel):
 
 
 class UserOut(BaseModel):
-    id: int
+    id: PublicRef
     login: str
     full_name: str
     agency: str
@@ -174,7 +175,7 @@ class TokenIn(BaseModel):
 
 
 class TokenOut(BaseModel):
-    id: int
+    id: PublicRef
     name: str
     prefix: str
     created_at: datetime

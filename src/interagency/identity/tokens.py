@@ -99,7 +99,7 @@ def revoke(uow: UnitOfWork, user_id: int, token_id: int) -> ApiToken:
     row = uow.session.get(ApiToken, token_id)
     # Another user's token is "not found", not "forbidden": ids must not be probed.
     if row is None or row.user_id != user_id:
-        raise NotFound(lazy("No token {id} belongs to you."), id=token_id)
+        raise NotFound(lazy("You have no such token."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row

@@ -19,6 +19,7 @@ from interagency.records import details, hits, protection, services
 from interagency.records.crosscheck import Outcome
 from interagency.records.models import RecordKind
 from interagency.records.particulars import PersonParticulars
+from interagency.records.paths import AccessRequestId, RecordId
 from interagency.records.schemas import (
     AccessRequestIn,
     AccessRequestOut,
@@ -40,7 +41,7 @@ from interagency.records.schemas import (
 from interagency.records.web_context import records_context
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
-from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES, RowId
+from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 api = APIRouter(
     prefix="/api/v1/records",
@@ -132,7 +133,11 @@ def open_access_request(
 
 @api.post("/access-requests/{request_id}/answer", summary="Record the answer given")
 def answer_access_request(
-    request_id: RowId, data: AnswerIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    request_id: AccessRequestId,
+    data: AnswerIn,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
 ) -> AccessRequestOut:
     view = protection.answer_access_request(uow, caller, container.vault, request_id, data.answer)
     uow.commit()
@@ -214,7 +219,7 @@ def refuse_release(
 
 @api.get("/{record_id}", summary="One record of one's agency, with its particulars")
 def get_record(
-    record_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
     found = services.view(uow, caller, records_context(container), record_id)
     uow.commit()
@@ -223,7 +228,7 @@ def get_record(
 
 @api.put("/{record_id}", summary="Change a record; it is cross-checked again")
 def update_record(
-    record_id: RowId, data: RecordUpdate, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, data: RecordUpdate, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Screened:
     saved = services.update(uow, caller, records_context(container), record_id, data)
     return _screened(uow, caller, container, saved)
@@ -231,16 +236,21 @@ def update_record(
 
 @api.post("/{record_id}/links", status_code=status.HTTP_201_CREATED, summary="Link two records")
 def link_records(
-    record_id: RowId, data: LinkIn, uow: UowDep, caller: CallerDep
-) -> dict[str, int | str]:
+    record_id: RecordId, data: LinkIn, uow: UowDep, caller: CallerDep
+) -> dict[str, str]:
     row = services.link(uow, caller, record_id, data)
+    linked = {
+        "from_record": row.from_record.public_id,
+        "to_record": row.to_record.public_id,
+        "kind": row.kind,
+    }
     uow.commit()
-    return {"from_record": row.from_record_id, "to_record": row.to_record_id, "kind": row.kind}
+    return linked
 
 
 @api.post("/{record_id}/flag", summary="Put the record before the neutrality review")
 def flag_record(
-    record_id: RowId,
+    record_id: RecordId,
     data: VersionedReasonIn,
     uow: UowDep,
     caller: CallerDep,
@@ -252,7 +262,7 @@ def flag_record(
 
 @api.post("/{record_id}/neutrality", summary="The review board's Article 3 decision")
 def decide_neutrality(
-    record_id: RowId, data: NeutralityIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, data: NeutralityIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> dict[str, object]:
     saved = services.decide_neutrality(uow, caller, records_context(container), record_id, data)
     uow.commit()
@@ -265,7 +275,7 @@ def decide_neutrality(
 
 @api.post("/{record_id}/necessity", summary="Ask that a victim's or witness's record be matched")
 def request_necessity(
-    record_id: RowId,
+    record_id: RecordId,
     data: VersionedReasonIn,
     uow: UowDep,
     caller: CallerDep,
@@ -277,7 +287,7 @@ def request_necessity(
 
 @api.post("/{record_id}/necessity/approve", summary="Approve that request (another supervisor)")
 def approve_necessity(
-    record_id: RowId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> Screened:
     saved = services.approve_necessity(uow, caller, records_context(container), record_id, data)
     return _screened(uow, caller, container, saved)
@@ -285,7 +295,7 @@ def approve_necessity(
 
 @api.post("/{record_id}/review-date", summary="Extend the review date, with the reason")
 def extend_review(
-    record_id: RowId, data: ExtensionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, data: ExtensionIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
     services.extend_review(uow, caller, record_id, data)
     return _view(uow, caller, container, record_id)
@@ -293,7 +303,7 @@ def extend_review(
 
 @api.post("/{record_id}/erasure", summary="Ask to erase the record (data protection officer)")
 def request_erasure(
-    record_id: RowId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, data: ReasonIn, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
     protection.request_erasure(uow, caller, record_id, data.reason)
     return _view(uow, caller, container, record_id)
@@ -304,7 +314,7 @@ def request_erasure(
     summary="Erase it: a supervisor or another data protection officer (four eyes)",
 )
 def approve_erasure(
-    record_id: RowId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId, uow: UowDep, caller: CallerDep, container: ContainerDep
 ) -> RecordOut:
     protection.approve_erasure(uow, caller, record_id)
     return _view(uow, caller, container, record_id)

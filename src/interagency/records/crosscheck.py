@@ -239,7 +239,7 @@ def _alert_edit_probing(uow: UnitOfWork, caller: Caller, record: Record) -> None
         caller,
         "edits",
         [record.owner_agency_id, *hit_owners],
-        {"record": record.id, "limit": SCREENINGS_PER_DAY},
+        {"record": record.public_id, "limit": SCREENINGS_PER_DAY},
     )
 
 

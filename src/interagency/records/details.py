@@ -132,7 +132,7 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
                 "Record {ref} changed after its release was proposed: an officer proposes "
                 "it again, as it is now, before it can be approved."
             ),
-            ref=record.id,
+            ref=record.public_id,
         )
     requester = uow.session.get(User, hit.details_requested_by_id)
     assert requester is not None

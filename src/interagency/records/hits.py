@@ -71,7 +71,7 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         side="owner" if owner else "searcher",
         owner_agency=codes[hit.owner_agency_id],
         searching_agency=codes[hit.searching_agency_id],
-        record_id=hit.found_record_id if owner else hit.searching_record_id,
+        record_id=_public_id(uow, hit.found_record_id if owner else hit.searching_record_id),
         kind=RecordKind(kind or RecordKind.PERSON.value),
         band=hit.band,
         status=hit.status,
@@ -166,3 +166,9 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
         ),
     )
     return out(uow, principal, hit)
+
+
+def _public_id(uow: UnitOfWork, record_id: int) -> str:
+    public_id = uow.session.scalar(select(Record.public_id).where(Record.id == record_id))
+    assert public_id is not None  # (a hit joins two records that exist)
+    return public_id

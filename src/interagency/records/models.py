@@ -284,6 +284,9 @@ class RecordLink(Base):
     kind: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[created_at]
 
+    from_record: Mapped[Record] = relationship(foreign_keys=[from_record_id], lazy="select")
+    to_record: Mapped[Record] = relationship(foreign_keys=[to_record_id], lazy="select")
+
 
 class ReviewExtension(Sealed, Base):
     """A review date moved later, and why: the reason is what a DPO audits."""

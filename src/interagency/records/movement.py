@@ -199,8 +199,8 @@ def withdraw_forbidden(uow: UnitOfWork, caller: Caller, record: Record) -> list[
             uow,
             told,
             "records:hits-withdrawn",
-            {"record": record.id, "references": references},
-            f"/records/{record.id}",
+            {"record": record.public_id, "references": references},
+            f"/records/{record.public_id}",
         )
         audit.record(
             uow,

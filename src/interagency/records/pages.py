@@ -23,11 +23,13 @@ from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import details, hits, labels, policy, protection, services, uploads
 from interagency.records.models import (
+    BulkUpload,
     OffenceCategory,
     RecordKind,
     SubjectCategory,
 )
 from interagency.records.particulars import PARTICULARS, PersonParticulars
+from interagency.records.paths import AccessRequestId, RecordId, UploadId
 from interagency.records.schemas import (
     AnswerIn,
     DetailsRequestIn,
@@ -48,7 +50,6 @@ from interagency.web.forms import done, valid
 
 router = APIRouter(prefix="/records", include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$")]
 Text = Annotated[str, Form(max_length=4000)]
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
@@ -193,7 +194,7 @@ def create_record(
     saved = services.create(
         uow, caller, records_context(container), valid(RecordIn, form.record_values())
     )
-    return done(request, uow, f"/records/{saved.record.id}", _screened_message(saved))
+    return done(request, uow, f"/records/{saved.record.public_id}", _screened_message(saved))
 
 
 def _screened_message(saved: services.Saved) -> str:
@@ -330,20 +331,19 @@ async def upload_file(
         runner=_background,
         workers=1,
     )
-    if submitted.upload_id is None:
+    job = uow.session.get(BulkUpload, submitted.upload_id) if submitted.upload_id else None
+    if job is None:
         uow.commit()
         context = _context(
             request, recent=[], report=submitted.checked, columns=_columns(), kind=kind
         )
         return renderer.render(request, "records/upload.html", context, status_code=422)
-    return done(
-        request, uow, f"/records/uploads/{submitted.upload_id}", i18n.gettext("Upload accepted.")
-    )
+    return done(request, uow, f"/records/uploads/{job.public_id}", i18n.gettext("Upload accepted."))
 
 
 @router.get("/uploads/{upload_id}")
 def upload_status_page(
-    request: Request, upload_id: RecordId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+    request: Request, upload_id: UploadId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     job = uploads.status(uow, caller, upload_id)
     return renderer.render(request, "records/upload_status.html", _context(request, job=job))
@@ -382,7 +382,7 @@ def open_access_request(
 @router.post("/dpo/access-requests/{request_id}/answer")
 def answer_access_request(
     request: Request,
-    request_id: RecordId,
+    request_id: AccessRequestId,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
@@ -452,7 +452,9 @@ def update_record(
 ) -> Response:
     data = valid(RecordUpdate, form.record_values())
     saved = services.update(uow, caller, records_context(container), record_id, data)
-    return done(request, uow, f"/records/{record_id}", _screened_message(saved))
+    return done(
+        request, uow, f"/records/{request.path_params['record_id']}", _screened_message(saved)
+    )
 
 
 @router.post("/{record_id}/{action}")
@@ -489,7 +491,11 @@ def record_action(
             "cleared": cleared == "yes",
         },
     )
-    target = "/records/review" if action == "neutrality" else f"/records/{record_id}"
+    target = (
+        "/records/review"
+        if action == "neutrality"
+        else f"/records/{request.path_params['record_id']}"
+    )
     return done(request, uow, target, i18n.gettext("Saved."))
 
 

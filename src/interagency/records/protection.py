@@ -37,13 +37,13 @@ ERASED: Final = "[erased]"
 
 @dataclass(frozen=True)
 class AccessRequestView:
-    id: int
+    id: str  # the public id
     received_on: date
     status: str
     requester: PersonParticulars | None
     answer: str | None
     # The agency's live person records the requester may be: for the DPO to check.
-    candidates: tuple[int, ...]
+    candidates: tuple[str, ...]  # public ids
 
 
 def _context(record_id: int) -> str:
@@ -56,7 +56,7 @@ def request_erasure(uow: UnitOfWork, caller: Caller, record_id: int, reason: str
     principal = caller.principal
     assert principal is not None
     if record.erased_at is not None:
-        raise Conflict(lazy("Record {ref} is erased already."), ref=record.id)
+        raise Conflict(lazy("Record {ref} is erased already."), ref=record.public_id)
     record.erasure_reason = reason.strip()
     record.erasure_requested_by_id = principal.user_id
     approvers = {
@@ -64,7 +64,7 @@ def request_erasure(uow: UnitOfWork, caller: Caller, record_id: int, reason: str
         *notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [record.owner_agency_id]),
     } - {principal.user_id}
     notifications.notify(
-        uow, approvers, "records:erasure-requested", {"record": record.id}, "/records/dpo"
+        uow, approvers, "records:erasure-requested", {"record": record.public_id}, "/records/dpo"
     )
     services.audit_record(uow, caller, "records:erasure:request", record.id)
     return record
@@ -76,9 +76,9 @@ def approve_erasure(uow: UnitOfWork, caller: Caller, record_id: int) -> Record:
     principal = caller.principal
     assert principal is not None
     if record.erased_at is not None:
-        raise Conflict(lazy("Record {ref} is erased already."), ref=record.id)
+        raise Conflict(lazy("Record {ref} is erased already."), ref=record.public_id)
     if record.erasure_requested_by_id is None:
-        raise Conflict(lazy("Nobody has asked to erase record {ref}."), ref=record.id)
+        raise Conflict(lazy("Nobody has asked to erase record {ref}."), ref=record.public_id)
     guard.check(
         uow,
         caller,
@@ -197,7 +197,7 @@ def answer_access_request(
     agency_id = _require_dpo(uow, caller)
     row = uow.session.get(AccessRequest, request_id)
     if row is None or row.agency_id != agency_id:
-        raise NotFound(lazy("There is no access request {ref}."), ref=request_id)
+        raise NotFound(lazy("There is no such access request."))
     if row.status != AccessRequestStatus.OPEN.value:
         raise Conflict(lazy("Access request {ref} has been answered already."), ref=request_id)
     row.status = AccessRequestStatus.ANSWERED.value
@@ -216,11 +216,11 @@ def _view(uow: UnitOfWork, vault: Vault, row: AccessRequest) -> AccessRequestVie
             uow.session, row.agency_id, row.particulars_sealed, context=_context(row.id)
         )
         requester = PersonParticulars.model_validate_json(text)
-    candidates: tuple[int, ...] = ()
+    candidates: tuple[str, ...] = ()
     if requester is not None and row.status == AccessRequestStatus.OPEN.value:
         candidates = _own_candidates(uow, vault, row.agency_id, requester)
     return AccessRequestView(
-        id=row.id,
+        id=row.public_id,
         received_on=row.received_on,
         status=row.status,
         requester=requester,
@@ -231,7 +231,7 @@ def _view(uow: UnitOfWork, vault: Vault, row: AccessRequest) -> AccessRequestVie
 
 def _own_candidates(
     uow: UnitOfWork, vault: Vault, agency_id: int, requester: PersonParticulars
-) -> tuple[int, ...]:
+) -> tuple[str, ...]:
     """The agency's live person records the model links to the requester; the DPO checks
     them, so here a name with a birth date or a document is enough."""
     people = uow.session.scalars(
@@ -243,4 +243,6 @@ def _own_candidates(
     ).all()
     opened = {r.id: open_particulars(uow, vault, r) for r in people}
     persons = {i: p for i, p in opened.items() if isinstance(p, PersonParticulars)}
-    return tuple(sorted(m.found_id for m in comparison.person_matches(requester, persons)))
+    public = {r.id: r.public_id for r in people}
+    found = sorted(m.found_id for m in comparison.person_matches(requester, persons))
+    return tuple(public[record_id] for record_id in found)

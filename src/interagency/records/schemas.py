@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from interagency.i18n import lazy
-from interagency.inputs import Input
+from interagency.inputs import Input, PublicRef
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records.models import LinkKind, OffenceCategory, RecordKind, SubjectCategory
 
@@ -106,7 +106,7 @@ class NeutralityIn(Input):
 
 
 class LinkIn(Input):
-    to_record: int = Field(ge=1, le=2_147_483_647)
+    to_record: PublicRef
     kind: LinkKind
 
 
@@ -132,12 +132,12 @@ class AnswerIn(Input):
 
 
 class AccessRequestOut(BaseModel):
-    id: int
+    id: PublicRef
     received_on: date
     status: str
     requester: dict[str, Any] | None
     answer: str | None
-    candidates: list[int]
+    candidates: list[PublicRef]
 
 
 class HitCheckIn(Input):
@@ -148,7 +148,7 @@ class HitCheckIn(Input):
 
 
 class RecordOut(BaseModel):
-    id: int
+    id: PublicRef
     kind: RecordKind
     owner_agency: str
     version: int
@@ -197,7 +197,7 @@ class HitOut(BaseModel):
     side: str  # "searcher" or "owner"
     owner_agency: str
     searching_agency: str
-    record_id: int  # the viewer's own record: the one searched with, or the one found
+    record_id: PublicRef  # the viewer's own record: the one searched with, or the one found
     kind: RecordKind
     band: str
     status: str

@@ -85,8 +85,8 @@ def _relations(principal: Principal, record: Record) -> frozenset[Relation]:
     )
 
 
-def missing_record(record_id: object) -> NotFound:
-    return NotFound(lazy("There is no record {ref}."), ref=record_id)
+def missing_record() -> NotFound:
+    return NotFound(lazy("There is no such record."))
 
 
 def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Record:
@@ -96,9 +96,9 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Rec
     principal = caller.principal
     mine = _relations(principal, record) if principal and record else frozenset()
     if record is None:
-        raise missing_record(record_id)
+        raise missing_record()
     if not mine:
-        raise guard.hidden(uow, caller, action.value, KIND, record_id, missing_record(record_id))
+        raise guard.hidden(uow, caller, action.value, KIND, record_id, missing_record())
     assert principal is not None  # (a relation needs a principal)
     if not policy.allowed(principal, action, mine):
         raise guard.refuse(uow, caller, action.value, KIND, record_id)
@@ -276,7 +276,9 @@ def update(
     assert principal is not None
     _current(record, data.version)
     if record.erased_at is not None:
-        raise Conflict(lazy("Record {ref} is erased: only its reference remains."), ref=record.id)
+        raise Conflict(
+            lazy("Record {ref} is erased: only its reference remains."), ref=record.public_id
+        )
     if data.kind.value != record.kind:
         raise InvalidInput(lazy("A record keeps its kind: enter a new record instead."))
     particulars = particulars_of(data.kind, data.particulars)
@@ -299,7 +301,7 @@ def _current(record: Record, version: int) -> None:
     if record.version != version:
         raise Conflict(
             lazy("Record {ref} was changed by someone else (now version {version}): reload it."),
-            ref=record.id,
+            ref=record.public_id,
             version=record.version,
         )
 
@@ -327,7 +329,7 @@ def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
     why_not = policy.why_not_matchable(guards, utcnow().date())
     particulars = open_particulars(uow, ctx.vault, record)
     return RecordOut(
-        id=record.id,
+        id=record.public_id,
         kind=RecordKind(record.kind),
         owner_agency=agencies[record.owner_agency_id],
         version=record.version,
@@ -375,7 +377,7 @@ def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSumma
 
 def _summary(record: Record) -> RecordSummary:
     return RecordSummary(
-        id=record.id,
+        id=record.public_id,
         kind=RecordKind(record.kind),
         subject_category=SubjectCategory(record.subject_category),
         review_due=record.review_due,
@@ -404,7 +406,8 @@ def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
 def link(uow: UnitOfWork, caller: Caller, record_id: int, data: LinkIn) -> RecordLink:
     """Joins a person to a document, phone, vehicle or organisation of the same agency."""
     person = gate(uow, caller, Action.EDIT, record_id)
-    target = gate(uow, caller, Action.EDIT, data.to_record)
+    target_id = uow.session.scalar(select(Record.id).where(Record.public_id == data.to_record))
+    target = gate(uow, caller, Action.EDIT, target_id or 0)
     if person.kind != RecordKind.PERSON.value or target.kind != LINK_TARGETS[data.kind.value]:
         raise InvalidInput(
             lazy("A link of this kind joins a person to a {kind}."),

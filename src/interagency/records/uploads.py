@@ -92,7 +92,7 @@ def status(uow: UnitOfWork, caller: Caller, upload_id: int) -> BulkUpload:
     principal = services.require_own(uow, caller, Action.CREATE)
     job = uow.session.get(BulkUpload, upload_id)
     if job is None or job.agency_id != principal.agency_id:
-        raise NotFound(lazy("There is no upload {ref}."), ref=upload_id)
+        raise NotFound(lazy("There is no such upload."))
     return job
 
 
