@@ -36,7 +36,7 @@ def _send_red_request(page: Page) -> str:
     page.get_by_label("TLP").select_option("RED")
     page.get_by_label("Handling code").select_option("H2")
     page.get_by_role("button", name="Send", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/exchange/threads/\d+$"))
+    expect(page).to_have_url(re.compile(r"/exchange/threads/[a-z2-7]{26}$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(SUBJECT)
     return page.url.rsplit("/", 1)[-1]
 

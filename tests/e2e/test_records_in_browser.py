@@ -33,7 +33,7 @@ def test_upload_hit_request_and_four_eyes_release(signed_in_page: SignedInPage) 
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": UPLOAD.encode()}]
     )
     searcher.get_by_role("button", name="Check and upload").click()
-    expect(searcher).to_have_url(re.compile(r"/records/uploads/\d+$"))
+    expect(searcher).to_have_url(re.compile(r"/records/uploads/[a-z2-7]{26}$"))
     # The page refreshes itself until the batch engine is done.
     expect(searcher.locator("#upload-status")).to_have_text("done", timeout=60_000)
     searcher.goto("/records/hits")

@@ -192,6 +192,7 @@ class Sent:
     recipients: tuple[Address, ...]
     tlp: Tlp
     handling: HandlingCode
+    public_id: str = ""  # what lists and the API name the thread by
 
     @property
     def originator(self) -> str:
@@ -260,7 +261,7 @@ class Exchange:
         with self.container.uow() as uow:
             thread = services.send(uow, self.caller(uow, author), self.context, data)
             uow.commit()
-            return Sent(thread.id, author, from_desk, tuple(to), tlp, handling)
+            return Sent(thread.id, author, from_desk, tuple(to), tlp, handling, thread.public_id)
 
 
 def thread_in(

@@ -112,7 +112,7 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
             email=row.get("email") or None,
         )
         created = accounts.load_account(uow, data, password_hash=demo_password_hash())
-        user = uow.session.get(User, created.id)
+        user = uow.session.scalar(select(User).where(User.public_id == created.id))
         assert user is not None  # (just added)
         user.totp_secret = totp.seal(container.settings.key_dir, secret, user.id)
         added += 1

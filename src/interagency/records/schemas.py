@@ -180,7 +180,7 @@ class RecordOut(BaseModel):
 class RecordSummary(BaseModel):
     """A line of the owner's list: no particulars, so lists leak nothing if misused."""
 
-    id: int
+    id: PublicRef
     kind: RecordKind
     subject_category: SubjectCategory
     review_due: date

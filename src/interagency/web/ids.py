@@ -10,8 +10,8 @@ A public id no row has becomes the key 0, which no row has either: the service a
 it as it answers any missing row, and so exactly as a row the caller may not see.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the dependency's parameters, whose
+# annotation is built from this function's arguments at run time.
 from collections.abc import Callable
 from typing import Annotated
 

@@ -15,10 +15,11 @@ from tests.support.identity import api_token, sign_in, submit
 from tests.unit.council import pdfcheck
 
 
-def created_id(location: str) -> int:
-    match = re.search(r"/(\d+)$", location)
+def created_id(location: str) -> str:
+    """The public id at the end of a redirect."""
+    match = re.search(r"/([a-z2-7]{26})$", location)
     assert match, location
-    return int(match.group(1))
+    return match.group(1)
 
 
 def test_a_meeting_cycle_in_the_pages(

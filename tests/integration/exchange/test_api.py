@@ -10,7 +10,9 @@ from starlette.testclient import TestClient
 
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
+from interagency.exchange.models import Thread
 from tests.support.identity import Council, api_token
+from tests.support.ids import key_of
 
 SUBJECT = "Серия поддельных паспортов: запрос сведений"
 BODY = "Просим сообщить, выявлялись ли паспорта серии 45 17 с признаками подделки."
@@ -76,7 +78,8 @@ def test_a_red_request_reaches_the_named_desk_and_nobody_else(
     with container.uow() as uow:
         refused = uow.session.scalars(
             select(AuditEntry.actor_login).where(
-                AuditEntry.outcome == "denied", AuditEntry.object_ref == str(thread["id"])
+                AuditEntry.outcome == "denied",
+                AuditEntry.object_ref == str(key_of(container, Thread, thread["id"])),
             )
         ).all()
     assert list(refused) == ["sec_officer"]

@@ -128,12 +128,12 @@ def test_each_recipients_deadline_ends_at_midnight_in_its_own_zone(exchange: Exc
     assert shown.deadline_at == datetime(2026, 12, 4, 18, 59, 59, tzinfo=UTC)
 
 
-def _overdue_for(exchange: Exchange, login: str, thread: Sent) -> tuple[bool, int, list[int]]:
+def _overdue_for(exchange: Exchange, login: str, thread: Sent) -> tuple[bool, int, list[str]]:
     """The thread's overdue flag, the overdue count and the ids on the overdue dashboard."""
     with exchange.container.uow() as uow:
         caller = exchange.caller(uow, login)
         listed = queries.inbox(uow, caller, exchange.context, InboxFilter())
-        flag = next(item.overdue for item in listed.items if item.id == thread.id)
+        flag = next(item.overdue for item in listed.items if item.id == thread.public_id)
         count = queries.counts(uow, caller)["overdue"]
         board = queries.overdue(uow, caller, exchange.context)
         uow.commit()
@@ -155,13 +155,13 @@ def test_overdue_follows_each_recipients_deadline_and_ends_with_the_answer(
         late = {state.agency: state.overdue for state in shown.recipient_states}
         assert late == {"RU-SVC": False, "KZ-SVC": True}
         assert shown.overdue
-        assert _overdue_for(exchange, "b_ct_analyst", thread) == (True, 1, [thread.id])
-        assert _overdue_for(exchange, "c_ct_analyst", thread) == (True, 1, [thread.id])
+        assert _overdue_for(exchange, "b_ct_analyst", thread) == (True, 1, [thread.public_id])
+        assert _overdue_for(exchange, "c_ct_analyst", thread) == (True, 1, [thread.public_id])
         _reply(exchange, "b_ct_analyst", thread)
         assert _overdue_for(exchange, "b_ct_analyst", thread) == (False, 0, [])
     with time_machine.travel(datetime(2026, 12, 4, 21, 30, tzinfo=UTC), tick=False):
         # Moscow's deadline has passed too, and Moscow has not answered.
-        assert _overdue_for(exchange, "a_ct_analyst", thread) == (True, 1, [thread.id])
+        assert _overdue_for(exchange, "a_ct_analyst", thread) == (True, 1, [thread.public_id])
         _close(exchange, "c_ct_supervisor", thread)
         assert _overdue_for(exchange, "a_ct_analyst", thread) == (False, 0, [])
 

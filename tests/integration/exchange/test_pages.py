@@ -20,10 +20,11 @@ from sqlalchemy import select
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.exchange import attachments
-from interagency.exchange.models import Message, Recipient
+from interagency.exchange.models import Message, Recipient, Thread
 from interagency.exchange.web_context import exchange_context
 from tests.support.asynchronous import run_async
 from tests.support.identity import Council, csrf_token, sign_in, submit
+from tests.support.ids import key_of
 
 As = Callable[[str], TestClient]
 
@@ -69,12 +70,13 @@ def compose(client: TestClient, **changes: str | list[str]) -> httpx2.Response:
     return submit(client, "/exchange/new", "/exchange/new", **{**fields, **changes})
 
 
-def sent_thread(client: TestClient, **changes: str | list[str]) -> int:
+def sent_thread(client: TestClient, **changes: str | list[str]) -> str:
+    """The public id of the thread sent."""
     answer = compose(client, **changes)
     assert answer.status_code == 303, answer.text
-    match = re.fullmatch(r"/exchange/threads/(\d+)", answer.headers["location"])
+    match = re.fullmatch(r"/exchange/threads/([a-z2-7]{26})", answer.headers["location"])
     assert match, answer.headers["location"]
-    return int(match.group(1))
+    return match.group(1)
 
 
 def version_on(page_html: str) -> str:
@@ -93,11 +95,13 @@ def post_on_thread(
     return client.post(f"/exchange/threads/{thread_id}/{action}", data=data, follow_redirects=False)
 
 
-def audit_actions(container: Container, thread_id: int) -> list[tuple[str, str]]:
+def audit_actions(container: Container, thread_id: str) -> list[tuple[str, str]]:
+    """What the audit recorded of the thread (which it names by its key)."""
+    key = key_of(container, Thread, thread_id)
     with container.uow() as uow:
         rows = uow.session.execute(
             select(AuditEntry.action, AuditEntry.outcome)
-            .where(AuditEntry.object_ref == str(thread_id))
+            .where(AuditEntry.object_ref == str(key))
             .order_by(AuditEntry.seq)
         ).all()
     return [(action, outcome) for action, outcome in rows]
@@ -274,7 +278,7 @@ def test_the_overdue_dashboard_shows_both_sides(as_user: As, container: Containe
     thread_id = sent_thread(ru)
     with container.uow() as uow:
         recipient = uow.session.scalars(
-            select(Recipient).where(Recipient.thread_id == thread_id)
+            select(Recipient).where(Recipient.thread_id == key_of(container, Thread, thread_id))
         ).one()
         recipient.deadline_at = datetime.now(UTC) - timedelta(hours=1)
         uow.commit()
@@ -303,11 +307,11 @@ def test_onward_dissemination_is_asked_for_and_approved(as_user: As, container: 
 
     page = ru.get(f"/exchange/threads/{thread_id}").text
     assert "The secretariat coordinates this case." in page
-    request_id = re.search(r'action="/exchange/dissemination/(\d+)/decision"', page)
+    request_id = re.search(r'action="/exchange/dissemination/([a-z2-7]{26})/decision"', page)
     assert request_id
     decided = ru.post(
         f"/exchange/dissemination/{request_id.group(1)}/decision",
-        data={"csrf_token": csrf_token(page), "thread_id": str(thread_id), "decision": "approve"},
+        data={"csrf_token": csrf_token(page), "decision": "approve"},
         follow_redirects=False,
     )
     assert decided.status_code == 303
@@ -373,14 +377,14 @@ def test_attachments_are_listed_with_size_type_and_digest(
     async def chunks() -> AsyncIterator[bytes]:
         yield content
 
+    thread_key = key_of(container, Thread, thread_id)
     with container.uow() as uow:
-        message_id = uow.session.scalars(
-            select(Message.id).where(Message.thread_id == thread_id)
-        ).one()
+        message = uow.session.scalars(select(Message).where(Message.thread_id == thread_key)).one()
+        message_id = message.public_id
         attachment = run_async(
             attachments.attach(
                 uow, council.caller(uow, "ru_liaison"), exchange_context(container),
-                container.file_store, thread_id, message_id, chunks(),
+                container.file_store, thread_key, message.id, chunks(),
                 filename="series.txt", declared_length=len(content),
             )
         )  # fmt: skip
@@ -389,7 +393,7 @@ def test_attachments_are_listed_with_size_type_and_digest(
     assert "series.txt" in page
     assert hashlib.sha256(content).hexdigest() in page
     assert "text/plain" in page
-    assert f'href="/exchange/attachments/{attachment.id}"' in page
+    assert f'href="/exchange/attachments/{attachment.public_id}"' in page
     # Only the author adds files to their message: the recipient gets no upload form.
     assert f"/messages/{message_id}/attachments" not in page
     assert f"/messages/{message_id}/attachments" in ru.get(f"/exchange/threads/{thread_id}").text
@@ -414,7 +418,9 @@ def test_a_file_is_uploaded_through_the_page_and_downloaded_as_a_file(
     thread_id = sent_thread(ru)
     content = b"Passport series 4511200-4511299, seen at Khorgos.\n"
     page = ru.get(f"/exchange/threads/{thread_id}").text
-    action = re.search(r'action="(/exchange/threads/\d+/messages/\d+/attachments)"', page)
+    action = re.search(
+        r'action="(/exchange/threads/[a-z2-7]{26}/messages/[a-z2-7]{26}/attachments)"', page
+    )
     assert action, "the author is offered no upload form"
     uploaded = ru.post(
         action.group(1),
@@ -427,7 +433,7 @@ def test_a_file_is_uploaded_through_the_page_and_downloaded_as_a_file(
     assert "The file is attached." in after, re.findall(r'class="flash[^"]*"[^>]*>([^<]*)', after)
     seen = kz.get(f"/exchange/threads/{thread_id}").text
     assert hashlib.sha256(content).hexdigest() in seen
-    link = re.search(r'href="(/exchange/attachments/\d+)"', seen)
+    link = re.search(r'href="(/exchange/attachments/[a-z2-7]{26})"', seen)
     assert link
     got = kz.get(link.group(1))
     assert got.content == content

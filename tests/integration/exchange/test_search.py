@@ -166,7 +166,7 @@ def test_every_word_must_occur_and_a_word_in_the_subject_ranks_higher(exchange: 
             uow, exchange.caller(uow, SEARCHER), exchange.context, QUERY, InboxFilter()
         )
         uow.commit()
-    assert [hit.thread.id for hit in found.items] == [in_subject.id, in_body.id]
+    assert [hit.thread.id for hit in found.items] == [in_subject.public_id, in_body.public_id]
     assert found.total == 2
     assert found.items[0].score > found.items[1].score
     assert "оддельные паспорта" in found.items[1].snippet
@@ -224,4 +224,4 @@ def test_a_rebuilt_index_holds_exactly_what_posting_wrote(exchange: Exchange) ->
             uow, exchange.caller(uow, SEARCHER), exchange.context, QUERY, InboxFilter()
         )
         uow.commit()
-    assert [hit.thread.id for hit in found.items] == [lost.id]
+    assert [hit.thread.id for hit in found.items] == [lost.public_id]

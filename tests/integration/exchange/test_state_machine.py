@@ -123,6 +123,7 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
             super().__init__()
             self.savepoint = connection.begin_nested()
             self.threads: dict[int, ModelThread] = {}
+            self.public_ids: dict[int, str] = {}
             self.touched: int | None = None
             # Whether the last step changed anything; a refused step is rolled back whole,
             # so the database, and what the invariant saw, stay as they were.
@@ -172,6 +173,7 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
             self.threads[sent.id] = ModelThread(
                 sent.id, author, from_desk, tlp, handling, list(addresses)
             )
+            self.public_ids[sent.id] = sent.public_id
             self.touched = sent.id
 
         def _pick(self, data: st.DataObject) -> ModelThread:
@@ -293,7 +295,8 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
             if not self.changed:
                 return
             for login in WATCHED:
-                allowed = {t.id: t.view(login) for t in self.threads.values()}
+                # Lists name threads by public id.
+                allowed = {self.public_ids[t.id]: t.view(login) for t in self.threads.values()}
                 with exchange.container.uow() as uow:
                     caller = exchange.caller(uow, login)
                     listed = queries.inbox(uow, caller, exchange.context, InboxFilter(per_page=100))
@@ -318,7 +321,8 @@ def run_machine(exchange: Exchange, connection: Connection) -> None:
                 assert seen == {i: v for i, v in allowed.items() if v != "none"}, login
                 hits = {hit.thread.id for hit in found.items}
                 assert hits == {i for i, v in allowed.items() if v == "content"}, login
-                assert opened == allowed[self.touched or 0], login
+                touched = self.public_ids.get(self.touched or 0, "")
+                assert opened == allowed.get(touched, "none"), login
 
     run_state_machine_as_test(
         ExchangeMachine, settings=settings(max_examples=30, stateful_step_count=12, deadline=None)

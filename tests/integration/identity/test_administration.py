@@ -240,7 +240,7 @@ def test_an_api_token_is_shown_once_works_and_can_be_revoked(
     assert secret not in officer.get("/account").text
     bearer = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/me", headers=bearer).json()["login"] == "ru_liaison"
-    token_id = re.search(r"/account/tokens/(\d+)/revoke", officer.get("/account").text)
+    token_id = re.search(r"/account/tokens/([a-z2-7]{26})/revoke", officer.get("/account").text)
     assert token_id
     submit(officer, "/account", f"/account/tokens/{token_id.group(1)}/revoke")
     assert client.get("/api/v1/me", headers=bearer).status_code == 401
