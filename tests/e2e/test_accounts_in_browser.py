@@ -38,9 +38,9 @@ def test_the_secretariat_cannot_plant_an_officer_in_a_member_agency(
 
     status = attacker.get_by_role("status")
     expect(status).to_have_text(
-        re.compile(r"^Request \d+ waits for the approval of a supervisor of the agency\.$")
+        re.compile(r"^Request [a-z2-7]{26} waits for the approval of a supervisor of the agency\.$")
     )
-    match = re.search(r"\d+", status.inner_text())
+    match = re.search(r"[a-z2-7]{26}", status.inner_text())
     assert match is not None
     request_id = match.group()
     row = attacker.get_by_test_id("user-plant")

@@ -256,9 +256,9 @@ def test_a_role_is_given_only_when_the_agencys_supervisor_approves(
 
     status = requester.get_by_role("status")
     expect(status).to_have_text(
-        re.compile(r"^Запрос № \d+ ожидает подтверждения руководителем ведомства\.$")
+        re.compile(r"^Запрос № [a-z2-7]{26} ожидает подтверждения руководителем ведомства\.$")
     )
-    match = re.search(r"\d+", status.inner_text())
+    match = re.search(r"[a-z2-7]{26}", status.inner_text())
     assert match is not None
     request_id = match.group()
     description = "Назначить пользователю smirnova роль «Руководитель»"

@@ -55,7 +55,7 @@ WAITS = i18n.lazy("Request %(id)s waits for the approval of a supervisor of the 
 
 
 def _asked(request: Request, row: ApprovalRequest) -> Response:
-    return _done(request, "/admin/users", i18n.gettext(WAITS) % {"id": row.id})
+    return _done(request, "/admin/users", i18n.gettext(WAITS) % {"id": row.public_id})
 
 
 # --- accounts ----------------------------------------------------------------------------
@@ -420,7 +420,7 @@ def decide(
             if row.status == "approved"
             else i18n.gettext("Request %(id)s refused.")
         )
-        return _done(request, "/approvals", message % {"id": row.id})
+        return _done(request, "/approvals", message % {"id": row.public_id})
     # A link or a token is shown here once and never again: not in a redirect, a cookie
     # or a cache.
     secret = outcome.secret

@@ -128,7 +128,7 @@ def ask(
         )
     payload = CHANGES[change].check(uow, target, dict(payload))
     duplicate = uow.session.scalar(
-        select(ApprovalRequest.id).where(
+        select(ApprovalRequest.public_id).where(
             ApprovalRequest.action == change.value,
             ApprovalRequest.target_user_id == target.id,
             ApprovalRequest.status == ApprovalStatus.PENDING.value,
@@ -202,7 +202,7 @@ def decide(
                 "The account changed after request {id} was made: refuse it, and ask again "
                 "if the change is still needed."
             ),
-            id=row.id,
+            id=row.public_id,
         )
     row.status = (ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED).value
     row.decided_by_id = principal.user_id

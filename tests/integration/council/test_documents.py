@@ -38,7 +38,8 @@ def draft(title: str = "Соглашение об обмене информац�
     )
 
 
-def meeting(uow: UnitOfWork, members: Secretariat, number: int = 45) -> int:
+def meeting(uow: UnitOfWork, members: Secretariat, number: int = 45) -> str:
+    """A new meeting's public id, as adoption names it."""
     sec = members.caller(uow, "sec_officer")
     row = meetings.create_meeting(
         uow,
@@ -51,7 +52,7 @@ def meeting(uow: UnitOfWork, members: Secretariat, number: int = 45) -> int:
             chair="Председатель",
         ),
     )
-    return row.id
+    return row.public_id
 
 
 def test_a_draft_is_reviewed_approved_and_adopted_into_the_register(members: Secretariat) -> None:
@@ -111,7 +112,9 @@ def test_a_later_document_supersedes_an_adopted_one(members: Secretariat) -> Non
                     uow, members.caller(uow, login), row.id, PositionIn(stance="approve")
                 )
         documents.adopt(uow, sec, old.id, AdoptionIn(meeting_id=meeting_id))
-        documents.adopt(uow, sec, new.id, AdoptionIn(meeting_id=meeting_id, supersedes_id=old.id))
+        documents.adopt(
+            uow, sec, new.id, AdoptionIn(meeting_id=meeting_id, supersedes_id=old.public_id)
+        )
         assert (old.status, old.superseded_by_id) == ("superseded", new.id)
         assert new.register_number == "2026/002"
 
@@ -182,7 +185,7 @@ def test_who_may_comment_and_take_positions(members: Secretariat) -> None:
         ),
         (
             "ru_liaison",
-            lambda uow, c: documents.adopt(uow, c, document.id, AdoptionIn(meeting_id=1)),
+            lambda uow, c: documents.adopt(uow, c, document.id, AdoptionIn(meeting_id="a" * 26)),
         ),
     ]
     for login, attempt in refused:
@@ -209,7 +212,7 @@ def test_a_red_document_is_invisible_outside_its_parties(members: Secretariat) -
             red.id
         ]
         assert documents.list_documents(uow, members.caller(uow, "kz_liaison")) == []
-        with pytest.raises(NotFound, match="no document"):
+        with pytest.raises(NotFound, match="no such document"):
             documents.get_document(uow, members.caller(uow, "kz_liaison"), red.id)
 
 

@@ -119,7 +119,7 @@ def test_administrators_and_auditors_see_no_meeting(members: Secretariat) -> Non
     for login in ("sec_admin", "ru_admin", "ru_auditor", "ru_dpo", "board_reviewer"):
         with members.container.uow() as uow:
             # The meeting is not there for them: the answer a missing one gets.
-            with pytest.raises(NotFound, match="no meeting"):
+            with pytest.raises(NotFound, match="no such meeting"):
                 meetings.get_meeting(uow, members.caller(uow, login), meeting.id)
             with pytest.raises(Forbidden):
                 meetings.list_meetings(uow, members.caller(uow, login))
@@ -136,7 +136,7 @@ def test_a_red_meeting_reaches_only_its_participants(members: Secretariat) -> No
         kz = members.caller(uow, "kz_liaison")  # KZ-SVC does not
         assert {m.id for m in meetings.list_meetings(uow, ru)} == {red.id, amber.id}
         assert {m.id for m in meetings.list_meetings(uow, kz)} == {amber.id}
-        with pytest.raises(NotFound, match="no meeting"):
+        with pytest.raises(NotFound, match="no such meeting"):
             meetings.get_meeting(uow, kz, red.id)
 
 

@@ -63,7 +63,7 @@ def test_results_per_period_and_agency(members: Secretariat) -> None:
         )
         ru = members.caller(uow, "ru_liaison")
         kz = members.caller(uow, "kz_liaison")
-        indicator = joint.indicators[0].id
+        indicator = joint.indicators[0].public_id
         programmes.post_update(
             uow, ru, joint.id, update(date(2014, 6, 1), 40, indicator_id=indicator, value=1)
         )

@@ -16,6 +16,7 @@ from interagency.identity.accounts import user_out
 from interagency.identity.models import AuthSession, Notification, User
 from interagency.identity.schemas import UserOut
 from tests.support.identity import Council, api_token, sign_in, submit
+from tests.support.ids import public_of
 
 
 def user(container: Container, council: Council, login: str) -> UserOut:
@@ -59,7 +60,12 @@ def test_an_agency_administrator_cannot_touch_another_agencys_users(
 ) -> None:
     admin = as_user(client, council, "kz_admin")
     answer = submit(admin, "/admin/users", "/admin/users/ru_liaison/disable", reason="no")
-    assert answer.status_code == 403
+    # Another agency's account is as unknown to them as a login nobody has.
+    assert answer.status_code == 404
+    missing = submit(admin, "/admin/users", "/admin/users/nobody_at_all/disable", reason="no")
+    assert missing.status_code == 404
+    assert "No user has the login ru_liaison." in answer.text
+    assert "No user has the login nobody_at_all." in missing.text
     assert user(container, council, "ru_liaison").disabled_at is None
     refusals = [e for e in entries(container, "users:manage") if e.outcome == "denied"]
     assert refusals, "the refusal is audited"
@@ -98,7 +104,7 @@ def test_break_glass_opens_another_agencys_profile_and_alerts_both_dpos(
     app: object, client: TestClient, council: Council, container: Container
 ) -> None:
     supervisor = as_user(client, council, "ru_supervisor")
-    target = council.users["kz_liaison"]
+    target = public_of(container, User, council.users["kz_liaison"])
     locked = supervisor.get(f"/users/{target}")
     assert locked.status_code == 403
     assert "break-glass" in locked.text
@@ -144,11 +150,12 @@ def test_break_glass_opens_another_agencys_profile_and_alerts_both_dpos(
     assert supervisor.get(f"/users/{target}").status_code == 403
 
 
-def _access_id(container: Container) -> int:
+def _access_id(container: Container) -> str:
+    """The public id of the one break-glass access."""
     from interagency.identity.models import BreakGlassAccess
 
     with container.uow() as uow:
-        found = uow.session.scalar(select(BreakGlassAccess.id))
+        found = uow.session.scalar(select(BreakGlassAccess.public_id))
         assert found is not None
         return found
 
@@ -163,7 +170,7 @@ def test_a_dpo_of_an_agency_not_concerned_sees_nothing_to_review(
             uow,
             council.caller(uow, "ru_supervisor"),
             "user",
-            str(council.users["ru_analyst"]),
+            public_of(container, User, council.users["ru_analyst"]),
             "Checking an account used out of hours",
             30,
         )
@@ -287,7 +294,7 @@ def test_another_agencys_roles_are_not_told_by_a_different_answer(
         role=role,
         reason="Probing what kz_admin holds",
     )
-    assert answer.status_code == 403
+    assert answer.status_code == 404  # as for a login nobody has
 
 
 def test_break_glass_falls_back_to_the_secretariats_dpos_and_never_goes_unreviewed(
@@ -297,7 +304,7 @@ def test_break_glass_falls_back_to_the_secretariats_dpos_and_never_goes_unreview
     from interagency.identity import breakglass
     from interagency.identity.models import UserRole
 
-    target = str(council.users["kz_liaison"])
+    target = public_of(container, User, council.users["kz_liaison"])
     reason = "Suspected impersonation in a joint operation"
     with container.uow() as uow:
         for login in ("ru_dpo", "kz_dpo"):

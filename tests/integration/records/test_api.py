@@ -165,7 +165,7 @@ def test_review_dates_default_by_category_and_extend_only_with_a_reason(
     with container.uow() as uow:
         uow.session.execute(
             update(Record)
-            .where(Record.id == suspect_id)
+            .where(Record.public_id == suspect_id)
             .values(review_due=today + timedelta(days=30))
         )
         uow.commit()

@@ -35,9 +35,9 @@ def test_the_same_person_in_two_scripts_is_a_hit_that_each_side_sees_differently
     assert as_searcher.band in {"strong", "possible"}
     assert as_searcher.score is None
     assert as_searcher.explanation is None
-    assert as_searcher.record_id == searched.record.id
+    assert as_searcher.record_id == searched.record.public_id
     assert as_owner.side == "owner"
-    assert as_owner.record_id == held.record.id
+    assert as_owner.record_id == held.record.public_id
     assert as_owner.score is not None
     assert as_owner.score >= 0.8
     fields = {entry["field"] for entry in as_owner.explanation or []}

@@ -93,7 +93,7 @@ def test_erasure_needs_two_people_and_leaves_only_the_reference(
     assert erased.json()["matchable"] is False
 
     with container.uow() as uow:
-        row = uow.session.get(Record, victim["id"])
+        row = uow.session.scalar(select(Record).where(Record.public_id == victim["id"]))
         assert row is not None
         assert row.particulars_sealed is None
         assert row.necessity_reason == "[erased]"
@@ -101,9 +101,7 @@ def test_erasure_needs_two_people_and_leaves_only_the_reference(
             uow.session.execute(
                 select(AuditPersonal.data_sealed)
                 .join(AuditEntry, AuditEntry.seq == AuditPersonal.seq)
-                .where(
-                    AuditEntry.object_kind == "record", AuditEntry.object_ref == str(victim["id"])
-                )
+                .where(AuditEntry.object_kind == "record", AuditEntry.object_ref == str(row.id))
             )
             .scalars()
             .all()
@@ -126,7 +124,7 @@ def test_the_dpo_sees_the_records_past_their_review_date(
     with container.uow() as uow:
         uow.session.execute(
             update(Record)
-            .where(Record.id == created["record"]["id"])
+            .where(Record.public_id == created["record"]["id"])
             .values(review_due=utcnow().date() - timedelta(days=3))
         )
         uow.commit()
