@@ -19,7 +19,7 @@ import pyotp
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from interagency.bootstrap import Container
 from interagency.council import documents, meetings, programmes, reports
@@ -34,15 +34,17 @@ from interagency.council.schemas import (
     ReportIn,
     TaskIn,
 )
+from interagency.db import new_public_id
 from interagency.identity import approvals, breakglass, tokens
 from interagency.identity.models import Agency, AgencyKind, ApiToken, Desk, Role, User, UserRole
 from interagency.identity.policy import Change
 from interagency.records import protection, services, uploads
-from interagency.records.models import RecordKind
+from interagency.records.models import BulkUpload, RecordKind
 from interagency.records.particulars import PersonParticulars
 from interagency.web.app import ROUTERS
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
 from tests.support.identity import Council, api_token, csrf_token, password_hash, sign_in
+from tests.support.ids import public_of
 
 OBSERVER = "zz_officer"
 RED = Marking.model_validate({"tlp": "RED"})
@@ -81,7 +83,7 @@ class Hidden:
             return hidden, "HIT-" + "0" * (len(hidden) - 4)
         if key == "login":
             return hidden, "nobody-here"
-        return hidden, str(10**9 + int(hidden))
+        return hidden, new_public_id()
 
 
 # Routes whose `request_id` means different objects.
@@ -154,10 +156,10 @@ def _exchange(client: TestClient, container: Container, council: Council) -> dic
     )
     assert asked.status_code == 201, asked.text
     return {
-        "thread_id": str(thread["id"]),
-        "message_id": str(message),
-        "attachment_id": str(added.json()["id"]),
-        "dissemination_id": str(asked.json()["id"]),
+        "thread_id": thread["id"],
+        "message_id": message,
+        "attachment_id": added.json()["id"],
+        "dissemination_id": asked.json()["id"],
     }
 
 
@@ -184,10 +186,10 @@ def _records(container: Container, council: Council) -> dict[str, str]:
         reference = uow.session.scalar(select(Hit.reference))
         assert reference is not None, "the two records should have made a hit"
     return {
-        "record_id": str(record.record.id),
+        "record_id": record.record.public_id,
         "reference": reference,
-        "access_request_id": str(requested.id),
-        "upload_id": str(upload.upload_id),
+        "access_request_id": requested.id,
+        "upload_id": public_of(container, BulkUpload, upload.upload_id or 0),
     }
 
 
@@ -229,13 +231,13 @@ def _council(container: Container, council: Council) -> dict[str, str]:
         )  # fmt: skip
         uow.commit()
     return {
-        "meeting_id": str(meeting.id),
-        "decision_id": str(decision.id),
-        "task_id": str(task.id),
-        "document_id": str(document.id),
-        "programme_id": str(programme.id),
-        "measure_id": str(measure.id),
-        "report_id": str(report.id),
+        "meeting_id": meeting.public_id,
+        "decision_id": decision.public_id,
+        "task_id": task.public_id,
+        "document_id": document.public_id,
+        "programme_id": programme.public_id,
+        "measure_id": measure.public_id,
+        "report_id": report.public_id,
     }
 
 
@@ -250,18 +252,20 @@ def _identity(container: Container, council: Council) -> dict[str, str]:
             {"role": Role.LIAISON_OFFICER.value}, "Переводится на дежурство",
         )  # fmt: skip
         access = breakglass.open_access(
-            uow, council.caller(uow, "ru_supervisor"), "user", str(council.users["kz_dpo"]),
+            uow, council.caller(uow, "ru_supervisor"), "user",
+            public_of(container, User, council.users["kz_dpo"]),
             "Проверка после жалобы гражданина", 30,
         )  # fmt: skip
         tokens.issue(uow, liaison, "интеграция", 1)
         uow.commit()
     with container.uow() as uow:
-        token = uow.session.scalar(select(func.max(ApiToken.id)))
+        token = uow.session.scalar(select(ApiToken.public_id).order_by(ApiToken.id.desc()).limit(1))
+    assert token is not None
     return {
-        "approval_id": str(asked.id),
-        "access_id": str(access.id),
-        "token_id": str(token),
-        "user_id": str(council.users["ru_analyst"]),
+        "approval_id": asked.public_id,
+        "access_id": access.public_id,
+        "token_id": token,
+        "user_id": public_of(container, User, council.users["ru_analyst"]),
         "login": "ru_analyst",
     }
 
@@ -494,7 +498,7 @@ def test_a_meeting_shows_no_document_its_reader_may_not_open(
         from interagency.council.schemas import AgendaItemIn
 
         meetings.add_agenda_item(
-            uow, sec, shared.id, AgendaItemIn(title="О соглашении", document_ids=[red.id])
+            uow, sec, shared.id, AgendaItemIn(title="О соглашении", document_ids=[red.public_id])
         )
         uow.commit()
     with container.uow() as uow:
