@@ -69,6 +69,7 @@ from interagency.council.schemas import (
     VersionOut,
 )
 from interagency.db import PUBLIC_ID_LENGTH, UnitOfWork
+from interagency.identity.audit_access import name_kind
 from interagency.identity.policy import Principal
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
@@ -131,6 +132,13 @@ DocumentId = Annotated[int, Depends(key_of(Document, "document_id"))]
 ProgrammeId = Annotated[int, Depends(key_of(Programme, "programme_id"))]
 MeasureId = Annotated[int, Depends(key_of(Measure, "measure_id"))]
 ReportId = Annotated[int, Depends(key_of(AnnualReport, "report_id"))]
+for _kind, _model in (
+    (meetings.KIND, Meeting),
+    (documents.KIND, Document),
+    (programmes.KIND, Programme),
+    (reports.KIND, AnnualReport),
+):
+    name_kind(_kind, _model)
 
 
 def export_language(request: Request, lang: str | None) -> str:

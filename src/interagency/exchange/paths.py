@@ -7,9 +7,12 @@ from typing import Annotated
 from fastapi import Depends
 
 from interagency.exchange.models import Attachment, Dissemination, Message, Thread
+from interagency.identity.audit_access import name_kind
 from interagency.web.ids import key_of
 
 ThreadId = Annotated[int, Depends(key_of(Thread, "thread_id"))]
 MessageId = Annotated[int, Depends(key_of(Message, "message_id"))]
 AttachmentId = Annotated[int, Depends(key_of(Attachment, "attachment_id"))]
 DisseminationId = Annotated[int, Depends(key_of(Dissemination, "request_id"))]
+
+name_kind("thread", Thread)

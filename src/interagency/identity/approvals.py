@@ -362,7 +362,12 @@ def _target(uow: UnitOfWork, row: ApprovalRequest) -> User:
 def _tell_agency(uow: UnitOfWork, row: ApprovalRequest, target: User, kind: str) -> None:
     """The agency's supervisors (who decide) and DPO (who watches) hear of every request and
     decision; so does whoever asked."""
-    params = {"id": row.public_id, "change": row.action, "login": target.login, "status": row.status}
+    params = {
+        "id": row.public_id,
+        "change": row.action,
+        "login": target.login,
+        "status": row.status,
+    }
     supervisors = notifications.holders_of(uow, Role.SUPERVISOR, [row.agency_id])
     dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, [row.agency_id])
     notifications.notify(uow, supervisors, kind, params, "/approvals")

@@ -66,6 +66,17 @@ ROUTERS = (
 API_DESCRIPTION = """
 The JSON API of Interagency. Every operation answers errors as RFC 9457 problem details
 (`application/problem+json`). Times are ISO 8601 in UTC.
+
+Objects are named by **public ids**: 26 random characters, `a-z` and `2-7` (threads,
+messages, attachments, dissemination requests, records, uploads, access requests,
+meetings, decisions, tasks, documents, programmes, measures, indicators, reports, account
+change requests, break-glass accesses, users, tokens). They say nothing of when an object
+was made or how many there are, and they are the only ids the API takes or gives; hits
+keep their random references (`HIT-…`), agencies and desks their codes. Since 2026-12-06
+they replace the integer ids of earlier releases; links stored before are rewritten.
+
+An object the caller may not see is answered exactly as one that does not exist: `404`
+with the same problem details.
 """
 
 
