@@ -34,8 +34,8 @@ from interagency.identity.models import (
 from interagency.identity.policy import Change
 from interagency.identity.schemas import AccountIn
 from interagency.web.app import ROUTERS
-from tests.support.ids import public_of
 from tests.support.identity import MEMBERS, Council, add_member, sign_in, submit
+from tests.support.ids import public_of
 
 EVERY_LOGIN = sorted(MEMBERS)
 # Whoever of the test council may decide an RU-SVC change: its one supervisor.

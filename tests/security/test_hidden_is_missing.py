@@ -508,3 +508,23 @@ def test_a_meeting_shows_no_document_its_reader_may_not_open(
         assert kz.principal is not None
         assert meetings.documents_of(kz.principal, seen.items[0]) == []
         assert [d.id for d in meetings.documents_of(ru, seen.items[0])] == [red.id]
+
+
+def _path_parameters(dependant: Any) -> Any:
+    yield from dependant.path_params
+    for inner in dependant.dependencies:
+        yield from _path_parameters(inner)
+
+
+def test_no_route_takes_an_integer_key() -> None:
+    """Every object a path names, it names by public id (or code, reference, login): a new
+    route that takes an integer key would let users count and guess."""
+    counted = []
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                for parameter in _path_parameters(route.dependant):
+                    if parameter.field_info.annotation is int and parameter.name != "number":
+                        counted.append(f"{route.path}: {parameter.name}")
+    # `number` is an agenda item's place in its meeting's agenda (1, 2, 3...), not a key.
+    assert counted == []
