@@ -48,6 +48,10 @@ from tests.support.ids import public_of
 
 OBSERVER = "zz_officer"
 RED = Marking.model_validate({"tlp": "RED"})
+# A document between the secretariat and RU-SVC alone.
+RED_AGREEMENT = DocumentIn(
+    kind="agreement", title="Закрытое соглашение", parties=["RU-SVC"], body="Текст", marking=RED
+)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 # Path parameters that name no object, with the value both requests use.
@@ -210,11 +214,7 @@ def _council(container: Container, council: Council) -> dict[str, str]:
             uow, sec, decision.id,
             TaskIn(agency="RU-SVC", description="Доложить", due_on=date(2026, 6, 1)),
         )  # fmt: skip
-        document = documents.create_document(
-            uow, sec,
-            DocumentIn(kind="agreement", title="Закрытое соглашение", parties=["RU-SVC"],
-                       body="Текст", marking=RED),
-        )  # fmt: skip
+        document = documents.create_document(uow, sec, RED_AGREEMENT)
         programme = programmes.create_programme(
             uow, sec,
             ProgrammeIn(code="P-RED", title="Закрытая программа", first_year=2026,
@@ -484,11 +484,7 @@ def test_a_meeting_shows_no_document_its_reader_may_not_open(
     shown to KZ-SVC, the document's title, number and link are not."""
     with container.uow() as uow:
         sec = council.caller(uow, "sec_officer")
-        red = documents.create_document(
-            uow, sec,
-            DocumentIn(kind="agreement", title="Закрытое соглашение", parties=["RU-SVC"],
-                       body="Текст", marking=RED),
-        )  # fmt: skip
+        red = documents.create_document(uow, sec, RED_AGREEMENT)
         shared = meetings.create_meeting(
             uow, sec,
             MeetingIn(number=91, title="Открытое заседание", held_on=date(2026, 3, 14),

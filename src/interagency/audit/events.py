@@ -29,6 +29,9 @@ class AuditEvent:
     client_address: str | None = None
     detail: Mapping[str, object] = field(default_factory=dict)
     personal: Mapping[str, object] | None = None
+    # Whose key seals `personal` when no agency's user acted (the operator's commands):
+    # the agency the event concerns. Not part of the chained entry.
+    owner_agency_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:

@@ -79,15 +79,7 @@ def append_all(
             salt = secrets.token_hex(chain.SALT_BYTES)
             personal_json = chain.canonical_json(dict(event.personal)).decode()
             digest = chain.personal_digest(salt, personal_json)
-            agency_id = personal.sealing_agency(session, event.actor_agency_id)
-            personal_rows.append(
-                {
-                    "seq": seq,
-                    "salt": salt,
-                    "data_sealed": personal.seal(session, seq, agency_id, personal_json),
-                    "sealed_under_agency_id": agency_id,
-                }
-            )
+            personal_rows.append(personal.row(session, seq, salt, event, personal_json, moment))
         canonical = chain.entry_bytes(
             seq=seq,
             at=chain.canonical_time(moment),

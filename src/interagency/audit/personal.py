@@ -1,14 +1,19 @@
 """The personal values of audit entries, sealed like every other content.
 
 The chain holds a salted digest of the canonical JSON (`chain.personal_digest`); the
-side table holds that JSON sealed under the acting user's agency (the secretariat's for
-actions no agency's user took), bound to the entry's sequence number.
+side table holds that JSON sealed under the acting user's agency (for the operator's
+commands, the agency they concern; else the secretariat's), bound to the entry's
+sequence number. Before the directory holds any of these there is no key to seal
+under: the values are then not kept at all (the row says so), never kept in clear.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from interagency.audit.events import AuditEvent
 from interagency.vault.columns import platform_agency_id, vault_of
 
 
@@ -16,8 +21,11 @@ def _context(seq: int) -> str:
     return f"audit_personal:{seq}:data"
 
 
-def sealing_agency(session: Session, actor_agency_id: int | None) -> int:
-    return actor_agency_id if actor_agency_id is not None else platform_agency_id(session)
+def sealing_agency(session: Session, event: AuditEvent) -> int | None:
+    for agency_id in (event.actor_agency_id, event.owner_agency_id):
+        if agency_id is not None:
+            return agency_id
+    return platform_agency_id(session, required=False)
 
 
 def seal(session: Session, seq: int, agency_id: int, canonical_json: str) -> bytes:
@@ -29,3 +37,24 @@ def open_json(session: Session, seq: int, agency_id: int, sealed: bytes | None) 
     if sealed is None:
         return None
     return vault_of(session).open_text(session, agency_id, sealed, context=_context(seq))
+
+
+def row(
+    session: Session, seq: int, salt: str, event: AuditEvent, canonical_json: str, at: datetime
+) -> dict[str, object]:
+    """The side-table row of entry `seq`'s personal values."""
+    agency_id = sealing_agency(session, event)
+    if agency_id is None:
+        return {
+            "seq": seq, "salt": salt, "data_sealed": None, "sealed_under_agency_id": 0,
+            "erased_at": at, "erasure_reason": "not kept: no agency's key to seal it under yet",
+        }  # fmt: skip
+    # Every row has every key: the rows of one commit are inserted in one statement.
+    return {
+        "seq": seq,
+        "salt": salt,
+        "data_sealed": seal(session, seq, agency_id, canonical_json),
+        "sealed_under_agency_id": agency_id,
+        "erased_at": None,
+        "erasure_reason": None,
+    }

@@ -138,6 +138,7 @@ def add_first_supervisor(uow: UnitOfWork, data: AccountIn) -> tuple[UserOut, str
             object_ref=user.id,
             detail={"agency": agency.code, "approval": row.id, "link": link.link.id},
             personal={"login": user.login, "full_name": user.full_name},
+            owner_agency_id=agency.id,
         ),
     )
     # Shown to the agency's supervisors (the new one too) and DPO at their next sign-in.
@@ -170,6 +171,7 @@ def load_account(uow: UnitOfWork, data: UserIn, *, password_hash: str) -> UserOu
             object_ref=user.id,
             detail={"agency": agency.code, "roles": sorted(data.roles), "desks": data.desks},
             personal={"login": user.login, "full_name": user.full_name, "email": user.email},
+            owner_agency_id=agency.id,
         ),
     )
     return user_out(user)

@@ -86,6 +86,7 @@ class Caller:
         object_ref: object = None,
         detail: Mapping[str, object] | None = None,
         personal: Mapping[str, object] | None = None,
+        owner_agency_id: int | None = None,
     ) -> AuditEvent:
         actor = self.principal
         return AuditEvent(
@@ -99,6 +100,7 @@ class Caller:
             client_address=self.address,
             detail=detail or {},
             personal=personal,
+            owner_agency_id=owner_agency_id,
         )
 
 

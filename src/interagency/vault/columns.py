@@ -66,13 +66,20 @@ def vault_of(session: Session) -> Vault:
 _agencies = table("agencies", column("id", Integer), column("kind", String))
 
 
-def platform_agency_id(session: Session) -> int:
+@overload
+def platform_agency_id(session: Session) -> int: ...
+@overload
+def platform_agency_id(session: Session, *, required: bool) -> int | None: ...
+def platform_agency_id(session: Session, *, required: bool = True) -> int | None:
     """The agency whose key seals what belongs to the council as a whole rather than to
-    one member agency: the secretariat's. Looked up once a transaction."""
+    one member agency: the secretariat's. Looked up once a transaction. Without one in
+    the directory: an error, or None when not `required`."""
     known: int | None = session.info.get(_PLATFORM_ID_KEY)
     if known is None:
         known = session.scalar(select(_agencies.c.id).where(_agencies.c.kind == "secretariat"))
         if known is None:
+            if not required:
+                return None
             raise RuntimeError(
                 "the council secretariat is not in the directory yet: add it first "
                 "(interagency agencies add CODE --kind secretariat ...)"

@@ -183,3 +183,20 @@ def test_erasure_of_an_entry_without_personal_data_or_twice_is_refused(
         erase_personal_data(uow, 1, "first")
         with pytest.raises(Conflict):
             erase_personal_data(uow, 1, "second")
+
+
+def test_personal_values_with_no_key_to_seal_them_are_not_kept_in_clear(
+    audit_container: Container, connection: Connection
+) -> None:
+    """Before the directory holds any agency, nothing can be sealed: a failed sign-in
+    with a typed login keeps the entry and its digest, not the login."""
+    with audit_container.uow() as uow:
+        record(uow, AuditEvent(action="auth:login:failed", personal={"login": "someone"}))
+        uow.commit()
+    with audit_container.uow() as uow:
+        row = uow.session.get(AuditPersonal, 1)
+        assert row is not None
+        assert row.data_sealed is None
+        assert row.erasure_reason is not None
+        assert "not kept" in row.erasure_reason
+    assert verify_chain(connection, audit_container.settings).valid
