@@ -131,7 +131,7 @@ def complete(
     # Whatever was open before the enrolment belonged to the credentials it replaces.
     ended = sessions.end_all_for_user(uow, user.id, "enrolled")
     revoked = tokens.revoke_all_for_user(uow, user.id)
-    throttle.record_success(uow, user.login)
+    throttle.record_success(uow, user.login, address)
     audit.record(
         uow,
         caller.event(

@@ -1,8 +1,8 @@
 """Signing in: password, then the TOTP code (or its enrolment), each step auditing itself.
 
 Every failure answers the same way whether the login exists or not, and counts towards
-the back-off of the account and of the client address. Failures are returned, not
-raised, so that the caller commits the failure count and its audit entry.
+the back-off of this account from this client address (`throttle`). Failures are
+returned, not raised, so that the caller commits the failure count and its audit entry.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def sign_in(
         user.password_hash = passwords.hasher().hash(password)
     signed_in = Caller(principal_of(user), address)
     if user.totp_secret is None and not config.second_factor_required:
-        throttle.record_success(uow, login)
+        throttle.record_success(uow, login, address)
         audit.record(uow, signed_in.event("auth:login:ok", detail={"factors": 1}))
         return Step(
             sessions.start(uow, user, SessionStage.COMPLETE, config.limits, address),
@@ -125,7 +125,7 @@ def confirm_code(
         audit.record(
             uow, caller.event("auth:totp:enrolled", object_kind="user", object_ref=user.id)
         )
-    throttle.record_success(uow, user.login)
+    throttle.record_success(uow, user.login, address)
     audit.record(uow, caller.event("auth:login:ok", detail={"factors": 2}))
     new_id = sessions.advance(uow, session_id, SessionStage.COMPLETE, config.limits, address)
     return Step(new_id, SessionStage.COMPLETE)
