@@ -6,6 +6,11 @@ internal details (SQL, paths, stack traces).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from interagency.audit.events import AuditEvent
+
 
 class DomainError(Exception):
     """Base of every error a user can cause and correct."""
@@ -14,11 +19,18 @@ class DomainError(Exception):
     title = "Bad request"
     # Where a browser is sent instead of an error page, when there is a page that fixes it.
     redirect_to: str | None = None
+    # The audit event of a refusal: the policy raises, the handler that answers audits.
+    refusal: AuditEvent | None = None
 
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
+
+    def refused_as(self, event: AuditEvent) -> Self:
+        """This error, carrying the refusal it answers (`audit.refusals`)."""
+        self.refusal = event
+        return self
 
 
 class NotFound(DomainError):

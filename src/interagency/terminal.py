@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from interagency import audit
 from interagency.bootstrap import Container, StartupRefused, bootstrap
 from interagency.config import Settings
 from interagency.db import UnitOfWork
@@ -48,10 +49,21 @@ def refused(exc: DomainError) -> typer.Exit:
 @contextmanager
 def change() -> Iterator[UnitOfWork]:
     """One unit of work for a command: committed when it succeeds, and a domain error
-    becomes exit code 2 with the message that says what to fix."""
-    with container_or_exit().uow() as uow:
-        try:
+    becomes exit code 2 with the message that says what to fix (a refusal is audited once
+    the command's work is rolled back)."""
+    container = container_or_exit()
+    try:
+        with container.uow() as uow:
             yield uow
-        except DomainError as exc:
-            raise refused(exc) from None
-        uow.commit()
+            uow.commit()
+    except DomainError as exc:
+        record_refusal(container, exc)
+        raise refused(exc) from None
+
+
+def record_refusal(container: Container, exc: DomainError) -> None:
+    event = audit.refusal_of(exc)
+    if event is not None:
+        with container.uow() as uow:
+            audit.record_refused(uow, event)
+            uow.commit()

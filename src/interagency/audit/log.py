@@ -150,7 +150,8 @@ def _append_pending(uow: UnitOfWork) -> None:
 
 
 def record_refusal(uow: UnitOfWork, event: AuditEvent) -> None:
-    """Records a refusal or failure whether or not the caller's transaction commits.
+    """Records a failure (a malware verdict) whether or not the caller's transaction
+    commits. Refusals of access take the other way: they are raised (`audit.refusals`).
 
     The entry is appended in the current transaction (inside a savepoint, so a failing
     append cannot spoil the caller's work); if that transaction is rolled back instead,

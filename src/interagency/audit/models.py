@@ -92,3 +92,22 @@ class AuditCheckpoint(Base):
     signed_at: Mapped[datetime]
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(128))
+
+
+class RefusalTally(Base):
+    """The refusals of one source (a user, or an address without one) in its current
+    minute after the first. The first goes to the chain at once; the others only raise
+    `repeated`, which is appended as one entry once the minute is over (`audit.refusals`).
+    So a flood of refusals costs a row update each, never a chained entry each."""
+
+    __tablename__ = "refusal_tallies"
+
+    source_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(index=True)
+    repeated: Mapped[int] = mapped_column(Integer)
+    # Who the appended entry names: the same snapshot an entry keeps, and kept only until
+    # the count is appended.
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_login: Mapped[str | None] = mapped_column(String(200))
+    actor_agency_id: Mapped[int | None] = mapped_column(Integer)
+    client_address: Mapped[str | None] = mapped_column(String(64))

@@ -53,8 +53,8 @@ def require(
     tlp = marked.tlp if marked is not None else "CLEAR"
     if principal is None or not policy.may(principal, action, tlp, concerned):
         if marked is not None and (principal is None or not visible(principal, marked, concerned)):
-            raise guard.hidden(uow, caller, action.value, kind, ref, missing(kind))
-        raise guard.refuse(uow, caller, action.value, kind, ref)
+            raise guard.hidden(caller, action.value, kind, ref, missing(kind))
+        raise guard.refuse(caller, action.value, kind, ref)
     return principal
 
 

@@ -12,9 +12,8 @@ from typing import NoReturn
 
 from sqlalchemy import select
 
-from interagency import audit
 from interagency.db import UnitOfWork
-from interagency.errors import Forbidden, NotFound
+from interagency.errors import NotFound
 from interagency.exchange.models import Inspection, Thread
 from interagency.exchange.policy import Action, Effect, Relation, effect_of
 from interagency.exchange.visibility import relations_of
@@ -76,12 +75,14 @@ def deny(
     uow: UnitOfWork, caller: Caller, action: Action, thread_id: object, *, hide: bool
 ) -> NoReturn:
     if hide:
-        raise guard.hidden(uow, caller, action.value, "thread", thread_id, not_found())
-    audit.record_refusal(
-        uow,
-        caller.event(action.value, outcome="denied", object_kind="thread", object_ref=thread_id),
+        raise guard.hidden(caller, action.value, "thread", thread_id, not_found())
+    raise guard.refuse(
+        caller,
+        action.value,
+        "thread",
+        thread_id,
+        lazy("The thread's markings and your role do not allow this."),
     )
-    raise Forbidden(lazy("The thread's markings and your role do not allow this."))
 
 
 def access(

@@ -14,14 +14,15 @@ from sqlalchemy import select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, Forbidden, NotFound
+from interagency.errors import Conflict, NotFound
 from interagency.exchange import services
 from interagency.exchange.access import access
 from interagency.exchange.models import Attachment, Message
 from interagency.exchange.policy import Action
 from interagency.exchange.sealing import filename_context, open_filename
-from interagency.filestore import FileStore
+from interagency.filestore import FileStore, check_filename
 from interagency.i18n import lazy
+from interagency.identity import guard
 from interagency.identity.principals import Caller
 
 
@@ -48,7 +49,13 @@ def _writable_message(uow: UnitOfWork, caller: Caller, thread_id: int, message_i
     if message.thread_id != granted.thread.id:
         raise NotFound(lazy("There is no such message."))
     if message.author_id != granted.principal.user_id:
-        raise Forbidden(lazy("Only the author of a message adds files to it."))
+        raise guard.refuse(
+            caller,
+            "exchange:attachment:add",
+            "message",
+            message.id,
+            lazy("Only the author of a message adds files to it."),
+        )
     if granted.thread.closed_at is not None:
         raise Conflict(lazy("The thread is closed."))
     return message
@@ -66,6 +73,8 @@ async def attach(
     filename: str,
     declared_length: int | None,
 ) -> Attachment:
+    # The name sealed is the name checked: in NFC, one line, no folder (`check_filename`).
+    filename = check_filename(filename)
     # Checked first in a short transaction of its own: on SQLite the request's own
     # transaction takes the write lock at its first query, and must not hold it while a
     # large file streams in. Checked again below, in the transaction that records it.
@@ -105,11 +114,8 @@ def download(
     ).first()
     missing = NotFound(lazy("There is no such attachment."))
     if row is None:
-        audit.record_refusal(
-            uow, caller.event("exchange:attachment:download", outcome="denied",
-                              object_kind="attachment", object_ref=attachment_id),
-        )  # fmt: skip
-        raise missing
+        action = "exchange:attachment:download"
+        raise guard.hidden(caller, action, "attachment", attachment_id, missing)
     attachment, message = row
     try:
         access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interagency import audit, i18n
+from interagency.audit.events import AuditEvent
 from interagency.audit.services import neutralise_formula
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Forbidden
@@ -65,28 +66,22 @@ def export_thread(
     granted = access(uow, caller, thread_id, Action.READ_CONTENT, now)
     thread, principal = granted.thread, granted.principal
     if thread.tlp == Tlp.RED.value:
-        audit.record_refusal(
-            uow, caller.event(Action.EXPORT.value, outcome="denied", object_kind="thread",
-                              object_ref=thread.id, detail={"why": "RED"}),
-        )  # fmt: skip
-        raise Forbidden(lazy("RED is never exported; it stays on the platform."))
+        raise Forbidden(lazy("RED is never exported; it stays on the platform.")).refused_as(
+            _refusal(caller, thread.id, "RED")
+        )
     effect = granted.effect(Action.EXPORT)
     consented = effect is Effect.WITH_CONSENT and export_consented(
         uow, thread.id, principal.agency_id
     )
     if effect is not Effect.ALLOW and not consented:
         if effect is Effect.WITH_CONSENT:
-            audit.record_refusal(
-                uow, caller.event(Action.EXPORT.value, outcome="denied", object_kind="thread",
-                                  object_ref=thread.id, detail={"why": "no consent"}),
-            )  # fmt: skip
             raise Forbidden(
                 lazy(
                     "This thread is handled as {code}: ask the originating agency for its "
                     "consent to an export first."
                 ),
                 code=thread.handling_code,
-            )
+            ).refused_as(_refusal(caller, thread.id, "no consent"))
         deny(uow, caller, Action.EXPORT, thread.id, hide=False)
     view = thread_view(uow, caller, ctx, thread_id)
     label = f"{principal.login} ({principal.full_name})"
@@ -177,3 +172,13 @@ def _csv(view: ThreadOut, watermark: Watermark) -> bytes:
             )
         )  # fmt: skip
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _refusal(caller: Caller, thread_id: int, why: str) -> AuditEvent:
+    return caller.event(
+        Action.EXPORT.value,
+        outcome="denied",
+        object_kind="thread",
+        object_ref=thread_id,
+        detail={"why": why},
+    )

@@ -43,6 +43,7 @@ from interagency.identity import directory, guard
 from interagency.identity import services as identity_services
 from interagency.identity.principals import Caller
 from interagency.identity.schemas import AgencyOut
+from interagency.inputs import Line, Refused, Text, clean_line
 from interagency.markings import (
     HANDLING_RANK,
     HandlingCode,
@@ -104,13 +105,13 @@ def _done(request: Request, target: str, message: str) -> Response:
 def _require_exchange(uow: UnitOfWork, caller: Caller) -> None:
     """Administrators and reviewers have no exchange; the refusal is audited."""
     if not uses_exchange(caller.principal):
-        raise guard.refuse(uow, caller, "exchange:open")
+        raise guard.refuse(caller, "exchange:open")
 
 
 def _require_sender(uow: UnitOfWork, caller: Caller) -> None:
     principal = caller.principal
     if principal is None or not may_send(principal.roles):
-        raise guard.refuse(uow, caller, "exchange:compose")
+        raise guard.refuse(caller, "exchange:compose")
 
 
 # --- inbox, search, overdue ----------------------------------------------------------------
@@ -128,7 +129,7 @@ def _read_filters(params: Mapping[str, str]) -> tuple[InboxFilter, dict[str, str
         box = "all"
     kept["box"] = box
     for name in ("agency", "desk"):
-        value = (params.get(name) or "").strip().upper()[:32]
+        value = _line(params, name, problems).strip().upper()[:32]
         if value:
             values[name] = kept[name] = value
     for name, choices in FILTER_CHOICES.items():
@@ -143,7 +144,7 @@ def _read_filters(params: Mapping[str, str]) -> tuple[InboxFilter, dict[str, str
             continue
         values[name] = kept[name] = value
     for name in ("since", "until"):
-        value = (params.get(name) or "").strip()
+        value = _line(params, name, problems).strip()
         if not value:
             continue
         try:
@@ -162,6 +163,16 @@ def _read_filters(params: Mapping[str, str]) -> tuple[InboxFilter, dict[str, str
         page = 1
     f = InboxFilter(box=box, page=max(1, page), **values)
     return f, kept, problems
+
+
+def _line(params: Mapping[str, str], name: str, problems: Problems) -> str:
+    """A query parameter read by hand, under the hygiene every text passes
+    (`interagency.inputs`); a refused one is named and left out."""
+    try:
+        return clean_line(params.get(name) or "")
+    except Refused as refused:
+        problems.append({"field": name, "problem": str(refused)})
+        return ""
 
 
 def _page_url(path: str, kept: Mapping[str, str], page: int) -> str:
@@ -226,7 +237,7 @@ def search_page(
 ) -> Response:
     _require_exchange(uow, caller)
     f, kept, problems = _read_filters(request.query_params)
-    text = (request.query_params.get("q") or "").strip()
+    text = _line(request.query_params, "q", problems).strip()
     found = None
     if text and not problems:
         try:
@@ -281,6 +292,7 @@ def _compose(
     agencies = directory.list_agencies(uow, caller)
     context = {
         "targets": _targets(agencies, exclude_agency_id=principal.agency_id),
+        "named_targets": _named_targets(agencies, exclude_agency_id=principal.agency_id),
         "my_desks": identity_services.desk_codes(uow, principal.desk_ids),
         "kinds": NEW_THREAD_KINDS,
         "priorities": list(Priority),
@@ -312,10 +324,28 @@ def _targets(agencies: list[AgencyOut], *, exclude_agency_id: int | None) -> lis
     return options
 
 
+def _named_targets(
+    agencies: list[AgencyOut], *, exclude_agency_id: int | None
+) -> list[dict[str, str]]:
+    """`AGENCY:login` options: the people other agencies list in the directory (the only
+    ones who can be addressed by name), the sender's own agency left out."""
+    return [
+        {"value": f"{agency.code}:{user.login}", "login": user.login, "agency": agency.code,
+         "label": f"{agency.code}:{user.login} — {user.full_name}", "name": user.full_name}
+        for agency in agencies
+        if agency.id != exclude_agency_id
+        for user in agency.users
+    ]  # fmt: skip
+
+
 def _recipients(addressed: list[str], named_users: str) -> tuple[list[RecipientIn], Problems]:
     recipients: list[RecipientIn] = []
     problems: Problems = []
     for value in addressed:
+        agency, colon, login = value.partition(":")
+        if colon:  # a named user chosen from the directory
+            recipients.append(RecipientIn(agency=agency, user=login))
+            continue
         agency, _, desk = value.partition("/")
         recipients.append(RecipientIn(agency=agency, desk=desk or None))
     for line in filter(None, (line.strip() for line in named_users.splitlines())):
@@ -350,21 +380,21 @@ def send_thread(
     caller: CallerDep,
     container: ContainerDep,
     # Nothing chosen sends nothing: an empty list, which validation then names.
-    recipients: Annotated[list[str], Form(default_factory=list)],
-    subject: Annotated[str, Form(max_length=1000)] = "",
-    body: Annotated[str, Form(max_length=40_000)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "request",
-    priority: Annotated[str, Form(max_length=20)] = "routine",
-    handling_code: Annotated[str, Form(max_length=4)] = "H0",
-    restriction: Annotated[str, Form(max_length=2000)] = "",
-    tlp: Annotated[str, Form(max_length=20)] = "AMBER",
-    source_grade: Annotated[str, Form(max_length=2)] = "B",
-    information_grade: Annotated[str, Form(max_length=2)] = "2",
-    deadline: Annotated[str, Form(max_length=20)] = "",
-    named_users: Annotated[str, Form(max_length=2000)] = "",
-    from_desk: Annotated[str, Form(max_length=32)] = "",
-    references: Annotated[str, Form(max_length=2000)] = "",
-    case_numbers: Annotated[str, Form(max_length=2000)] = "",
+    recipients: Annotated[list[Line], Form(default_factory=list)],
+    subject: Annotated[Line, Form(max_length=1000)] = "",
+    body: Annotated[Text, Form(max_length=40_000)] = "",
+    kind: Annotated[Line, Form(max_length=20)] = "request",
+    priority: Annotated[Line, Form(max_length=20)] = "routine",
+    handling_code: Annotated[Line, Form(max_length=4)] = "H0",
+    restriction: Annotated[Text, Form(max_length=2000)] = "",
+    tlp: Annotated[Line, Form(max_length=20)] = "AMBER",
+    source_grade: Annotated[Line, Form(max_length=2)] = "B",
+    information_grade: Annotated[Line, Form(max_length=2)] = "2",
+    deadline: Annotated[Line, Form(max_length=20)] = "",
+    named_users: Annotated[Text, Form(max_length=2000)] = "",
+    from_desk: Annotated[Line, Form(max_length=32)] = "",
+    references: Annotated[Text, Form(max_length=2000)] = "",
+    case_numbers: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     _require_sender(uow, caller)
     form = {
@@ -516,6 +546,8 @@ def _thread_page(
         "information_grades": list(InformationGrade),
         "add_targets": [t for t in _targets(agencies, exclude_agency_id=None)
                         if t["agency"] != view.originator],
+        "add_users": [t for t in _named_targets(agencies, exclude_agency_id=None)
+                      if t["agency"] != view.originator],
         "onward_targets": [t for t in _targets(agencies, exclude_agency_id=None)
                            if t["agency"] not in on_thread],
         "errors": errors,
@@ -574,12 +606,12 @@ def reply_page(
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
-    body: Annotated[str, Form(max_length=40_000)] = "",
-    handling_code: Annotated[str, Form(max_length=4)] = "H0",
-    restriction: Annotated[str, Form(max_length=2000)] = "",
-    tlp: Annotated[str, Form(max_length=20)] = "AMBER",
-    source_grade: Annotated[str, Form(max_length=2)] = "B",
-    information_grade: Annotated[str, Form(max_length=2)] = "2",
+    body: Annotated[Text, Form(max_length=40_000)] = "",
+    handling_code: Annotated[Line, Form(max_length=4)] = "H0",
+    restriction: Annotated[Text, Form(max_length=2000)] = "",
+    tlp: Annotated[Line, Form(max_length=20)] = "AMBER",
+    source_grade: Annotated[Line, Form(max_length=2)] = "B",
+    information_grade: Annotated[Line, Form(max_length=2)] = "2",
     version: Annotated[int | None, Form()] = None,
 ) -> Response:
     form = {
@@ -654,8 +686,8 @@ def add_recipient_page(
     container: ContainerDep,
     thread_id: ThreadId,
     version: Annotated[int, Form()],
-    target: Annotated[str, Form(max_length=80)] = "",
-    user: Annotated[str, Form(max_length=64)] = "",
+    target: Annotated[Line, Form(max_length=80)] = "",
+    user: Annotated[Line, Form(max_length=64)] = "",
 ) -> Response:
     agency, _, desk = target.partition("/")
     try:
@@ -684,9 +716,9 @@ def request_dissemination_page(
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
-    purpose: Annotated[str, Form(max_length=16)] = "recipient",
-    target: Annotated[str, Form(max_length=80)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
+    purpose: Annotated[Line, Form(max_length=16)] = "recipient",
+    target: Annotated[Line, Form(max_length=80)] = "",
+    reason: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     agency, _, desk = target.partition("/")
     form = {"purpose": purpose, "target": target, "reason": reason}
@@ -719,8 +751,8 @@ def decide_page(
     caller: CallerDep,
     container: ContainerDep,
     request_id: DisseminationId,
-    decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
-    note: Annotated[str, Form(max_length=1000)] = "",
+    decision: Annotated[Line, Form(pattern="^(approve|refuse)$")],
+    note: Annotated[Text, Form(max_length=1000)] = "",
 ) -> Response:
     data = DecisionIn(approve=decision == "approve", note=note or None)
     try:
@@ -745,8 +777,8 @@ def inspect_page(
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    minutes: Annotated[str, Form(max_length=5)] = "60",
+    reason: Annotated[Text, Form(max_length=2000)] = "",
+    minutes: Annotated[Line, Form(max_length=5)] = "60",
 ) -> Response:
     form = {"inspect_reason": reason, "minutes": minutes}
     try:

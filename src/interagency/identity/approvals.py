@@ -98,7 +98,7 @@ def visible_account(uow: UnitOfWork, caller: Caller | None, name: str, action: A
     if caller is not None and (
         principal is None or not may_see_accounts_of(principal, user.agency_id)
     ):
-        raise guard.hidden(uow, caller, action.value, "user", user.id, missing)
+        raise guard.hidden(caller, action.value, "user", user.id, missing)
     return user
 
 
@@ -117,7 +117,7 @@ def ask(
     kind = AgencyKind(agency.kind)
     principal = caller.principal if caller else None
     if not may_ask(principal, change, agency.id, kind):
-        raise guard.refuse(uow, who, Action.ASK_ACCOUNT_CHANGE.value, "user", target.id)
+        raise guard.refuse(who, Action.ASK_ACCOUNT_CHANGE.value, "user", target.id)
     if len(reason.strip()) < MIN_REASON:
         raise InvalidInput(
             lazy("Explain the request in at least {count} characters."), count=MIN_REASON
@@ -187,9 +187,11 @@ def decide(
     row = uow.session.get(ApprovalRequest, request_id, with_for_update=True)
     if row is None or not _may_decide(principal, row):
         # Another agency's request answers exactly as a missing one.
+        missing = NotFound(lazy("There is no such approval request."))
         if row is not None:
-            guard.refuse(uow, caller, Action.DECIDE_ACCOUNT_CHANGE.value, "approval", request_id)
-        raise NotFound(lazy("There is no such approval request."))
+            action = Action.DECIDE_ACCOUNT_CHANGE.value
+            raise guard.hidden(caller, action, "approval", request_id, missing)
+        raise missing
     if row.status != ApprovalStatus.PENDING.value:
         raise Conflict(lazy("The request was decided already."))
     if seen_digest != row.digest:

@@ -1,4 +1,5 @@
-"""The one gate services pass before acting: check the policy, audit every refusal."""
+"""The one gate services pass before acting: check the policy, and raise every refusal
+with its audit event attached."""
 
 from __future__ import annotations
 
@@ -13,19 +14,21 @@ from interagency.identity.principals import Caller
 
 
 def refuse(
-    uow: UnitOfWork,
     caller: Caller,
     action: str,
     object_kind: str | None = None,
     object_ref: object = None,
+    message: str = lazy("Your role does not allow this."),
+    **params: object,
 ) -> Forbidden:
-    """Audits the refusal (it survives the rollback that follows) and returns the error."""
-    _audit_refusal(uow, caller, action, object_kind, object_ref)
-    return Forbidden(lazy("Your role does not allow this."))
+    """The error to raise, carrying its audit event: the handler that answers records it
+    (`audit.refusals`), after the rollback that follows."""
+    return Forbidden(message, **params).refused_as(
+        _refusal(caller, action, object_kind, object_ref)
+    )
 
 
 def hidden(
-    uow: UnitOfWork,
     caller: Caller,
     action: str,
     object_kind: str,
@@ -35,18 +38,13 @@ def hidden(
     """The refusal to act on an object the caller may not even know of: audited like any
     refusal, and answered with `missing`, the very error a caller gets for an object that
     does not exist, so that nothing tells the two apart. Every feature hides this way."""
-    _audit_refusal(uow, caller, action, object_kind, object_ref)
-    return missing
+    return missing.refused_as(_refusal(caller, action, object_kind, object_ref))
 
 
-def _audit_refusal(
-    uow: UnitOfWork, caller: Caller, action: str, object_kind: str | None, object_ref: object
-) -> None:
-    # Recorded after the rollback that follows the refusal.
-    audit.record_refusal(
-        uow,
-        caller.event(action, outcome="denied", object_kind=object_kind, object_ref=object_ref),
-    )
+def _refusal(
+    caller: Caller, action: str, object_kind: str | None, object_ref: object
+) -> audit.AuditEvent:
+    return caller.event(action, outcome="denied", object_kind=object_kind, object_ref=object_ref)
 
 
 def require(
@@ -58,7 +56,7 @@ def require(
 ) -> Principal:
     principal = caller.principal
     if principal is None or not allowed(principal, action):
-        raise refuse(uow, caller, action.value, object_kind, object_ref)
+        raise refuse(caller, action.value, object_kind, object_ref)
     return principal
 
 
@@ -74,5 +72,5 @@ def check(
     any feature: `action` is that feature's action)."""
     principal = caller.principal
     if principal is None or not decision:
-        raise refuse(uow, caller, action.value, object_kind, object_ref)
+        raise refuse(caller, action.value, object_kind, object_ref)
     return principal

@@ -45,12 +45,13 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit
     live = hit if hit is not None and hit.expired_at is None else None
     mine = _relations(principal, live) if principal and live else frozenset()
     if live is None or not mine:
+        missing = NotFound(lazy("There is no hit {ref}."), ref=reference)
         if live is not None:
-            guard.refuse(uow, caller, action.value, KIND, reference)
-        raise NotFound(lazy("There is no hit {ref}."), ref=reference)
+            raise guard.hidden(caller, action.value, KIND, reference, missing)
+        raise missing
     assert principal is not None
     if not policy.allowed(principal, action, mine):
-        raise guard.refuse(uow, caller, action.value, KIND, reference)
+        raise guard.refuse(caller, action.value, KIND, reference)
     return live
 
 

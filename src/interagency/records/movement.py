@@ -28,6 +28,7 @@ from typing import Final, ParamSpec, TypeVar
 from sqlalchemy import or_, select
 
 from interagency import audit
+from interagency.audit.events import AuditEvent
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, NotFound
 from interagency.i18n import lazy
@@ -118,13 +119,13 @@ def require(uow: UnitOfWork, caller: Caller, hit: Hit, movement: Movement) -> No
     reason = "withdrawn" if _closed(hit) else None
     reason = reason or why_forbidden(uow, searching, found, utcnow().date())
     if reason is not None:
-        _refuse(uow, caller, hit.reference, movement, reason)
+        refusal = _refusal(caller, hit.reference, movement, reason)
         principal = caller.principal
         if principal is not None and principal.agency_id == hit.owner_agency_id:
             raise Conflict(
                 lazy("The safeguards no longer allow hit {ref} to be shared."), ref=hit.reference
-            )
-        raise NotFound(lazy("There is no hit {ref}."), ref=hit.reference)
+            ).refused_as(refusal)
+        raise NotFound(lazy("There is no hit {ref}."), ref=hit.reference).refused_as(refusal)
     _passed_gate(movement)
 
 
@@ -140,8 +141,10 @@ def require_pair(
     are the records as they are."""
     reason = why_forbidden(uow, searching, found, utcnow().date(), states)
     if reason is not None:
-        _refuse(uow, caller, f"{searching.id}:{found.id}", Movement.HIT_SHOWN, reason)
-        raise Conflict(lazy("The safeguards do not allow these records to meet."))
+        refusal = _refusal(caller, f"{searching.id}:{found.id}", Movement.HIT_SHOWN, reason)
+        raise Conflict(lazy("The safeguards do not allow these records to meet.")).refused_as(
+            refusal
+        )
     _passed_gate(Movement.HIT_SHOWN)
 
 
@@ -151,16 +154,13 @@ def _passed_gate(movement: Movement) -> None:
         _passed.set(passed | {movement})
 
 
-def _refuse(uow: UnitOfWork, caller: Caller, ref: str, movement: Movement, reason: str) -> None:
-    audit.record_refusal(
-        uow,
-        caller.event(
-            f"records:movement:{movement.value}",
-            outcome="denied",
-            object_kind=KIND,
-            object_ref=ref,
-            detail={"reason": reason},
-        ),
+def _refusal(caller: Caller, ref: str, movement: Movement, reason: str) -> AuditEvent:
+    return caller.event(
+        f"records:movement:{movement.value}",
+        outcome="denied",
+        object_kind=KIND,
+        object_ref=ref,
+        detail={"reason": reason},
     )
 
 

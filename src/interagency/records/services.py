@@ -98,10 +98,10 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, record_id: int) -> Rec
     if record is None:
         raise missing_record()
     if not mine:
-        raise guard.hidden(uow, caller, action.value, KIND, record_id, missing_record())
+        raise guard.hidden(caller, action.value, KIND, record_id, missing_record())
     assert principal is not None  # (a relation needs a principal)
     if not policy.allowed(principal, action, mine):
-        raise guard.refuse(uow, caller, action.value, KIND, record_id)
+        raise guard.refuse(caller, action.value, KIND, record_id)
     return record
 
 

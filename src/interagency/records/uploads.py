@@ -20,6 +20,7 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.inputs import checked_file_name
 from interagency.records import batchcheck, bulk, services
 from interagency.records.models import BulkUpload, RecordKind, UploadStatus
 from interagency.records.policy import Action
@@ -58,6 +59,8 @@ def submit(
     """Checks the file; stores and cross-checks it (after commit, through `runner`) when
     every row is valid, or when the user accepts storing only the valid rows."""
     principal = services.require_own(uow, caller, Action.CREATE)
+    # The name is shown in the problems found: it passes the hygiene of every text.
+    filename = checked_file_name(filename)
     checked = bulk.check(kind, bulk.read_rows(filename, data))
     audit.record(
         uow,
@@ -143,10 +146,13 @@ def _run(
             with new_uow() as uow:
                 hits = batchcheck.record_hits(uow, caller, planned, pairs)
                 uow.commit()
-    except Exception:
+    except Exception as failure:
         # The stored records keep their "waiting for the cross-check" mark: nothing is lost.
         logger.exception("bulk upload %s failed", job_id)
         with new_uow() as uow:
+            refusal = audit.refusal_of(failure)
+            if refusal is not None:
+                audit.record_refused(uow, refusal)
             job = uow.session.get(BulkUpload, job_id)
             assert job is not None
             job.status = UploadStatus.FAILED.value

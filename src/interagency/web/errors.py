@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from interagency.errors import Conflict, DomainError, NotAuthenticated, TooManyRequests
 from interagency.i18n import gettext, lazy
+from interagency.web import refusals
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -157,6 +158,7 @@ def domain_message(exc: DomainError) -> str:
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    await refusals.record_async(request, exc)
     if isinstance(exc, NotAuthenticated) and not is_api(request.url.path):
         return RedirectResponse(login_url(request), status_code=303)
     if exc.redirect_to and not is_api(request.url.path):

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from interagency.audit.models import AuditEntry
+from interagency.audit import AuditEvent, refusal_of
 from interagency.errors import Forbidden, NotFound
 from interagency.exchange import inspection, queries, search
 from interagency.exchange.access import access
@@ -92,8 +92,12 @@ def _expected(login: str, thread: Sent) -> View:
     return view_of(MEMBERS[login], thread, inspecting=login in INSPECTORS)
 
 
-def _seen_by_opening(exchange: Exchange, login: str, thread: Sent) -> tuple[View, View, View]:
-    """What access(read), access(metadata) and thread_view answer, in oracle terms."""
+def _seen_by_opening(
+    exchange: Exchange, login: str, thread: Sent, refused: list[AuditEvent] | None = None
+) -> tuple[View, View, View]:
+    """What access(read), access(metadata) and thread_view answer, in oracle terms; the
+    refusals the errors carry (for the handler to audit) are added to `refused`."""
+    carried = [] if refused is None else refused
     with exchange.container.uow() as uow:
         caller = exchange.caller(uow, login)
         now = datetime.now(UTC)
@@ -102,14 +106,17 @@ def _seen_by_opening(exchange: Exchange, login: str, thread: Sent) -> tuple[View
             try:
                 access(uow, caller, thread.id, action, now)
                 answers.append("content" if action is Action.READ_CONTENT else "metadata")
-            except Forbidden:
+            except Forbidden as exc:
                 answers.append("metadata")
-            except NotFound:
+                carried.append(_refusal(exc))
+            except NotFound as exc:
                 answers.append("none")
+                carried.append(_refusal(exc))
         try:
             shown = queries.thread_view(uow, caller, exchange.context, thread.id)
-        except NotFound:
+        except NotFound as exc:
             answers.append("none")
+            carried.append(_refusal(exc))
         else:
             if shown.subject is None:
                 assert shown.messages == []
@@ -121,6 +128,12 @@ def _seen_by_opening(exchange: Exchange, login: str, thread: Sent) -> tuple[View
                 answers.append("content")
         uow.commit()
     return answers[0], answers[1], answers[2]
+
+
+def _refusal(exc: Exception) -> AuditEvent:
+    event = refusal_of(exc)
+    assert event is not None, f"{exc!r} carries no refusal to audit"
+    return event
 
 
 def test_every_user_sees_each_thread_as_the_rules_say(exchange: Exchange) -> None:
@@ -173,19 +186,17 @@ def test_inbox_counts_and_search_list_exactly_what_each_user_may_see(
     assert wrong == []
 
 
-def test_every_refusal_is_audited(exchange: Exchange) -> None:
+def test_every_refusal_carries_its_audit_event(exchange: Exchange) -> None:
     red = _send_red(exchange)
+    refused: list[AuditEvent] = []
     for login in ("c_ct_liaison_officer", "a_border_analyst", "b_border_liaison_officer"):
-        assert _seen_by_opening(exchange, login, red) == ("none", "none", "none")
-    assert _seen_by_opening(exchange, "a_ct_auditor", red) == ("metadata", "metadata", "metadata")
-    with exchange.container.uow() as uow:
-        denied = uow.session.execute(
-            select(AuditEntry.actor_login, AuditEntry.action).where(
-                AuditEntry.outcome == "denied",
-                AuditEntry.object_kind == "thread",
-                AuditEntry.object_ref == str(red.id),
-            )
-        ).all()
+        assert _seen_by_opening(exchange, login, red, refused) == ("none", "none", "none")
+    seen = _seen_by_opening(exchange, "a_ct_auditor", red, refused)
+    assert seen == ("metadata", "metadata", "metadata")
+    assert {(e.outcome, e.object_kind, e.object_ref) for e in refused} == {
+        ("denied", "thread", str(red.id))
+    }
+    denied = [(e.actor_login, e.action) for e in refused]
     assert sorted(denied) == sorted(
         [
             (login, action.value)
