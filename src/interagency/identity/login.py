@@ -63,7 +63,8 @@ def sign_in(
             detail={"reason": reason},
             personal={"login": typed},
         )
-        audit.record(uow, event)
+        # Attempts the back-off turns away are refusals: counted, not chained, in a flood.
+        (audit.record_refused if outcome == "denied" else audit.record)(uow, event)
 
     throttle.hold(uow, login, address)
     wait = throttle.wait_seconds(uow, login, address)
@@ -105,9 +106,8 @@ def confirm_code(
     throttle.hold(uow, user.login, address)
     wait = throttle.wait_seconds(uow, user.login, address)
     if wait:
-        audit.record(
-            uow, caller.event("auth:totp:failed", outcome="denied", detail={"reason": "back-off"})
-        )
+        refused = caller.event("auth:totp:failed", outcome="denied", detail={"reason": "back-off"})
+        audit.record_refused(uow, refused)
         return Refused(wait)
     enrolling = user.totp_secret is None
     sealed = user.totp_pending if enrolling else user.totp_secret

@@ -122,7 +122,7 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
                 refused = Caller(None, client_address(request)).event(
                     "auth:token:refused", outcome="denied", detail={"prefix": token[:10]}
                 )
-                audit.record(uow, refused)
+                audit.record_refused(uow, refused)  # counted, not chained, in a flood
         else:
             raw = request.cookies.get(SESSION_COOKIE)
             active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
