@@ -51,7 +51,8 @@ def refusal_of(exc: BaseException | None) -> AuditEvent | None:
 def record(uow: UnitOfWork, event: AuditEvent) -> None:
     """Audits one refusal in `uow`'s transaction, which the caller commits."""
     minute = _minute_of(utcnow())
-    fold(uow, minute)
+    if _first_in_this_process(minute):
+        fold(uow, minute)
     tally, new = _locked(uow, _source(event), minute)
     if tally.minute == minute and not new:
         tally.repeated += 1
@@ -129,6 +130,18 @@ def _source(event: AuditEvent) -> str:
     else:
         who = f"actor\x00{event.actor_login or ''}"
     return hashlib.sha256(who.encode()).hexdigest()
+
+
+_folded_minute: datetime | None = None
+
+
+def _first_in_this_process(minute: datetime) -> bool:
+    """Whether this is the process's first refusal in `minute`: only that one folds the
+    counts of quiet sources (the others would find nothing new to fold)."""
+    global _folded_minute
+    first = _folded_minute != minute
+    _folded_minute = minute
+    return first
 
 
 def _minute_of(moment: datetime) -> datetime:
