@@ -1,8 +1,10 @@
 """Use cases of the audit trail for the auditor's pages: search, CSV export, erasure.
 
 Restricting an auditor to their own agency is the caller's decision, made by passing
-`actor_agency_id` in the filter. Searches and exports are themselves audited by the
-caller, which knows who asked (action "audit:search", "audit:export").
+`agency_id` in the filter; so is what the reader may know of each entry, given as an
+`EntryReader` that every entry passes through before it is returned or written out.
+Searches and exports are themselves audited by the caller, which knows who asked
+(action "audit:search", "audit:export").
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from interagency.audit import personal as personal_values
+from interagency.audit.chain import canonical_json
 from interagency.audit.events import AuditEvent
 from interagency.audit.log import record
 from interagency.audit.models import AuditEntry, AuditPersonal
@@ -40,6 +43,10 @@ class AuditFilter:
     action_prefix: str | None = None
     actor_login: str | None = None
     actor_agency_id: int | None = None
+    # An agency's own entries: its users acted, or, where no agency's user acted (the
+    # operator's commands), the entry concerns it: its personal values are sealed under
+    # the agency's key.
+    agency_id: int | None = None
     object_kind: str | None = None
     object_ref: str | None = None
     outcome: str | None = None
@@ -57,8 +64,25 @@ class AuditEntryView:
     object_ref: str | None
     client_address: str | None
     detail: dict[str, Any]
-    personal: dict[str, Any] | None  # None when the entry had none or it was erased
+    personal: dict[str, Any] | None  # None when the entry had none, or erased, or withheld
     personal_erased: bool
+    # The agency whose key seals the personal values (None when there are none, or none
+    # were kept); `personal_withheld` when the reader may not open them.
+    personal_agency_id: int | None = None
+    personal_withheld: bool = False
+
+
+class EntryReader(Protocol):
+    """What one reader may know of each entry: the caller's access policy."""
+
+    def may_open(self, sealed_under_agency_id: int) -> bool:
+        """Whether the reader may read personal values sealed under this agency's key;
+        values it may not read are never opened."""
+        ...
+
+    def project(self, view: AuditEntryView) -> AuditEntryView:
+        """The entry as the reader may see it."""
+        ...
 
 
 EXPORT_COLUMNS = (
@@ -74,27 +98,30 @@ EXPORT_COLUMNS = (
     "detail",
     "personal",
     "personal_erased",
+    "personal_withheld",
 )
 
 
 def search_entries(
-    uow: UnitOfWork, filters: AuditFilter, *, limit: int, offset: int
+    uow: UnitOfWork, filters: AuditFilter, *, limit: int, offset: int, reader: EntryReader
 ) -> list[AuditEntryView]:
-    """Entries matching `filters`, newest first; `limit` is 1 to 1000."""
+    """Entries matching `filters`, newest first, as `reader` may see them; `limit` is 1
+    to 1000."""
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(
             lazy("Page size must be 1 to {most} and the offset not negative."), most=MAX_PAGE
         )
     query = _filtered(filters).order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)
-    return [_view(uow, entry, personal) for entry, personal in uow.session.execute(query)]
+    return [_view(uow, entry, personal, reader) for entry, personal in uow.session.execute(query)]
 
 
-def export_csv(uow: UnitOfWork, filters: AuditFilter) -> Iterator[str]:
-    """CSV lines (header first, oldest entry first), streamed; formulas are neutralised."""
+def export_csv(uow: UnitOfWork, filters: AuditFilter, reader: EntryReader) -> Iterator[str]:
+    """CSV lines (header first, oldest entry first), streamed; formulas are neutralised.
+    Every line is written from the entry as `reader` may see it, as on the page."""
     yield _csv_line(EXPORT_COLUMNS)
     query = _filtered(filters).order_by(AuditEntry.seq).execution_options(yield_per=EXPORT_BATCH)
     for entry, personal in uow.session.execute(query):
-        view = _view(uow, entry, personal)
+        view = _view(uow, entry, personal, reader)
         yield _csv_line(
             (
                 str(view.seq),
@@ -106,9 +133,10 @@ def export_csv(uow: UnitOfWork, filters: AuditFilter) -> Iterator[str]:
                 view.object_kind or "",
                 view.object_ref or "",
                 view.client_address or "",
-                entry.detail,
-                _personal_json(uow, personal) or "",
+                canonical_json(view.detail).decode(),
+                "" if view.personal is None else canonical_json(view.personal).decode(),
                 "yes" if view.personal_erased else "no",
+                "yes" if view.personal_withheld else "no",
             )
         )
 
@@ -166,6 +194,16 @@ def _filtered(filters: AuditFilter) -> Select[AuditEntry, AuditPersonal]:
         query = query.where(AuditEntry.actor_login == filters.actor_login)
     if filters.actor_agency_id is not None:
         query = query.where(AuditEntry.actor_agency_id == filters.actor_agency_id)
+    if filters.agency_id is not None:
+        query = query.where(
+            or_(
+                AuditEntry.actor_agency_id == filters.agency_id,
+                and_(
+                    AuditEntry.actor_agency_id.is_(None),
+                    AuditPersonal.sealed_under_agency_id == filters.agency_id,
+                ),
+            )
+        )
     if filters.object_kind is not None:
         query = query.where(AuditEntry.object_kind == filters.object_kind)
     if filters.object_ref is not None:
@@ -175,18 +213,17 @@ def _filtered(filters: AuditFilter) -> Select[AuditEntry, AuditPersonal]:
     return query
 
 
-def _personal_json(uow: UnitOfWork, row: AuditPersonal | None) -> str | None:
-    if row is None:
-        return None
-    return personal_values.open_json(
-        uow.session, row.seq, row.sealed_under_agency_id, row.data_sealed
-    )
-
-
-def _view(uow: UnitOfWork, entry: AuditEntry, row: AuditPersonal | None) -> AuditEntryView:
+def _view(
+    uow: UnitOfWork, entry: AuditEntry, row: AuditPersonal | None, reader: EntryReader
+) -> AuditEntryView:
     erased = row is not None and row.data_sealed is None
-    opened = _personal_json(uow, row)
-    return AuditEntryView(
+    # A row whose values were never kept names no agency (0): there was no key yet.
+    sealed_under = (row.sealed_under_agency_id or None) if row is not None else None
+    withheld = not erased and sealed_under is not None and not reader.may_open(sealed_under)
+    opened = None
+    if row is not None and sealed_under is not None and not withheld:
+        opened = personal_values.open_json(uow.session, row.seq, sealed_under, row.data_sealed)
+    view = AuditEntryView(
         seq=entry.seq,
         at=entry.at,
         action=entry.action,
@@ -199,7 +236,10 @@ def _view(uow: UnitOfWork, entry: AuditEntry, row: AuditPersonal | None) -> Audi
         detail=orjson.loads(entry.detail),
         personal=None if opened is None else orjson.loads(opened),
         personal_erased=erased,
+        personal_agency_id=sealed_under,
+        personal_withheld=withheld,
     )
+    return reader.project(view)
 
 
 def neutralise_formula(cell: str) -> str:

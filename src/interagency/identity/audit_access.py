@@ -1,8 +1,9 @@
-"""Reading the audit trail: who may search and export it, and over which agencies.
+"""Reading the audit trail: who may search and export it, over which agencies, and what
+of each entry they see (`audit_policy`).
 
-An agency's auditors and DPOs read the entries of their own agency's users; the council
-bodies' auditors read all. Every search and export is itself audited with its query and
-the entries it returned.
+An agency's auditors and DPOs read the entries of their own agency: its users' and the
+operator's commands about it; the council bodies' auditors and DPOs read all. Every
+search and export is itself audited with its query and the entries it returned.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, replace
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -17,8 +19,10 @@ from interagency import audit
 from interagency.audit.models import AuditEntry
 from interagency.db import HasPublicId, UnitOfWork, utcnow
 from interagency.identity import guard
+from interagency.identity.audit_policy import AuditReader
 from interagency.identity.policy import Action, audit_scope
 from interagency.identity.principals import Caller
+from interagency.vault.columns import vault_of
 
 PAGE_SIZE = 100
 
@@ -45,7 +49,33 @@ def _scoped(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> audi
     assert principal is not None  # (guard.require refused anonymous callers)
     scope = audit_scope(principal)
     filters = _by_key(uow, filters)
-    return filters if scope is None else replace(filters, actor_agency_id=scope)
+    return filters if scope is None else replace(filters, agency_id=scope)
+
+
+def _reader(uow: UnitOfWork, caller: Caller) -> AuditReader:
+    principal = caller.principal
+    assert principal is not None  # (guard.require refused anonymous callers)
+    agency_id = principal.agency_id
+    vault = vault_of(uow.session)
+
+    # An export names the same objects again and again: one query for each, within reason.
+    @lru_cache(maxsize=10_000)
+    def public_id(kind: str, ref: str) -> str | None:
+        model = _NAMED_KINDS.get(kind)
+        # Keys are written as decimal integers; anything else was stored as it is shown.
+        if model is None or not (ref.isascii() and ref.isdigit() and len(ref) < 10):
+            return None
+        key_column = model.__table__.c.id  # type: ignore[attr-defined]
+        found: str | None = uow.session.scalar(
+            select(model.public_id).where(key_column == int(ref))
+        )
+        return found
+
+    return AuditReader(
+        agency_id=agency_id,
+        reference=lambda name: vault.reference(uow.session, agency_id, name),
+        public_id=public_id,
+    )
 
 
 def _query(filters: audit.AuditFilter) -> dict[str, object]:
@@ -60,8 +90,15 @@ def search(
     uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter, page: int = 1
 ) -> list[audit.AuditEntryView]:
     guard.require(uow, caller, Action.VIEW_AUDIT, "audit")
+    audit.fold_refusals(uow)  # the counts of minutes that are over, before reading
     scoped = _scoped(uow, caller, filters)
-    rows = audit.search_entries(uow, scoped, limit=PAGE_SIZE, offset=(max(page, 1) - 1) * PAGE_SIZE)
+    rows = audit.search_entries(
+        uow,
+        scoped,
+        limit=PAGE_SIZE,
+        offset=(max(page, 1) - 1) * PAGE_SIZE,
+        reader=_reader(uow, caller),
+    )
     audit.record(
         uow,
         caller.event(
@@ -79,6 +116,7 @@ def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Itera
     """The CSV lines of the export. The export is bounded by the time it was asked for, so
     the query and the sequence range recorded name exactly the entries it holds."""
     guard.require(uow, caller, Action.EXPORT_AUDIT, "audit")
+    audit.fold_refusals(uow)
     now = utcnow()
     bounded = _scoped(uow, caller, filters)
     if bounded.time_to is None or bounded.time_to > now:
@@ -93,4 +131,4 @@ def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Itera
             personal={"query": _query(bounded)},
         ),
     )
-    return audit.export_csv(uow, bounded)
+    return audit.export_csv(uow, bounded, _reader(uow, caller))

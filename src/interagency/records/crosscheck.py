@@ -180,18 +180,15 @@ def _announce(uow: UnitOfWork, caller: Caller, searching: Record, found: Record,
     notifications.notify(
         uow, {found.created_by_id}, "records:hit-on-yours", {"reference": hit.reference}, link
     )
+    # The entry is the searching side's: what it may know of the hit, no more. The found
+    # record and the score are the owner's; the hit's row keeps them, by this reference.
     audit.record(
         uow,
         caller.event(
             "records:hit:found",
             object_kind="hit",
             object_ref=hit.reference,
-            detail={
-                "searching_record": searching.id,
-                "found_record": found.id,
-                "band": hit.band,
-                "score": hit.score,
-            },
+            detail={"searching_record": searching.id, "band": hit.band},
         ),
     )
 

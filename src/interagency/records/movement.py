@@ -141,7 +141,9 @@ def require_pair(
     are the records as they are."""
     reason = why_forbidden(uow, searching, found, utcnow().date(), states)
     if reason is not None:
-        refusal = _refusal(caller, f"{searching.id}:{found.id}", Movement.HIT_SHOWN, reason)
+        # Named by the searching record alone: the found one is the other agency's, and
+        # the refusal is audited as the searching side's.
+        refusal = _refusal(caller, searching.id, Movement.HIT_SHOWN, reason, kind="record")
         raise Conflict(lazy("The safeguards do not allow these records to meet.")).refused_as(
             refusal
         )
@@ -154,11 +156,13 @@ def _passed_gate(movement: Movement) -> None:
         _passed.set(passed | {movement})
 
 
-def _refusal(caller: Caller, ref: str, movement: Movement, reason: str) -> AuditEvent:
+def _refusal(
+    caller: Caller, ref: object, movement: Movement, reason: str, *, kind: str = KIND
+) -> AuditEvent:
     return caller.event(
         f"records:movement:{movement.value}",
         outcome="denied",
-        object_kind=KIND,
+        object_kind=kind,
         object_ref=ref,
         detail={"reason": reason},
     )

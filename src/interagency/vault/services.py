@@ -13,6 +13,7 @@ every stored term stay valid; master-key rotation does not change data keys at a
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import threading
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from interagency.vault.models import AgencyDataKey
 from interagency.vault.sealed import Tampered
 
 _INDEX_KEY_INFO = b"interagency blind index v1"
+_REFERENCE_KEY_INFO = b"interagency opaque references v1"
+REFERENCE_BYTES = 8
 
 
 # Memos in `Session.info`: a session lives for one unit of work (see `db.UnitOfWork`).
@@ -124,6 +127,18 @@ class Vault:
         word, in order, without repeats; function words give none (an empty list means
         there is nothing to search for). Search each agency's index with its own terms."""
         return blind_index.query_terms(self._index_key(session, agency_id), query)
+
+    # -- opaque references ---------------------------------------------------------
+
+    def reference(self, session: Session, agency_id: int, name: str) -> str:
+        """A stand-in for `name` (e.g. "record:17") to show the agency's users where they
+        may not learn the name itself: the same name gives the same reference for one
+        agency and unrelated references for two (16 hex characters). It is keyed, so it
+        cannot be turned back by trying every likely name, however few there are."""
+        # A key of its own, derived from the index key: references and index terms of the
+        # same word never coincide.
+        key = hmac.digest(self._index_key(session, agency_id), _REFERENCE_KEY_INFO, "sha256")
+        return hmac.digest(key, name.encode("utf-8"), "sha256")[:REFERENCE_BYTES].hex()
 
     # -- streams (attachments) -----------------------------------------------------
 

@@ -190,3 +190,20 @@ def test_query_terms_match_index_terms_of_the_same_agency_only(
         indexed = vault.index_terms(uow.session, ru, "Серия поддельных паспортов")
         assert set(vault.query_terms(uow.session, ru, "паспорт")) <= indexed
         assert not set(vault.query_terms(uow.session, kz, "паспорт")) & indexed
+
+
+def test_an_opaque_reference_is_stable_for_one_agency_and_unrelated_across_two(
+    container: Container, council: Council, vault: Vault
+) -> None:
+    ru, kz = council.agencies["RU-SVC"], council.agencies["KZ-SVC"]
+    with container.uow() as uow:
+        first = vault.reference(uow.session, ru, "record:17")
+        assert len(first) == 16
+        assert vault.reference(uow.session, ru, "record:17") == first
+        assert vault.reference(uow.session, ru, "record:18") != first
+        assert vault.reference(uow.session, kz, "record:17") != first
+        # Neither a plain digest of the name nor an index term of it.
+        assert first not in hashlib.sha256(b"record:17").hexdigest()
+        terms = vault.index_terms(uow.session, ru, "record:17")
+        assert terms
+        assert not any(term.startswith(first) for term in terms)
