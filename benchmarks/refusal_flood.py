@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from exchange_load import scratch_database
 from sqlalchemy import func, select
 
+from exchange_load import scratch_database
 from interagency import audit, migrations
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry
