@@ -323,6 +323,8 @@ def build_exchange(uow: UnitOfWork, council: Council, container: Container) -> d
             email=f"{member.login}@example.invalid",
             agency_id=agency_id,
             password_hash=password_hash(),
+            # The tests address the grid's users by name: their agencies list them all.
+            listed_in_directory=True,
         )
         user.roles = [UserRole(role=member.role.value)]
         user.desks = [desks[(agency_id, member.desk)]]

@@ -110,6 +110,8 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
             roles=_split(row["roles"]),
             password=DEMO_PASSWORD,
             email=row.get("email") or None,
+            # The liaison officers: their agencies list them, so others may name them.
+            listed_in_directory=row.get("listed") == "yes",
         )
         created = accounts.load_account(uow, data, password_hash=demo_password_hash())
         user = uow.session.scalar(select(User).where(User.public_id == created.id))

@@ -7,6 +7,7 @@ Every function takes the unit of work of one request, checks the policy through
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +32,7 @@ from interagency.exchange.sealing import (
     subject_context,
 )
 from interagency.i18n import lazy
+from interagency.identity import directory
 from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
 from interagency.markings import (
@@ -75,8 +77,12 @@ def _agency(uow: UnitOfWork, code: str) -> Agency:
 
 
 def resolve_recipient(
-    uow: UnitOfWork, data: RecipientIn
+    uow: UnitOfWork, data: RecipientIn, *, reachable: Collection[int] = ()
 ) -> tuple[Agency, Desk | None, User | None]:
+    """The agency, desk or named user a recipient names. A user is named only if their
+    agency lists them in the directory (or their id is `reachable`: the platform itself
+    addresses them); every other login gets the same answer, so none tells whether, or
+    how, a login exists."""
     agency = _agency(uow, data.agency)
     desk = user = None
     if data.desk:
@@ -90,12 +96,12 @@ def resolve_recipient(
                 desk=data.desk,
             )
     if data.user:
-        user = uow.session.scalar(
-            select(User).where(User.login == data.user.strip(), User.agency_id == agency.id)
-        )
-        if user is None or user.disabled_at is not None:
+        user = directory.addressable_user(uow, agency.id, data.user, also=reachable)
+        if user is None:
             raise InvalidInput(
-                lazy("{agency} has no active user {login}."), agency=agency.code, login=data.user
+                lazy("{agency} lists no user {login} in the directory."),
+                agency=agency.code,
+                login=data.user,
             )
     return agency, desk, user
 
@@ -136,8 +142,17 @@ def _add_recipient_row(
     return recipient
 
 
-def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Thread:
-    """Starts a thread with its first message, addressed to one or more agencies or desks."""
+def send(
+    uow: UnitOfWork,
+    caller: Caller,
+    ctx: Context,
+    data: ThreadIn,
+    *,
+    reachable: Collection[int] = (),
+) -> Thread:
+    """Starts a thread with its first message, addressed to one or more agencies, desks or
+    listed users (and to the users of `reachable`, listed or not, whom another feature
+    addresses for its own reason)."""
     principal = caller.principal
     if principal is None or not may_send(principal.roles):
         audit.record_refusal(uow, caller.event("exchange:thread:send", outcome="denied"))
@@ -155,7 +170,7 @@ def send(uow: UnitOfWork, caller: Caller, ctx: Context, data: ThreadIn) -> Threa
         if desk is None or desk.id not in principal.desk_ids:
             raise InvalidInput(lazy("You do not work at the desk {desk}."), desk=data.from_desk)
         from_desk_id = desk.id
-    resolved = [resolve_recipient(uow, r) for r in data.recipients]
+    resolved = [resolve_recipient(uow, r, reachable=reachable) for r in data.recipients]
     linked = [_linked_thread(uow, caller, ref, now) for ref in data.references]
 
     thread = Thread(

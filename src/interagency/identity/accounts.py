@@ -1,4 +1,5 @@
-"""User accounts: asking for them, the first supervisor, listing, profiles, disabling.
+"""User accounts: asking for them, the first supervisor, listing, profiles, disabling,
+and listing people in the directory.
 
 `caller` None means the operator's command line on the server itself. The operator may
 propose accounts and bootstrap an agency's first supervisor, never open content: every
@@ -39,6 +40,7 @@ from interagency.identity.policy import (
     Change,
     may_ask,
     may_disable_accounts_of,
+    may_list_in_directory,
     may_see_accounts_of,
     may_view_profile,
     sees_every_agencys_accounts,
@@ -62,6 +64,7 @@ def user_out(user: User) -> UserOut:
         second_factor=user.totp_secret is not None,
         disabled_at=None if user.pending else user.disabled_at,
         email=user.email,
+        listed_in_directory=user.listed_in_directory,
     )
 
 
@@ -159,6 +162,7 @@ def load_account(uow: UnitOfWork, data: UserIn, *, password_hash: str) -> UserOu
     user = _new_account(uow, agency, data, pending=False)
     if not data.service:
         user.password_hash = password_hash
+        user.listed_in_directory = data.listed_in_directory
     user.roles = [UserRole(role=role.value) for role in sorted(set(data.roles))]
     user.desks = _desks(uow, agency, data.desks)
     user.email = data.email
@@ -169,7 +173,12 @@ def load_account(uow: UnitOfWork, data: UserIn, *, password_hash: str) -> UserOu
             "identity:user:load",
             object_kind="user",
             object_ref=user.id,
-            detail={"agency": agency.code, "roles": sorted(data.roles), "desks": data.desks},
+            detail={
+                "agency": agency.code,
+                "roles": sorted(data.roles),
+                "desks": data.desks,
+                "listed": user.listed_in_directory,
+            },
             personal={"login": user.login, "full_name": user.full_name, "email": user.email},
             owner_agency_id=agency.id,
         ),
@@ -332,6 +341,34 @@ def take_away(
             object_ref=user.id,
             detail=taken,
             personal={"reason": reason.strip()},
+        ),
+    )
+    return user_out(user)
+
+
+def set_listing(uow: UnitOfWork, caller: Caller, login: str, *, listed: bool) -> UserOut:
+    """Lists a person in the directory, so that other agencies may address them by name,
+    or takes them off. It exposes a name and grants no access: the agency's own
+    administrators and supervisors do it at once, nobody approves it, and it is audited.
+    A disabled account keeps its listing, but is neither offered nor addressed."""
+    guard.require(uow, caller, Action.LIST_IN_DIRECTORY, "user")
+    # Another agency's account is answered as a login nobody has.
+    user = approvals.visible_account(uow, caller, login, Action.LIST_IN_DIRECTORY)
+    principal = caller.principal
+    decision = principal is not None and may_list_in_directory(principal, user.agency_id)
+    guard.check(uow, caller, decision, Action.LIST_IN_DIRECTORY, "user", user.id)
+    if listed and user.is_service:
+        raise InvalidInput(lazy("A service account is never listed in the directory."))
+    was = user.listed_in_directory
+    user.listed_in_directory = listed
+    uow.session.flush()
+    audit.record(
+        uow,
+        caller.event(
+            "identity:user:directory-listing",
+            object_kind="user",
+            object_ref=user.id,
+            detail={"listed": listed, "was": was},
         ),
     )
     return user_out(user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
@@ -17,10 +17,12 @@ from interagency.identity.models import Agency, AgencyKind, ApprovalRequest, Rol
 from interagency.identity.paths import ApprovalId, BreakGlassId, UserId
 from interagency.identity.policy import Action, Change, allowed, sees_every_agencys_accounts
 from interagency.identity.schemas import (
+    LOGIN_PATTERN,
     AccountRequestIn,
     AgencyIn,
     ChangeRequestOut,
     DeskIn,
+    DirectoryListingIn,
     UserOut,
 )
 from interagency.web import flash
@@ -80,6 +82,7 @@ def _users(
     principal = caller.principal
     assert principal is not None  # (CallerDep needs a principal)
     every = sees_every_agencys_accounts(principal)
+    own = next((a.code for a in agencies if a.id == principal.agency_id), None)
     context = {
         "people": [user for user in users if not user.service],
         "services": [user for user in users if user.service],
@@ -87,6 +90,8 @@ def _users(
         "all_roles": list(Role),
         "service_roles": sorted(approvals.SERVICE_ROLES),
         "may_ask": allowed(principal, Action.ASK_ACCOUNT_CHANGE),
+        # Only the account's own agency lists it in the directory (`may_list_in_directory`).
+        "lists_for": own if allowed(principal, Action.LIST_IN_DIRECTORY) else None,
         "errors": errors,
         "form": form or {},
         "max_token_days": tokens.MAX_DAYS,
@@ -195,6 +200,23 @@ def take_desk_away(
     return _taken(request, uow, i18n.gettext("The desk is taken away from %(login)s."), login)
 
 
+@router.post("/admin/users/{login}/directory")
+def set_directory_listing(
+    request: Request,
+    uow: UowDep,
+    caller: CallerDep,
+    login: str,
+    listed: Annotated[bool, Form()] = False,
+) -> Response:
+    accounts.set_listing(uow, caller, login, listed=listed)
+    message = (
+        i18n.gettext("%(login)s is listed in the directory: other agencies may address them.")
+        if listed
+        else i18n.gettext("%(login)s is no longer listed in the directory.")
+    )
+    return _taken(request, uow, message, login)
+
+
 def _taken(request: Request, uow: UowDep, message: str, login: str) -> Response:
     uow.commit()
     return _done(request, "/admin/users", message % {"login": login})
@@ -292,6 +314,22 @@ def ask_for_account_api(data: AccountRequestIn, uow: UowDep, caller: CallerDep) 
     row = accounts.ask_for_account(uow, caller, data, data.reason)
     uow.commit()
     return approvals.request_out(uow, row)
+
+
+@api.put(
+    "/users/{login}/directory-listing",
+    summary="List a person of one's agency in the directory (others may then address them by "
+    "name), or take them off",
+)
+def set_directory_listing_api(
+    login: Annotated[str, Path(pattern=LOGIN_PATTERN)],
+    data: DirectoryListingIn,
+    uow: UowDep,
+    caller: CallerDep,
+) -> UserOut:
+    user = accounts.set_listing(uow, caller, login, listed=data.listed)
+    uow.commit()
+    return user
 
 
 @api.get("/account-changes", summary="The last changes asked for the caller's agency's accounts")

@@ -1,21 +1,32 @@
-"""The council's directory: agencies and the desks other agencies can address."""
+"""The council's directory: agencies, the desks other agencies can address, and the people
+each agency lists so that others may address them by name."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections import defaultdict
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, or_, select
 
 from interagency import audit
 from interagency.db import UnitOfWork
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
 from interagency.identity import guard
-from interagency.identity.models import Agency, AgencyKind, Desk, MemberState
+from interagency.identity.models import AccountKind, Agency, AgencyKind, Desk, MemberState, User
 from interagency.identity.policy import Action, may_manage_agencies
 from interagency.identity.principals import Caller, or_operator
-from interagency.identity.schemas import AgencyIn, AgencyOut, DeskIn, DeskOut
+from interagency.identity.schemas import AgencyIn, AgencyOut, DeskIn, DeskOut, ListedUserOut
+
+# An open account of a person: the only kind ever offered or addressed by name.
+_OPEN_PERSON: tuple[ColumnElement[bool], ...] = (
+    User.kind == AccountKind.PERSON.value,
+    User.pending.is_(False),
+    User.disabled_at.is_(None),
+)
 
 
-def agency_out(agency: Agency) -> AgencyOut:
+def agency_out(agency: Agency, users: Collection[ListedUserOut] = ()) -> AgencyOut:
     return AgencyOut(
         id=agency.id,
         code=agency.code,
@@ -24,13 +35,41 @@ def agency_out(agency: Agency) -> AgencyOut:
         name_ru=agency.name_ru,
         name_en=agency.name_en,
         desks=[DeskOut.model_validate(desk) for desk in agency.desks],
+        users=list(users),
     )
 
 
 def list_agencies(uow: UnitOfWork, caller: Caller) -> list[AgencyOut]:
     guard.require(uow, caller, Action.VIEW_DIRECTORY, "agency")
     rows = uow.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)).unique()
-    return [agency_out(row) for row in rows]
+    listed: dict[int, list[ListedUserOut]] = defaultdict(list)
+    for agency_id, login, full_name in uow.session.execute(
+        select(User.agency_id, User.login, User.full_name)
+        .where(User.listed_in_directory.is_(True), *_OPEN_PERSON)
+        .order_by(User.login)
+    ):
+        listed[agency_id].append(ListedUserOut(login=login, full_name=full_name))
+    return [agency_out(row, listed.get(row.id, ())) for row in rows]
+
+
+def addressable_user(
+    uow: UnitOfWork, agency_id: int, login: str, *, also: Collection[int] = ()
+) -> User | None:
+    """The user of this agency whom others may address by this login: a person their agency
+    lists in the directory, with an open account. None for every other login (unknown,
+    not listed, disabled, not approved, a service, of another agency) alike, so that no
+    answer tells them apart.
+
+    `also`: ids of users the platform itself addresses for someone, listed or not (the
+    officer who asked for a hit's details gets them by name)."""
+    listed: ColumnElement[bool] = User.listed_in_directory.is_(True)
+    if also:
+        listed = or_(listed, User.id.in_(list(also)))
+    return uow.session.scalar(
+        select(User).where(
+            User.login == login.strip().lower(), User.agency_id == agency_id, listed, *_OPEN_PERSON
+        )
+    )
 
 
 def get_agency(uow: UnitOfWork, code: str) -> Agency:

@@ -128,6 +128,8 @@ class User(HasPublicId, Base):
             "kind = 'person' OR (password_hash IS NULL AND personnel_number IS NULL)",
             name="service_has_no_password",
         ),
+        # A system is never addressed by name: only people are listed in the directory.
+        CheckConstraint("kind = 'person' OR NOT listed_in_directory", name="service_not_listed"),
         # One person, one account per agency.
         Index(
             "uq_users_agency_personnel_number",
@@ -151,6 +153,10 @@ class User(HasPublicId, Base):
     )
     # Asked for and not yet approved by the owning agency: no password, roles or desks.
     pending: Mapped[bool] = mapped_column(default=False)
+    # Set by the user's own agency: other agencies see the login and name in the directory
+    # and may address the user by name. It exposes a name and grants no access; a disabled
+    # account keeps it but is never offered nor addressed.
+    listed_in_directory: Mapped[bool] = mapped_column(default=False)
     # None until the user sets it through an enrolment link, and always for a service.
     password_hash: Mapped[str | None] = mapped_column(String(200), comment="argon2id")
     # The TOTP secret is encrypted with a key kept outside the database (see totp.py).

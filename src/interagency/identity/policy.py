@@ -20,6 +20,7 @@ class Action(StrEnum):
     VIEW_USER_PROFILE = "users:profile:view"
     MANAGE_AGENCIES = "agencies:manage"
     MANAGE_USERS = "users:manage"
+    LIST_IN_DIRECTORY = "users:directory:list"
     # Accounts: asking for a change, deciding one, and seeing an agency's changes. Which
     # agency's accounts each may touch is the approval table's business (below).
     ASK_ACCOUNT_CHANGE = "accounts:change:ask"
@@ -47,6 +48,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_AGENCIES: frozenset({Role.ADMINISTRATOR}),
     # Listing and disabling accounts: disabling only ever takes access away.
     Action.MANAGE_USERS: frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
+    # Listing a user in the directory (or taking them off): see `may_list_in_directory`.
+    Action.LIST_IN_DIRECTORY: frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
     Action.ASK_ACCOUNT_CHANGE: frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR}),
     Action.DECIDE_ACCOUNT_CHANGE: frozenset({Role.SUPERVISOR}),
     # The agency sees its accounts change: those who lead, protect and administer it.
@@ -131,6 +134,14 @@ def may_disable_accounts_of(principal: Principal, agency_id: int, agency_kind: A
     if principal.agency_id == agency_id:
         return True
     return agency_kind is not AgencyKind.MEMBER_AGENCY and _secretariat_administrator(principal)
+
+
+def may_list_in_directory(principal: Principal, agency_id: int) -> bool:
+    """Whether other agencies may address a user by name is the user's own agency's
+    decision: its administrators and supervisors list them or take them off, at once (it
+    exposes a name and grants no access, so nobody approves it). Nobody outside the agency
+    does, not even the secretariat: a name another agency may not know stays unknown."""
+    return allowed(principal, Action.LIST_IN_DIRECTORY) and principal.agency_id == agency_id
 
 
 def _secretariat_administrator(principal: Principal) -> bool:

@@ -69,6 +69,13 @@ class AgencyIn(BaseModel):
     desks: list[DeskIn] = Field(default_factory=list, max_length=50)
 
 
+class ListedUserOut(BaseModel):
+    """A person their agency lists in the directory: other agencies may address them by name."""
+
+    login: str
+    full_name: str
+
+
 class AgencyOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -79,6 +86,11 @@ class AgencyOut(BaseModel):
     name_ru: str
     name_en: str
     desks: list[DeskOut]
+    users: list[ListedUserOut] = Field(
+        default_factory=list,
+        description="Active people the agency lists in the directory, whom other agencies "
+        "may address by name",
+    )
 
 
 PERSONNEL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
@@ -139,6 +151,7 @@ class UserIn(AccountIn):
     """An account loaded inside the installation with a known password (the demo)."""
 
     password: str = Field(min_length=12, max_length=256)
+    listed_in_directory: bool = False
 
 
 class ChangeRequestOut(BaseModel):
@@ -167,6 +180,18 @@ class UserOut(BaseModel):
     second_factor: bool
     disabled_at: datetime | None
     email: str | None = None
+    listed_in_directory: bool = Field(
+        default=False, description="Listed in the directory: other agencies may address by name"
+    )
+
+
+class DirectoryListingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    listed: bool = Field(
+        description="True lists the person in the directory (other agencies may then address "
+        "them by name); false takes them off"
+    )
 
 
 class TokenIn(BaseModel):

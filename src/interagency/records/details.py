@@ -171,6 +171,9 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
             references=[_thread_reference(uow, hit)],
             case_numbers=[reference],
         ),
+        # The officer who asked is named by the hit, not looked up: listed or not, they
+        # get the answer to their own request.
+        reachable=[requester.id],
     )
     hit.details_status = DetailsStatus.RELEASED.value
     hit.release_decided_by_id = principal.user_id

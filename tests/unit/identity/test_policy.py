@@ -15,6 +15,7 @@ from interagency.identity.policy import (
     allowed,
     audit_scope,
     may_disable_accounts_of,
+    may_list_in_directory,
     may_manage_agencies,
     may_see_accounts_of,
     may_view_profile,
@@ -40,6 +41,7 @@ tokens:manage-own         x  x  x  x  .  x  x  x
 users:profile:view        .  .  x  .  .  x  .  x
 agencies:manage           .  .  .  .  .  .  .  x
 users:manage              .  .  x  .  .  .  .  x
+users:directory:list      .  .  x  .  .  .  .  x
 accounts:change:ask       .  .  x  .  .  .  .  x
 accounts:change:decide    .  .  x  .  .  .  .  .
 accounts:changes:view     .  .  x  .  .  x  .  x
@@ -137,6 +139,16 @@ def test_an_agency_lists_and_disables_its_own_accounts_and_the_secretariat_only_
     assert may_disable_accounts_of(council_admin, 8, AgencyKind.REVIEW_BOARD)
     assert may_manage_agencies(council_admin)
     assert not may_see_accounts_of(someone(Role.LIAISON_OFFICER, agency_id=1), 1)
+
+
+def test_only_the_users_own_agency_lists_them_in_the_directory() -> None:
+    assert may_list_in_directory(someone(Role.ADMINISTRATOR, agency_id=1), 1)
+    assert may_list_in_directory(someone(Role.SUPERVISOR, agency_id=1), 1)
+    assert not may_list_in_directory(someone(Role.ADMINISTRATOR, agency_id=2), 1)
+    assert not may_list_in_directory(someone(Role.LIAISON_OFFICER, agency_id=1), 1)
+    council_admin = someone(Role.ADMINISTRATOR, agency_id=9, kind=AgencyKind.SECRETARIAT)
+    assert not may_list_in_directory(council_admin, 1)
+    assert may_list_in_directory(council_admin, 9)
 
 
 def test_another_agencys_profile_needs_break_glass() -> None:
