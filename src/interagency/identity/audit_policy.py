@@ -58,6 +58,8 @@ SHOWN: Final = frozenset(
         "role", "roles", "scanner", "status", "tlp", "why",
         # the directory: agency and desk codes and agency ids are known to every reader
         "agencies", "agency", "code", "desk", "desks", "recipients",
+        # refusals: a route's template names no object; a minute and a count of refusals
+        "method", "route", "minute", "repeated",
     }
 )  # fmt: skip
 
