@@ -19,6 +19,7 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.inputs import STORED
 
 KIND = "council-report"
 
@@ -168,5 +169,6 @@ def marking_of(report: AnnualReport) -> Marking:
             "handling_code": report.handling_code,
             "tlp": report.tlp,
             "handling_note": report.handling_note,
-        }
+        },
+        context=STORED,
     )

@@ -71,6 +71,7 @@ from interagency.council.schemas import (
 from interagency.db import PUBLIC_ID_LENGTH, UnitOfWork
 from interagency.identity.audit_access import name_kind
 from interagency.identity.policy import Principal
+from interagency.inputs import Line, Text
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -86,8 +87,8 @@ api = APIRouter(
     dependencies=API_DEPENDENCIES,
 )
 
-FormText = Annotated[str, Form(max_length=500_000)]
-OptionalText = Annotated[str, Form(max_length=20_000)]
+FormText = Annotated[Text, Form(max_length=500_000)]
+OptionalText = Annotated[Text, Form(max_length=20_000)]
 
 
 def marking_fields(handling_code: str, tlp: str, handling_note: str) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def export_response(file: exporting.ExportFile) -> Response:
     )
 
 
-Language = Annotated[str | None, Query(pattern="^(ru|en)$")]
+Language = Annotated[Line | None, Query(pattern="^(ru|en)$")]
 MeetingId = Annotated[int, Depends(key_of(Meeting, "meeting_id"))]
 DecisionId = Annotated[int, Depends(key_of(Decision, "decision_id"))]
 TaskId = Annotated[int, Depends(key_of(FollowUpTask, "task_id"))]
@@ -165,15 +166,15 @@ def create_meeting(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    number: Annotated[str, Form(max_length=10)],
-    title: Annotated[str, Form(max_length=300)],
-    held_on: Annotated[str, Form(max_length=10)],
-    place: Annotated[str, Form(max_length=200)],
-    chair: Annotated[str, Form(max_length=200)],
-    participants: Annotated[str, Form(max_length=2000)] = "",
-    handling_code: Annotated[str, Form(max_length=2)] = "H2",
-    tlp: Annotated[str, Form(max_length=16)] = "AMBER",
-    handling_note: Annotated[str, Form(max_length=500)] = "",
+    number: Annotated[Line, Form(max_length=10)],
+    title: Annotated[Line, Form(max_length=300)],
+    held_on: Annotated[Line, Form(max_length=10)],
+    place: Annotated[Line, Form(max_length=200)],
+    chair: Annotated[Line, Form(max_length=200)],
+    participants: Annotated[Text, Form(max_length=2000)] = "",
+    handling_code: Annotated[Line, Form(max_length=2)] = "H2",
+    tlp: Annotated[Line, Form(max_length=16)] = "AMBER",
+    handling_note: Annotated[Line, Form(max_length=500)] = "",
 ) -> Response:
     data = valid(
         MeetingIn,
@@ -226,8 +227,8 @@ def add_participant(
     meeting_id: MeetingId,
     uow: UowDep,
     caller: CallerDep,
-    agency: Annotated[str, Form(max_length=32)],
-    delegates: Annotated[str, Form(max_length=2000)] = "",
+    agency: Annotated[Line, Form(max_length=32)],
+    delegates: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     data = valid(ParticipantIn, {"agency": agency, "delegates": delegates})
     meetings.set_participant(uow, caller, meeting_id, data.agency, data.delegates)
@@ -245,9 +246,9 @@ def add_item(
     meeting_id: MeetingId,
     uow: UowDep,
     caller: CallerDep,
-    title: Annotated[str, Form(max_length=500)],
-    document_ids: Annotated[list[str], Form(default_factory=list, max_length=20)],
-    rapporteur: Annotated[str, Form(max_length=32)] = "",
+    title: Annotated[Line, Form(max_length=500)],
+    document_ids: Annotated[list[Line], Form(default_factory=list, max_length=20)],
+    rapporteur: Annotated[Line, Form(max_length=32)] = "",
 ) -> Response:
     data = valid(
         AgendaItemIn,
@@ -300,7 +301,7 @@ def add_decision(
     uow: UowDep,
     caller: CallerDep,
     text: OptionalText,
-    item_number: Annotated[str, Form(max_length=6)] = "",
+    item_number: Annotated[Line, Form(max_length=6)] = "",
 ) -> Response:
     data = valid(DecisionIn, {"text": text, "item_number": item_number or None})
     decision = meetings.add_decision(uow, caller, meeting_id, data)
@@ -318,9 +319,9 @@ def add_task(
     decision_id: DecisionId,
     uow: UowDep,
     caller: CallerDep,
-    agency: Annotated[str, Form(max_length=32)],
+    agency: Annotated[Line, Form(max_length=32)],
     description: OptionalText,
-    due_on: Annotated[str, Form(max_length=10)],
+    due_on: Annotated[Line, Form(max_length=10)],
 ) -> Response:
     data = valid(TaskIn, {"agency": agency, "description": description, "due_on": due_on})
     task = meetings.add_task(uow, caller, decision_id, data)
@@ -336,7 +337,7 @@ def update_task(
     task_id: TaskId,
     uow: UowDep,
     caller: CallerDep,
-    status: Annotated[str, Form(max_length=16)],
+    status: Annotated[Line, Form(max_length=16)],
 ) -> Response:
     task = meetings.update_task(uow, caller, task_id, valid(TaskStatusIn, {"status": status}))
     meeting = _meeting_of_task(uow, task)
@@ -392,13 +393,13 @@ def create_document(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    kind: Annotated[str, Form(max_length=32)],
-    title: Annotated[str, Form(max_length=500)],
-    parties: Annotated[str, Form(max_length=2000)],
+    kind: Annotated[Line, Form(max_length=32)],
+    title: Annotated[Line, Form(max_length=500)],
+    parties: Annotated[Text, Form(max_length=2000)],
     body: FormText,
-    handling_code: Annotated[str, Form(max_length=2)] = "H2",
-    tlp: Annotated[str, Form(max_length=16)] = "AMBER",
-    handling_note: Annotated[str, Form(max_length=500)] = "",
+    handling_code: Annotated[Line, Form(max_length=2)] = "H2",
+    tlp: Annotated[Line, Form(max_length=16)] = "AMBER",
+    handling_note: Annotated[Line, Form(max_length=500)] = "",
 ) -> Response:
     data = valid(
         DocumentIn,
@@ -449,7 +450,7 @@ def add_version(
     uow: UowDep,
     caller: CallerDep,
     body: FormText,
-    note: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[Text, Form(max_length=500)] = "",
 ) -> Response:
     data = valid(VersionIn, {"body": body, "note": note or None})
     document = documents.add_version(uow, caller, document_id, data)
@@ -498,7 +499,7 @@ def take_position(
     document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
-    stance: Annotated[str, Form(max_length=16)],
+    stance: Annotated[Line, Form(max_length=16)],
     reason: OptionalText = "",
 ) -> Response:
     data = valid(PositionIn, {"stance": stance, "reason": reason or None})
@@ -517,8 +518,8 @@ def adopt(
     document_id: DocumentId,
     uow: UowDep,
     caller: CallerDep,
-    meeting_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)],
-    supersedes_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)] = "",
+    meeting_id: Annotated[Line, Form(max_length=PUBLIC_ID_LENGTH)],
+    supersedes_id: Annotated[Line, Form(max_length=PUBLIC_ID_LENGTH)] = "",
 ) -> Response:
     data = valid(AdoptionIn, {"meeting_id": meeting_id, "supersedes_id": supersedes_id or None})
     document = documents.adopt(uow, caller, document_id, data)
@@ -572,7 +573,7 @@ def register_page(
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[Line, Query(max_length=200)] = "",
 ) -> Response:
     rows = documents.register(uow, caller, q)
     superseding = {d.id: documents.register_number_of(uow, d.superseded_by_id) for d in rows}
@@ -603,13 +604,13 @@ def create_programme(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    code: Annotated[str, Form(max_length=32)],
-    title: Annotated[str, Form(max_length=500)],
-    first_year: Annotated[str, Form(max_length=4)],
-    last_year: Annotated[str, Form(max_length=4)],
-    handling_code: Annotated[str, Form(max_length=2)] = "H2",
-    tlp: Annotated[str, Form(max_length=16)] = "AMBER",
-    handling_note: Annotated[str, Form(max_length=500)] = "",
+    code: Annotated[Line, Form(max_length=32)],
+    title: Annotated[Line, Form(max_length=500)],
+    first_year: Annotated[Line, Form(max_length=4)],
+    last_year: Annotated[Line, Form(max_length=4)],
+    handling_code: Annotated[Line, Form(max_length=2)] = "H2",
+    tlp: Annotated[Line, Form(max_length=16)] = "AMBER",
+    handling_note: Annotated[Line, Form(max_length=500)] = "",
 ) -> Response:
     data = valid(
         ProgrammeIn,
@@ -673,13 +674,13 @@ def add_measure(
     programme_id: ProgrammeId,
     uow: UowDep,
     caller: CallerDep,
-    number: Annotated[str, Form(max_length=16)],
-    title: Annotated[str, Form(max_length=500)],
-    due_on: Annotated[str, Form(max_length=10)],
-    responsible: Annotated[str, Form(max_length=2000)],
-    indicator_name: Annotated[str, Form(max_length=300)] = "",
-    indicator_unit: Annotated[str, Form(max_length=32)] = "",
-    indicator_target: Annotated[str, Form(max_length=20)] = "",
+    number: Annotated[Line, Form(max_length=16)],
+    title: Annotated[Line, Form(max_length=500)],
+    due_on: Annotated[Line, Form(max_length=10)],
+    responsible: Annotated[Text, Form(max_length=2000)],
+    indicator_name: Annotated[Line, Form(max_length=300)] = "",
+    indicator_unit: Annotated[Line, Form(max_length=32)] = "",
+    indicator_target: Annotated[Line, Form(max_length=20)] = "",
 ) -> Response:
     indicators = []
     if indicator_name:
@@ -711,14 +712,14 @@ def post_update(
     measure_id: MeasureId,
     uow: UowDep,
     caller: CallerDep,
-    programme_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)],
-    reported_on: Annotated[str, Form(max_length=10)],
-    progress: Annotated[str, Form(max_length=3)],
+    programme_id: Annotated[Line, Form(max_length=PUBLIC_ID_LENGTH)],
+    reported_on: Annotated[Line, Form(max_length=10)],
+    progress: Annotated[Line, Form(max_length=3)],
     text: OptionalText,
     evidence: OptionalText,
-    status: Annotated[str, Form(max_length=16)] = "",
-    indicator_id: Annotated[str, Form(max_length=PUBLIC_ID_LENGTH)] = "",
-    value: Annotated[str, Form(max_length=20)] = "",
+    status: Annotated[Line, Form(max_length=16)] = "",
+    indicator_id: Annotated[Line, Form(max_length=PUBLIC_ID_LENGTH)] = "",
+    value: Annotated[Line, Form(max_length=20)] = "",
 ) -> Response:
     data = valid(
         StatusUpdateIn,
@@ -784,13 +785,13 @@ def create_report(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    body: Annotated[str, Form(max_length=200)],
-    year: Annotated[str, Form(max_length=4)],
-    title: Annotated[str, Form(max_length=500)],
-    sections: Annotated[str, Form(max_length=10_000)],
-    handling_code: Annotated[str, Form(max_length=2)] = "H2",
-    tlp: Annotated[str, Form(max_length=16)] = "AMBER",
-    handling_note: Annotated[str, Form(max_length=500)] = "",
+    body: Annotated[Line, Form(max_length=200)],
+    year: Annotated[Line, Form(max_length=4)],
+    title: Annotated[Line, Form(max_length=500)],
+    sections: Annotated[Text, Form(max_length=10_000)],
+    handling_code: Annotated[Line, Form(max_length=2)] = "H2",
+    tlp: Annotated[Line, Form(max_length=16)] = "AMBER",
+    handling_note: Annotated[Line, Form(max_length=500)] = "",
 ) -> Response:
     data = valid(
         ReportIn,
@@ -1077,7 +1078,7 @@ def api_diff(
 
 @api.get("/register", summary="Search the register of adopted documents")
 def api_register(
-    uow: UowDep, caller: CallerDep, q: Annotated[str, Query(max_length=200)] = ""
+    uow: UowDep, caller: CallerDep, q: Annotated[Line, Query(max_length=200)] = ""
 ) -> list[DocumentSummary]:
     rows = documents.register(uow, caller, q)
     return _committed_list(uow, [document_summary(uow, d) for d in rows])

@@ -15,7 +15,7 @@ from interagency.council.models import (
     TaskStatus,
 )
 from interagency.i18n import lazy
-from interagency.inputs import Input, PublicRef
+from interagency.inputs import Input, PublicRef, Text
 from interagency.markings import HandlingCode, Tlp
 
 AGENCY_CODE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
@@ -48,7 +48,7 @@ class Marking(Input):
 
 class ParticipantIn(Input):
     agency: str = Field(pattern=AGENCY_CODE)
-    delegates: str = Field(default="", max_length=2000, description="Names, one a line")
+    delegates: Text = Field(default="", max_length=2000, description="Names, one a line")
 
 
 class MeetingIn(Input):
@@ -68,13 +68,13 @@ class AgendaItemIn(Input):
 
 
 class DecisionIn(Input):
-    text: str = Field(min_length=1, max_length=20_000)
+    text: Text = Field(min_length=1, max_length=20_000)
     item_number: int | None = Field(default=None, ge=1, le=1000)
 
 
 class TaskIn(Input):
     agency: str = Field(pattern=AGENCY_CODE)
-    description: str = Field(min_length=1, max_length=5000)
+    description: Text = Field(min_length=1, max_length=5000)
     due_on: date
 
 
@@ -86,22 +86,22 @@ class DocumentIn(Input):
     kind: DocumentKind
     title: str = Field(min_length=1, max_length=500)
     parties: list[str] = Field(min_length=1, max_length=50)
-    body: str = Field(min_length=1, max_length=500_000)
+    body: Text = Field(min_length=1, max_length=500_000)
     marking: Marking = Field(default_factory=Marking)
 
 
 class VersionIn(Input):
-    body: str = Field(min_length=1, max_length=500_000)
-    note: str | None = Field(default=None, max_length=500)
+    body: Text = Field(min_length=1, max_length=500_000)
+    note: Text | None = Field(default=None, max_length=500)
 
 
 class CommentIn(Input):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: Text = Field(min_length=1, max_length=20_000)
 
 
 class PositionIn(Input):
     stance: Stance
-    reason: str | None = Field(default=None, max_length=20_000)
+    reason: Text | None = Field(default=None, max_length=20_000)
 
     @model_validator(mode="after")
     def objection_reasoned(self) -> PositionIn:
@@ -151,8 +151,8 @@ class StatusUpdateIn(Input):
     status: MeasureStatus | None = None
     indicator_id: PublicRef | None = None
     value: Amount | None = None
-    text: str = Field(min_length=1, max_length=20_000)
-    evidence: str = Field(min_length=1, max_length=20_000, description="What shows it happened")
+    text: Text = Field(min_length=1, max_length=20_000)
+    evidence: Text = Field(min_length=1, max_length=20_000, description="What shows it happened")
 
     @model_validator(mode="after")
     def value_with_indicator(self) -> StatusUpdateIn:
@@ -171,7 +171,7 @@ class ReportIn(Input):
 
 class ContributionIn(Input):
     section_number: int = Field(ge=1, le=1000)
-    body: str = Field(min_length=1, max_length=100_000)
+    body: Text = Field(min_length=1, max_length=100_000)
 
 
 # --- responses ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from interagency.exchange.schemas import (
 from interagency.exchange.search import SearchHit
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
-from interagency.inputs import PublicRef
+from interagency.inputs import Line, PublicRef
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
@@ -68,9 +68,9 @@ def dissemination_out(uow: UnitOfWork, row: Dissemination) -> DisseminationOut:
 
 
 async def _filters(
-    box: Annotated[str, Query(pattern="^(all|incoming|outgoing)$")] = "all",
-    agency: Annotated[str | None, Query(max_length=32)] = None,
-    desk: Annotated[str | None, Query(max_length=32)] = None,
+    box: Annotated[Line, Query(pattern="^(all|incoming|outgoing)$")] = "all",
+    agency: Annotated[Line | None, Query(max_length=32)] = None,
+    desk: Annotated[Line | None, Query(max_length=32)] = None,
     kind: MessageKind | None = None,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     priority: Priority | None = None,
@@ -122,7 +122,7 @@ def search_threads(
     caller: CallerDep,
     container: ContainerDep,
     filters: FiltersDep,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
+    q: Annotated[Line, Query(min_length=1, max_length=200)],
 ) -> Page[SearchHit]:
     found = search.search(uow, caller, exchange_context(container), q, filters)
     uow.commit()

@@ -24,6 +24,7 @@ from interagency.exchange.schemas import AttachmentOut
 from interagency.exchange.web_context import exchange_context
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.inputs import FileName, Line
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
@@ -195,7 +196,7 @@ async def upload_api(
     request: Request,
     thread_id: ThreadId,
     message_id: MessageId,
-    filename: Annotated[str, Query(min_length=1, max_length=255)],
+    filename: Annotated[FileName, Query(min_length=1, max_length=255)],
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
@@ -239,6 +240,6 @@ def export_api(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
-    format: Annotated[str, Query(pattern="^(pdf|csv)$")] = "csv",
+    format: Annotated[Line, Query(pattern="^(pdf|csv)$")] = "csv",
 ) -> Response:
     return _export(request, uow, caller, container, thread_id, format)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.i18n import lazy
-from interagency.inputs import PublicRef
+from interagency.inputs import Input, PublicRef, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 
 T = TypeVar("T")
@@ -20,11 +20,11 @@ RESTRICTION_MAX = 500
 REASON_MIN = 10
 
 
-class Marking(BaseModel):
+class Marking(Input):
     model_config = ConfigDict(extra="forbid")
 
     handling_code: HandlingCode = HandlingCode.H0
-    restriction: str | None = Field(
+    restriction: Text | None = Field(
         default=None,
         max_length=RESTRICTION_MAX,
         description="Required with H3: the restriction in words.",
@@ -42,7 +42,7 @@ class Marking(BaseModel):
         return self
 
 
-class RecipientIn(BaseModel):
+class RecipientIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     agency: str = Field(min_length=1, max_length=32, description="Agency code, e.g. KZ-KNB.")
@@ -60,7 +60,7 @@ class RecipientIn(BaseModel):
 
 class ThreadIn(Marking):
     subject: str = Field(min_length=1, max_length=SUBJECT_MAX)
-    body: str = Field(min_length=1, max_length=BODY_MAX)
+    body: Text = Field(min_length=1, max_length=BODY_MAX)
     kind: MessageKind = MessageKind.REQUEST
     priority: Priority = Priority.ROUTINE
     deadline: date | None = Field(
@@ -100,7 +100,7 @@ class ThreadIn(Marking):
 
 
 class ReplyIn(Marking):
-    body: str = Field(min_length=1, max_length=BODY_MAX)
+    body: Text = Field(min_length=1, max_length=BODY_MAX)
     version: int | None = Field(
         default=None, description="The thread version the reply answers; a stale one gets 409."
     )
@@ -113,32 +113,32 @@ class ReplyIn(Marking):
         return value.strip()
 
 
-class VersionIn(BaseModel):
+class VersionIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, description="The thread version you saw; a stale one gets 409.")
 
 
-class DisseminationIn(BaseModel):
+class DisseminationIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     purpose: str = Field(default="recipient", pattern="^(recipient|export)$")
     agency: str | None = Field(default=None, max_length=32)
     desk: str | None = Field(default=None, max_length=32)
-    reason: str = Field(min_length=REASON_MIN, max_length=1000)
+    reason: Text = Field(min_length=REASON_MIN, max_length=1000)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool
-    note: str | None = Field(default=None, max_length=1000)
+    note: Text | None = Field(default=None, max_length=1000)
 
 
-class InspectionIn(BaseModel):
+class InspectionIn(Input):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=20, max_length=1000)
+    reason: Text = Field(min_length=20, max_length=1000)
     minutes: int = Field(default=60, ge=5, le=240)
 
 

@@ -7,7 +7,7 @@ Use `FileStore` (built once, in `bootstrap`): `receive` an upload, `add_referenc
 
 from interagency.filestore.models import FileStatus, StoredFile
 from interagency.filestore.scanning import CommandScanner, NoopScanner, Scanner, Verdict
-from interagency.filestore.services import FileStore, TooLarge
+from interagency.filestore.services import FileStore, TooLarge, check_filename
 
 __all__ = [
     "CommandScanner",
@@ -18,4 +18,5 @@ __all__ = [
     "StoredFile",
     "TooLarge",
     "Verdict",
+    "check_filename",
 ]

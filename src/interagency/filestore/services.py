@@ -38,6 +38,7 @@ from interagency.filestore import sniff
 from interagency.filestore.models import FileStatus, StoredFile
 from interagency.filestore.scanning import NoopScanner, ScanFailed, Scanner
 from interagency.i18n import lazy
+from interagency.inputs import checked_file_name
 from interagency.vault import Vault, sealed
 from interagency.vault.sealed import Tampered
 
@@ -47,7 +48,6 @@ CONTEXT = "stored-file"
 # Version number in the header of a spool file: its key is not a data key at all.
 _SPOOL_KEY_VERSION = 0
 _MAX_FILENAME = 255
-_BAD_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 _SCANNER_ACTOR = "system:scanner"
 
 
@@ -382,14 +382,11 @@ class FileStore:
 
 
 def check_filename(filename: str) -> str:
-    """The name as given, when it is one a download may carry; else `InvalidInput`."""
-    if not filename.strip() or len(filename) > _MAX_FILENAME or filename in (".", ".."):
+    """The name as a download may carry it: one line under the hygiene every text passes,
+    in NFC, naming no folder (`inputs.clean_file_name`); else `InvalidInput`."""
+    if not filename.strip() or len(filename) > _MAX_FILENAME:
         raise InvalidInput(lazy("Give the file a name of 1 to 255 characters."))
-    if _BAD_FILENAME.search(filename):
-        raise InvalidInput(
-            lazy("The file name may not contain slashes, backslashes or control characters.")
-        )
-    return filename
+    return checked_file_name(filename)
 
 
 def _length_mismatch(declared: int) -> InvalidInput:

@@ -16,6 +16,7 @@ from interagency.identity.paths import TokenId
 from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
 from interagency.identity.tokens import IssuedToken
+from interagency.inputs import Line, Secret
 from interagency.web import flash
 from interagency.web.auth import SESSION_COOKIE, CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
@@ -63,7 +64,7 @@ def start_enrolment(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    current_code: Annotated[str, Form(max_length=20)] = "",
+    current_code: Annotated[Line, Form(max_length=20)] = "",
 ) -> Response:
     try:
         account.start_enrolment(uow, caller, container.settings.key_dir, current_code)
@@ -85,9 +86,9 @@ def change_password(
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
-    current: Annotated[str, Form(max_length=256)],
-    new: Annotated[str, Form(max_length=256)],
-    repeated: Annotated[str, Form(max_length=256)],
+    current: Annotated[Secret, Form(max_length=256)],
+    new: Annotated[Secret, Form(max_length=256)],
+    repeated: Annotated[Secret, Form(max_length=256)],
 ) -> Response:
     if new != repeated:
         error = i18n.gettext("The two new passwords differ: type the same one twice.")
@@ -115,7 +116,7 @@ def confirm_enrolment(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    code: Annotated[str, Form(max_length=20)],
+    code: Annotated[Line, Form(max_length=20)],
 ) -> Response:
     confirmed = account.confirm_enrolment(uow, caller, code, container.settings.key_dir)
     uow.commit()
@@ -134,7 +135,7 @@ def issue_token(
     renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
-    name: Annotated[str, Form(max_length=100)],
+    name: Annotated[Line, Form(max_length=100)],
     days: Annotated[int, Form(ge=1, le=365)] = 90,
 ) -> Response:
     issued = account.issue_token(uow, caller, name, days)

@@ -25,6 +25,7 @@ from interagency.identity.schemas import (
     DirectoryListingIn,
     UserOut,
 )
+from interagency.inputs import Line, Text
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -107,15 +108,15 @@ def ask_for_account(
     uow: UowDep,
     renderer: RendererDep,
     caller: CallerDep,
-    login: Annotated[str, Form(max_length=64)],
-    full_name: Annotated[str, Form(max_length=200)],
-    agency: Annotated[str, Form(max_length=32)],
-    reason: Annotated[str, Form(max_length=1000)],
+    login: Annotated[Line, Form(max_length=64)],
+    full_name: Annotated[Line, Form(max_length=200)],
+    agency: Annotated[Line, Form(max_length=32)],
+    reason: Annotated[Text, Form(max_length=1000)],
     # Unticked boxes send nothing: an empty list, which validation then names.
-    desks: Annotated[list[str], Form(default_factory=list)],
-    roles: Annotated[list[str], Form(default_factory=list)],
-    personnel_number: Annotated[str, Form(max_length=32)] = "",
-    email: Annotated[str, Form(max_length=254)] = "",
+    desks: Annotated[list[Line], Form(default_factory=list)],
+    roles: Annotated[list[Line], Form(default_factory=list)],
+    personnel_number: Annotated[Line, Form(max_length=32)] = "",
+    email: Annotated[Line, Form(max_length=254)] = "",
     service: Annotated[bool, Form()] = False,
 ) -> Response:
     form = {
@@ -159,7 +160,7 @@ def disable_user(
     uow: UowDep,
     caller: CallerDep,
     login: str,
-    reason: Annotated[str, Form(max_length=500)],
+    reason: Annotated[Text, Form(max_length=500)],
 ) -> Response:
     accounts.disable(uow, caller, login, reason)
     uow.commit()
@@ -171,7 +172,7 @@ def disable_user(
     )
 
 
-Reason = Annotated[str, Form(max_length=1000)]
+Reason = Annotated[Text, Form(max_length=1000)]
 
 
 @router.post("/admin/users/{login}/roles/remove")
@@ -193,7 +194,7 @@ def take_desk_away(
     uow: UowDep,
     caller: CallerDep,
     login: str,
-    desk: Annotated[str, Form(max_length=32)],
+    desk: Annotated[Line, Form(max_length=32)],
     reason: Reason,
 ) -> Response:
     accounts.take_away(uow, caller, login, reason, desk=desk)
@@ -254,7 +255,7 @@ def ask_for_desk(
     uow: UowDep,
     caller: CallerDep,
     login: str,
-    desk: Annotated[str, Form(max_length=32)],
+    desk: Annotated[Line, Form(max_length=32)],
     reason: Reason,
 ) -> Response:
     return _ask(request, uow, caller, Change.DESK, login, {"desk": desk}, reason)
@@ -267,7 +268,7 @@ def ask_for_email(
     caller: CallerDep,
     login: str,
     reason: Reason,
-    email: Annotated[str, Form(max_length=254)] = "",
+    email: Annotated[Line, Form(max_length=254)] = "",
 ) -> Response:
     return _ask(request, uow, caller, Change.EMAIL, login, {"email": email}, reason)
 
@@ -292,7 +293,7 @@ def ask_for_service_token(
     uow: UowDep,
     caller: CallerDep,
     login: str,
-    name: Annotated[str, Form(max_length=100)],
+    name: Annotated[Line, Form(max_length=100)],
     reason: Reason,
     days: Annotated[int, Form(ge=1, le=tokens.MAX_DAYS)] = tokens.DEFAULT_DAYS,
 ) -> Response:
@@ -358,12 +359,12 @@ def add_agency(
     request: Request,
     uow: UowDep,
     caller: CallerDep,
-    code: Annotated[str, Form(max_length=32)],
+    code: Annotated[Line, Form(max_length=32)],
     kind: Annotated[AgencyKind, Form()],
-    name_ru: Annotated[str, Form(max_length=200)],
-    name_en: Annotated[str, Form(max_length=200)],
-    member_state: Annotated[str, Form(max_length=2)] = "",
-    desks: Annotated[str, Form(max_length=4000)] = "",
+    name_ru: Annotated[Line, Form(max_length=200)],
+    name_en: Annotated[Line, Form(max_length=200)],
+    member_state: Annotated[Line, Form(max_length=2)] = "",
+    desks: Annotated[Text, Form(max_length=4000)] = "",
 ) -> Response:
     """Desks come one a line as `CODE | name in Russian | name in English`."""
     try:
@@ -443,9 +444,9 @@ def decide(
     renderer: RendererDep,
     caller: CallerDep,
     request_id: ApprovalId,
-    decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
-    digest: Annotated[str, Form(max_length=64)],
-    note: Annotated[str, Form(max_length=1000)] = "",
+    decision: Annotated[Line, Form(pattern="^(approve|refuse)$")],
+    digest: Annotated[Line, Form(max_length=64)],
+    note: Annotated[Text, Form(max_length=1000)] = "",
 ) -> Response:
     outcome = approvals.decide(
         uow, caller, request_id, approve=decision == "approve", seen_digest=digest, note=note
@@ -512,7 +513,7 @@ def open_break_glass(
     uow: UowDep,
     caller: CallerDep,
     user_id: UserId,
-    reason: Annotated[str, Form(max_length=2000)],
+    reason: Annotated[Text, Form(max_length=2000)],
     minutes: Annotated[int, Form(ge=1, le=breakglass.MAX_MINUTES)] = breakglass.DEFAULT_MINUTES,
 ) -> Response:
     public_id = request.path_params["user_id"]
@@ -554,7 +555,7 @@ def close_break_glass(
     uow: UowDep,
     caller: CallerDep,
     access_id: BreakGlassId,
-    note: Annotated[str, Form(max_length=2000)],
+    note: Annotated[Text, Form(max_length=2000)],
 ) -> Response:
     breakglass.close(uow, caller, access_id, note)
     uow.commit()

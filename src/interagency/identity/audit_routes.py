@@ -13,6 +13,7 @@ from interagency import audit
 from interagency.errors import InvalidInput
 from interagency.i18n import lazy
 from interagency.identity import audit_access
+from interagency.inputs import Line
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
 from interagency.web.templating import zone
@@ -38,13 +39,13 @@ def _moment(value: str | None, timezone: str, field: str) -> datetime | None:
 
 def audit_filters(
     request: Request,
-    since: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-    until: Annotated[str | None, Query(alias="to", max_length=40)] = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    actor: Annotated[str | None, Query(max_length=64)] = None,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
-    ref: Annotated[str | None, Query(max_length=64)] = None,
-    outcome: Annotated[str | None, Query(pattern="^(ok|denied|failed)?$")] = None,
+    since: Annotated[Line | None, Query(alias="from", max_length=40)] = None,
+    until: Annotated[Line | None, Query(alias="to", max_length=40)] = None,
+    action: Annotated[Line | None, Query(max_length=64)] = None,
+    actor: Annotated[Line | None, Query(max_length=64)] = None,
+    kind: Annotated[Line | None, Query(max_length=32)] = None,
+    ref: Annotated[Line | None, Query(max_length=64)] = None,
+    outcome: Annotated[Line | None, Query(pattern="^(ok|denied|failed)?$")] = None,
 ) -> audit.AuditFilter:
     timezone = request.state.timezone
     return audit.AuditFilter(

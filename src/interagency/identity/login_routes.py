@@ -12,6 +12,7 @@ from interagency import i18n
 from interagency.errors import InvalidInput
 from interagency.identity import enrolment, login, sessions
 from interagency.identity.login import Refused
+from interagency.inputs import Line, Secret
 from interagency.web import csrf, flash
 from interagency.web.auth import (
     SESSION_COOKIE,
@@ -26,7 +27,7 @@ from interagency.web.errors import domain_message
 from interagency.web.pages import safe_return_path
 
 router = APIRouter(include_in_schema=False)
-NextQuery = Annotated[str | None, Query(alias="next", max_length=2000)]
+NextQuery = Annotated[Line | None, Query(alias="next", max_length=2000)]
 
 WRONG = i18n.lazy("The login or the password is wrong.")
 WRONG_CODE = i18n.lazy("The code is wrong or was used already. Wait for the next one.")
@@ -55,9 +56,9 @@ def login_submit(
     uow: UowDep,
     renderer: RendererDep,
     container: ContainerDep,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=1000)],
-    next_path: Annotated[str | None, Form(alias="next")] = None,
+    username: Annotated[Line, Form(max_length=200)],
+    password: Annotated[Secret, Form(max_length=1000)],
+    next_path: Annotated[Line | None, Form(alias="next")] = None,
 ) -> Response:
     outcome = login.sign_in(
         uow, username, password, client_address(request), login_config(container)
@@ -114,8 +115,8 @@ def code_submit(
     uow: UowDep,
     renderer: RendererDep,
     container: ContainerDep,
-    code: Annotated[str, Form(max_length=20)],
-    next_path: Annotated[str | None, Form(alias="next")] = None,
+    code: Annotated[Line, Form(max_length=20)],
+    next_path: Annotated[Line | None, Form(alias="next")] = None,
 ) -> Response:
     raw = request.cookies.get(SESSION_COOKIE) or ""
     outcome = login.confirm_code(uow, raw, code, client_address(request), login_config(container))
@@ -201,9 +202,9 @@ def enrol_submit(
     renderer: RendererDep,
     container: ContainerDep,
     secret: EnrolSecret,
-    password: Annotated[str, Form(max_length=256)],
-    repeated: Annotated[str, Form(max_length=256)],
-    code: Annotated[str, Form(max_length=20)],
+    password: Annotated[Secret, Form(max_length=256)],
+    repeated: Annotated[Secret, Form(max_length=256)],
+    code: Annotated[Line, Form(max_length=20)],
 ) -> Response:
     if password != repeated:
         error = i18n.gettext("The two new passwords differ: type the same one twice.")

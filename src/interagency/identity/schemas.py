@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from interagency.errors import InvalidInput
 from interagency.identity.models import AgencyKind, Role
-from interagency.inputs import PublicRef
+from interagency.inputs import Input, PublicRef, Secret, Text
 from interagency.outbox.addresses import normalise_address
 
 LOGIN_PATTERN = r"^[a-z][a-z0-9._-]{2,63}$"
@@ -35,7 +35,7 @@ class MemberStateOut(BaseModel):
     timezone: str = Field(description="IANA time zone of the capital", examples=["Asia/Almaty"])
 
 
-class MemberStateIn(BaseModel):
+class MemberStateIn(Input):
     iso_alpha2: str = Field(pattern=r"^[A-Z]{2}$")
     iso_alpha3: str = Field(pattern=r"^[A-Z]{3}$")
     name_ru: str = Field(min_length=1, max_length=120)
@@ -43,7 +43,7 @@ class MemberStateIn(BaseModel):
     timezone: str = Field(min_length=1, max_length=64)
 
 
-class DeskIn(BaseModel):
+class DeskIn(Input):
     code: str = Field(pattern=CODE_PATTERN, description="Short code, e.g. CT", examples=["CT"])
     name_ru: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
@@ -58,7 +58,7 @@ class DeskOut(BaseModel):
     name_en: str
 
 
-class AgencyIn(BaseModel):
+class AgencyIn(Input):
     code: str = Field(pattern=CODE_PATTERN, examples=["KZ-KNB"])
     kind: AgencyKind = AgencyKind.MEMBER_AGENCY
     member_state: str | None = Field(
@@ -96,7 +96,7 @@ class AgencyOut(BaseModel):
 PERSONNEL_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
 
 
-class AccountIn(BaseModel):
+class AccountIn(Input):
     """A new account as it is asked for: it opens only when the agency's supervisor
     approves, and its user then sets the password through an enrolment link."""
 
@@ -144,13 +144,13 @@ class AccountIn(BaseModel):
 
 
 class AccountRequestIn(AccountIn):
-    reason: str = Field(min_length=10, max_length=1000, description="Why the account is needed")
+    reason: Text = Field(min_length=10, max_length=1000, description="Why the account is needed")
 
 
 class UserIn(AccountIn):
     """An account loaded inside the installation with a known password (the demo)."""
 
-    password: str = Field(min_length=12, max_length=256)
+    password: Secret = Field(min_length=12, max_length=256)
     listed_in_directory: bool = False
 
 
@@ -185,7 +185,7 @@ class UserOut(BaseModel):
     )
 
 
-class DirectoryListingIn(BaseModel):
+class DirectoryListingIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     listed: bool = Field(
@@ -194,7 +194,7 @@ class DirectoryListingIn(BaseModel):
     )
 
 
-class TokenIn(BaseModel):
+class TokenIn(Input):
     name: str = Field(min_length=1, max_length=100)
     days: int = Field(default=90, ge=1, le=365)
 

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from interagency import i18n
@@ -20,6 +19,7 @@ from interagency.errors import InvalidInput
 from interagency.exchange.web_context import exchange_context
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.inputs import Input, Line, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import details, hits, labels, policy, protection, services, uploads
 from interagency.records.models import (
@@ -51,19 +51,19 @@ from interagency.web.forms import done, valid
 router = APIRouter(prefix="/records", include_in_schema=False)
 
 HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$")]
-Text = Annotated[str, Form(max_length=4000)]
+FreeText = Annotated[Text, Form(max_length=4000)]
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 PARTICULAR_FIELDS = sorted({name for model in PARTICULARS.values() for name in model.model_fields})
 
 
-class RecordForm(BaseModel):
+class RecordForm(Input):
     """Every field of the record form; the particulars are those of the chosen kind."""
 
     kind: str = "person"
     version: int | None = None
     subject_category: str = ""
-    purpose: str = ""
-    legal_basis: str = ""
+    purpose: Text = ""
+    legal_basis: Text = ""
     offence_article: str = ""
     offence_category: str = ""
     handling_code: str = "H0"
@@ -73,9 +73,9 @@ class RecordForm(BaseModel):
     information_grade: str = "2"
     is_minor: bool = False
     smuggled_migrant: bool = False
-    factual_indications: str = ""
+    factual_indications: Text = ""
     refuge_from: str = ""
-    hit_agencies: str = ""
+    hit_agencies: Text = ""  # one code a line
     # particulars of every kind, as p_<field>
     p_surname: str = ""
     p_given_name: str = ""
@@ -174,7 +174,7 @@ def records_page(
 
 @router.get("/new")
 def new_record_page(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, kind: str = "person"
+    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, kind: Line = "person"
 ) -> Response:
     services.require_own(uow, caller, policy.Action.CREATE)
     chosen = kind if kind in set(RecordKind) else RecordKind.PERSON.value
@@ -237,7 +237,7 @@ def request_details(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
-    justification: Text = "",
+    justification: FreeText = "",
 ) -> Response:
     data = valid(DetailsRequestIn, {"justification": justification})
     details.request(uow, caller, exchange_context(container), reference, data.justification)
@@ -252,7 +252,7 @@ def release_step(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
-    note: Text = "",
+    note: FreeText = "",
 ) -> Response:
     ctx = exchange_context(container)
     if step == "approve":
@@ -272,8 +272,8 @@ def check_hit(
     reference: HitRef,
     uow: UowDep,
     caller: CallerDep,
-    outcome: Annotated[str, Form(pattern="^(confirmed|dismissed)$")],
-    how: Text = "",
+    outcome: Annotated[Line, Form(pattern="^(confirmed|dismissed)$")],
+    how: FreeText = "",
 ) -> Response:
     data = valid(HitCheckIn, {"confirmed": outcome == "confirmed", "how": how})
     hits.check(uow, caller, reference, data)
@@ -309,7 +309,7 @@ async def upload_file(
     caller: CallerDep,
     container: ContainerDep,
     file: Annotated[UploadFile, File()],
-    kind: Annotated[str, Form(max_length=16)] = "person",
+    kind: Annotated[Line, Form(max_length=16)] = "person",
     accept_valid_only: Annotated[bool, Form()] = False,
 ) -> Response:
     data = await file.read(UPLOAD_MAX_BYTES + 1)
@@ -386,7 +386,7 @@ def answer_access_request(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
-    answer: Text = "",
+    answer: FreeText = "",
 ) -> Response:
     data = valid(AnswerIn, {"answer": answer})
     protection.answer_access_request(uow, caller, container.vault, request_id, data.answer)
@@ -470,12 +470,12 @@ def record_action(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
-    reason: Text = "",
+    reason: FreeText = "",
     version: Annotated[int, Form(ge=1)] = 1,
     review_due: Annotated[date | None, Form()] = None,
     to_record: Annotated[int, Form(ge=0, le=2_147_483_647)] = 0,
-    link_kind: Annotated[str, Form(max_length=24)] = "",
-    cleared: Annotated[str, Form(max_length=3)] = "",
+    link_kind: Annotated[Line, Form(max_length=24)] = "",
+    cleared: Annotated[Line, Form(max_length=3)] = "",
 ) -> Response:
     _ACTIONS[action](
         uow,

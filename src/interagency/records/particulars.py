@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
 
+from interagency.inputs import Input
 from interagency.matching.fields import FieldError, normalise_document, parse_birth_date
 from interagency.records.models import RecordKind
 
@@ -25,7 +26,7 @@ CountryCode = Annotated[
 _DIGITS: Final = re.compile(r"\D")
 
 
-class Particulars(BaseModel):
+class Particulars(Input):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def match_keys(self) -> dict[str, str]:

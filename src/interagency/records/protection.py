@@ -24,6 +24,7 @@ from interagency.i18n import lazy
 from interagency.identity import guard, notifications
 from interagency.identity.models import Role
 from interagency.identity.principals import Caller
+from interagency.inputs import STORED
 from interagency.records import comparison, movement, pairing, policy, services
 from interagency.records.models import AccessRequest, AccessRequestStatus, Record, RecordKind
 from interagency.records.particulars import PersonParticulars
@@ -215,7 +216,7 @@ def _view(uow: UnitOfWork, vault: Vault, row: AccessRequest) -> AccessRequestVie
         text = vault.open_text(
             uow.session, row.agency_id, row.particulars_sealed, context=_context(row.id)
         )
-        requester = PersonParticulars.model_validate_json(text)
+        requester = PersonParticulars.model_validate_json(text, context=STORED)
     candidates: tuple[str, ...] = ()
     if requester is not None and row.status == AccessRequestStatus.OPEN.value:
         candidates = _own_candidates(uow, vault, row.agency_id, requester)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from interagency.i18n import lazy
-from interagency.inputs import Input, PublicRef
+from interagency.inputs import Input, PublicRef, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records.models import LinkKind, OffenceCategory, RecordKind, SubjectCategory
 
@@ -28,8 +28,8 @@ class RecordIn(Input):
     kind: RecordKind
     particulars: dict[str, str] = Field(description="Names and numbers as entered, any script.")
     subject_category: SubjectCategory
-    purpose: str = Field(min_length=1, max_length=2000)
-    legal_basis: str = Field(min_length=1, max_length=2000)
+    purpose: Text = Field(min_length=1, max_length=2000)
+    legal_basis: Text = Field(min_length=1, max_length=2000)
     offence_article: str | None = Field(default=None, max_length=200)
     offence_category: OffenceCategory | None = None
     handling_code: HandlingCode = HandlingCode.H0
@@ -41,7 +41,7 @@ class RecordIn(Input):
     smuggled_migrant: bool = Field(
         default=False, description="A smuggled migrant is recorded as a victim or witness."
     )
-    factual_indications: str | None = Field(
+    factual_indications: Text | None = Field(
         default=None, max_length=4000, description="Required for a potential offender."
     )
     refuge_from: str | None = Field(
@@ -86,7 +86,7 @@ class RecordUpdate(RecordIn):
 
 
 class ReasonIn(Input):
-    reason: str = Field(min_length=REASON_MIN, max_length=4000)
+    reason: Text = Field(min_length=REASON_MIN, max_length=4000)
 
 
 class VersionedReasonIn(ReasonIn):
@@ -102,7 +102,7 @@ class NeutralityIn(Input):
         description="True when the case is not predominantly political, military, "
         "religious or racial in character (INTERPOL Article 3)."
     )
-    reason: str = Field(min_length=REASON_MIN, max_length=4000)
+    reason: Text = Field(min_length=REASON_MIN, max_length=4000)
 
 
 class LinkIn(Input):
@@ -111,7 +111,7 @@ class LinkIn(Input):
 
 
 class DetailsRequestIn(Input):
-    justification: str = Field(
+    justification: Text = Field(
         min_length=REASON_MIN,
         max_length=4000,
         description="Why the details are needed: the owner decides on it.",
@@ -119,7 +119,7 @@ class DetailsRequestIn(Input):
 
 
 class ReleaseIn(Input):
-    note: str = Field(min_length=REASON_MIN, max_length=4000)
+    note: Text = Field(min_length=REASON_MIN, max_length=4000)
 
 
 class AccessRequestIn(Input):
@@ -128,7 +128,7 @@ class AccessRequestIn(Input):
 
 
 class AnswerIn(Input):
-    answer: str = Field(min_length=REASON_MIN, max_length=4000)
+    answer: Text = Field(min_length=REASON_MIN, max_length=4000)
 
 
 class AccessRequestOut(BaseModel):
@@ -142,7 +142,7 @@ class AccessRequestOut(BaseModel):
 
 class HitCheckIn(Input):
     confirmed: bool = Field(description="True: the same; false: not the same.")
-    how: str = Field(
+    how: Text = Field(
         min_length=REASON_MIN, max_length=4000, description="How a person checked the hit."
     )
 

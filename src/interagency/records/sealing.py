@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from interagency.db import UnitOfWork
+from interagency.inputs import STORED
 from interagency.records.models import Record, RecordKind
 from interagency.records.particulars import PARTICULARS, Particulars
 from interagency.vault import Vault
@@ -37,7 +38,7 @@ def open_particulars(uow: UnitOfWork, vault: Vault, record: Record) -> Particula
         uow.session, record.owner_agency_id, record.particulars_sealed,
         context=particulars_context(record.id),
     )  # fmt: skip
-    return PARTICULARS[RecordKind(record.kind)].model_validate_json(text)
+    return PARTICULARS[RecordKind(record.kind)].model_validate_json(text, context=STORED)
 
 
 # What a person who approves something about a record has seen of it: the particulars (as

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
 from interagency.identity import services as identity
+from interagency.inputs import Line
 from interagency.web import csrf, flash
 from interagency.web.cookies import set_cookie
 from interagency.web.deps import RendererDep, UowDep
@@ -71,8 +72,8 @@ def safe_return_path(candidate: str | None) -> str:
 def save_preferences(
     request: Request,
     renderer: RendererDep,
-    language: Annotated[str, Form()],
-    timezone: Annotated[str, Form()],
+    language: Annotated[Line, Form()],
+    timezone: Annotated[Line, Form()],
 ) -> Response:
     problems = []
     if language not in i18n.LANGUAGES:
@@ -97,8 +98,8 @@ def save_preferences(
 @router.post("/language", dependencies=[Depends(csrf.verify)])
 def switch_language(
     request: Request,
-    language: Annotated[str, Form()],
-    next_path: Annotated[str | None, Form(alias="next")] = None,
+    language: Annotated[Line, Form()],
+    next_path: Annotated[Line | None, Form(alias="next")] = None,
 ) -> Response:
     response = RedirectResponse(safe_return_path(next_path), status_code=303)
     if language in i18n.LANGUAGES:

@@ -113,10 +113,15 @@ def test_a_malformed_agency_or_desk_filter_is_refused_with_what_to_fix(
     sender = _auth(container, council, "ru_liaison")
     client.post("/api/v1/exchange/threads", json=_red_request(), headers=sender)
 
-    for name, value in (("agency", "\x00¯"), ("desk", "C T")):
+    for name, value in (("agency", "¯"), ("desk", "C T")):
         refused = client.get("/api/v1/exchange/threads", params={name: value}, headers=reader)
         assert refused.status_code == 422, refused.text
         assert f"{name} filter must be" in refused.json()["detail"]
+    # A control character is refused before the filter is read, as in every text.
+    refused = client.get("/api/v1/exchange/threads", params={"agency": "\x00¯"}, headers=reader)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "query.agency"
+    assert "U+0000" in refused.json()["errors"][0]["problem"]
 
     by_code = client.get("/api/v1/exchange/threads", params={"agency": "ru-svc"}, headers=reader)
     assert by_code.status_code == 200

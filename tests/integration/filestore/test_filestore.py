@@ -228,7 +228,10 @@ def test_a_type_not_allowed_is_refused_whatever_its_name(
     [
         ("", "1 to 255"),
         ("../../etc/passwd", "slashes"),
-        ("a\nb.pdf", "control"),
+        ("a\nb.pdf", "one line"),
+        ("a\x00b.pdf", "control character"),
+        ("Invoice\u202etxt.exe", "text-direction"),
+        ("..", "dots"),
         ("x" * 256, "1 to 255"),
     ],
 )
