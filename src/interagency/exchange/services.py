@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
+from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.exchange import notices
 from interagency.exchange.access import access
 from interagency.exchange.codes import MessageKind, Status, least_status
@@ -32,7 +32,7 @@ from interagency.exchange.sealing import (
     subject_context,
 )
 from interagency.i18n import lazy
-from interagency.identity import directory
+from interagency.identity import directory, guard
 from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
 from interagency.markings import (
@@ -155,8 +155,8 @@ def send(
     addresses for its own reason)."""
     principal = caller.principal
     if principal is None or not may_send(principal.roles):
-        audit.record_refusal(uow, caller.event("exchange:thread:send", outcome="denied"))
-        raise Forbidden(lazy("Your role does not allow sending messages."))
+        message = lazy("Your role does not allow sending messages.")
+        raise guard.refuse(caller, "exchange:thread:send", message=message)
     now = utcnow()
     if data.deadline is not None and data.deadline < now.date():
         raise InvalidInput(lazy("The deadline {day} has already passed."), day=data.deadline)

@@ -88,7 +88,7 @@ def ask_for_account(
     principal = caller.principal if caller else None
     if not may_ask(principal, change, agency.id, AgencyKind(agency.kind)):
         raise guard.refuse(
-            uow, or_operator(caller), Action.ASK_ACCOUNT_CHANGE.value, "agency", agency.id
+            or_operator(caller), Action.ASK_ACCOUNT_CHANGE.value, "agency", agency.id
         )
     approvals.check_roles(list(data.roles), AgencyKind(agency.kind), service=data.service)
     user = _new_account(uow, agency, data, pending=True)
@@ -266,7 +266,7 @@ def profile(uow: UnitOfWork, caller: Caller, user_id: int) -> UserOut:
     user = uow.session.get(User, user_id)
     principal = caller.principal
     if user is None or principal is None:
-        raise guard.refuse(uow, caller, Action.VIEW_USER_PROFILE.value, "user", str(user_id))
+        raise guard.refuse(caller, Action.VIEW_USER_PROFILE.value, "user", str(user_id))
     glass = breakglass.active(uow, principal.user_id, "user", user.public_id)
     decision = may_view_profile(principal, user.agency_id, break_glass=glass is not None)
     guard.check(uow, caller, decision, Action.VIEW_USER_PROFILE, "user", user_id)

@@ -26,7 +26,7 @@ from interagency.identity.schemas import (
     UserOut,
 )
 from interagency.inputs import Line, Text
-from interagency.web import flash
+from interagency.web import flash, refusals
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
 from interagency.web.errors import describe_problem, domain_message
@@ -492,10 +492,12 @@ def profile_page(
 ) -> Response:
     try:
         user = accounts.profile(uow, caller, user_id)
-    except Forbidden:
+    except Forbidden as refused:
         principal = caller.principal
         if principal is None or not allowed(principal, Action.OPEN_BREAK_GLASS):
             raise
+        uow.session.rollback()  # ends the transaction: the refusal is recorded in its own
+        refusals.record(request, refused)
         # A supervisor is shown the way through break-glass instead of a dead end.
         return renderer.render(
             request,
