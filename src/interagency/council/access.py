@@ -38,7 +38,6 @@ def missing(kind: str) -> NotFound:
 
 
 def require(
-    uow: UnitOfWork,
     caller: Caller,
     action: policy.Action,
     kind: str,

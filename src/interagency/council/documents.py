@@ -49,7 +49,7 @@ def _find(uow: UnitOfWork, document_id: int) -> Document:
 
 def _gate(uow: UnitOfWork, caller: Caller, action: Action, document_id: int) -> Document:
     document = _find(uow, document_id)
-    access.require(uow, caller, action, KIND, document.id, document, parties(document))
+    access.require(caller, action, KIND, document.id, document, parties(document))
     return document
 
 
@@ -59,7 +59,7 @@ def _open(document: Document) -> None:
 
 
 def create_document(uow: UnitOfWork, caller: Caller, data: DocumentIn) -> Document:
-    principal = access.require(uow, caller, Action.MANAGE, KIND, None)
+    principal = access.require(caller, Action.MANAGE, KIND, None)
     agencies = access.member_agencies(uow, data.parties)
     document = Document(
         kind=data.kind.value,
@@ -109,7 +109,7 @@ def submit_for_review(uow: UnitOfWork, caller: Caller, document_id: int) -> Docu
 
 
 def list_documents(uow: UnitOfWork, caller: Caller) -> list[Document]:
-    principal = access.require(uow, caller, Action.VIEW, KIND, None)
+    principal = access.require(caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(select(Document).order_by(Document.id.desc())).all()
     shown = [d for d in rows if access.visible(principal, d, parties(d))]
     access.record(uow, caller, "council:document:list", KIND, None, {"ids": [d.id for d in shown]})
@@ -237,7 +237,7 @@ def register(uow: UnitOfWork, caller: Caller, query: str = "") -> list[Document]
     word of `query`: in the register number or a party's code (as written), or in the
     title (through the blind index, so any form of the word: the titles are sealed).
     """
-    principal = access.require(uow, caller, Action.VIEW, KIND, None)
+    principal = access.require(caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(
         select(Document)
         .where(Document.status.in_(REGISTERED))

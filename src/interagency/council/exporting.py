@@ -291,7 +291,7 @@ def export_meeting(
     """`what` is "agenda" or "minutes"."""
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     access.require(
-        uow, caller, Action.EXPORT, meetings.KIND, meeting.id, meeting, meetings.concerned(meeting)
+        caller, Action.EXPORT, meetings.KIND, meeting.id, meeting, meetings.concerned(meeting)
     )
     with i18n.language(language):
         if what == "agenda":
@@ -324,7 +324,6 @@ def export_document(
 ) -> ExportFile:
     document = documents.get_document(uow, caller, document_id)
     access.require(
-        uow,
         caller,
         Action.EXPORT,
         documents.KIND,
@@ -360,7 +359,6 @@ def export_results(
     results = programmes.results(uow, caller, programme_id)
     programme = results.programme
     access.require(
-        uow,
         caller,
         Action.EXPORT,
         programmes.KIND,

@@ -45,12 +45,12 @@ def _find(uow: UnitOfWork, meeting_id: int) -> Meeting:
 
 def _managed(uow: UnitOfWork, caller: Caller, meeting_id: int) -> Meeting:
     meeting = _find(uow, meeting_id)
-    access.require(uow, caller, Action.MANAGE, KIND, meeting.id, meeting, concerned(meeting))
+    access.require(caller, Action.MANAGE, KIND, meeting.id, meeting, concerned(meeting))
     return meeting
 
 
 def create_meeting(uow: UnitOfWork, caller: Caller, data: MeetingIn) -> Meeting:
-    access.require(uow, caller, Action.MANAGE, KIND, data.number)
+    access.require(caller, Action.MANAGE, KIND, data.number)
     taken = uow.session.scalar(select(Meeting.id).where(Meeting.number == data.number))
     if taken is not None:
         raise Conflict(lazy("Meeting number {number} exists already."), number=data.number)
@@ -97,7 +97,7 @@ def set_participant(
 
 
 def list_meetings(uow: UnitOfWork, caller: Caller) -> list[Meeting]:
-    principal = access.require(uow, caller, Action.VIEW, KIND, None)
+    principal = access.require(caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(select(Meeting).order_by(Meeting.held_on.desc())).all()
     shown = [m for m in rows if access.visible(principal, m, concerned(m))]
     access.record(uow, caller, "council:meeting:list", KIND, None, {"ids": [m.id for m in shown]})
@@ -106,7 +106,7 @@ def list_meetings(uow: UnitOfWork, caller: Caller) -> list[Meeting]:
 
 def get_meeting(uow: UnitOfWork, caller: Caller, meeting_id: int) -> Meeting:
     meeting = _find(uow, meeting_id)
-    access.require(uow, caller, Action.VIEW, KIND, meeting.id, meeting, concerned(meeting))
+    access.require(caller, Action.VIEW, KIND, meeting.id, meeting, concerned(meeting))
     access.record(uow, caller, "council:meeting:read", KIND, meeting.id)
     return meeting
 
@@ -194,7 +194,7 @@ def add_task(uow: UnitOfWork, caller: Caller, decision_id: int, data: TaskIn) ->
     decision, meeting = _decision(uow, decision_id)
     # Refused (or hidden) as the decision asked for, not as the meeting it belongs to.
     access.require(
-        uow, caller, Action.MANAGE, "council-decision", decision.id, meeting, concerned(meeting)
+        caller, Action.MANAGE, "council-decision", decision.id, meeting, concerned(meeting)
     )
     agency = access.member_agency(uow, data.agency)
     task = FollowUpTask(
@@ -221,9 +221,7 @@ def update_task(uow: UnitOfWork, caller: Caller, task_id: int, data: TaskStatusI
     if task is None:
         raise access.missing("council-task")
     _decision_row, meeting = _decision(uow, task.decision_id)
-    access.require(
-        uow, caller, Action.UPDATE_TASK, "council-task", task.id, meeting, {task.agency_id}
-    )
+    access.require(caller, Action.UPDATE_TASK, "council-task", task.id, meeting, {task.agency_id})
     task.status = data.status.value
     task.done_at = utcnow() if data.status is TaskStatus.DONE else None
     uow.session.flush()

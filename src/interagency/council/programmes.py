@@ -41,12 +41,12 @@ def _find(uow: UnitOfWork, programme_id: int) -> Programme:
 
 def _gate(uow: UnitOfWork, caller: Caller, action: Action, programme_id: int) -> Programme:
     programme = _find(uow, programme_id)
-    access.require(uow, caller, action, KIND, programme.id, programme, concerned(programme))
+    access.require(caller, action, KIND, programme.id, programme, concerned(programme))
     return programme
 
 
 def create_programme(uow: UnitOfWork, caller: Caller, data: ProgrammeIn) -> Programme:
-    principal = access.require(uow, caller, Action.MANAGE, KIND, data.code)
+    principal = access.require(caller, Action.MANAGE, KIND, data.code)
     if uow.session.scalar(select(Programme.id).where(Programme.code == data.code)):
         raise Conflict(lazy("A programme with the code {code} exists already."), code=data.code)
     programme = Programme(
@@ -92,7 +92,7 @@ def finish(uow: UnitOfWork, caller: Caller, programme_id: int) -> Programme:
 
 
 def list_programmes(uow: UnitOfWork, caller: Caller) -> list[Programme]:
-    principal = access.require(uow, caller, Action.VIEW, KIND, None)
+    principal = access.require(caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(select(Programme).order_by(Programme.first_year.desc())).all()
     shown = [p for p in rows if access.visible(principal, p, concerned(p))]
     access.record(uow, caller, "council:programme:list", KIND, None, {"ids": [p.id for p in shown]})
@@ -115,7 +115,7 @@ def post_update(
     programme = _find(uow, measure.programme_id)
     responsible = {a.agency_id for a in measure.responsible}
     principal = access.require(
-        uow, caller, Action.REPORT_PROGRESS, "council-measure", measure.id, programme, responsible
+        caller, Action.REPORT_PROGRESS, "council-measure", measure.id, programme, responsible
     )
     if programme.status != ProgrammeStatus.ACTIVE.value:
         raise Conflict(lazy("The programme is finished: its results are final."))

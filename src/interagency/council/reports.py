@@ -36,7 +36,7 @@ def _find(uow: UnitOfWork, report_id: int) -> AnnualReport:
 
 
 def create_report(uow: UnitOfWork, caller: Caller, data: ReportIn) -> AnnualReport:
-    principal = access.require(uow, caller, Action.MANAGE, KIND, None)
+    principal = access.require(caller, Action.MANAGE, KIND, None)
     taken = uow.session.scalar(
         select(AnnualReport.id).where(
             AnnualReport.body == data.body, AnnualReport.year == data.year
@@ -64,7 +64,7 @@ def create_report(uow: UnitOfWork, caller: Caller, data: ReportIn) -> AnnualRepo
 
 
 def list_reports(uow: UnitOfWork, caller: Caller) -> list[AnnualReport]:
-    principal = access.require(uow, caller, Action.VIEW, KIND, None)
+    principal = access.require(caller, Action.VIEW, KIND, None)
     rows = uow.session.scalars(
         select(AnnualReport).order_by(AnnualReport.year.desc(), AnnualReport.body)
     ).all()
@@ -75,7 +75,7 @@ def list_reports(uow: UnitOfWork, caller: Caller) -> list[AnnualReport]:
 
 def get_report(uow: UnitOfWork, caller: Caller, report_id: int) -> AnnualReport:
     report = _find(uow, report_id)
-    access.require(uow, caller, Action.VIEW, KIND, report.id, report, contributors(report))
+    access.require(caller, Action.VIEW, KIND, report.id, report, contributors(report))
     access.record(uow, caller, "council:report:read", KIND, report.id)
     return report
 
@@ -94,7 +94,7 @@ def contribute(
     """The agency's text for a section; a second contribution replaces its first."""
     report = _find(uow, report_id)
     principal = access.require(
-        uow, caller, Action.CONTRIBUTE, KIND, report.id, report, contributors(report)
+        caller, Action.CONTRIBUTE, KIND, report.id, report, contributors(report)
     )
     _still_open(uow, report)
     section = next((s for s in report.sections if s.number == data.section_number), None)
@@ -134,7 +134,7 @@ def compile_report(uow: UnitOfWork, caller: Caller, report_id: int) -> Document:
     first time (the contributing agencies are its parties), a new version afterwards, on
     which the parties take their positions again."""
     report = _find(uow, report_id)
-    access.require(uow, caller, Action.MANAGE, KIND, report.id, report, contributors(report))
+    access.require(caller, Action.MANAGE, KIND, report.id, report, contributors(report))
     agencies = contributors(report)
     if not agencies:
         raise InvalidInput(lazy("No agency has contributed yet: there is nothing to compile."))

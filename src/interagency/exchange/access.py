@@ -71,9 +71,7 @@ def not_found() -> NotFound:
     return NotFound(lazy("There is no such thread that you may see."))
 
 
-def deny(
-    uow: UnitOfWork, caller: Caller, action: Action, thread_id: object, *, hide: bool
-) -> NoReturn:
+def deny(caller: Caller, action: Action, thread_id: object, *, hide: bool) -> NoReturn:
     if hide:
         raise guard.hidden(caller, action.value, "thread", thread_id, not_found())
     raise guard.refuse(
@@ -97,7 +95,7 @@ def access(
     # A change locks the thread's row, so two replies at once queue instead of failing.
     thread = uow.session.get(Thread, thread_id, with_for_update=action in CHANGES or None)
     if principal is None or thread is None:
-        deny(uow, caller, action, thread_id, hide=True)
+        deny(caller, action, thread_id, hide=True)
     granted = Access(
         principal,
         thread,
@@ -107,4 +105,4 @@ def access(
     )
     if granted.may(action):
         return granted
-    deny(uow, caller, action, thread_id, hide=not granted.may(Action.READ_METADATA))
+    deny(caller, action, thread_id, hide=not granted.may(Action.READ_METADATA))

@@ -82,7 +82,7 @@ def export_thread(
                 ),
                 code=thread.handling_code,
             ).refused_as(_refusal(caller, thread.id, "no consent"))
-        deny(uow, caller, Action.EXPORT, thread.id, hide=False)
+        deny(caller, Action.EXPORT, thread.id, hide=False)
     view = thread_view(uow, caller, ctx, thread_id)
     label = f"{principal.login} ({principal.full_name})"
     watermark = Watermark(label, now, marking_of(view), timezone)

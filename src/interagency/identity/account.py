@@ -21,7 +21,7 @@ class ReauthenticationFailed(InvalidInput):
 
 
 def me(uow: UnitOfWork, caller: Caller) -> User:
-    principal = guard.require(uow, caller, Action.VIEW_OWN_ACCOUNT)
+    principal = guard.require(caller, Action.VIEW_OWN_ACCOUNT)
     user = uow.session.get(User, principal.user_id)
     if user is None:
         raise NotFound(lazy("Your account no longer exists."))
@@ -29,7 +29,7 @@ def me(uow: UnitOfWork, caller: Caller) -> User:
 
 
 def issue_token(uow: UnitOfWork, caller: Caller, name: str, days: int) -> IssuedToken:
-    principal = guard.require(uow, caller, Action.MANAGE_OWN_TOKENS, "token")
+    principal = guard.require(caller, Action.MANAGE_OWN_TOKENS, "token")
     issued = tokens.issue(uow, me(uow, caller), name, days)
     audit.record(
         uow,
@@ -44,7 +44,7 @@ def issue_token(uow: UnitOfWork, caller: Caller, name: str, days: int) -> Issued
 
 
 def revoke_token(uow: UnitOfWork, caller: Caller, token_id: int) -> ApiToken:
-    principal = guard.require(uow, caller, Action.MANAGE_OWN_TOKENS, "token", token_id)
+    principal = guard.require(caller, Action.MANAGE_OWN_TOKENS, "token", token_id)
     row = tokens.revoke(uow, principal.user_id, token_id)
     audit.record(uow, caller.event("identity:token:revoke", object_kind="token", object_ref=row.id))
     return row

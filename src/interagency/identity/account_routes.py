@@ -172,5 +172,5 @@ def read_notifications(uow: UowDep, caller: CallerDep) -> Response:
 def review_queue(uow: UowDep, caller: CallerDep) -> Response:
     """The neutrality reviewers' queue: they see only what is submitted to them, the
     shared records awaiting an Article 3 decision."""
-    guard.require(uow, caller, Action.VIEW_REVIEW_QUEUE, "review-queue")
+    guard.require(caller, Action.VIEW_REVIEW_QUEUE, "review-queue")
     return RedirectResponse("/records/review", status_code=303)

@@ -82,7 +82,7 @@ def ask_for_account(
     role or desk until a supervisor of its agency approves; its user then sets the
     password and second factor through an enrolment link."""
     if caller is not None:  # the role first: which agencies and logins exist is not for all
-        guard.require(uow, caller, Action.ASK_ACCOUNT_CHANGE, "agency", data.agency)
+        guard.require(caller, Action.ASK_ACCOUNT_CHANGE, "agency", data.agency)
     agency = get_agency(uow, data.agency)
     change = Change.NEW_SERVICE_ACCOUNT if data.service else Change.NEW_ACCOUNT
     principal = caller.principal if caller else None
@@ -240,12 +240,12 @@ def _desks(uow: UnitOfWork, agency: Agency, codes: list[str]) -> list[Desk]:
 
 def list_users(uow: UnitOfWork, caller: Caller, agency_code: str | None = None) -> list[UserOut]:
     """The users an administrator manages; the query and the ids returned are audited."""
-    principal = guard.require(uow, caller, Action.MANAGE_USERS, "user")
+    principal = guard.require(caller, Action.MANAGE_USERS, "user")
     query = select(User).order_by(User.login)
     if agency_code is not None:
         agency = get_agency(uow, agency_code)
         decision = may_see_accounts_of(principal, agency.id)
-        guard.check(uow, caller, decision, Action.MANAGE_USERS, "agency", agency.id)
+        guard.check(caller, decision, Action.MANAGE_USERS, "agency", agency.id)
         query = query.where(User.agency_id == agency.id)
     elif not sees_every_agencys_accounts(principal):
         query = query.where(User.agency_id == principal.agency_id)
@@ -269,7 +269,7 @@ def profile(uow: UnitOfWork, caller: Caller, user_id: int) -> UserOut:
         raise guard.refuse(caller, Action.VIEW_USER_PROFILE.value, "user", str(user_id))
     glass = breakglass.active(uow, principal.user_id, "user", user.public_id)
     decision = may_view_profile(principal, user.agency_id, break_glass=glass is not None)
-    guard.check(uow, caller, decision, Action.VIEW_USER_PROFILE, "user", user_id)
+    guard.check(caller, decision, Action.VIEW_USER_PROFILE, "user", user_id)
     audit.record(
         uow,
         caller.event(
@@ -351,12 +351,12 @@ def set_listing(uow: UnitOfWork, caller: Caller, login: str, *, listed: bool) ->
     or takes them off. It exposes a name and grants no access: the agency's own
     administrators and supervisors do it at once, nobody approves it, and it is audited.
     A disabled account keeps its listing, but is neither offered nor addressed."""
-    guard.require(uow, caller, Action.LIST_IN_DIRECTORY, "user")
+    guard.require(caller, Action.LIST_IN_DIRECTORY, "user")
     # Another agency's account is answered as a login nobody has.
     user = approvals.visible_account(uow, caller, login, Action.LIST_IN_DIRECTORY)
     principal = caller.principal
     decision = principal is not None and may_list_in_directory(principal, user.agency_id)
-    guard.check(uow, caller, decision, Action.LIST_IN_DIRECTORY, "user", user.id)
+    guard.check(caller, decision, Action.LIST_IN_DIRECTORY, "user", user.id)
     if listed and user.is_service:
         raise InvalidInput(lazy("A service account is never listed in the directory."))
     was = user.listed_in_directory
@@ -377,7 +377,7 @@ def set_listing(uow: UnitOfWork, caller: Caller, login: str, *, listed: bool) ->
 def _to_reduce(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) -> User:
     """The account whose access is to be reduced, if the caller may reduce it."""
     if caller is not None:  # the role first: whether a login exists is not for everyone
-        guard.require(uow, caller, Action.MANAGE_USERS, "user")
+        guard.require(caller, Action.MANAGE_USERS, "user")
     user = approvals.visible_account(uow, caller, login, Action.MANAGE_USERS)
     if caller is not None:
         principal = caller.principal
@@ -385,7 +385,7 @@ def _to_reduce(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) 
         decision = principal is not None and may_disable_accounts_of(
             principal, user.agency_id, kind
         )
-        guard.check(uow, caller, decision, Action.MANAGE_USERS, "user", user.id)
+        guard.check(caller, decision, Action.MANAGE_USERS, "user", user.id)
     if not reason.strip():
         raise InvalidInput(lazy("Give the reason for taking the access away."))
     return user

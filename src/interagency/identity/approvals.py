@@ -164,7 +164,7 @@ def ask(
 
 def _may_ask_at_all(uow: UnitOfWork, caller: Caller | None, ref: object) -> None:
     if caller is not None:
-        guard.require(uow, caller, Action.ASK_ACCOUNT_CHANGE, "user", ref)
+        guard.require(caller, Action.ASK_ACCOUNT_CHANGE, "user", ref)
 
 
 # --- deciding ----------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def decide(
     """Approves or refuses. `seen_digest` is the digest shown with the request: a decision
     applies to exactly what the supervisor saw, and an approval only while the account is
     still as it was when the change was asked for."""
-    principal = guard.require(uow, caller, Action.DECIDE_ACCOUNT_CHANGE, "approval", request_id)
+    principal = guard.require(caller, Action.DECIDE_ACCOUNT_CHANGE, "approval", request_id)
     # Locked: two supervisors at the same moment must not both carry the request out.
     row = uow.session.get(ApprovalRequest, request_id, with_for_update=True)
     if row is None or not _may_decide(principal, row):
@@ -256,7 +256,7 @@ def pending_for(uow: UnitOfWork, caller: Caller) -> list[ApprovalRequest]:
     """Requests this caller may decide (never their own, never about themselves)."""
     principal = caller.principal
     decision = principal is not None and may_take_part(principal)
-    guard.check(uow, caller, decision, Action.DECIDE_ACCOUNT_CHANGE, "approval")
+    guard.check(caller, decision, Action.DECIDE_ACCOUNT_CHANGE, "approval")
     assert principal is not None  # (checked just above)
     if not allowed(principal, Action.DECIDE_ACCOUNT_CHANGE):
         return []
@@ -284,7 +284,7 @@ def requested_by(uow: UnitOfWork, user_id: int) -> list[ApprovalRequest]:
 
 def changes_of_agency(uow: UnitOfWork, caller: Caller, limit: int = 100) -> list[ApprovalRequest]:
     """The last changes asked for the caller's own agency, decided or not; audited."""
-    principal = guard.require(uow, caller, Action.VIEW_ACCOUNT_CHANGES, "approval")
+    principal = guard.require(caller, Action.VIEW_ACCOUNT_CHANGES, "approval")
     rows = list(
         uow.session.scalars(
             select(ApprovalRequest)

@@ -89,7 +89,7 @@ def _query(filters: audit.AuditFilter) -> dict[str, object]:
 def search(
     uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter, page: int = 1
 ) -> list[audit.AuditEntryView]:
-    guard.require(uow, caller, Action.VIEW_AUDIT, "audit")
+    guard.require(caller, Action.VIEW_AUDIT, "audit")
     audit.fold_refusals(uow)  # the counts of minutes that are over, before reading
     scoped = _scoped(uow, caller, filters)
     rows = audit.search_entries(
@@ -115,7 +115,7 @@ def search(
 def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Iterator[str]:
     """The CSV lines of the export. The export is bounded by the time it was asked for, so
     the query and the sequence range recorded name exactly the entries it holds."""
-    guard.require(uow, caller, Action.EXPORT_AUDIT, "audit")
+    guard.require(caller, Action.EXPORT_AUDIT, "audit")
     audit.fold_refusals(uow)
     now = utcnow()
     bounded = _scoped(uow, caller, filters)

@@ -54,7 +54,7 @@ register_kind("user", _user_agencies)
 def open_access(
     uow: UnitOfWork, caller: Caller, kind: str, ref: str, reason: str, minutes: int
 ) -> BreakGlassAccess:
-    principal = guard.require(uow, caller, Action.OPEN_BREAK_GLASS, kind, ref)
+    principal = guard.require(caller, Action.OPEN_BREAK_GLASS, kind, ref)
     concerned_of = PROTECTED_KINDS.get(kind)
     concerned = concerned_of(uow, ref) if concerned_of else None
     if concerned is None:
@@ -139,7 +139,7 @@ def review_list(
     uow: UnitOfWork, caller: Caller, *, include_closed: bool = False
 ) -> list[BreakGlassAccess]:
     """The accesses concerning the DPO's agency that still wait for review."""
-    principal = guard.require(uow, caller, Action.REVIEW_BREAK_GLASS, "break-glass")
+    principal = guard.require(caller, Action.REVIEW_BREAK_GLASS, "break-glass")
     query = (
         select(BreakGlassAccess)
         .join(BreakGlassAgency, BreakGlassAgency.break_glass_id == BreakGlassAccess.id)
@@ -159,10 +159,10 @@ def review_list(
 
 
 def get(uow: UnitOfWork, caller: Caller, access_id: int) -> BreakGlassAccess:
-    principal = guard.require(uow, caller, Action.REVIEW_BREAK_GLASS, "break-glass", access_id)
+    principal = guard.require(caller, Action.REVIEW_BREAK_GLASS, "break-glass", access_id)
     access = uow.session.get(BreakGlassAccess, access_id)
     decision = access is not None and principal.agency_id in {a.id for a in access.agencies}
-    guard.check(uow, caller, decision, Action.REVIEW_BREAK_GLASS, "break-glass", access_id)
+    guard.check(caller, decision, Action.REVIEW_BREAK_GLASS, "break-glass", access_id)
     assert access is not None  # (checked just above)
     audit.record(
         uow, caller.event("break-glass:read", object_kind="break-glass", object_ref=access.id)

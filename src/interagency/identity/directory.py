@@ -40,7 +40,7 @@ def agency_out(agency: Agency, users: Collection[ListedUserOut] = ()) -> AgencyO
 
 
 def list_agencies(uow: UnitOfWork, caller: Caller) -> list[AgencyOut]:
-    guard.require(uow, caller, Action.VIEW_DIRECTORY, "agency")
+    guard.require(caller, Action.VIEW_DIRECTORY, "agency")
     rows = uow.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)).unique()
     listed: dict[int, list[ListedUserOut]] = defaultdict(list)
     for agency_id, login, full_name in uow.session.execute(
@@ -84,7 +84,7 @@ def add_agency(uow: UnitOfWork, caller: Caller | None, data: AgencyIn) -> Agency
     if caller is not None:
         principal = caller.principal
         decision = principal is not None and may_manage_agencies(principal)
-        guard.check(uow, caller, decision, Action.MANAGE_AGENCIES, "agency", data.code)
+        guard.check(caller, decision, Action.MANAGE_AGENCIES, "agency", data.code)
     kind = AgencyKind(data.kind)
     state_id = _state_for(uow, kind, data.member_state)
     if uow.session.scalar(select(Agency.id).where(Agency.code == data.code)) is not None:
@@ -122,7 +122,7 @@ def add_desk(uow: UnitOfWork, caller: Caller | None, agency_code: str, data: Des
     if caller is not None:
         principal = caller.principal
         decision = principal is not None and may_manage_agencies(principal)
-        guard.check(uow, caller, decision, Action.MANAGE_AGENCIES, "agency", agency.id)
+        guard.check(caller, decision, Action.MANAGE_AGENCIES, "agency", agency.id)
     taken = uow.session.scalar(
         select(Desk.id).where(Desk.agency_id == agency.id, Desk.code == data.code)
     )

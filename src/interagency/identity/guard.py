@@ -6,7 +6,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from interagency import audit
-from interagency.db import UnitOfWork
 from interagency.errors import Forbidden, NotFound
 from interagency.i18n import lazy
 from interagency.identity.policy import Action, Principal, allowed
@@ -48,7 +47,6 @@ def _refusal(
 
 
 def require(
-    uow: UnitOfWork,
     caller: Caller,
     action: Action,
     object_kind: str | None = None,
@@ -61,7 +59,6 @@ def require(
 
 
 def check(
-    uow: UnitOfWork,
     caller: Caller,
     decision: bool,
     action: StrEnum,

@@ -115,7 +115,6 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
     assert principal is not None
     _expect(hit, DetailsStatus.PROPOSED)
     guard.check(
-        uow,
         caller,
         principal.user_id != hit.release_proposed_by_id,
         Action.APPROVE_RELEASE,

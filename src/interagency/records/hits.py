@@ -113,7 +113,6 @@ def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitO
         else frozenset()
     )
     guard.check(
-        uow,
         caller,
         principal is not None and policy.allowed(principal, Action.VIEW_HIT, mine),
         Action.VIEW_HIT,

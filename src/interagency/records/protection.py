@@ -81,7 +81,6 @@ def approve_erasure(uow: UnitOfWork, caller: Caller, record_id: int) -> Record:
     if record.erasure_requested_by_id is None:
         raise Conflict(lazy("Nobody has asked to erase record {ref}."), ref=record.public_id)
     guard.check(
-        uow,
         caller,
         principal.user_id != record.erasure_requested_by_id,
         Action.APPROVE_ERASURE,
@@ -130,7 +129,6 @@ def _require_dpo(uow: UnitOfWork, caller: Caller) -> int:
     principal = caller.principal
     mine = policy.relations(principal, owner_agency_id=principal.agency_id) if principal else ()
     guard.check(
-        uow,
         caller,
         principal is not None and policy.allowed(principal, Action.VIEW_DUE, mine),
         Action.VIEW_DUE,

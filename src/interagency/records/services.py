@@ -109,7 +109,7 @@ def require_own(uow: UnitOfWork, caller: Caller, action: Action) -> Principal:
     principal = caller.principal
     mine = policy.relations(principal, owner_agency_id=principal.agency_id) if principal else ()
     return guard.check(
-        uow, caller, principal is not None and policy.allowed(principal, action, mine), action, KIND
+        caller, principal is not None and policy.allowed(principal, action, mine), action, KIND
     )
 
 
@@ -462,7 +462,7 @@ def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
     decision = principal is not None and policy.allowed(
         principal, Action.DECIDE_NEUTRALITY, policy.relations(principal, under_review=True)
     )
-    guard.check(uow, caller, decision, Action.DECIDE_NEUTRALITY, KIND)
+    guard.check(caller, decision, Action.DECIDE_NEUTRALITY, KIND)
     rows = uow.session.scalars(
         select(Record)
         .where(Record.neutrality == Neutrality.PENDING.value, Record.erased_at.is_(None))
@@ -534,7 +534,6 @@ def approve_necessity(
     if record.necessity_approved_by_id is not None:
         raise Conflict(lazy("Matching this record has been approved already."))
     guard.check(
-        uow,
         caller,
         principal.user_id != record.necessity_requested_by_id,
         Action.APPROVE_NECESSITY,
