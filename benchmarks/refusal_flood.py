@@ -83,15 +83,18 @@ def alone(container: Container, recorder: Recorder, refusals: int) -> tuple[floa
 
 def under_flood(
     container: Container, recorder: Recorder, seconds: float, flooders: int
-) -> list[float]:
-    """Latencies (s) of ordinary audited writes while `flooders` threads send refusals."""
+) -> tuple[list[float], int]:
+    """Latencies (s) of ordinary audited writes while `flooders` threads send refusals,
+    and how many refusals they sent."""
     stop = threading.Event()
+    sent = [0] * flooders
 
-    def flood() -> None:
+    def flood(index: int) -> None:
         while not stop.is_set():
             refuse(container, recorder)
+            sent[index] += 1
 
-    threads = [threading.Thread(target=flood) for _ in range(flooders)]
+    threads = [threading.Thread(target=flood, args=(i,)) for i in range(flooders)]
     for thread in threads:
         thread.start()
     latencies = []
@@ -108,7 +111,7 @@ def under_flood(
     stop.set()
     for thread in threads:
         thread.join()
-    return latencies
+    return latencies, sum(sent)
 
 
 def p95(values: list[float]) -> float:
@@ -141,11 +144,12 @@ def main() -> None:
         results = {}
         for name, recorder in runs.items():
             per_refusal, grown = alone(container, recorder, args.refusals)
-            latencies = under_flood(container, recorder, args.seconds, args.flooders)
+            latencies, flood = under_flood(container, recorder, args.seconds, args.flooders)
             results[name] = (per_refusal, grown, latencies)
             print(
                 f"{name}: {per_refusal * 1000:.2f} ms a refusal, chain +{grown:,} for "
-                f"{args.refusals:,} refusals; others' writes under a flood: "
+                f"{args.refusals:,} refusals; others' writes under a flood of "
+                f"{flood / args.seconds:,.0f} refusals/s: "
                 f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
                 f"p95 {p95(latencies) * 1000:.1f} ms ({len(latencies)} writes)"
             )
