@@ -25,6 +25,7 @@ from interagency.i18n import lazy
 from interagency.identity import guard, notifications
 from interagency.identity.models import Agency, Role, User
 from interagency.identity.principals import Caller
+from interagency.inputs import STORED
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import hits, movement
 from interagency.records.models import DetailsStatus, Hit, Record
@@ -150,26 +151,32 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
             "A hit is a possible match, not an identification.",
         ]
     )
+    # Written from the record as stored: its texts passed the input rules when they were
+    # entered, and one kept from before a rule existed must not stop the release.
+    released = ThreadIn.model_validate(
+        {
+            "subject": f"Сведения по совпадению {reference} / Details of hit {reference}",
+            "body": body,
+            "kind": MessageKind.NOTIFICATION,
+            "priority": Priority.ROUTINE,
+            "handling_code": HandlingCode(record.handling_code),
+            "restriction": record.handling_note,
+            "tlp": Tlp(record.tlp),
+            "source_grade": SourceGrade(record.source_grade),
+            "information_grade": InformationGrade(record.information_grade),
+            "recipients": [
+                RecipientIn(agency=_code(uow, hit.searching_agency_id), user=requester.login)
+            ],
+            "references": [_thread_reference(uow, hit)],
+            "case_numbers": [reference],
+        },
+        context=STORED,
+    )
     thread = exchange.send(
         uow,
         caller,
         ctx,
-        ThreadIn(
-            subject=f"Сведения по совпадению {reference} / Details of hit {reference}",
-            body=body,
-            kind=MessageKind.NOTIFICATION,
-            priority=Priority.ROUTINE,
-            handling_code=HandlingCode(record.handling_code),
-            restriction=record.handling_note,
-            tlp=Tlp(record.tlp),
-            source_grade=SourceGrade(record.source_grade),
-            information_grade=InformationGrade(record.information_grade),
-            recipients=[
-                RecipientIn(agency=_code(uow, hit.searching_agency_id), user=requester.login)
-            ],
-            references=[_thread_reference(uow, hit)],
-            case_numbers=[reference],
-        ),
+        released,
         # The officer who asked is named by the hit, not looked up: listed or not, they
         # get the answer to their own request.
         reachable=[requester.id],

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from interagency.bootstrap import Container
+from interagency.records.models import Hit, Record
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, Records
 from tests.integration.records.test_api import _person
 from tests.support.identity import Council, api_token
@@ -104,3 +106,29 @@ def test_a_refusal_is_answered_on_the_request_thread(
     messages = searcher.get(f"/api/v1/exchange/threads/{thread_id}").json()["messages"]
     assert "Not the same person after checks" in messages[-1]["body"]
     assert "Гусейнов" not in str(messages)
+
+
+def test_a_record_kept_from_before_the_input_rules_is_still_released(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    reference = _hit(client, container, council)
+    # A restriction entered before text-direction controls were refused, as it was stored.
+    kept = "Только для служебного пользования \u202eне распространять"
+    with container.uow() as uow:
+        found = uow.session.scalar(select(Hit.found_record_id).where(Hit.reference == reference))
+        record = uow.session.get(Record, found)
+        assert record is not None
+        record.handling_note = kept
+        uow.commit()
+    searcher = Side(client, container, council, "kz_liaison")
+    base = f"/api/v1/records/hits/{reference}"
+    assert searcher.post(f"{base}/details", {"justification": "Needed for the case"}).is_success
+    proposed = Side(client, container, council, "ru_liaison").post(
+        f"{base}/release/propose", {"note": "Same person: release"}
+    )
+    assert proposed.is_success, proposed.text
+    released = Side(client, container, council, "ru_supervisor").post(f"{base}/release/approve")
+    assert released.status_code == 200, released.text
+    thread_id = searcher.thread_id(released.json()["release_thread"])
+    thread = searcher.get(f"/api/v1/exchange/threads/{thread_id}").json()
+    assert thread["restriction"] == kept
