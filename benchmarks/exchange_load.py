@@ -38,12 +38,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvloop
 from fastapi import FastAPI
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from interagency.bootstrap import Container
 
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
@@ -252,6 +255,25 @@ def scratch_database(server_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def scratch_platform(url: str, folder: Path) -> Container:
+    """The platform on the scratch database `url`, migrated, with its keys, witness file
+    and attachments in `folder`."""
+    from interagency import migrations
+    from interagency.bootstrap import bootstrap
+    from interagency.config import Settings
+
+    migrations.upgrade(url)
+    return bootstrap(
+        Settings(
+            _env_file=None,
+            database_url=url,
+            key_dir=folder / "keys",
+            audit_witness_file=folder / "witness.jsonl",
+            attachment_dir=folder / "attachments",
+        )
+    )
 
 
 @dataclass
@@ -548,10 +570,6 @@ def main() -> None:
     report: dict[str, Any] = {"arguments": {k: str(v) for k, v in vars(args).items()}}
     rng = random.Random(20261128)
 
-    from interagency import migrations
-    from interagency.bootstrap import bootstrap
-    from interagency.config import Settings
-
     with tempfile.TemporaryDirectory() as tmp, scratch_database(args.server_url) as url:
         folder = Path(tmp)
         env = {
@@ -565,14 +583,7 @@ def main() -> None:
             "INTERAGENCY_WEB_WORKERS": str(args.workers),
             "INTERAGENCY_SMTP_HOST": "",
         }
-        migrations.upgrade(url)
-        container = bootstrap(
-            Settings(
-                _env_file=None, database_url=url, key_dir=folder / "keys",
-                audit_witness_file=folder / "witness.jsonl",
-                attachment_dir=folder / "attachments",
-            )
-        )  # fmt: skip
+        container = scratch_platform(url, folder)
         began = time.perf_counter()
         fixture = seed(container, args.threads, rng)
         analyse(container)

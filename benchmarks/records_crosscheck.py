@@ -41,7 +41,7 @@ from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale_data
-from exchange_load import scratch_database
+from exchange_load import scratch_database, scratch_platform
 
 HELD_BY = ("RU-FSB", "UZ-SGB", "AZ-DTX", "AM-NSS", "GE-SSG", "BY-KGB", "KG-GKNB", "TJ-GKNB")
 UPLOADER = "nurlanov"  # a liaison officer of KZ-KNB
@@ -150,9 +150,6 @@ def main() -> None:
     # The upload logs each stage it reaches: their times are the stages' shares.
     logging.getLogger("interagency.records.uploads").setLevel(logging.INFO)
 
-    from interagency import migrations
-    from interagency.bootstrap import bootstrap
-    from interagency.config import Settings
     from interagency.demo import load_demo
     from interagency.identity.models import User
     from interagency.identity.principals import Caller, principal_of
@@ -172,14 +169,7 @@ def main() -> None:
     process = psutil.Process()
     with scratch_database(args.server_url) as url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        migrations.upgrade(url)
-        container = bootstrap(
-            Settings(
-                _env_file=None, database_url=url, key_dir=folder / "keys",
-                audit_witness_file=folder / "witness.jsonl",
-                attachment_dir=folder / "attachments",
-            )
-        )  # fmt: skip
+        container = scratch_platform(url, folder)
         load_demo(container)
         with container.uow() as uow:
             uow.session.execute(text("DELETE FROM record_hits"))

@@ -27,12 +27,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from exchange_load import scratch_database
-from interagency import audit, migrations
+from exchange_load import scratch_database, scratch_platform
+from interagency import audit
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry
-from interagency.bootstrap import Container, bootstrap
-from interagency.config import Settings
+from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 
 Recorder = Callable[[UnitOfWork, AuditEvent], None]
@@ -133,14 +132,7 @@ def main() -> None:
     }
     with scratch_database(args.server_url) as url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        migrations.upgrade(url)
-        container = bootstrap(
-            Settings(
-                _env_file=None, database_url=url, key_dir=folder / "keys",
-                audit_witness_file=folder / "witness.jsonl",
-                attachment_dir=folder / "attachments",
-            )
-        )  # fmt: skip
+        container = scratch_platform(url, folder)
         results = {}
         for name, recorder in runs.items():
             per_refusal, grown = alone(container, recorder, args.refusals)
