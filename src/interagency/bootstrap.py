@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.config import Settings
 from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
+from interagency.egress.gate import bind_limits
 from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanner
 from interagency.vault import FileKeyProvider, Vault
 from interagency.vault.columns import bind_vault
@@ -69,6 +70,7 @@ def bootstrap(
     vault = Vault(FileKeyProvider(settings.master_key_path))
     session_factory = session_factory or make_session_factory(engine)
     bind_vault(session_factory, vault)
+    bind_limits(session_factory, settings.bulk_read_daily_limit)
     return Container(
         settings=settings,
         engine=engine,

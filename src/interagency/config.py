@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Requests per minute allowed on the JSON API, per token and per client address.
     api_rate_per_token: int = Field(default=300, ge=1)
     api_rate_per_address: int = Field(default=600, ge=1)
+    # Objects of one kind a reader may read through the API in a UTC day; more needs a
+    # subscription approved with four eyes (the export gate, `egress`).
+    bulk_read_daily_limit: int = Field(default=2000, ge=1)
     # Server processes (`interagency serve --workers`). Each keeps its own rate-limit
     # buckets with an equal share of the limits above, so together they never allow more.
     web_workers: int = Field(default=1, ge=1, le=64)

@@ -2,6 +2,7 @@
 
 from interagency.audit import models as audit_models
 from interagency.council import models as council_models
+from interagency.egress import models as egress_models
 from interagency.exchange import models as exchange_models
 from interagency.filestore import models as filestore_models
 from interagency.identity import models as identity_models
@@ -12,6 +13,7 @@ from interagency.vault import models as vault_models
 __all__ = [
     "audit_models",
     "council_models",
+    "egress_models",
     "exchange_models",
     "filestore_models",
     "identity_models",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -77,6 +77,10 @@ class Watermark:
     generated_at: datetime
     marking: str
     timezone: str = "UTC"
+    # The export gate's id of this export, so that a later withdrawal names it.
+    export_id: str = ""
+    # The earliest review date of what the export holds: after it, the copy is stale.
+    expires: date | None = None
 
     def __post_init__(self) -> None:
         if self.generated_at.tzinfo is None:

@@ -1,0 +1,116 @@
+"""Every door by which content leaves the platform or crosses to another agency.
+
+A door is registered here once, with the formats it serves, how its content leaves and
+the routes that open it. The gate (`gate.release`) is the only way through any of them,
+and a test walks the application's routes against this table: a route that answers
+with a file or a list of objects and is neither a door nor listed in `NOT_DOORS` with
+its reason fails the suite, as does a door whose route no longer exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+
+class Leaves(StrEnum):
+    """How a door's content leaves; the gate's marking rules depend on it."""
+
+    # A copy made for use off the platform (a PDF, DOCX or CSV file, a feed's document).
+    COPY = "copy"
+    # The original bytes of an attachment, to someone who may read it on the platform.
+    ORIGINAL = "original"
+    # Content that reaches another member agency on the platform (released details).
+    CROSSING = "crossing"
+    # Objects read in bulk through the API, counted per reader, kind and day.
+    BULK_READ = "bulk-read"
+
+
+class Door(StrEnum):
+    THREAD_FILE = "exchange:thread-file"
+    ATTACHMENT = "exchange:attachment"
+    THREAD_LIST = "exchange:thread-list"
+    COUNCIL_FILE = "council:file"
+    COUNCIL_LIST = "council:list"
+    AUDIT_FILE = "audit:file"
+    HIT_DETAILS = "records:hit-details"
+    RECORD_LIST = "records:record-list"
+    HIT_LIST = "records:hit-list"
+
+
+@dataclass(frozen=True)
+class DoorSpec:
+    door: Door
+    leaves: Leaves
+    formats: frozenset[str]
+    # (method, path template) of every route that opens this door.
+    routes: tuple[tuple[str, str], ...]
+    # What the door lets out and under which rules, for `docs/exports.md` and the pages.
+    summary: str
+
+
+def _spec(
+    door: Door, leaves: Leaves, formats: set[str], routes: list[tuple[str, str]], summary: str
+) -> DoorSpec:
+    return DoorSpec(door, leaves, frozenset(formats), tuple(routes), summary)
+
+
+DOORS: Final[dict[Door, DoorSpec]] = {
+    spec.door: spec
+    for spec in (
+        _spec(
+            Door.THREAD_FILE, Leaves.COPY, {"pdf", "csv"},
+            [("GET", "/exchange/threads/{thread_id}/export.{fmt}"),
+             ("GET", "/api/v1/exchange/threads/{thread_id}/export")],
+            "A thread as a PDF or CSV file, for the reader's agency or a registered third "
+            "party.",
+        ),
+        _spec(
+            Door.ATTACHMENT, Leaves.ORIGINAL, {"original"},
+            [("GET", "/exchange/attachments/{attachment_id}"),
+             ("GET", "/api/v1/exchange/attachments/{attachment_id}")],
+            "An attachment's own bytes, to a reader of its thread.",
+        ),
+        _spec(
+            Door.THREAD_LIST, Leaves.BULK_READ, {"json"},
+            [("GET", "/api/v1/exchange/threads"), ("GET", "/api/v1/exchange/search")],
+            "Threads listed or found through the API.",
+        ),
+        _spec(
+            Door.COUNCIL_FILE, Leaves.COPY, {"pdf", "docx"},
+            [("GET", "/council/meetings/{meeting_id}/{what}.{fmt}"),
+             ("GET", "/council/documents/{document_id}/export.{fmt}"),
+             ("GET", "/council/programmes/{programme_id}/results.{fmt}")],
+            "An agenda, minutes, a joint document or a programme's results as PDF or DOCX.",
+        ),
+        _spec(
+            Door.COUNCIL_LIST, Leaves.BULK_READ, {"json"},
+            [("GET", "/api/v1/council/meetings"), ("GET", "/api/v1/council/documents"),
+             ("GET", "/api/v1/council/register")],
+            "Meetings and joint documents listed through the API.",
+        ),
+        _spec(
+            Door.AUDIT_FILE, Leaves.COPY, {"csv"},
+            [("GET", "/audit/export.csv")],
+            "The audit entries an auditor may read, as a CSV file.",
+        ),
+        _spec(
+            Door.HIT_DETAILS, Leaves.CROSSING, {"thread"},
+            [("POST", "/records/hits/{reference}/release/{step}"),
+             ("POST", "/api/v1/records/hits/{reference}/release/approve")],
+            "A record's particulars released to the officer who asked, as an exchange thread.",
+        ),
+        _spec(
+            Door.RECORD_LIST, Leaves.BULK_READ, {"json"},
+            [("GET", "/api/v1/records"), ("GET", "/api/v1/records/due"),
+             ("GET", "/api/v1/records/review-queue")],
+            "Records listed through the API.",
+        ),
+        _spec(
+            Door.HIT_LIST, Leaves.BULK_READ, {"json"},
+            [("GET", "/api/v1/records/hits")],
+            "Hits listed through the API.",
+        ),
+    )
+}  # fmt: skip

@@ -1,0 +1,427 @@
+"""The export gate: the one function every door calls before content leaves.
+
+`release(uow, caller, door, items, fmt=..., destination=...)` applies, at that moment and
+for each item, the feature's own verdict (carried by the `Item` the feature builds from
+its policy table), the records' safeguards (likewise), the gate's table of markings and
+destinations (`egress.policy`), the handling code's conditions and the review date; it
+checks that a third party is registered with a legal basis and that each other agency
+whose data goes there has consented; it counts bulk reads against the daily limit and
+the reader's subscription; and it records what left, to whom, in which format, under an
+export id, in `exports` and in the audit. A file, a crossing or an original leaves
+whole or not at all; a bulk read leaves without the items it may not carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.egress.doors import DOORS, Door, Leaves
+from interagency.egress.models import (
+    Consent,
+    DailyReads,
+    DestinationKind,
+    Export,
+    Subscription,
+    SubscriptionReach,
+    SubscriptionStatus,
+    ThirdParty,
+)
+from interagency.egress.policy import Outcome, rule_for
+from interagency.errors import Forbidden, InvalidInput
+from interagency.i18n import lazy
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
+from interagency.markings import HANDLING_RANK, HandlingCode, Tlp, stricter_tlp
+
+# Objects of one door a reader may read through the API in a UTC day without a
+# subscription; `bind_limits` sets the configured value.
+DEFAULT_DAILY_LIMIT: Final = 2000
+_LIMIT_KEY: Final = "interagency.egress.daily_limit"
+
+# Where each way of leaving may go.
+DESTINATIONS: Final[dict[Leaves, frozenset[DestinationKind]]] = {
+    Leaves.COPY: frozenset({DestinationKind.READER, DestinationKind.THIRD_PARTY}),
+    Leaves.ORIGINAL: frozenset({DestinationKind.READER}),
+    Leaves.CROSSING: frozenset({DestinationKind.AGENCY}),
+    Leaves.BULK_READ: frozenset({DestinationKind.READER, DestinationKind.THIRD_PARTY}),
+}
+
+
+class Permit(StrEnum):
+    """What the feature's policy table says about this reader taking this object out."""
+
+    ALLOW = "allow"
+    WITH_CONSENT = "with_consent"  # only once the provider has recorded its consent
+    DENY = "deny"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One object at a door, as its feature judged it for this reader."""
+
+    kind: str
+    ref: str  # the public id
+    owner_agency_id: int | None
+    tlp: Tlp
+    handling: HandlingCode
+    restriction: str | None = None  # H3's restriction, in words
+    review_on: date | None = None
+    permit: Permit = Permit.ALLOW
+    # The provider's consent recorded by the feature itself (e.g. an approved export
+    # request on a thread), for the reader's own agency.
+    consented: bool = False
+    # Why the records' safeguards stop this item now; None when they let it pass.
+    safeguard: str | None = None
+
+    @property
+    def marking(self) -> str:
+        text = f"{self.handling.value} · TLP:{self.tlp.value}"
+        return f"{text} · {self.restriction}" if self.restriction else text
+
+
+@dataclass(frozen=True)
+class Destination:
+    kind: DestinationKind
+    agency_id: int | None = None  # for AGENCY
+    third_party: str | None = None  # the public id, for THIRD_PARTY
+
+
+READER: Final = Destination(DestinationKind.READER)
+
+
+def to_third_party(public_id: str) -> Destination:
+    return Destination(DestinationKind.THIRD_PARTY, third_party=public_id)
+
+
+def to_agency(agency_id: int) -> Destination:
+    return Destination(DestinationKind.AGENCY, agency_id=agency_id)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What passed the gate, under which export id: every item that leaves carries it."""
+
+    export_id: str
+    door: Door
+    fmt: str
+    items: tuple[Item, ...]
+    withheld: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def expires(self) -> date | None:
+        """The earliest review date of what left: the copy is stale after it."""
+        dates = [item.review_on for item in self.items if item.review_on is not None]
+        return min(dates) if dates else None
+
+    @property
+    def marking(self) -> str:
+        """The strictest marking of what left (all of them when one item left)."""
+        if len(self.items) == 1:
+            return self.items[0].marking
+        tlp = Tlp.CLEAR
+        handling = HandlingCode.H0
+        for item in self.items:
+            tlp = stricter_tlp(tlp, item.tlp)
+            if HANDLING_RANK[item.handling] > HANDLING_RANK[handling]:
+                handling = item.handling
+        return f"{handling.value} · TLP:{tlp.value}"
+
+    def passed(self, ref: str) -> bool:
+        return ref not in self.withheld
+
+
+def bind_limits(factory: sessionmaker[Session], daily_limit: int) -> None:
+    """Lets the gate read the configured daily limit of bulk reads from every session."""
+    factory.configure(info={**factory.kw.get("info", {}), _LIMIT_KEY: daily_limit})
+
+
+def release(
+    uow: UnitOfWork,
+    caller: Caller,
+    door: Door,
+    items: Sequence[Item],
+    *,
+    fmt: str,
+    destination: Destination = READER,
+    query: Mapping[str, object] | None = None,
+) -> Receipt:
+    """Lets `items` out through `door`, or raises `Forbidden` carrying the audited refusal.
+
+    For a bulk read the items that may not leave are withheld instead (`Receipt.passed`).
+    """
+    spec = DOORS[door]
+    principal = caller.principal
+    if principal is None:
+        raise Forbidden(lazy("Only a signed-in user or a service account takes data out."))
+    if fmt not in spec.formats:
+        raise InvalidInput(
+            lazy("This export is offered as {formats}, not {format}."),
+            formats=", ".join(sorted(spec.formats)),
+            format=fmt,
+        )
+    subscription = None
+    if spec.leaves is Leaves.BULK_READ:
+        subscription = _subscription(uow, principal, door)
+        if subscription is not None and subscription.third_party_id is not None:
+            # A subscription that feeds a third party makes every read of it go there.
+            party_id = uow.session.get(ThirdParty, subscription.third_party_id)
+            destination = to_third_party(party_id.public_id if party_id else "")
+    if destination.kind not in DESTINATIONS[spec.leaves]:
+        raise InvalidInput(lazy("Nothing leaves through this door to that destination."))
+    party = _third_party(uow, destination)
+    passed: list[Item] = []
+    withheld: set[str] = set()
+    for item in items:
+        why = _why_not(uow, principal, spec.leaves, destination, party, item)
+        if why is None:
+            passed.append(item)
+            continue
+        if spec.leaves is not Leaves.BULK_READ:
+            raise why.refused_as(
+                caller.event(
+                    "egress:refused",
+                    outcome="denied",
+                    object_kind=item.kind,
+                    object_ref=item.ref,
+                    detail={"door": door.value, "destination": destination.kind.value,
+                            "format": fmt},
+                )
+            )  # fmt: skip
+        withheld.add(item.ref)
+    if spec.leaves is Leaves.BULK_READ:
+        _count(uow, caller, principal, door, passed, subscription)
+    row = Export(
+        door=door.value,
+        format=fmt,
+        reader_user_id=principal.user_id,
+        reader_agency_id=principal.agency_id,
+        destination=destination.kind.value,
+        target_agency_id=destination.agency_id,
+        third_party_id=party.id if party else None,
+        subscription_id=subscription.id if subscription else None,
+        items=[_entry(item) for item in passed],
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    detail: dict[str, object] = {
+        "export": row.public_id,
+        "door": door.value,
+        "format": fmt,
+        "destination": destination.kind.value,
+        "items": [item.ref for item in passed],
+    }
+    if party is not None:
+        detail["third_party"] = party.public_id
+    if destination.agency_id is not None:
+        detail["target_agency"] = destination.agency_id
+    if withheld:
+        detail["withheld"] = len(withheld)
+    if subscription is not None:
+        detail["subscription"] = subscription.public_id
+    if query:
+        detail["query"] = dict(query)
+    audit.record(
+        uow, caller.event("egress:export", object_kind="export", object_ref=row.public_id,
+                          detail=detail)
+    )  # fmt: skip
+    return Receipt(row.public_id, door, fmt, tuple(passed), frozenset(withheld))
+
+
+def _entry(item: Item) -> dict[str, object]:
+    return {
+        "kind": item.kind,
+        "ref": item.ref,
+        "owner": item.owner_agency_id,
+        "tlp": item.tlp.value,
+        "handling": item.handling.value,
+        "expires": item.review_on.isoformat() if item.review_on else None,
+    }
+
+
+def _why_not(
+    uow: UnitOfWork,
+    principal: Principal,
+    leaves: Leaves,
+    destination: Destination,
+    party: ThirdParty | None,
+    item: Item,
+) -> Forbidden | None:
+    """Why this item may not leave this way to this destination, or None."""
+    if item.permit is Permit.DENY:
+        return Forbidden(
+            lazy("Your role and your agency's part in {ref} do not let you take it out."),
+            ref=item.ref,
+        )
+    if item.safeguard is not None:
+        return Forbidden(item.safeguard)
+    if item.handling is HandlingCode.H3 and not item.restriction:
+        return Forbidden(
+            lazy("{ref} is marked H3 but its restriction is not stated: nobody could honour it."),
+            ref=item.ref,
+        )
+    stale = item.review_on is not None and item.review_on < utcnow().date()
+    if stale and (leaves is not Leaves.BULK_READ or party is not None):
+        return Forbidden(
+            lazy("{ref} is past its review date ({date}): it is reviewed before it leaves."),
+            ref=item.ref,
+            date=item.review_on,
+        )
+    rule = rule_for(leaves, destination.kind, item.tlp)
+    if rule is None or rule.outcome is Outcome.DENY:
+        if item.tlp is Tlp.RED and leaves is Leaves.COPY:
+            return Forbidden(lazy("RED is never exported; it stays on the platform."))
+        return Forbidden(
+            lazy("{marking} never goes to {destination}."),
+            marking=f"TLP:{item.tlp.value}",
+            destination=_named(destination, party),
+        )
+    own = item.owner_agency_id == principal.agency_id
+    if rule.outcome is Outcome.OWNER_ONLY and not own:
+        return Forbidden(
+            lazy("Only the agency that owns {ref} sends it to another agency."), ref=item.ref
+        )
+    if item.permit is Permit.WITH_CONSENT and not item.consented and not own:
+        return Forbidden(
+            lazy(
+                "{ref} is handled as {code}: ask the providing agency for its consent to an "
+                "export first."
+            ),
+            ref=item.ref,
+            code=item.handling.value,
+        )
+    if rule.outcome is Outcome.OWNER_CONSENT and not own:
+        assert party is not None  # (only a third party's rule asks for consent)
+        if not _consented(uow, item, party):
+            return Forbidden(
+                lazy("The agency that owns {ref} has not consented to its going to {party}."),
+                ref=item.ref,
+                party=party.name,
+            )
+    return None
+
+
+def _named(destination: Destination, party: ThirdParty | None) -> str:
+    if party is not None:
+        return party.name
+    return str(lazy("another agency") if destination.kind is DestinationKind.AGENCY
+               else lazy("a file"))  # fmt: skip
+
+
+def _third_party(uow: UnitOfWork, destination: Destination) -> ThirdParty | None:
+    if destination.kind is not DestinationKind.THIRD_PARTY:
+        return None
+    party = uow.session.scalar(
+        select(ThirdParty).where(
+            ThirdParty.public_id == (destination.third_party or ""),
+            ThirdParty.withdrawn_at.is_(None),
+        )
+    )
+    if party is None:
+        raise Forbidden(
+            lazy(
+                "Data goes outside the council only to a third party the secretariat has "
+                "registered with its legal basis; this one is not registered."
+            )
+        )
+    return party
+
+
+def _consented(uow: UnitOfWork, item: Item, party: ThirdParty) -> bool:
+    if item.owner_agency_id is None:
+        return False
+    found = uow.session.scalar(
+        select(Consent.id)
+        .where(
+            Consent.owner_agency_id == item.owner_agency_id,
+            Consent.third_party_id == party.id,
+            Consent.object_kind == item.kind,
+            or_(Consent.object_ref == item.ref, Consent.object_ref.is_(None)),
+            Consent.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _subscription(uow: UnitOfWork, principal: Principal, door: Door) -> Subscription | None:
+    return uow.session.scalar(
+        select(Subscription)
+        .where(
+            Subscription.reader_user_id == principal.user_id,
+            Subscription.door == door.value,
+            Subscription.status == SubscriptionStatus.APPROVED.value,
+            Subscription.valid_until >= utcnow().date(),
+        )
+        .order_by(Subscription.daily_limit.desc())
+        .limit(1)
+    )
+
+
+def daily_limit(uow: UnitOfWork) -> int:
+    limit = uow.session.info.get(_LIMIT_KEY, DEFAULT_DAILY_LIMIT)
+    return int(limit)
+
+
+def _count(
+    uow: UnitOfWork,
+    caller: Caller,
+    principal: Principal,
+    door: Door,
+    passed: Sequence[Item],
+    subscription: Subscription | None,
+) -> None:
+    """Adds this read to the reader's count of the day; past the limit, only an approved
+    subscription lets it through, and the agencies whose data it reads are noted."""
+    read_today = _add_reads(uow, principal.user_id, door, len(passed))
+    limit = daily_limit(uow)
+    if read_today <= limit:
+        return
+    if subscription is None or read_today > subscription.daily_limit:
+        allowed = subscription.daily_limit if subscription else limit
+        raise Forbidden(
+            lazy(
+                "You have read {count} objects of this kind through the API today; the daily "
+                "limit is {limit}. Reading more needs a subscription, asked for by one person "
+                "of your agency and approved by another, a supervisor."
+            ),
+            count=read_today,
+            limit=allowed,
+        ).refused_as(
+            caller.event(
+                "egress:refused", outcome="denied", object_kind="door", object_ref=door.value,
+                detail={"why": "daily limit", "count": read_today, "limit": allowed},
+            )
+        )  # fmt: skip
+    owners = {item.owner_agency_id for item in passed if item.owner_agency_id is not None}
+    for agency_id in owners:
+        statement = _insert(uow.session)(SubscriptionReach).values(
+            subscription_id=subscription.id, agency_id=agency_id, first_read_at=utcnow()
+        )
+        uow.session.execute(statement.on_conflict_do_nothing())
+
+
+def _add_reads(uow: UnitOfWork, user_id: int, door: Door, count: int) -> int:
+    statement = _insert(uow.session)(DailyReads).values(
+        user_id=user_id, door=door.value, day=utcnow().date(), count=count
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "door", "day"],
+        set_={"count": DailyReads.count + count},
+    ).returning(DailyReads.count)
+    return int(uow.session.execute(statement).scalar_one())
+
+
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
