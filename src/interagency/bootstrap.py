@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.config import Settings
 from interagency.db import UnitOfWork, connected_as_owner, make_engine, make_session_factory
-from interagency.egress.gate import bind_limits
+from interagency.egress.limits import bind_limits
 from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanner
 from interagency.vault import FileKeyProvider, Vault
 from interagency.vault.columns import bind_vault

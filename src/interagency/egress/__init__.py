@@ -18,11 +18,11 @@ from interagency.egress.gate import (
     Item,
     Permit,
     Receipt,
-    bind_limits,
     release,
     to_agency,
     to_third_party,
 )
+from interagency.egress.limits import bind_limits
 from interagency.egress.models import DestinationKind
 
 __all__ = [

@@ -22,11 +22,12 @@ from typing import Final
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.egress.doors import DOORS, Door, Leaves
+from interagency.egress.limits import daily_limit
 from interagency.egress.models import (
     Consent,
     DailyReads,
@@ -43,11 +44,6 @@ from interagency.i18n import lazy
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import HANDLING_RANK, HandlingCode, Tlp, stricter_tlp
-
-# Objects of one door a reader may read through the API in a UTC day without a
-# subscription; `bind_limits` sets the configured value.
-DEFAULT_DAILY_LIMIT: Final = 2000
-_LIMIT_KEY: Final = "interagency.egress.daily_limit"
 
 # Where each way of leaving may go.
 DESTINATIONS: Final[dict[Leaves, frozenset[DestinationKind]]] = {
@@ -139,11 +135,6 @@ class Receipt:
 
     def passed(self, ref: str) -> bool:
         return ref not in self.withheld
-
-
-def bind_limits(factory: sessionmaker[Session], daily_limit: int) -> None:
-    """Lets the gate read the configured daily limit of bulk reads from every session."""
-    factory.configure(info={**factory.kw.get("info", {}), _LIMIT_KEY: daily_limit})
 
 
 def release(
@@ -368,11 +359,6 @@ def _subscription(uow: UnitOfWork, principal: Principal, door: Door) -> Subscrip
     )
 
 
-def daily_limit(uow: UnitOfWork) -> int:
-    limit = uow.session.info.get(_LIMIT_KEY, DEFAULT_DAILY_LIMIT)
-    return int(limit)
-
-
 def _count(
     uow: UnitOfWork,
     caller: Caller,
@@ -384,7 +370,7 @@ def _count(
     """Adds this read to the reader's count of the day; past the limit, only an approved
     subscription lets it through, and the agencies whose data it reads are noted."""
     read_today = _add_reads(uow, principal.user_id, door, len(passed))
-    limit = daily_limit(uow)
+    limit = daily_limit(uow.session)
     if read_today <= limit:
         return
     if subscription is None or read_today > subscription.daily_limit:

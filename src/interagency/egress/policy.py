@@ -49,8 +49,9 @@ def _rule(
     outcome: Outcome,
     why: str,
 ) -> Rule:
-    as_set = lambda v: v if isinstance(v, frozenset) else frozenset({v})  # noqa: E731
-    return Rule(as_set(leaves), as_set(destinations), tlp, outcome, why)
+    ways = leaves if isinstance(leaves, frozenset) else frozenset({leaves})
+    places = destinations if isinstance(destinations, frozenset) else frozenset({destinations})
+    return Rule(ways, places, tlp, outcome, why)
 
 
 RULES: tuple[Rule, ...] = (
