@@ -50,14 +50,14 @@ FOREIGN_FACTS: Final[Mapping[str, frozenset[str]]] = {
 SHOWN: Final = frozenset(
     {
         # counts and sizes
-        "added", "compared", "days", "dpos_alerted", "factors", "limit", "minutes", "page",
+        "added", "compared", "count", "days", "dpos_alerted", "factors", "limit", "minutes", "page",
         "problems", "records", "rewrapped", "rows", "sessions_ended", "size", "terms",
-        "threads", "tokens_revoked", "total", "up_to_seq", "version",
+        "threads", "tokens_revoked", "total", "up_to_seq", "version", "withheld",
         # codes and words of the platform's vocabulary, not names of objects
-        "band", "format", "handling", "kind", "marking", "media_type", "purpose", "reason",
+        "band", "destination", "door", "format", "handling", "kind", "marking", "media_type", "purpose", "reason",
         "role", "roles", "scanner", "status", "tlp", "why",
         # the directory: agency and desk codes and agency ids are known to every reader
-        "agencies", "agency", "code", "desk", "desks", "recipients",
+        "agencies", "agency", "code", "desk", "desks", "recipients", "target_agency",
         # refusals: a route's template names no object; a minute and a count of refusals
         "method", "route", "minute", "repeated",
     }
