@@ -580,6 +580,9 @@ def main() -> None:
             "INTERAGENCY_ATTACHMENT_DIR": str(folder / "attachments"),
             "INTERAGENCY_API_RATE_PER_TOKEN": str(SERVER_RATE_LIMIT),
             "INTERAGENCY_API_RATE_PER_ADDRESS": str(SERVER_RATE_LIMIT),
+            # A few tokens read the inbox thousands of times: in production that is a
+            # subscription approved with four eyes; here the daily limit is lifted.
+            "INTERAGENCY_BULK_READ_DAILY_LIMIT": str(SERVER_RATE_LIMIT),
             "INTERAGENCY_WEB_WORKERS": str(args.workers),
             "INTERAGENCY_SMTP_HOST": "",
         }
