@@ -1,20 +1,24 @@
 """Exports of the agenda, the minutes, a joint document and a programme's results to PDF
-and DOCX, in Russian or English, watermarked with the user, the time and the marking.
+and DOCX, in Russian or English, watermarked with the user, the time, the marking and the
+export id.
 
-Each export is checked against the policy like a read, and audited with its format and
-marking before a byte is returned.
+Each export is checked against the council's policy like a read, then passes the export
+gate (which keeps RED on the platform and records the export under its id), and is
+audited with its format, marking and export id before a byte is returned. The lists of
+the API pass the same gate as bulk reads (`listed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final, TypeVar
 
-from interagency import exports, i18n
+from interagency import egress, exports, i18n
 from interagency.council import access, charts, documents, meetings, programmes
 from interagency.council.labels import label
-from interagency.council.models import Document, Meeting
+from interagency.council.models import Document, Meeting, Programme
 from interagency.council.policy import Action
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput
@@ -22,6 +26,8 @@ from interagency.exports import ExportDocument, Section, Svg, Table, Watermark
 from interagency.i18n import gettext as _
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
+from interagency.vault.columns import platform_agency_id
 
 
 class Format(StrEnum):
@@ -29,7 +35,17 @@ class Format(StrEnum):
     DOCX = "docx"
 
 
+Listed = TypeVar("Listed", Meeting, Document)
+
 MEDIA_TYPES = {Format.PDF: exports.PDF_MEDIA_TYPE, Format.DOCX: exports.DOCX_MEDIA_TYPE}
+
+
+# What the export gate calls each kind of the council's objects.
+GATE_KINDS: Final = {
+    meetings.KIND: "meeting",
+    documents.KIND: "document",
+    programmes.KIND: "programme",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,58 @@ class ExportFile:
     filename: str
     media_type: str
     content: bytes
+    # The gate's receipt: the export id, marking and expiry the download carries.
+    receipt: egress.Receipt
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the caller asked for the file, and for whom."""
+
+    fmt: Format
+    language: str
+    timezone: str = "UTC"
+    # The reader's own agency, or a third party the secretariat registered.
+    destination: egress.Destination = egress.READER
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The object exported, what of it ("agenda", "minutes", ...) and the file's stem."""
+
+    kind: str
+    marked: Meeting | Document | Programme
+    what: str
+    stem: str
+
+
+def gate_item(uow: UnitOfWork, kind: str, marked: Meeting | Document | Programme) -> egress.Item:
+    """The object as the export gate sees it. The council's papers are the council's own,
+    whoever they concern: their owner is the secretariat. The council's policy has let
+    this caller export or read it already, hence ALLOW."""
+    return egress.Item(
+        kind=GATE_KINDS[kind],
+        ref=marked.public_id,
+        owner_agency_id=platform_agency_id(uow.session),
+        tlp=Tlp(marked.tlp),
+        handling=HandlingCode(marked.handling_code),
+        restriction=marked.handling_note,
+        permit=egress.Permit.ALLOW,
+    )
+
+
+def listed(
+    uow: UnitOfWork, caller: Caller, kind: str, rows: Sequence[Listed]
+) -> tuple[list[Listed], egress.Receipt]:
+    """The rows of an API list that pass the gate as a bulk read, and its receipt."""
+    receipt = egress.release(
+        uow,
+        caller,
+        egress.Door.COUNCIL_LIST,
+        [gate_item(uow, kind, row) for row in rows],
+        fmt="json",
+    )
+    return [row for row in rows if receipt.passed(row.public_id)], receipt
 
 
 def _agency_label(uow: UnitOfWork, language: str) -> Callable[[int | None], str]:
@@ -253,74 +321,72 @@ def _render(
     uow: UnitOfWork,
     caller: Caller,
     document: ExportDocument,
-    fmt: Format,
-    language: str,
-    timezone: str,
-    kind: str,
-    ref: int,
-    what: str,
-    stem: str,
+    target: _Target,
+    options: Options,
 ) -> ExportFile:
     principal = caller.principal
     assert principal is not None  # (checked by the caller's gate)
+    fmt = options.fmt
+    receipt = egress.release(
+        uow,
+        caller,
+        egress.Door.COUNCIL_FILE,
+        [gate_item(uow, target.kind, target.marked)],
+        fmt=fmt.value,
+        destination=options.destination,
+    )
     agency = access.codes(uow).get(principal.agency_id, "?")
     user = f"{principal.full_name} · {principal.login} · {agency}"
-    watermark = Watermark(user, utcnow(), document.marking, timezone)
+    watermark = Watermark(
+        user,
+        utcnow(),
+        document.marking,
+        options.timezone,
+        export_id=receipt.export_id,
+        expires=receipt.expires,
+    )
     render = exports.render_pdf if fmt is Format.PDF else exports.render_docx
-    content = render(document, watermark, language)
+    content = render(document, watermark, options.language)
     access.record(
         uow,
         caller,
         "council:export",
-        kind,
-        ref,
-        {"what": what, "format": fmt.value, "language": language, "marking": document.marking},
+        target.kind,
+        target.marked.id,
+        {
+            "what": target.what,
+            "format": fmt.value,
+            "language": options.language,
+            "marking": document.marking,
+            "export": receipt.export_id,
+        },
     )
-    return ExportFile(f"{stem}-{language}.{fmt.value}", MEDIA_TYPES[fmt], content)
+    return ExportFile(
+        f"{target.stem}-{options.language}.{fmt.value}", MEDIA_TYPES[fmt], content, receipt
+    )
 
 
 def export_meeting(
-    uow: UnitOfWork,
-    caller: Caller,
-    meeting_id: int,
-    what: str,
-    fmt: Format,
-    language: str,
-    timezone: str = "UTC",
+    uow: UnitOfWork, caller: Caller, meeting_id: int, what: str, options: Options
 ) -> ExportFile:
     """`what` is "agenda" or "minutes"."""
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     access.require(
         caller, Action.EXPORT, meetings.KIND, meeting.id, meeting, meetings.concerned(meeting)
     )
-    with i18n.language(language):
+    with i18n.language(options.language):
         if what == "agenda":
-            document = agenda_document(uow, meeting, language)
+            document = agenda_document(uow, meeting, options.language)
         elif what == "minutes":
-            document = minutes_document(uow, meeting, language)
+            document = minutes_document(uow, meeting, options.language)
         else:
             raise InvalidInput(lazy("Choose the agenda or the minutes."))
-        return _render(
-            uow,
-            caller,
-            document,
-            fmt,
-            language,
-            timezone,
-            meetings.KIND,
-            meeting.id,
-            what,
-            f"meeting-{meeting.number}-{what}",
-        )
+        target = _Target(meetings.KIND, meeting, what, f"meeting-{meeting.number}-{what}")
+        return _render(uow, caller, document, target, options)
 
 
 def export_document(
-    uow: UnitOfWork,
-    caller: Caller,
-    document_id: int,
-    fmt: Format,
-    language: str,
-    timezone: str = "UTC",
+    uow: UnitOfWork, caller: Caller, document_id: int, options: Options
 ) -> ExportFile:
     document = documents.get_document(uow, caller, document_id)
     access.require(
@@ -331,30 +397,15 @@ def export_document(
         document,
         documents.parties(document),
     )
-    with i18n.language(language):
-        content = joint_document(uow, document, language)
+    with i18n.language(options.language):
+        content = joint_document(uow, document, options.language)
         stem = f"document-{(document.register_number or document.public_id).replace('/', '-')}"
-        return _render(
-            uow,
-            caller,
-            content,
-            fmt,
-            language,
-            timezone,
-            documents.KIND,
-            document.id,
-            "document",
-            stem,
-        )
+        target = _Target(documents.KIND, document, "document", stem)
+        return _render(uow, caller, content, target, options)
 
 
 def export_results(
-    uow: UnitOfWork,
-    caller: Caller,
-    programme_id: int,
-    fmt: Format,
-    language: str,
-    timezone: str = "UTC",
+    uow: UnitOfWork, caller: Caller, programme_id: int, options: Options
 ) -> ExportFile:
     results = programmes.results(uow, caller, programme_id)
     programme = results.programme
@@ -366,17 +417,8 @@ def export_results(
         programme,
         programmes.concerned(programme),
     )
-    with i18n.language(language):
-        content = results_document(uow, results, language)
-        return _render(
-            uow,
-            caller,
-            content,
-            fmt,
-            language,
-            timezone,
-            programmes.KIND,
-            programme.id,
-            "results",
-            f"programme-{programme.code}-results",
-        )
+    with i18n.language(options.language):
+        content = results_document(uow, results, options.language)
+        stem = f"programme-{programme.code}-results"
+        target = _Target(programmes.KIND, programme, "results", stem)
+        return _render(uow, caller, content, target, options)

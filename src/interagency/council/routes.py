@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import Response
 
-from interagency import i18n
+from interagency import egress, i18n
 from interagency.council import (
     access,
     documents,
@@ -69,8 +68,10 @@ from interagency.council.schemas import (
     VersionOut,
 )
 from interagency.db import PUBLIC_ID_LENGTH, UnitOfWork
+from interagency.egress import downloads
 from interagency.identity.audit_access import name_kind
 from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
 from interagency.inputs import Line, Text
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.auth import CallerDep
@@ -119,13 +120,18 @@ def context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]:
 
 
 def export_response(file: exporting.ExportFile) -> Response:
-    disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
-    return Response(
-        file.content, media_type=file.media_type, headers={"content-disposition": disposition}
-    )
+    return downloads.file_response(file.receipt, file.content, file.media_type, file.filename)
 
 
 Language = Annotated[Line | None, Query(pattern="^(ru|en)$")]
+# A third party the secretariat registered, by its public id: the file is made for it.
+ThirdPartyTo = Annotated[
+    Line | None,
+    Query(
+        pattern=f"^[a-z2-7]{{{PUBLIC_ID_LENGTH}}}$",
+        description="The public id of the registered third party the file is made for",
+    ),
+]
 MeetingId = Annotated[int, Depends(key_of(Meeting, "meeting_id"))]
 DecisionId = Annotated[int, Depends(key_of(Decision, "decision_id"))]
 TaskId = Annotated[int, Depends(key_of(FollowUpTask, "task_id"))]
@@ -144,6 +150,17 @@ for _kind, _model in (
 
 def export_language(request: Request, lang: str | None) -> str:
     return lang or str(request.state.language)
+
+
+def export_options(
+    request: Request, fmt: exporting.Format, lang: str | None, to: str | None, timezone: str
+) -> exporting.Options:
+    return exporting.Options(
+        fmt,
+        export_language(request, lang),
+        timezone,
+        egress.to_third_party(to) if to else egress.READER,
+    )
 
 
 # --- overview and meetings ---------------------------------------------------------------
@@ -364,10 +381,10 @@ def export_meeting(
     uow: UowDep,
     caller: CallerDep,
     lang: Language = None,
+    to: ThirdPartyTo = None,
 ) -> Response:
-    file = exporting.export_meeting(
-        uow, caller, meeting_id, what, fmt, export_language(request, lang), request.state.timezone
-    )
+    options = export_options(request, fmt, lang, to, request.state.timezone)
+    file = exporting.export_meeting(uow, caller, meeting_id, what, options)
     uow.commit()
     return export_response(file)
 
@@ -559,10 +576,10 @@ def export_document(
     uow: UowDep,
     caller: CallerDep,
     lang: Language = None,
+    to: ThirdPartyTo = None,
 ) -> Response:
-    file = exporting.export_document(
-        uow, caller, document_id, fmt, export_language(request, lang), request.state.timezone
-    )
+    options = export_options(request, fmt, lang, to, request.state.timezone)
+    file = exporting.export_document(uow, caller, document_id, options)
     uow.commit()
     return export_response(file)
 
@@ -760,10 +777,10 @@ def export_results(
     uow: UowDep,
     caller: CallerDep,
     lang: Language = None,
+    to: ThirdPartyTo = None,
 ) -> Response:
-    file = exporting.export_results(
-        uow, caller, programme_id, fmt, export_language(request, lang), request.state.timezone
-    )
+    options = export_options(request, fmt, lang, to, request.state.timezone)
+    file = exporting.export_results(uow, caller, programme_id, options)
     uow.commit()
     return export_response(file)
 
@@ -957,10 +974,12 @@ def _committed(uow: UnitOfWork, build: Callable[[], Model]) -> Model:
 
 
 @api.get("/meetings", summary="Meetings the caller may see, newest first")
-def api_meetings(uow: UowDep, caller: CallerDep) -> list[MeetingSummary]:
+def api_meetings(uow: UowDep, caller: CallerDep, response: Response) -> list[MeetingSummary]:
     rows = meetings.list_meetings(uow, caller)
+    passed, receipt = exporting.listed(uow, caller, meetings.KIND, rows)
+    response.headers.update(downloads.receipt_headers(receipt))
     uow.commit()
-    return [meeting_summary(m) for m in rows]
+    return [meeting_summary(m) for m in passed]
 
 
 @api.post("/meetings", status_code=201, summary="Create a meeting (secretariat)")
@@ -1022,14 +1041,20 @@ def api_update_task(
 
 
 @api.get("/documents", summary="Joint documents the caller may see")
-def api_documents(uow: UowDep, caller: CallerDep) -> list[DocumentSummary]:
+def api_documents(uow: UowDep, caller: CallerDep, response: Response) -> list[DocumentSummary]:
     rows = documents.list_documents(uow, caller)
-    return _committed_list(uow, [document_summary(uow, d) for d in rows])
+    return _document_list(uow, caller, response, rows)
 
 
-def _committed_list(uow: UnitOfWork, rows: list[Any]) -> list[Any]:
+def _document_list(
+    uow: UnitOfWork, caller: Caller, response: Response, rows: Sequence[Document]
+) -> list[DocumentSummary]:
+    """The documents that pass the export gate as a bulk read, with its receipt's headers."""
+    passed, receipt = exporting.listed(uow, caller, documents.KIND, rows)
+    response.headers.update(downloads.receipt_headers(receipt))
+    summaries = [document_summary(uow, d) for d in passed]
     uow.commit()
-    return rows
+    return summaries
 
 
 @api.post("/documents", status_code=201, summary="Create a draft joint document (secretariat)")
@@ -1078,10 +1103,13 @@ def api_diff(
 
 @api.get("/register", summary="Search the register of adopted documents")
 def api_register(
-    uow: UowDep, caller: CallerDep, q: Annotated[Line, Query(max_length=200)] = ""
+    uow: UowDep,
+    caller: CallerDep,
+    response: Response,
+    q: Annotated[Line, Query(max_length=200)] = "",
 ) -> list[DocumentSummary]:
     rows = documents.register(uow, caller, q)
-    return _committed_list(uow, [document_summary(uow, d) for d in rows])
+    return _document_list(uow, caller, response, rows)
 
 
 @api.post("/measures/{measure_id}/updates", status_code=201, summary="Report progress")
@@ -1171,9 +1199,9 @@ def api_export_results(
     uow: UowDep,
     caller: CallerDep,
     lang: Language = None,
+    to: ThirdPartyTo = None,
 ) -> Response:
-    file = exporting.export_results(
-        uow, caller, programme_id, fmt, export_language(request, lang), "UTC"
-    )
+    options = export_options(request, fmt, lang, to, "UTC")
+    file = exporting.export_results(uow, caller, programme_id, options)
     uow.commit()
     return export_response(file)

@@ -81,7 +81,8 @@ DOORS: Final[dict[Door, DoorSpec]] = {
             Door.COUNCIL_FILE, Leaves.COPY, {"pdf", "docx"},
             [("GET", "/council/meetings/{meeting_id}/{what}.{fmt}"),
              ("GET", "/council/documents/{document_id}/export.{fmt}"),
-             ("GET", "/council/programmes/{programme_id}/results.{fmt}")],
+             ("GET", "/council/programmes/{programme_id}/results.{fmt}"),
+             ("GET", "/api/v1/council/programmes/{programme_id}/results.{fmt}")],
             "An agenda, minutes, a joint document or a programme's results as PDF or DOCX.",
         ),
         _spec(
