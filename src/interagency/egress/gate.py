@@ -249,6 +249,18 @@ def _why_not(
     item: Item,
 ) -> Forbidden | None:
     """Why this item may not leave this way to this destination, or None."""
+    # The marking's refusal comes first: no role and no consent changes it, so it is the
+    # answer that tells the reader where they stand (a feature's table often denies the
+    # same marking for the same reason).
+    rule = rule_for(leaves, destination.kind, item.tlp)
+    if rule is None or rule.outcome is Outcome.DENY:
+        if item.tlp is Tlp.RED and leaves is Leaves.COPY:
+            return Forbidden(lazy("RED is never exported; it stays on the platform."))
+        return Forbidden(
+            lazy("{marking} never goes to {destination}."),
+            marking=f"TLP:{item.tlp.value}",
+            destination=_named(destination, party),
+        )
     if item.permit is Permit.DENY:
         return Forbidden(
             lazy("Your role and your agency's part in {ref} do not let you take it out."),
@@ -267,15 +279,6 @@ def _why_not(
             lazy("{ref} is past its review date ({date}): it is reviewed before it leaves."),
             ref=item.ref,
             date=item.review_on,
-        )
-    rule = rule_for(leaves, destination.kind, item.tlp)
-    if rule is None or rule.outcome is Outcome.DENY:
-        if item.tlp is Tlp.RED and leaves is Leaves.COPY:
-            return Forbidden(lazy("RED is never exported; it stays on the platform."))
-        return Forbidden(
-            lazy("{marking} never goes to {destination}."),
-            marking=f"TLP:{item.tlp.value}",
-            destination=_named(destination, party),
         )
     own = item.owner_agency_id == principal.agency_id
     if rule.outcome is Outcome.OWNER_ONLY and not own:
