@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel
 
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
-from interagency.exchange import dissemination, inspection, queries, search, services
+from interagency.egress.downloads import receipt_headers
+from interagency.exchange import dissemination, exporting, inspection, queries, services
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.models import Dissemination, Thread
 from interagency.exchange.paths import DisseminationId, ThreadId
@@ -102,12 +103,22 @@ async def _filters(
 FiltersDep = Annotated[InboxFilter, Depends(_filters)]
 
 
-@api.get("/threads", summary="Threads the token's user may see, newest activity first")
+@api.get(
+    "/threads",
+    summary="Threads the token's user may see, newest activity first",
+    description="A bulk read through the export gate: counted against the reader's daily "
+    "limit, and answered with the export id in `X-Export-Id`.",
+)
 def list_threads(
-    uow: UowDep, caller: CallerDep, container: ContainerDep, filters: FiltersDep
+    response: Response,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    filters: FiltersDep,
 ) -> Page[ThreadSummary]:
-    page = queries.inbox(uow, caller, exchange_context(container), filters)
+    page, receipt = exporting.read_threads(uow, caller, exchange_context(container), filters)
     uow.commit()
+    response.headers.update(receipt_headers(receipt))
     return page
 
 
@@ -116,16 +127,22 @@ def thread_counts(uow: UowDep, caller: CallerDep) -> dict[str, int]:
     return queries.counts(uow, caller)
 
 
-@api.get("/search", summary="Full-text search over the subjects and bodies one may read")
+@api.get(
+    "/search",
+    summary="Full-text search over the subjects and bodies one may read",
+    description="A bulk read through the export gate, like the list of threads.",
+)
 def search_threads(
+    response: Response,
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
     filters: FiltersDep,
     q: Annotated[Line, Query(min_length=1, max_length=200)],
 ) -> Page[SearchHit]:
-    found = search.search(uow, caller, exchange_context(container), q, filters)
+    found, receipt = exporting.search_threads(uow, caller, exchange_context(container), q, filters)
     uow.commit()
+    response.headers.update(receipt_headers(receipt))
     return found
 
 

@@ -3,6 +3,8 @@
 An attachment carries its message's marking, which is never below its thread's. Only the
 message's author adds files to it, so nobody can slip a file under somebody else's words.
 The file is sealed under the author's agency key; its name is content and sealed too.
+A download is the file's own bytes leaving the platform: it passes the export gate,
+whose export id and marking the response carries.
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, NotFound
 from interagency.exchange import services
 from interagency.exchange.access import access
 from interagency.exchange.models import Attachment, Message
 from interagency.exchange.policy import Action
-from interagency.exchange.sealing import filename_context, open_filename
+from interagency.exchange.sealing import filename_context, open_filename, open_restriction
 from interagency.filestore import FileStore, check_filename
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Download:
     size: int
     sha256: str
     chunks: Iterator[bytes]
+    receipt: egress.Receipt
 
 
 def _message(uow: UnitOfWork, message_id: int) -> Message:
@@ -118,10 +122,27 @@ def download(
         raise guard.hidden(caller, action, "attachment", attachment_id, missing)
     attachment, message = row
     try:
-        access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())
+        granted = access(uow, caller, message.thread_id, Action.READ_CONTENT, utcnow())
     except NotFound:
         # The same answer as for an id that does not exist: nothing about the thread.
         raise missing from None
+    handling = HandlingCode(message.handling_code)
+    # Whoever may read the thread may take its files: the gate adds its own rules.
+    item = egress.Item(
+        kind="attachment",
+        ref=attachment.public_id,
+        owner_agency_id=message.author_agency_id,
+        tlp=Tlp(message.tlp),
+        handling=handling,
+        # An H3 message's restriction is carried by its thread.
+        restriction=(
+            open_restriction(uow, ctx.vault, granted.thread)
+            if handling is HandlingCode.H3
+            else None
+        ),
+        permit=egress.Permit.ALLOW,
+    )
+    receipt = egress.release(uow, caller, egress.Door.ATTACHMENT, [item], fmt="original")
     stored = store.get(uow.session, attachment.stored_file_id)
     chunks = store.open_stream(uow.session, stored.id)
     audit.record(
@@ -130,13 +151,15 @@ def download(
             "exchange:attachment:download",
             object_kind="thread",
             object_ref=message.thread_id,
-            detail={"attachment": attachment.id, "sha256": stored.sha256},
+            detail={"attachment": attachment.id, "sha256": stored.sha256,
+                    "export": receipt.export_id},
         ),
-    )
+    )  # fmt: skip
     return Download(
         filename=open_filename(uow, ctx.vault, attachment, message.author_agency_id),
         media_type=stored.media_type,
         size=stored.size,
         sha256=stored.sha256,
         chunks=chunks,
+        receipt=receipt,
     )

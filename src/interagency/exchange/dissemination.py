@@ -2,15 +2,20 @@
 
 Nothing reaches a third agency, and nothing above H0 leaves the platform as a file,
 unless the originating agency approved it; both the request and the decision are
-audited and shown on the thread's timeline.
+audited and shown on the thread's timeline. An export request may name a registered
+third party: the originator's approval is then its consent for that destination only
+(recorded for the export gate), and not for the requesting agency's own use.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from sqlalchemy import func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
+from interagency.egress.models import Consent, ThirdParty
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.exchange import notices, services
 from interagency.exchange.access import access
@@ -25,6 +30,9 @@ from interagency.exchange.schemas import DecisionIn, DisseminationIn, RecipientI
 from interagency.i18n import lazy
 from interagency.identity.models import Agency, Desk, User
 from interagency.identity.principals import Caller
+
+# What the export gate calls a thread, in its exports and in owners' consents.
+THREAD_KIND: Final = "thread"
 
 
 def request(
@@ -52,6 +60,7 @@ def request(
         ):
             raise Conflict(lazy("{agency} is already on this thread."), agency=agency.code)
         target_agency_id, target_desk_id = agency.id, desk.id if desk else None
+    party = registered_third_party(uow, data.third_party) if data.third_party else None
     pending = uow.session.scalar(
         select(Dissemination.id).where(
             Dissemination.thread_id == thread.id,
@@ -59,6 +68,7 @@ def request(
             Dissemination.purpose == purpose.value,
             Dissemination.requesting_agency_id == principal.agency_id,
             Dissemination.target_agency_id == target_agency_id,
+            Dissemination.third_party_id == (party.id if party else None),
         )
     )
     if pending is not None:
@@ -70,18 +80,24 @@ def request(
         requesting_agency_id=principal.agency_id,
         target_agency_id=target_agency_id,
         target_desk_id=target_desk_id,
+        third_party_id=party.id if party else None,
         reason=data.reason.strip(),
         status=DisseminationStatus.PENDING.value,
     )
     uow.session.add(row)
     uow.session.flush()
+    detail: dict[str, object] = {
+        "request": row.id, "purpose": purpose.value, "target": target_agency_id
+    }  # fmt: skip
+    if party is not None:
+        detail["third_party"] = party.public_id
     audit.record(
         uow,
         caller.event(
             "exchange:dissemination:request",
             object_kind="thread",
             object_ref=thread.id,
-            detail={"request": row.id, "purpose": purpose.value, "target": target_agency_id},
+            detail=detail,
             personal={"reason": row.reason},
         ),
     )
@@ -121,13 +137,29 @@ def decide(
             uow, caller, ctx, row.thread_id, RecipientIn(agency=agency_code, desk=desk_code),
             None, dissemination_id=row.id, action=Action.DECIDE_DISSEMINATION,
         )  # fmt: skip
+    if data.approve and row.third_party_id is not None:
+        # The gate asks the owner's consent for each destination: this approval is it.
+        uow.session.add(
+            Consent(
+                owner_agency_id=granted.thread.originator_agency_id,
+                third_party_id=row.third_party_id,
+                object_kind=THREAD_KIND,
+                object_ref=granted.thread.public_id,
+                granted_by_id=granted.principal.user_id,
+            )
+        )
+        uow.session.flush()
+    detail: dict[str, object] = {"request": row.id, "status": row.status, "purpose": row.purpose}
+    party = uow.session.get(ThirdParty, row.third_party_id) if row.third_party_id else None
+    if party is not None:
+        detail["third_party"] = party.public_id
     audit.record(
         uow,
         caller.event(
             "exchange:dissemination:decide",
             object_kind="thread",
             object_ref=row.thread_id,
-            detail={"request": row.id, "status": row.status, "purpose": row.purpose},
+            detail=detail,
         ),
     )
     requester = uow.session.get(User, row.requested_by)
@@ -158,16 +190,52 @@ def pending_for_thread(uow: UnitOfWork, thread_id: int) -> list[Dissemination]:
     )
 
 
-def export_consented(uow: UnitOfWork, thread_id: int, agency_id: int) -> bool:
-    """True when the originator approved an export request of this agency after the
-    thread's last message: consent covers what the originator saw when giving it, so a
-    later message (perhaps more strictly handled) needs consent again."""
+def registered_third_parties(uow: UnitOfWork) -> list[ThirdParty]:
+    """The third parties the secretariat registered and has not withdrawn, by name."""
+    return list(
+        uow.session.scalars(
+            select(ThirdParty).where(ThirdParty.withdrawn_at.is_(None)).order_by(ThirdParty.name)
+        )
+    )
+
+
+def registered_third_party_id(uow: UnitOfWork, public_id: str) -> int | None:
+    """The registered (not withdrawn) third party with this public id, or None."""
+    return uow.session.scalar(
+        select(ThirdParty.id).where(
+            ThirdParty.public_id == public_id, ThirdParty.withdrawn_at.is_(None)
+        )
+    )
+
+
+def registered_third_party(uow: UnitOfWork, public_id: str) -> ThirdParty:
+    party_id = registered_third_party_id(uow, public_id)
+    party = uow.session.get(ThirdParty, party_id) if party_id is not None else None
+    if party is None:
+        raise InvalidInput(
+            lazy(
+                "There is no registered third party {ref}: choose one of those the "
+                "secretariat has registered."
+            ),
+            ref=public_id,
+        )
+    return party
+
+
+def export_consented(
+    uow: UnitOfWork, thread_id: int, agency_id: int, *, third_party_id: int | None = None
+) -> bool:
+    """True when the originator approved an export request of this agency for this
+    destination (without `third_party_id`: for the agency's own use) after the thread's
+    last message: consent covers what the originator saw when giving it, so a later
+    message (perhaps more strictly handled) needs consent again."""
     consented_at = uow.session.scalar(
         select(func.max(Dissemination.decided_at)).where(
             Dissemination.thread_id == thread_id,
             Dissemination.purpose == DisseminationPurpose.EXPORT.value,
             Dissemination.requesting_agency_id == agency_id,
             Dissemination.status == DisseminationStatus.APPROVED.value,
+            Dissemination.third_party_id == third_party_id,
         )
     )
     if consented_at is None:

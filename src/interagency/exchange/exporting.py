@@ -1,28 +1,38 @@
-"""A thread taken out of the platform as a PDF or CSV file, watermarked and audited.
+"""What leaves the exchange through the export gate: a thread as a PDF or CSV file, for
+the reader's agency or a registered third party, and threads read in bulk through the API.
 
-RED never leaves. Anything handled above H0 leaves an agency other than the provider
-only once the provider recorded its consent (an approved export request). Every file
-names who exported it, when, and under which marking, on every page or in its header.
+The exchange judges each thread by its own policy table (who may export it, and whether
+the originator's recorded consent is needed); the gate adds the rules every feature
+shares (RED never leaves, RED and AMBER+STRICT never reach a third party, a third party
+needs the originator's consent for that destination), records the export and gives its
+id, which every file carries on every page or in its header beside who exported it,
+when, and under which marking.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
-from interagency import audit, i18n
-from interagency.audit.events import AuditEvent
+from interagency import audit, egress, i18n
 from interagency.audit.services import neutralise_formula
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Forbidden
 from interagency.exchange import services
-from interagency.exchange.access import access, deny
-from interagency.exchange.dissemination import export_consented
+from interagency.exchange.access import Access, access
+from interagency.exchange.dissemination import (
+    THREAD_KIND,
+    export_consented,
+    registered_third_party_id,
+)
 from interagency.exchange.policy import Action, Effect
-from interagency.exchange.queries import thread_view
-from interagency.exchange.schemas import ThreadOut
+from interagency.exchange.queries import InboxFilter, _agency_names, inbox, thread_view
+from interagency.exchange.schemas import Page, ThreadOut, ThreadSummary
+from interagency.exchange.sealing import open_restriction
+from interagency.exchange.search import SearchHit, search
 from interagency.exports import (
     PDF_MEDIA_TYPE,
     ExportDocument,
@@ -31,11 +41,21 @@ from interagency.exports import (
     Watermark,
     render_pdf,
 )
-from interagency.i18n import _, lazy
+from interagency.i18n import _
 from interagency.identity.principals import Caller
-from interagency.markings import Tlp
+from interagency.markings import HandlingCode, Tlp
 
 FORMATS = {"pdf": PDF_MEDIA_TYPE, "csv": "text/csv; charset=utf-8"}
+# The exchange's verdict on exporting a thread, in the gate's words.
+PERMITS: Final = {
+    Effect.ALLOW: egress.Permit.ALLOW,
+    Effect.WITH_CONSENT: egress.Permit.WITH_CONSENT,
+    Effect.DENY: egress.Permit.DENY,
+}
+# A list does not carry an H3 thread's restriction (content, sealed): the exchange never
+# stores H3 without one (sending and replying refuse it), so a listed H3 thread points
+# the reader to where its words are stated.
+LISTED_RESTRICTION: Final = "restriction stated on the thread"
 
 
 @dataclass(frozen=True)
@@ -43,11 +63,7 @@ class ExportedFile:
     content: bytes
     media_type: str
     filename: str
-
-
-def marking_of(view: ThreadOut) -> str:
-    text = f"{view.handling_code.value} · TLP:{view.tlp.value}"
-    return f"{text} · {view.restriction}" if view.restriction else text
+    receipt: egress.Receipt
 
 
 def export_thread(
@@ -57,48 +73,117 @@ def export_thread(
     thread_id: int,
     fmt: str,
     *,
+    to: str | None = None,
     timezone: str = "UTC",
     language: str = "ru",
 ) -> ExportedFile:
-    if fmt not in FORMATS:
-        raise Forbidden(lazy("Threads are exported as pdf or csv."))
+    """The thread as a file for the reader's agency or, with `to`, for that registered
+    third party (its public id); the gate refuses before anything is built."""
     now = utcnow()
     granted = access(uow, caller, thread_id, Action.READ_CONTENT, now)
     thread, principal = granted.thread, granted.principal
-    if thread.tlp == Tlp.RED.value:
-        raise Forbidden(lazy("RED is never exported; it stays on the platform.")).refused_as(
-            _refusal(caller, thread.id, "RED")
-        )
-    effect = granted.effect(Action.EXPORT)
-    consented = effect is Effect.WITH_CONSENT and export_consented(
-        uow, thread.id, principal.agency_id
+    destination = egress.to_third_party(to) if to else egress.READER
+    consented = _consented(uow, granted, to)
+    item = egress.Item(
+        kind=THREAD_KIND,
+        ref=thread.public_id,
+        owner_agency_id=thread.originator_agency_id,
+        tlp=Tlp(thread.tlp),
+        handling=HandlingCode(thread.handling_code),
+        restriction=open_restriction(uow, ctx.vault, thread),
+        permit=PERMITS[granted.effect(Action.EXPORT)],
+        consented=consented,
     )
-    if effect is not Effect.ALLOW and not consented:
-        if effect is Effect.WITH_CONSENT:
-            raise Forbidden(
-                lazy(
-                    "This thread is handled as {code}: ask the originating agency for its "
-                    "consent to an export first."
-                ),
-                code=thread.handling_code,
-            ).refused_as(_refusal(caller, thread.id, "no consent"))
-        deny(caller, Action.EXPORT, thread.id, hide=False)
+    receipt = egress.release(
+        uow, caller, egress.Door.THREAD_FILE, [item], fmt=fmt, destination=destination
+    )
     view = thread_view(uow, caller, ctx, thread_id)
     label = f"{principal.login} ({principal.full_name})"
-    watermark = Watermark(label, now, marking_of(view), timezone)
+    watermark = Watermark(
+        label, now, receipt.marking, timezone,
+        export_id=receipt.export_id, expires=receipt.expires,
+    )  # fmt: skip
     with i18n.language(language):
         content = _pdf(view, watermark, language) if fmt == "pdf" else _csv(view, watermark)
+    detail: dict[str, object] = {
+        "export": receipt.export_id, "format": fmt, "marking": watermark.marking,
+        "consent": consented, "messages": [m.id for m in view.messages],
+    }  # fmt: skip
+    if to:
+        detail["third_party"] = to
     audit.record(
         uow,
         caller.event(
-            "exchange:thread:export",
-            object_kind="thread",
-            object_ref=thread.id,
-            detail={"format": fmt, "marking": watermark.marking, "consent": consented,
-                    "messages": [m.id for m in view.messages]},
+            Action.EXPORT.value, object_kind=THREAD_KIND, object_ref=thread.id, detail=detail
         ),
-    )  # fmt: skip
-    return ExportedFile(content, FORMATS[fmt], f"{view.reference}.{fmt}")
+    )
+    return ExportedFile(content, FORMATS[fmt], f"{view.reference}.{fmt}", receipt)
+
+
+def _consented(uow: UnitOfWork, granted: Access, to: str | None) -> bool:
+    """Whether the originator approved this agency's export request for this destination
+    (asked only when the exchange's table makes the export depend on it)."""
+    if granted.effect(Action.EXPORT) is not Effect.WITH_CONSENT:
+        return False
+    party_id = None
+    if to:
+        party_id = registered_third_party_id(uow, to)
+        if party_id is None:
+            return False  # the gate refuses an unregistered third party, in its words
+    return export_consented(
+        uow, granted.thread.id, granted.principal.agency_id, third_party_id=party_id
+    )
+
+
+# -- API reads ----------------------------------------------------------------------------
+
+
+def read_threads(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, filters: InboxFilter
+) -> tuple[Page[ThreadSummary], egress.Receipt]:
+    """A page of the inbox read through the API, as the gate lets it out (and counts it)."""
+    page = inbox(uow, caller, ctx, filters)
+    receipt = _release_listed(uow, caller, page.items, filters.described())
+    items = [summary for summary in page.items if receipt.passed(summary.id)]
+    return page.model_copy(update={"items": items}), receipt
+
+
+def search_threads(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, text: str, filters: InboxFilter
+) -> tuple[Page[SearchHit], egress.Receipt]:
+    """A page of search hits read through the API, as the gate lets it out (and counts it).
+
+    The gate records the filters, not the words searched for: those may name a person,
+    and stay in the search's own audit entry, where they can be erased."""
+    page = search(uow, caller, ctx, text, filters)
+    summaries = [hit.thread for hit in page.items]
+    receipt = _release_listed(uow, caller, summaries, {**filters.described(), "search": True})
+    items = [hit for hit in page.items if receipt.passed(hit.thread.id)]
+    return page.model_copy(update={"items": items}), receipt
+
+
+def _release_listed(
+    uow: UnitOfWork,
+    caller: Caller,
+    summaries: Sequence[ThreadSummary],
+    query: dict[str, object],
+) -> egress.Receipt:
+    # The list already holds only what the reader may see (the policy's SQL filter):
+    # each thread is let out as the reader's own to read.
+    # One read of the agencies for the whole list: agency code -> id.
+    owners = {code: agency_id for agency_id, code in _agency_names(uow).items()}
+    items = [
+        egress.Item(
+            kind=THREAD_KIND,
+            ref=summary.id,
+            owner_agency_id=owners.get(summary.originator),
+            tlp=summary.tlp,
+            handling=summary.handling_code,
+            restriction=LISTED_RESTRICTION if summary.handling_code is HandlingCode.H3 else None,
+        )
+        for summary in summaries
+    ]
+    return egress.release(uow, caller, egress.Door.THREAD_LIST, items, fmt="json", query=query)
 
 
 def _pdf(view: ThreadOut, watermark: Watermark, language: str) -> bytes:
@@ -155,9 +240,11 @@ def _csv(view: ThreadOut, watermark: Watermark) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     stamp = f"{watermark.generated_at:%Y-%m-%d %H:%M:%S} UTC"
-    writer.writerow(
-        ["# exported by", watermark.user_label, "at", stamp, "marking", watermark.marking]
-    )
+    header = ["# exported by", watermark.user_label, "at", stamp, "export", watermark.export_id]
+    if watermark.expires is not None:
+        header += ["valid until", watermark.expires.isoformat()]
+    # The marking stays the last cell, where readers of earlier exports find it.
+    writer.writerow([*header, "marking", watermark.marking])
     writer.writerow(["# thread", view.reference, "subject", neutralise_formula(view.subject or "")])
     writer.writerow(
         ["time_utc", "agency", "author", "kind", "handling", "tlp", "evaluation", "body"]
@@ -172,13 +259,3 @@ def _csv(view: ThreadOut, watermark: Watermark) -> bytes:
             )
         )  # fmt: skip
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def _refusal(caller: Caller, thread_id: int, why: str) -> AuditEvent:
-    return caller.event(
-        Action.EXPORT.value,
-        outcome="denied",
-        object_kind="thread",
-        object_ref=thread_id,
-        detail={"why": why},
-    )

@@ -1,22 +1,23 @@
 """Attachments and exports of a thread, for the pages and the API.
 
-Downloads are always attachments, never rendered by the browser: `Content-Disposition:
-attachment`, `nosniff`, and a CSP sandbox in case a browser opens one anyway.
+Every download passes the export gate in the service that builds it and is answered
+through `egress.downloads.file_response`: always an attachment, never rendered by the
+browser, with the export id, marking and expiry in its headers.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, status
 from starlette.datastructures import UploadFile
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
+from interagency.egress.downloads import file_response
 from interagency.errors import InvalidInput
 from interagency.exchange import attachments, exporting
 from interagency.exchange.paths import AttachmentId, MessageId, ThreadId
@@ -40,28 +41,15 @@ api = APIRouter(
 )
 
 UPLOAD_CHUNK = 64 * 1024
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": "no-store",
-}
-
-
-def _disposition(filename: str) -> str:
-    # The ASCII fallback keeps old clients safe; filename* carries the real (UTF-8) name.
-    fallback = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename)
-    return f"attachment; filename=\"{fallback or 'file'}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def _file_response(
-    content: bytes | AsyncIterator[bytes], media_type: str, filename: str, size: int | None = None
-) -> Response:
-    headers = {**DOWNLOAD_HEADERS, "Content-Disposition": _disposition(filename)}
-    if size is not None:
-        headers["Content-Length"] = str(size)
-    if isinstance(content, bytes):
-        return Response(content, media_type=media_type, headers=headers)
-    return StreamingResponse(content, media_type=media_type, headers=headers)
+# The registered third party an export goes to; none (or empty, from the page's form):
+# the reader's own agency.
+ThirdPartyQuery = Annotated[
+    Line | None,
+    Query(
+        pattern="^([a-z2-7]{26})?$",
+        description="The public id of the registered third party the file goes to.",
+    ),
+]
 
 
 async def _upload_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
@@ -87,7 +75,7 @@ def _download(
         for chunk in found.chunks:
             yield chunk
 
-    return _file_response(stream(), found.media_type, found.filename, found.size)
+    return file_response(found.receipt, stream(), found.media_type, found.filename, found.size)
 
 
 def _export(
@@ -97,13 +85,14 @@ def _export(
     container: ContainerDep,
     thread_id: int,
     fmt: str,
+    to: str | None,
 ) -> Response:
     exported = exporting.export_thread(
-        uow, caller, exchange_context(container), thread_id, fmt,
+        uow, caller, exchange_context(container), thread_id, fmt, to=to,
         timezone=request.state.timezone, language=i18n.current_language(),
     )  # fmt: skip
     uow.commit()
-    return _file_response(exported.content, exported.media_type, exported.filename)
+    return file_response(exported.receipt, exported.content, exported.media_type, exported.filename)
 
 
 # -- pages ----------------------------------------------------------------------------
@@ -172,8 +161,9 @@ def export_page(
     uow: UowDep,
     caller: CallerDep,
     container: ContainerDep,
+    to: ThirdPartyQuery = None,
 ) -> Response:
-    return _export(request, uow, caller, container, thread_id, fmt)
+    return _export(request, uow, caller, container, thread_id, fmt, to or None)
 
 
 # -- API ------------------------------------------------------------------------------
@@ -241,5 +231,6 @@ def export_api(
     caller: CallerDep,
     container: ContainerDep,
     format: Annotated[Line, Query(pattern="^(pdf|csv)$")] = "csv",
+    to: ThirdPartyQuery = None,
 ) -> Response:
-    return _export(request, uow, caller, container, thread_id, format)
+    return _export(request, uow, caller, container, thread_id, format, to or None)

@@ -179,6 +179,9 @@ class Dissemination(Sealed, Base):
     requesting_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     target_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     target_desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
+    # An export consent for one registered third party; none: for the requesting
+    # agency's own use.
+    third_party_id: Mapped[int | None] = mapped_column(ForeignKey("third_parties.id"))
     reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     reason = SealedText[str]()
     status: Mapped[str] = mapped_column(String(16), default=DisseminationStatus.PENDING.value)

@@ -125,7 +125,20 @@ class DisseminationIn(Input):
     purpose: str = Field(default="recipient", pattern="^(recipient|export)$")
     agency: str | None = Field(default=None, max_length=32)
     desk: str | None = Field(default=None, max_length=32)
+    third_party: PublicRef | None = Field(
+        default=None,
+        description="With purpose export: the registered third party the file would go to "
+        "(its public id); without it, the consent is for the requesting agency's own use.",
+    )
     reason: Text = Field(min_length=REASON_MIN, max_length=1000)
+
+    @model_validator(mode="after")
+    def _third_party_only_for_export(self) -> DisseminationIn:
+        if self.third_party and self.purpose != "export":
+            raise ValueError(
+                lazy("A third party is named only when asking for consent to an export.")
+            )
+        return self
 
 
 class DecisionIn(Input):

@@ -202,9 +202,13 @@ def test_an_h1_thread_leaves_b_as_a_file_only_after_a_consents(exchange: Exchang
     request_id = _request(exchange, "b_ct_analyst", thread, purpose="export")
     with refused() as before_consent:
         _export(exchange, "b_ct_analyst", thread)
+    # The export gate refuses, and says which door, destination and format it refused.
     for event in before_asking + before_consent:
-        assert (event.action, event.actor_login) == ("exchange:thread:export", "b_ct_analyst")
-        assert (event.object_ref, event.detail) == (str(thread.id), {"why": "no consent"})
+        assert (event.action, event.actor_login) == ("egress:refused", "b_ct_analyst")
+        assert (event.object_kind, event.object_ref) == ("thread", thread.public_id)
+        assert event.detail == {
+            "door": "exchange:thread-file", "destination": "reader", "format": "csv"
+        }  # fmt: skip
     _decide(exchange, "a_ct_supervisor", request_id, approve=True)
     content = _export(exchange, "b_ct_analyst", thread).decode("utf-8")
     assert BODY in content
