@@ -4,27 +4,38 @@ of each entry they see (`audit_policy`).
 An agency's auditors and DPOs read the entries of their own agency: its users' and the
 operator's commands about it; the council bodies' auditors and DPOs read all. Every
 search and export is itself audited with its query and the entries it returned.
+
+An export leaves through the export gate (`egress.Door.AUDIT_FILE`): the trail holds
+personal data, so the file is marked H2 and AMBER+STRICT (never passed on), and its
+first line names the export id and that marking.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.audit.models import AuditEntry
 from interagency.db import HasPublicId, UnitOfWork, utcnow
 from interagency.identity import guard
 from interagency.identity.audit_policy import AuditReader
 from interagency.identity.policy import Action, audit_scope
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 from interagency.vault.columns import vault_of
 
 PAGE_SIZE = 100
+# What the audit trail is as the export gate sees it: personal data about the agency's
+# people, for the auditor and nobody after them.
+EXPORT_TLP = Tlp.AMBER_STRICT
+EXPORT_HANDLING = HandlingCode.H2
 
 # The audit names an object by its integer key; users know it by its public id. Features
 # register the kinds of object they audit, so that a search by public id finds the key.
@@ -112,23 +123,50 @@ def search(
     return rows
 
 
-def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> Iterator[str]:
-    """The CSV lines of the export. The export is bounded by the time it was asked for, so
-    the query and the sequence range recorded name exactly the entries it holds."""
-    guard.require(caller, Action.EXPORT_AUDIT, "audit")
+@dataclass(frozen=True)
+class AuditExport:
+    """The gate's receipt for the export, and the CSV lines it lets out (first the line
+    naming the export id and marking, then the header and the entries)."""
+
+    receipt: egress.Receipt
+    lines: Iterator[str]
+
+
+def export(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter) -> AuditExport:
+    """The export, through the gate. It is bounded by the time it was asked for, so the
+    query and the sequence range recorded name exactly the entries it holds."""
+    principal = guard.require(caller, Action.EXPORT_AUDIT, "audit")
     audit.fold_refusals(uow)
     now = utcnow()
     bounded = _scoped(uow, caller, filters)
     if bounded.time_to is None or bounded.time_to > now:
         bounded = replace(bounded, time_to=now)
     head = uow.session.scalar(select(func.max(AuditEntry.seq))) or 0
+    # The reference names the range, never the query: a query may name people.
+    item = egress.Item(
+        kind="audit",
+        ref=f"audit-trail-to-{head}",
+        owner_agency_id=principal.agency_id,
+        tlp=EXPORT_TLP,
+        handling=EXPORT_HANDLING,
+        permit=egress.Permit.ALLOW,  # (guard.require let this auditor export)
+    )
+    receipt = egress.release(uow, caller, egress.Door.AUDIT_FILE, [item], fmt="csv")
     audit.record(
         uow,
         caller.event(
             "audit:export",
             object_kind="audit",
-            detail={"up_to_seq": head},
+            detail={"up_to_seq": head, "export": receipt.export_id},
             personal={"query": _query(bounded)},
         ),
     )
-    return audit.export_csv(uow, bounded, _reader(uow, caller))
+    lines = audit.export_csv(uow, bounded, _reader(uow, caller))
+    return AuditExport(receipt, _headed(receipt, lines))
+
+
+def _headed(receipt: egress.Receipt, lines: Iterator[str]) -> Iterator[str]:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["export", receipt.export_id, "marking", receipt.marking])
+    yield buffer.getvalue()
+    yield from lines

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from interagency import audit
+from interagency.egress import downloads
 from interagency.errors import InvalidInput
 from interagency.i18n import lazy
 from interagency.identity import audit_access
@@ -88,11 +90,16 @@ def audit_page(
 
 @router.get("/audit/export.csv")
 def audit_export(uow: UowDep, caller: CallerDep, filters: FiltersDep) -> Response:
-    lines = list(audit_access.export(uow, caller, filters))
-    # The export's own audit entry is committed before a byte leaves the server.
+    exported = audit_access.export(uow, caller, filters)
+    # Read whole while the transaction is open; the export's own audit entry and the
+    # gate's record are committed before a byte leaves the server.
+    lines = list(exported.lines)
     uow.commit()
-    return StreamingResponse(
-        iter(lines),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="audit-trail.csv"'},
+    return downloads.file_response(
+        exported.receipt, _encoded(lines), "text/csv; charset=utf-8", "audit-trail.csv"
     )
+
+
+async def _encoded(lines: list[str]) -> AsyncIterator[bytes]:
+    for line in lines:
+        yield line.encode()
