@@ -10,9 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel
+from starlette.responses import Response
 
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
+from interagency.egress import downloads
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
 from interagency.records import details, hits, protection, services
@@ -79,10 +81,16 @@ def _screened(
 
 
 @api.get("", summary="The records of one's agency, last changed first")
-def list_records(uow: UowDep, caller: CallerDep, page: PageNo = 1) -> list[RecordSummary]:
-    found = services.list_own(uow, caller, page)
+def list_records(
+    uow: UowDep, caller: CallerDep, response: Response, page: PageNo = 1
+) -> list[RecordSummary]:
+    return _read_out(uow, response, services.read_own(uow, caller, page))
+
+
+def _read_out(uow: UnitOfWork, response: Response, read: services.ReadOut) -> list[RecordSummary]:
+    response.headers.update(downloads.receipt_headers(read.receipt))
     uow.commit()
-    return found
+    return read.summaries
 
 
 @api.post("", status_code=status.HTTP_201_CREATED, summary="Enter a record; it is cross-checked")
@@ -94,17 +102,13 @@ def create_record(
 
 
 @api.get("/due", summary="The agency's records past their review date (data protection officers)")
-def records_due(uow: UowDep, caller: CallerDep) -> list[RecordSummary]:
-    found = services.due_for_review(uow, caller)
-    uow.commit()
-    return found
+def records_due(uow: UowDep, caller: CallerDep, response: Response) -> list[RecordSummary]:
+    return _read_out(uow, response, services.read_due(uow, caller))
 
 
 @api.get("/review-queue", summary="Records awaiting the neutrality review (review board)")
-def review_queue(uow: UowDep, caller: CallerDep) -> list[RecordSummary]:
-    found = services.review_queue(uow, caller)
-    uow.commit()
-    return found
+def review_queue(uow: UowDep, caller: CallerDep, response: Response) -> list[RecordSummary]:
+    return _read_out(uow, response, services.read_review_queue(uow, caller))
 
 
 @api.get("/access-requests", summary="Data subjects' access requests (data protection officers)")
@@ -156,8 +160,9 @@ def _access_out(view: protection.AccessRequestView) -> AccessRequestOut:
 
 
 @api.get("/hits", summary="Hits on either side of one's agency, newest first")
-def list_hits(uow: UowDep, caller: CallerDep, page: PageNo = 1) -> list[HitOut]:
-    found = hits.list_for_agency(uow, caller, page)
+def list_hits(uow: UowDep, caller: CallerDep, response: Response, page: PageNo = 1) -> list[HitOut]:
+    found, receipt = hits.read_for_agency(uow, caller, page)
+    response.headers.update(downloads.receipt_headers(receipt))
     uow.commit()
     return found
 

@@ -5,7 +5,10 @@ approves) or refuses, and every step is audited.
 The request is an exchange request to the owning agency (H2, AMBER+STRICT: it names a
 hit, which is itself sensitive). The release is a new exchange thread from the owner to
 the officer who asked, marked as the record is marked, so a RED record's details reach
-that officer and nobody else. A refusal is answered on the request thread.
+that officer and nobody else. The release crosses to the searching agency through the
+export gate (`egress.Door.HIT_DETAILS`), and the thread names its export id and the
+record's review date, after which the copy is stale. A refusal is answered on the
+request thread.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Final
 
 from sqlalchemy import select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict
 from interagency.exchange import services as exchange
@@ -27,7 +30,7 @@ from interagency.identity.models import Agency, Role, User
 from interagency.identity.principals import Caller
 from interagency.inputs import STORED
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
-from interagency.records import hits, movement
+from interagency.records import hits, movement, services
 from interagency.records.models import DetailsStatus, Hit, Record
 from interagency.records.movement import Movement, moves
 from interagency.records.policy import Action
@@ -136,6 +139,16 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
         )
     requester = uow.session.get(User, hit.details_requested_by_id)
     assert requester is not None
+    # The particulars cross to the searching agency: through the gate, which records the
+    # release under an export id that the released thread names.
+    receipt = egress.release(
+        uow,
+        caller,
+        egress.Door.HIT_DETAILS,
+        [services.gate_item(record)],
+        fmt="thread",
+        destination=egress.to_agency(hit.searching_agency_id),
+    )
     lines = [f"{name}: {value}" for name, value in particulars.model_dump().items() if value]
     body = "\n".join(
         [
@@ -146,6 +159,8 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
             f"subject_category: {record.subject_category}",
             f"offence_category: {record.offence_category or '-'}",
             f"review_due: {record.review_due.isoformat()}",
+            "",
+            _export_line(receipt),
             "",
             "Совпадение — возможное, а не установление личности. / "
             "A hit is a possible match, not an identification.",
@@ -218,6 +233,15 @@ def refuse(
     uow.session.flush()
     _audit(uow, caller, "records:details:refuse", hit)
     return hits.out(uow, principal, hit)
+
+
+def _export_line(receipt: egress.Receipt) -> str:
+    """The export id and the date after which the released copy is stale."""
+    until = receipt.expires.isoformat() if receipt.expires else "-"
+    return (
+        f"Выдача {receipt.export_id}, действительна до {until} / "
+        f"Export {receipt.export_id}, valid until {until}"
+    )
 
 
 def _expect(hit: Hit, *statuses: DetailsStatus) -> None:

@@ -8,11 +8,12 @@ owner releases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from sqlalchemy import or_, select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, NotFound
 from interagency.exchange import services as exchange
@@ -21,6 +22,7 @@ from interagency.identity import guard
 from interagency.identity.models import Agency, User
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 from interagency.records import policy
 from interagency.records.models import Hit, HitStatus, Record, RecordKind
 from interagency.records.policy import Action, Relation
@@ -28,6 +30,9 @@ from interagency.records.schemas import HitCheckIn, HitOut
 
 KIND: Final = "hit"
 PAGE_SIZE: Final = 50
+# How a hit leaves in a list: it names a possible match of another agency's record.
+LIST_TLP: Final = Tlp.AMBER_STRICT
+LIST_HANDLING: Final = HandlingCode.H2
 
 
 def _relations(principal: Principal, hit: Hit) -> frozenset[Relation]:
@@ -102,6 +107,37 @@ def view(uow: UnitOfWork, caller: Caller, reference: str) -> HitOut:
 
 def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitOut]:
     """Hits on either side of the caller's agency, newest first; references audited."""
+    principal, rows = _agency_hits(uow, caller, page)
+    return [out(uow, principal, hit) for hit in rows]
+
+
+def read_for_agency(
+    uow: UnitOfWork, caller: Caller, page: int = 1
+) -> tuple[list[HitOut], egress.Receipt]:
+    """`list_for_agency` read through the API: a bulk read through the export gate; a
+    hit it withholds is left out."""
+    principal, rows = _agency_hits(uow, caller, page)
+    receipt = egress.release(
+        uow, caller, egress.Door.HIT_LIST, [_gate_item(hit) for hit in rows], fmt="json"
+    )
+    return [out(uow, principal, hit) for hit in rows if receipt.passed(hit.reference)], receipt
+
+
+def _gate_item(hit: Hit) -> egress.Item:
+    """A hit as the export gate sees it: the owner's record was found, so the owner is
+    the owning agency; marked as the request for its details is, since it names a
+    possible match."""
+    return egress.Item(
+        kind=KIND,
+        ref=hit.reference,
+        owner_agency_id=hit.owner_agency_id,
+        tlp=LIST_TLP,
+        handling=LIST_HANDLING,
+        permit=egress.Permit.ALLOW,  # (either side of the hit may read it)
+    )
+
+
+def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal, Sequence[Hit]]:
     principal = caller.principal
     mine = (
         policy.relations(
@@ -140,7 +176,7 @@ def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitO
             detail={"references": [h.reference for h in rows], "page": page},
         ),
     )
-    return [out(uow, principal, hit) for hit in rows]
+    return principal, rows
 
 
 def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> HitOut:

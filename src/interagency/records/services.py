@@ -9,13 +9,14 @@ audited all the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.i18n import lazy
@@ -23,6 +24,7 @@ from interagency.identity import guard
 from interagency.identity.models import Agency, AgencyKind, MemberState
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
+from interagency.markings import HandlingCode, Tlp
 from interagency.records import crosscheck, movement, pairing, policy
 from interagency.records.models import (
     Neutrality,
@@ -363,6 +365,15 @@ def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
 
 def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSummary]:
     """The caller's agency's live records, last changed first; the ids shown are audited."""
+    return [_summary(r) for r in _own(uow, caller, page)]
+
+
+def read_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> ReadOut:
+    """`list_own` read through the API: a bulk read through the export gate."""
+    return _read_out(uow, caller, _own(uow, caller, page))
+
+
+def _own(uow: UnitOfWork, caller: Caller, page: int) -> Sequence[Record]:
     principal = require_own(uow, caller, Action.VIEW)
     rows = uow.session.scalars(
         select(Record)
@@ -372,7 +383,7 @@ def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSumma
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     audit_record(uow, caller, "records:record:list", None, ids=[r.id for r in rows], page=page)
-    return [_summary(r) for r in rows]
+    return rows
 
 
 def _summary(record: Record) -> RecordSummary:
@@ -387,8 +398,49 @@ def _summary(record: Record) -> RecordSummary:
     )
 
 
+@dataclass(frozen=True)
+class ReadOut:
+    """Records read through the API: those the export gate let out, and its receipt."""
+
+    summaries: list[RecordSummary]
+    receipt: egress.Receipt
+
+
+def gate_item(record: Record) -> egress.Item:
+    """The record as the export gate sees it. Whoever reads or receives it has passed the
+    records' policy and safeguards already, hence ALLOW and no safeguard."""
+    handling = HandlingCode(record.handling_code)
+    return egress.Item(
+        kind=KIND,
+        ref=record.public_id,
+        owner_agency_id=record.owner_agency_id,
+        tlp=Tlp(record.tlp),
+        handling=handling,
+        # Opened only where it is part of the marking: a list opens no other sealed text.
+        restriction=record.handling_note if handling is HandlingCode.H3 else None,
+        review_on=record.review_due,
+        permit=egress.Permit.ALLOW,
+    )
+
+
+def _read_out(uow: UnitOfWork, caller: Caller, rows: Sequence[Record]) -> ReadOut:
+    receipt = egress.release(
+        uow, caller, egress.Door.RECORD_LIST, [gate_item(r) for r in rows], fmt="json"
+    )
+    return ReadOut([_summary(r) for r in rows if receipt.passed(r.public_id)], receipt)
+
+
 def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
     """The DPO's list: the agency's records whose review date has passed."""
+    return [_summary(r) for r in _due(uow, caller)]
+
+
+def read_due(uow: UnitOfWork, caller: Caller) -> ReadOut:
+    """`due_for_review` read through the API: a bulk read through the export gate."""
+    return _read_out(uow, caller, _due(uow, caller))
+
+
+def _due(uow: UnitOfWork, caller: Caller) -> Sequence[Record]:
     principal = require_own(uow, caller, Action.VIEW_DUE)
     rows = uow.session.scalars(
         select(Record)
@@ -400,7 +452,7 @@ def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
         .order_by(Record.review_due, Record.id)
     ).all()
     audit_record(uow, caller, "records:due:list", None, ids=[r.id for r in rows])
-    return [_summary(r) for r in rows]
+    return rows
 
 
 def link(uow: UnitOfWork, caller: Caller, record_id: int, data: LinkIn) -> RecordLink:
@@ -458,6 +510,15 @@ def flag(uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonI
 
 def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
     """Records awaiting the board's decision, oldest first (reviewers only)."""
+    return [_summary(r) for r in _in_review(uow, caller)]
+
+
+def read_review_queue(uow: UnitOfWork, caller: Caller) -> ReadOut:
+    """`review_queue` read through the API: a bulk read through the export gate."""
+    return _read_out(uow, caller, _in_review(uow, caller))
+
+
+def _in_review(uow: UnitOfWork, caller: Caller) -> Sequence[Record]:
     principal = caller.principal
     decision = principal is not None and policy.allowed(
         principal, Action.DECIDE_NEUTRALITY, policy.relations(principal, under_review=True)
@@ -469,7 +530,7 @@ def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
         .order_by(Record.updated_at, Record.id)
     ).all()
     audit_record(uow, caller, "records:neutrality:queue", None, ids=[r.id for r in rows])
-    return [_summary(r) for r in rows]
+    return rows
 
 
 def decide_neutrality(
