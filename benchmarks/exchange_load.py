@@ -257,23 +257,25 @@ def scratch_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def scratch_platform(url: str, folder: Path) -> Container:
+def scratch_platform(url: str, folder: Path, most_connections: int | None = None) -> Container:
     """The platform on the scratch database `url`, migrated, with its keys, witness file
-    and attachments in `folder`."""
+    and attachments in `folder`; `most_connections` caps its pool."""
     from interagency import migrations
     from interagency.bootstrap import bootstrap
     from interagency.config import Settings
+    from interagency.db import make_engine
 
     migrations.upgrade(url)
-    return bootstrap(
-        Settings(
-            _env_file=None,
-            database_url=url,
-            key_dir=folder / "keys",
-            audit_witness_file=folder / "witness.jsonl",
-            attachment_dir=folder / "attachments",
-        )
+    settings = Settings(
+        _env_file=None,
+        database_url=url,
+        key_dir=folder / "keys",
+        audit_witness_file=folder / "witness.jsonl",
+        attachment_dir=folder / "attachments",
     )
+    if most_connections is None:
+        return bootstrap(settings)
+    return bootstrap(settings, engine=make_engine(url, most_connections=most_connections))
 
 
 @dataclass
