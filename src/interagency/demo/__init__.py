@@ -22,6 +22,7 @@ from sqlalchemy import select
 from interagency.bootstrap import Container
 from interagency.council import demo as council_demo
 from interagency.db import UnitOfWork
+from interagency.egress import demo as egress_demo
 from interagency.exchange import demo as exchange_demo
 from interagency.exchange.web_context import exchange_context
 from interagency.identity import accounts, directory, passwords, totp
@@ -134,5 +135,6 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["shared records"] = records_demo.load(
             uow, records_context(container), exchange_context(container)
         )
+        summary.added["third parties"] = egress_demo.load(uow)
         uow.commit()
     return summary

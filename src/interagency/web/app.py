@@ -16,6 +16,7 @@ from interagency.audit import sign_periodically
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
 from interagency.council import routes as council_routes
+from interagency.egress import routes as egress_routes
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
@@ -60,6 +61,8 @@ ROUTERS = (
     council_routes.api,
     records_api.api,
     records_pages.router,
+    egress_routes.pages,
+    egress_routes.api,
 )
 
 
@@ -70,10 +73,11 @@ The JSON API of Interagency. Every operation answers errors as RFC 9457 problem 
 Objects are named by **public ids**: 26 random characters, `a-z` and `2-7` (threads,
 messages, attachments, dissemination requests, records, uploads, access requests,
 meetings, decisions, tasks, documents, programmes, measures, indicators, reports, account
-change requests, break-glass accesses, users, tokens). They say nothing of when an object
-was made or how many there are, and they are the only ids the API takes or gives; hits
-keep their random references (`HIT-…`), agencies and desks their codes. Since 2026-12-06
-they replace the integer ids of earlier releases; links stored before are rewritten.
+change requests, break-glass accesses, users, tokens, third parties, consents, export
+subscriptions). They say nothing of when an object was made or how many there are, and
+they are the only ids the API takes or gives; hits keep their random references
+(`HIT-…`), agencies and desks their codes. Since 2026-12-06 they replace the integer ids
+of earlier releases; links stored before are rewritten.
 
 An object the caller may not see is answered exactly as one that does not exist: `404`
 with the same problem details.
