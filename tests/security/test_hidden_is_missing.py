@@ -35,6 +35,8 @@ from interagency.council.schemas import (
     TaskIn,
 )
 from interagency.db import new_public_id
+from interagency.egress import services as egress
+from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
 from interagency.identity import approvals, breakglass, tokens
 from interagency.identity.models import Agency, AgencyKind, ApiToken, Desk, Role, User, UserRole
 from interagency.identity.policy import Change
@@ -270,6 +272,30 @@ def _identity(container: Container, council: Council) -> dict[str, str]:
     }
 
 
+def _egress(container: Container, council: Council) -> dict[str, str]:
+    """A third party, RU-SVC's consent to it, and a subscription for a reader of RU-SVC."""
+    with container.uow() as uow:
+        party = egress.register_third_party(
+            uow, council.caller(uow, "sec_officer"),
+            ThirdPartyIn(name="INTERPOL General Secretariat", country="FR", legal_basis=TEXT),
+        )  # fmt: skip
+        consent = egress.record_consent(
+            uow, council.caller(uow, "ru_supervisor"),
+            ConsentIn(third_party=party.public_id, object_kind="thread"),
+        )  # fmt: skip
+        subscription = egress.ask_subscription(
+            uow, council.caller(uow, "ru_liaison"),
+            SubscriptionIn(reader="ru_liaison", door="exchange:thread-list", daily_limit=5000,
+                           purpose=TEXT, valid_until=date.today() + timedelta(days=30)),
+        )  # fmt: skip
+        uow.commit()
+    return {
+        "third_party_id": party.public_id,
+        "consent_id": consent.public_id,
+        "subscription_id": subscription.public_id,
+    }
+
+
 @pytest.fixture
 def hidden(client: TestClient, container: Container, council: Council) -> Hidden:
     values = {
@@ -277,6 +303,7 @@ def hidden(client: TestClient, container: Container, council: Council) -> Hidden
         **_records(container, council),
         **_council(container, council),
         **_identity(container, council),
+        **_egress(container, council),
     }
     _admit_observer(container, council)
     return Hidden(values)
