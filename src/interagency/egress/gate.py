@@ -170,7 +170,7 @@ def release(
             destination = to_third_party(party_id.public_id if party_id else "")
     if destination.kind not in DESTINATIONS[spec.leaves]:
         raise InvalidInput(lazy("Nothing leaves through this door to that destination."))
-    party = _third_party(uow, destination)
+    party = _third_party(uow, caller, door, destination)
     passed: list[Item] = []
     withheld: set[str] = set()
     for item in items:
@@ -312,7 +312,9 @@ def _named(destination: Destination, party: ThirdParty | None) -> str:
                else lazy("a file"))  # fmt: skip
 
 
-def _third_party(uow: UnitOfWork, destination: Destination) -> ThirdParty | None:
+def _third_party(
+    uow: UnitOfWork, caller: Caller, door: Door, destination: Destination
+) -> ThirdParty | None:
     if destination.kind is not DestinationKind.THIRD_PARTY:
         return None
     party = uow.session.scalar(
@@ -327,7 +329,13 @@ def _third_party(uow: UnitOfWork, destination: Destination) -> ThirdParty | None
                 "Data goes outside the council only to a third party the secretariat has "
                 "registered with its legal basis; this one is not registered."
             )
-        )
+        ).refused_as(
+            caller.event(
+                "egress:refused", outcome="denied", object_kind="third_party",
+                object_ref=destination.third_party or "",
+                detail={"door": door.value, "destination": destination.kind.value},
+            )
+        )  # fmt: skip
     return party
 
 
