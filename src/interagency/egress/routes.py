@@ -27,6 +27,7 @@ from interagency.egress.schemas import (
     SubscriptionOut,
     ThirdPartyIn,
     ThirdPartyOut,
+    Verdict,
     country_name,
 )
 from interagency.i18n import lazy
@@ -77,6 +78,12 @@ LABELS: dict[str, str] = {
     "approved": lazy("approved"),
     "refused": lazy("refused"),
     "ended": lazy("ended"),
+}
+
+
+DECIDED: dict[Verdict, str] = {
+    Verdict.APPROVE: lazy("Subscription %(id)s is approved."),
+    Verdict.REFUSE: lazy("Subscription %(id)s is refused."),
 }
 
 
@@ -274,10 +281,7 @@ def decide_subscription(
 ) -> Response:
     data = valid(DecisionIn, {"decision": decision})
     row = services.decide_subscription(uow, caller, subscription_id, data.decision)
-    message = i18n.gettext("Subscription %(id)s is %(status)s.") % {
-        "id": row.public_id,
-        "status": i18n.gettext(LABELS[row.status]),
-    }
+    message = i18n.gettext(DECIDED[data.decision]) % {"id": row.public_id}
     return done(request, uow, "/exports/subscriptions", message)
 
 
