@@ -9,6 +9,7 @@ third party: the originator's approval is then its consent for that destination 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from sqlalchemy import func, select
@@ -197,6 +198,17 @@ def registered_third_parties(uow: UnitOfWork) -> list[ThirdParty]:
             select(ThirdParty).where(ThirdParty.withdrawn_at.is_(None)).order_by(ThirdParty.name)
         )
     )
+
+
+def third_party_names(uow: UnitOfWork, party_ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of these third parties, withdrawn ones too (a request still names one)."""
+    wanted = {party_id for party_id in party_ids if party_id is not None}
+    if not wanted:
+        return {}
+    rows = uow.session.execute(
+        select(ThirdParty.id, ThirdParty.name).where(ThirdParty.id.in_(wanted))
+    )
+    return {row.id: row.name for row in rows}
 
 
 def registered_third_party_id(uow: UnitOfWork, public_id: str) -> int | None:

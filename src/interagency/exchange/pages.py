@@ -511,17 +511,24 @@ def _thread_page(
     zones = {s.iso_alpha2: s.timezone for s in identity_services.list_member_states(uow)}
     default_zone = container.settings.default_timezone
     agency_zone = {a.code: zones.get(a.member_state or "", default_zone) for a in agencies}
+    # RED and AMBER+STRICT never go to a third party: none is offered for them.
+    onward = view.tlp not in (Tlp.RED, Tlp.AMBER_STRICT)
+    parties = dissemination.registered_third_parties(uow) if onward else []
+    waiting = dissemination.pending_for_thread(uow, thread_id)
+    # The originator must see where a file it is asked to consent to would go.
+    party_names = dissemination.third_party_names(uow, [row.third_party_id for row in waiting])
     pending = [
         {
             "id": row.public_id,
             "purpose": row.purpose,
+            "third_party": party_names.get(row.third_party_id) if row.third_party_id else None,
             "requester": codes.get(row.requesting_agency_id, "?"),
             "target": codes.get(row.target_agency_id) if row.target_agency_id else None,
             "desk": desks.get(row.target_desk_id) if row.target_desk_id else None,
             "reason": row.reason,
             "created_at": row.created_at,
         }
-        for row in dissemination.pending_for_thread(uow, thread_id)
+        for row in waiting
         # Only the originator decides, and only it (or the asking agency) sees the reason.
         if allowed.decide or row.requesting_agency_id == principal.agency_id
     ]
@@ -550,6 +557,7 @@ def _thread_page(
                       if t["agency"] != view.originator],
         "onward_targets": [t for t in _targets(agencies, exclude_agency_id=None)
                            if t["agency"] not in on_thread],
+        "third_parties": [{"id": party.public_id, "name": party.name} for party in parties],
         "errors": errors,
         "form": form or {
             "tlp": view.tlp, "handling_code": view.handling_code,
@@ -718,14 +726,16 @@ def request_dissemination_page(
     thread_id: ThreadId,
     purpose: Annotated[Line, Form(max_length=16)] = "recipient",
     target: Annotated[Line, Form(max_length=80)] = "",
+    third_party: Annotated[Line, Form(max_length=26)] = "",
     reason: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     agency, _, desk = target.partition("/")
-    form = {"purpose": purpose, "target": target, "reason": reason}
+    form = {"purpose": purpose, "target": target, "third_party": third_party, "reason": reason}
     try:
         data = DisseminationIn(
-            purpose=purpose, agency=agency or None, desk=desk or None, reason=reason
-        )
+            purpose=purpose, agency=agency or None, desk=desk or None,
+            third_party=third_party or None, reason=reason,
+        )  # fmt: skip
     except ValidationError as exc:
         return _thread_page(
             request, uow, renderer, caller, container, thread_id,

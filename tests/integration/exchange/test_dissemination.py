@@ -49,7 +49,7 @@ def _c_sees(exchange: Exchange, thread: Sent) -> list[object]:
             seen += [
                 item
                 for item in queries.inbox(uow, caller, exchange.context, InboxFilter()).items
-                if item.id == thread.id
+                if item.id == thread.public_id
             ]
             seen += search.search(uow, caller, exchange.context, "перевозчики", InboxFilter()).items
             uow.commit()
