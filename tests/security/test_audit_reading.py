@@ -176,6 +176,8 @@ def page_rows(text: str) -> list[Row]:
 
 
 def csv_rows(text: str) -> list[Row]:
+    lines = io.StringIO(text)
+    assert next(csv.reader(lines))[0] == "export"  # the export gate's line: id and marking
     return [
         Row(
             action=line["action"],
@@ -184,7 +186,7 @@ def csv_rows(text: str) -> list[Row]:
             personal=json.loads(line["personal"]) if line["personal"] else None,
             withheld=line["personal_withheld"] == "yes",
         )
-        for line in csv.DictReader(io.StringIO(text))
+        for line in csv.DictReader(lines)
     ]
 
 
