@@ -29,11 +29,13 @@ def disposition(filename: str) -> str:
 
 def receipt_headers(receipt: Receipt) -> dict[str, str]:
     """What every item that left through the gate carries beside its content."""
-    # Header values are Latin-1: an H3 restriction in words travels in the file itself.
-    headers = {
-        "X-Export-Id": receipt.export_id,
-        "X-Marking": receipt.marking.encode("ascii", "replace").decode(),
-    }
+    handling, tlp = receipt.strictest
+    # Headers are safest in ASCII: the marking's parts are separated by "; ", and the
+    # restriction's words (any script) go percent-encoded as UTF-8 in the notation of
+    # RFC 8187; the file itself carries the marking as written.
+    headers = {"X-Export-Id": receipt.export_id, "X-Marking": f"{handling.value}; TLP:{tlp.value}"}
+    if receipt.restriction:
+        headers["X-Restriction"] = f"UTF-8''{quote(receipt.restriction)}"
     if receipt.expires is not None:
         headers["X-Expires"] = receipt.expires.isoformat()
     return headers

@@ -121,16 +121,27 @@ class Receipt:
         return min(dates) if dates else None
 
     @property
-    def marking(self) -> str:
-        """The strictest marking of what left (all of them when one item left)."""
-        if len(self.items) == 1:
-            return self.items[0].marking
+    def strictest(self) -> tuple[HandlingCode, Tlp]:
+        """The strictest handling code and distribution among what left."""
         tlp = Tlp.CLEAR
         handling = HandlingCode.H0
         for item in self.items:
             tlp = stricter_tlp(tlp, item.tlp)
             if HANDLING_RANK[item.handling] > HANDLING_RANK[handling]:
                 handling = item.handling
+        return handling, tlp
+
+    @property
+    def restriction(self) -> str | None:
+        """The H3 restriction in words, when one item left and it has one."""
+        return self.items[0].restriction if len(self.items) == 1 else None
+
+    @property
+    def marking(self) -> str:
+        """The strictest marking of what left (all of it, words included, for one item)."""
+        if len(self.items) == 1:
+            return self.items[0].marking
+        handling, tlp = self.strictest
         return f"{handling.value} · TLP:{tlp.value}"
 
     def passed(self, ref: str) -> bool:

@@ -54,8 +54,8 @@ SHOWN: Final = frozenset(
         "problems", "records", "rewrapped", "rows", "sessions_ended", "size", "terms",
         "threads", "tokens_revoked", "total", "up_to_seq", "version", "withheld",
         # codes and words of the platform's vocabulary, not names of objects
-        "band", "destination", "door", "format", "handling", "kind", "marking", "media_type", "purpose", "reason",
-        "role", "roles", "scanner", "status", "tlp", "why",
+        "band", "destination", "door", "format", "handling", "kind", "marking", "media_type",
+        "purpose", "reason", "role", "roles", "scanner", "status", "tlp", "why",
         # the directory: agency and desk codes and agency ids are known to every reader
         "agencies", "agency", "code", "desk", "desks", "recipients", "target_agency",
         # refusals: a route's template names no object; a minute and a count of refusals

@@ -85,7 +85,7 @@ def test_an_amber_document_leaves_as_docx_with_its_export_id(
     answer = client.get(f"/council/documents/{document_id}/export.docx?lang=en")
     assert answer.status_code == 200, answer.text
     export_id = answer.headers["x-export-id"]
-    assert answer.headers["x-marking"] == "H1 ? TLP:AMBER"
+    assert answer.headers["x-marking"] == "H1; TLP:AMBER"
     assert answer.headers["content-disposition"].startswith("attachment;")
     word = docx.Document(io.BytesIO(answer.content))
     for section in word.sections:
@@ -192,7 +192,7 @@ def test_the_api_lists_are_bulk_reads_with_their_export_id(
     assert {row["id"] for row in listed.json()} == {first, second}  # RU-SVC is a party
     [export] = exports(container, "council:list")
     assert listed.headers["x-export-id"] == export.public_id
-    assert listed.headers["x-marking"] == "H1 ? TLP:RED"  # the strictest of what left
+    assert listed.headers["x-marking"] == "H1; TLP:RED"  # the strictest of what left
     assert sorted(item["ref"] for item in export.items) == sorted([first, second])
     meetings = client.get("/api/v1/council/meetings", headers=liaison)
     assert meetings.status_code == 200

@@ -178,7 +178,7 @@ def test_a_pdf_carries_its_export_id_on_the_page_and_in_the_header(
     )
     assert exported.status_code == 200, exported.text
     export_id = exported.headers["x-export-id"]
-    assert exported.headers["x-marking"] == "H0 ? TLP:AMBER"  # (headers are ASCII)
+    assert exported.headers["x-marking"] == "H0; TLP:AMBER"
     assert exported.headers["content-disposition"].startswith("attachment;")
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=exported.content, capture_output=True, check=True
@@ -303,7 +303,8 @@ def test_an_attachment_download_passes_the_gate(
     assert got.status_code == 200
     assert got.content == PDF
     assert got.headers["content-length"] == str(len(PDF))
-    assert got.headers["x-marking"] == "H3 ? TLP:AMBER ? Only border services"
+    assert got.headers["x-marking"] == "H3; TLP:AMBER"
+    assert got.headers["x-restriction"] == "UTF-8''Only%20border%20services"
     assert got.headers["x-content-type-options"] == "nosniff"
     with container.uow() as uow:
         row = uow.session.scalar(

@@ -41,7 +41,7 @@ def test_the_first_line_names_the_export_and_its_marking(
     export_id = answer.headers["x-export-id"]
     assert len(export_id) == 26
     # Header values are Latin-1: the middle dot is replaced there, never in the file.
-    assert answer.headers["x-marking"] == "H2 ? TLP:AMBER+STRICT"
+    assert answer.headers["x-marking"] == "H2; TLP:AMBER+STRICT"
     assert answer.headers["x-content-type-options"] == "nosniff"
     text = io.StringIO(answer.text)
     assert next(csv.reader(text)) == ["export", export_id, "marking", MARKING]

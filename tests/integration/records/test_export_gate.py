@@ -182,7 +182,7 @@ def test_the_hit_list_is_a_bulk_read_marked_as_a_hit_is(
     assert [hit["reference"] for hit in listed.json()] == [reference]
     [export] = exports(container, "records:hit-list")
     assert listed.headers["x-export-id"] == export.public_id
-    assert listed.headers["x-marking"] == "H2 ? TLP:AMBER+STRICT"
+    assert listed.headers["x-marking"] == "H2; TLP:AMBER+STRICT"
     assert export.reader_user_id == council.users["kz_liaison"]
     assert export.items == [
         {
