@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from interagency.i18n import lazy
+
 
 class Leaves(StrEnum):
     """How a door's content leaves; the gate's marking rules depend on it."""
@@ -63,19 +65,21 @@ DOORS: Final[dict[Door, DoorSpec]] = {
             Door.THREAD_FILE, Leaves.COPY, {"pdf", "csv"},
             [("GET", "/exchange/threads/{thread_id}/export.{fmt}"),
              ("GET", "/api/v1/exchange/threads/{thread_id}/export")],
-            "A thread as a PDF or CSV file, for the reader's agency or a registered third "
-            "party.",
+            lazy(
+                "A thread as a PDF or CSV file, for the reader's agency or a registered third "
+                "party."
+            ),
         ),
         _spec(
             Door.ATTACHMENT, Leaves.ORIGINAL, {"original"},
             [("GET", "/exchange/attachments/{attachment_id}"),
              ("GET", "/api/v1/exchange/attachments/{attachment_id}")],
-            "An attachment's own bytes, to a reader of its thread.",
+            lazy("An attachment's own bytes, to a reader of its thread."),
         ),
         _spec(
             Door.THREAD_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/exchange/threads"), ("GET", "/api/v1/exchange/search")],
-            "Threads listed or found through the API.",
+            lazy("Threads listed or found through the API."),
         ),
         _spec(
             Door.COUNCIL_FILE, Leaves.COPY, {"pdf", "docx"},
@@ -83,35 +87,38 @@ DOORS: Final[dict[Door, DoorSpec]] = {
              ("GET", "/council/documents/{document_id}/export.{fmt}"),
              ("GET", "/council/programmes/{programme_id}/results.{fmt}"),
              ("GET", "/api/v1/council/programmes/{programme_id}/results.{fmt}")],
-            "An agenda, minutes, a joint document or a programme's results as PDF or DOCX.",
+            lazy("An agenda, minutes, a joint document or a programme's results as PDF or DOCX."),
         ),
         _spec(
             Door.COUNCIL_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/council/meetings"), ("GET", "/api/v1/council/documents"),
              ("GET", "/api/v1/council/register")],
-            "Meetings and joint documents listed through the API.",
+            lazy("Meetings and joint documents listed through the API."),
         ),
         _spec(
             Door.AUDIT_FILE, Leaves.COPY, {"csv"},
             [("GET", "/audit/export.csv")],
-            "The audit entries an auditor may read, as a CSV file.",
+            lazy("The audit entries an auditor may read, as a CSV file."),
         ),
         _spec(
             Door.HIT_DETAILS, Leaves.CROSSING, {"thread"},
             [("POST", "/records/hits/{reference}/release/{step}"),
              ("POST", "/api/v1/records/hits/{reference}/release/approve")],
-            "A record's particulars released to the officer who asked, as an exchange thread.",
+            lazy(
+                "A record's particulars released to the officer who asked, as an exchange "
+                "thread."
+            ),
         ),
         _spec(
             Door.RECORD_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/records"), ("GET", "/api/v1/records/due"),
              ("GET", "/api/v1/records/review-queue")],
-            "Records listed through the API.",
+            lazy("Records listed through the API."),
         ),
         _spec(
             Door.HIT_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/records/hits")],
-            "Hits listed through the API.",
+            lazy("Hits listed through the API."),
         ),
     )
 }  # fmt: skip

@@ -17,6 +17,7 @@ from typing import Final
 
 from interagency.egress.doors import Leaves
 from interagency.egress.models import DestinationKind
+from interagency.i18n import lazy
 from interagency.identity.models import AgencyKind, Role
 from interagency.identity.policy import Principal
 from interagency.markings import Tlp
@@ -61,18 +62,18 @@ def _rule(
 
 RULES: tuple[Rule, ...] = (
     _rule(Leaves.COPY, ALL_DESTINATIONS, frozenset({Tlp.RED}), Outcome.DENY,
-          "RED is never copied out of the platform"),
+          lazy("RED is never copied out of the platform")),
     _rule(ALL_LEAVES, DestinationKind.THIRD_PARTY, NOT_SHARED_ONWARD, Outcome.DENY,
-          "RED and AMBER+STRICT stay inside the agencies the originator chose"),
+          lazy("RED and AMBER+STRICT stay inside the agencies the originator chose")),
     _rule(frozenset({Leaves.COPY, Leaves.BULK_READ}), DestinationKind.THIRD_PARTY, ALL_TLP,
           Outcome.OWNER_CONSENT,
-          "another agency's data goes to a third party only with that agency's consent for "
-          "that destination, and only on the legal basis the secretariat entered"),
+          lazy("another agency's data goes to a third party only with that agency's consent "
+               "for that destination, and only on the legal basis the secretariat entered")),
     _rule(Leaves.CROSSING, DestinationKind.AGENCY, ALL_TLP, Outcome.OWNER_ONLY,
-          "only the owning agency sends its data to another agency"),
+          lazy("only the owning agency sends its data to another agency")),
     _rule(frozenset({Leaves.COPY, Leaves.ORIGINAL, Leaves.BULK_READ}), DestinationKind.READER,
           ALL_TLP, Outcome.FEATURE,
-          "for the reader's own agency, what the feature's policy allows this reader"),
+          lazy("for the reader's own agency, what the feature's policy allows this reader")),
 )  # fmt: skip
 
 
