@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -79,6 +79,9 @@ class Item:
     consented: bool = False
     # Why the records' safeguards stop this item now; None when they let it pass.
     safeguard: str | None = None
+    # When the owner's part of the object last changed: a consent for this one object
+    # covers what the owner saw when giving it, so a later change needs consent again.
+    changed_at: datetime | None = None
 
     @property
     def marking(self) -> str:
@@ -359,12 +362,21 @@ def _consented(uow: UnitOfWork, item: Item, party: ThirdParty) -> bool:
             Consent.owner_agency_id == item.owner_agency_id,
             Consent.third_party_id == party.id,
             Consent.object_kind == item.kind,
-            or_(Consent.object_ref == item.ref, Consent.object_ref.is_(None)),
+            or_(Consent.object_ref.is_(None), _covers_this_object(item)),
             Consent.withdrawn_at.is_(None),
         )
         .limit(1)
     )
     return found is not None
+
+
+def _covers_this_object(item: Item) -> ColumnElement[bool]:
+    """A consent given for this very object, after its owner's part last changed (a kind's
+    consent covers every object of the kind, later ones included: that is what it says)."""
+    this_object = Consent.object_ref == item.ref
+    if item.changed_at is None:
+        return this_object
+    return and_(this_object, Consent.granted_at >= item.changed_at)
 
 
 def _subscription(uow: UnitOfWork, principal: Principal, door: Door) -> Subscription | None:

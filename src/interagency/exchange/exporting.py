@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
+
+from sqlalchemy import func, select
 
 from interagency import audit, egress, i18n
 from interagency.audit.services import neutralise_formula
@@ -28,6 +30,7 @@ from interagency.exchange.dissemination import (
     export_consented,
     registered_third_party_id,
 )
+from interagency.exchange.models import Message
 from interagency.exchange.policy import Action, Effect
 from interagency.exchange.queries import InboxFilter, _agency_names, inbox, thread_view
 from interagency.exchange.schemas import Page, ThreadOut, ThreadSummary
@@ -84,7 +87,7 @@ def export_thread(
     thread, principal = granted.thread, granted.principal
     destination = egress.to_third_party(to) if to else egress.READER
     consented = _consented(uow, granted, to)
-    item = egress.Item(
+    base = egress.Item(
         kind=THREAD_KIND,
         ref=thread.public_id,
         owner_agency_id=thread.originator_agency_id,
@@ -94,8 +97,15 @@ def export_thread(
         permit=PERMITS[granted.effect(Action.EXPORT)],
         consented=consented,
     )
+    # Every agency that wrote on the thread owns its messages: the file leaves as one
+    # item per such agency, so that each one's consent is asked where a destination
+    # needs it, for what it had written when it gave it.
+    items = [
+        replace(base, owner_agency_id=agency_id, changed_at=last_written)
+        for agency_id, last_written in _writers(uow, thread.id, thread.originator_agency_id)
+    ]
     receipt = egress.release(
-        uow, caller, egress.Door.THREAD_FILE, [item], fmt=fmt, destination=destination
+        uow, caller, egress.Door.THREAD_FILE, items, fmt=fmt, destination=destination
     )
     view = thread_view(uow, caller, ctx, thread_id)
     label = f"{principal.login} ({principal.full_name})"
@@ -118,6 +128,21 @@ def export_thread(
         ),
     )
     return ExportedFile(content, FORMATS[fmt], f"{view.reference}.{fmt}", receipt)
+
+
+def _writers(
+    uow: UnitOfWork, thread_id: int, originator_agency_id: int
+) -> list[tuple[int, datetime]]:
+    """Each agency that wrote on the thread, the originator first, with its last message."""
+    rows = uow.session.execute(
+        select(Message.author_agency_id, func.max(Message.created_at))
+        .where(Message.thread_id == thread_id)
+        .group_by(Message.author_agency_id)
+    ).all()
+    return sorted(
+        ((agency_id, last) for agency_id, last in rows),
+        key=lambda row: (row[0] != originator_agency_id, row[0]),
+    )
 
 
 def _consented(uow: UnitOfWork, granted: Access, to: str | None) -> bool:

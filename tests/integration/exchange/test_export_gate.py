@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container, bootstrap
+from interagency.egress import services as egress_services
 from interagency.egress.models import Consent, DailyReads, Export, ThirdParty
+from interagency.egress.schemas import ConsentIn
 from interagency.errors import Forbidden, InvalidInput
-from interagency.exchange import dissemination, exporting
-from interagency.exchange.schemas import DecisionIn, DisseminationIn
+from interagency.exchange import dissemination, exporting, services
+from interagency.exchange.schemas import DecisionIn, DisseminationIn, ReplyIn
 from interagency.markings import HandlingCode, Tlp
 from interagency.web.app import create_app
 from tests.support.databases import settings_for
@@ -237,6 +239,48 @@ def test_a_recipient_exports_to_a_third_party_only_with_the_consent_for_it(
     if handling is not HandlingCode.H0:
         # ... and not for the recipient's own use, which it asks for on its own.
         assert "consent" in _refusal(exchange, RECIPIENT, thread)
+
+
+def _reply(exchange: Exchange, login: str, thread: Sent) -> None:
+    with exchange.container.uow() as uow:
+        services.reply(
+            uow, exchange.caller(uow, login), exchange.context, thread.id,
+            ReplyIn(body="Дополнение к сведениям.", handling_code=thread.handling, tlp=thread.tlp),
+        )  # fmt: skip
+        uow.commit()
+
+
+def _consent_of(exchange: Exchange, login: str, thread: Sent, party: str) -> None:
+    with exchange.container.uow() as uow:
+        egress_services.record_consent(
+            uow, exchange.caller(uow, login),
+            ConsentIn(third_party=party, object_kind="thread", object_ref=thread.public_id),
+        )  # fmt: skip
+        uow.commit()
+
+
+def test_every_agency_that_wrote_on_the_thread_consents_to_a_third_party(
+    exchange: Exchange,
+) -> None:
+    """A's consent covers A's messages only: C's reply goes out once C consents too, and a
+    later message of A's needs A's consent again."""
+    thread = exchange.send(
+        AUTHOR, [Address("B", desk="CT"), Address("C", desk="CT")], tlp=Tlp.AMBER,
+        handling=HandlingCode.H0, from_desk="CT", body=BODY,
+    )  # fmt: skip
+    party = _register(exchange, "Interpol General Secretariat")
+    _reply(exchange, "c_ct_analyst", thread)
+    _approve(exchange, _ask(exchange, RECIPIENT, thread, third_party=party))
+    assert "consent" in _refusal(exchange, RECIPIENT, thread, to=party)  # C has not
+    _consent_of(exchange, "c_ct_supervisor", thread, party)
+    exported = _export(exchange, RECIPIENT, thread, to=party)
+    row, _ = _recorded(exchange.container, exported.receipt.export_id)
+    assert [item["owner"] for item in row.items] == [
+        exchange.agencies["A"],
+        exchange.agencies["C"],
+    ]
+    _reply(exchange, ORIGINATOR, thread)  # written after A consented
+    assert "consent" in _refusal(exchange, RECIPIENT, thread, to=party)
 
 
 def test_the_originator_sends_its_own_to_a_registered_third_party(exchange: Exchange) -> None:
