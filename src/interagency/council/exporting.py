@@ -21,7 +21,7 @@ from interagency.council.labels import label
 from interagency.council.models import Document, Meeting, Programme
 from interagency.council.policy import Action
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import InvalidInput
+from interagency.errors import Forbidden, InvalidInput
 from interagency.exports import ExportDocument, Section, Svg, Table, Watermark
 from interagency.i18n import gettext as _
 from interagency.i18n import lazy
@@ -105,6 +105,14 @@ def listed(
         fmt="json",
     )
     return [row for row in rows if receipt.passed(row.public_id)], receipt
+
+
+def read_one(uow: UnitOfWork, caller: Caller, kind: str, row: Listed) -> egress.Receipt:
+    """One object read through the API, counted with the lists of its door."""
+    passed, receipt = listed(uow, caller, kind, [row])
+    if not passed:
+        raise Forbidden(lazy("This object may not leave through the API to where you read it."))
+    return receipt
 
 
 def _agency_label(uow: UnitOfWork, language: str) -> Callable[[int | None], str]:

@@ -989,10 +989,15 @@ def api_create_meeting(data: MeetingIn, uow: UowDep, caller: CallerDep) -> Refer
 
 
 @api.get("/meetings/{meeting_id}", summary="A meeting with its agenda, minutes and decisions")
-def api_meeting(meeting_id: MeetingId, uow: UowDep, caller: CallerDep) -> MeetingOut:
+def api_meeting(
+    meeting_id: MeetingId, uow: UowDep, caller: CallerDep, response: Response
+) -> MeetingOut:
     meeting = meetings.get_meeting(uow, caller, meeting_id)
     principal = caller.principal
     assert principal is not None  # (get_meeting let them see it)
+    response.headers.update(
+        downloads.receipt_headers(exporting.read_one(uow, caller, meetings.KIND, meeting))
+    )
     return _committed(uow, lambda: meeting_out(uow, principal, meeting))
 
 
@@ -1064,8 +1069,13 @@ def api_create_document(data: DocumentIn, uow: UowDep, caller: CallerDep) -> Ref
 
 
 @api.get("/documents/{document_id}", summary="A joint document with its versions and positions")
-def api_document(document_id: DocumentId, uow: UowDep, caller: CallerDep) -> DocumentOut:
+def api_document(
+    document_id: DocumentId, uow: UowDep, caller: CallerDep, response: Response
+) -> DocumentOut:
     document = documents.get_document(uow, caller, document_id)
+    response.headers.update(
+        downloads.receipt_headers(exporting.read_one(uow, caller, documents.KIND, document))
+    )
     return _committed(uow, lambda: document_out(uow, document))
 
 

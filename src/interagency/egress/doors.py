@@ -78,8 +78,9 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         ),
         _spec(
             Door.THREAD_LIST, Leaves.BULK_READ, {"json"},
-            [("GET", "/api/v1/exchange/threads"), ("GET", "/api/v1/exchange/search")],
-            lazy("Threads listed or found through the API."),
+            [("GET", "/api/v1/exchange/threads"), ("GET", "/api/v1/exchange/search"),
+             ("GET", "/api/v1/exchange/threads/{thread_id}")],
+            lazy("Threads listed, found or read one by one through the API."),
         ),
         _spec(
             Door.COUNCIL_FILE, Leaves.COPY, {"pdf", "docx"},
@@ -92,8 +93,9 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         _spec(
             Door.COUNCIL_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/council/meetings"), ("GET", "/api/v1/council/documents"),
-             ("GET", "/api/v1/council/register")],
-            lazy("Meetings and joint documents listed through the API."),
+             ("GET", "/api/v1/council/register"), ("GET", "/api/v1/council/meetings/{meeting_id}"),
+             ("GET", "/api/v1/council/documents/{document_id}")],
+            lazy("Meetings and joint documents listed or read one by one through the API."),
         ),
         _spec(
             Door.AUDIT_FILE, Leaves.COPY, {"csv"},
@@ -112,13 +114,13 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         _spec(
             Door.RECORD_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/records"), ("GET", "/api/v1/records/due"),
-             ("GET", "/api/v1/records/review-queue")],
-            lazy("Records listed through the API."),
+             ("GET", "/api/v1/records/review-queue"), ("GET", "/api/v1/records/{record_id}")],
+            lazy("Records listed or read one by one through the API."),
         ),
         _spec(
             Door.HIT_LIST, Leaves.BULK_READ, {"json"},
-            [("GET", "/api/v1/records/hits")],
-            lazy("Hits listed through the API."),
+            [("GET", "/api/v1/records/hits"), ("GET", "/api/v1/records/hits/{reference}")],
+            lazy("Hits listed or read one by one through the API."),
         ),
     )
 }  # fmt: skip

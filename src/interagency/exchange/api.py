@@ -162,11 +162,23 @@ def _view(uow: UnitOfWork, caller: Caller, container: Container, thread_id: int)
     return view
 
 
-@api.get("/threads/{thread_id}", summary="One thread, with content if one may read it")
+@api.get(
+    "/threads/{thread_id}",
+    summary="One thread, with content if one may read it",
+    description="A read through the export gate: it counts against the same daily limit "
+    "as the list of threads, and is answered with the export id in `X-Export-Id`.",
+)
 def get_thread(
-    thread_id: ThreadId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    thread_id: ThreadId,
+    response: Response,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
 ) -> ThreadOut:
-    return _view(uow, caller, container, thread_id)
+    view, receipt = exporting.read_thread(uow, caller, exchange_context(container), thread_id)
+    uow.commit()
+    response.headers.update(receipt_headers(receipt))
+    return view
 
 
 @api.post(

@@ -168,8 +168,9 @@ def list_hits(uow: UowDep, caller: CallerDep, response: Response, page: PageNo =
 
 
 @api.get("/hits/{reference}", summary="One hit, as one's side of it may see it")
-def get_hit(reference: HitRef, uow: UowDep, caller: CallerDep) -> HitOut:
-    found = hits.view(uow, caller, reference)
+def get_hit(reference: HitRef, uow: UowDep, caller: CallerDep, response: Response) -> HitOut:
+    found, receipt = hits.read_one(uow, caller, reference)
+    response.headers.update(downloads.receipt_headers(receipt))
     uow.commit()
     return found
 
@@ -224,9 +225,14 @@ def refuse_release(
 
 @api.get("/{record_id}", summary="One record of one's agency, with its particulars")
 def get_record(
-    record_id: RecordId, uow: UowDep, caller: CallerDep, container: ContainerDep
+    record_id: RecordId,
+    uow: UowDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    response: Response,
 ) -> RecordOut:
-    found = services.view(uow, caller, records_context(container), record_id)
+    found, receipt = services.read_one(uow, caller, records_context(container), record_id)
+    response.headers.update(downloads.receipt_headers(receipt))
     uow.commit()
     return found
 

@@ -105,6 +105,15 @@ def view(uow: UnitOfWork, caller: Caller, reference: str) -> HitOut:
     return out(uow, caller.principal, hit)
 
 
+def read_one(uow: UnitOfWork, caller: Caller, reference: str) -> tuple[HitOut, egress.Receipt]:
+    """`view` through the API: one object of the hits' bulk-read door."""
+    hit = gate(uow, caller, Action.VIEW_HIT, reference)
+    assert caller.principal is not None
+    audit.record(uow, caller.event("records:hit:view", object_kind=KIND, object_ref=reference))
+    receipt = egress.release(uow, caller, egress.Door.HIT_LIST, [_gate_item(hit)], fmt="json")
+    return out(uow, caller.principal, hit), receipt
+
+
 def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitOut]:
     """Hits on either side of the caller's agency, newest first; references audited."""
     principal, rows = _agency_hits(uow, caller, page)

@@ -200,3 +200,8 @@ def test_the_api_lists_are_bulk_reads_with_their_export_id(
     register = client.get("/api/v1/council/register", headers=liaison)
     assert register.json() == []  # nothing adopted yet, and the read is still recorded
     assert register.headers["x-export-id"] == exports(container, "council:list")[2].public_id
+    one = client.get(f"/api/v1/council/documents/{second}", headers=liaison)  # one by one
+    assert one.status_code == 200
+    single = exports(container, "council:list")[3]
+    assert one.headers["x-export-id"] == single.public_id
+    assert [item["ref"] for item in single.items] == [second]

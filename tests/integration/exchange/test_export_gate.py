@@ -415,6 +415,21 @@ def test_api_reads_are_counted_and_refused_past_the_daily_limit(
     assert len(one.json()["items"]) == 1
 
 
+def test_reading_thread_by_thread_counts_like_reading_pages(
+    limited_client: TestClient, council: Council, container: Container
+) -> None:
+    client = limited_client
+    sender = {"Authorization": f"Bearer {api_token(container, council, 'ru_liaison')}"}
+    sent = [_api_thread(client, sender)["id"] for _ in range(LIMIT + 1)]
+    for thread_id in sent[:LIMIT]:
+        read = client.get(f"/api/v1/exchange/threads/{thread_id}", headers=sender)
+        assert read.status_code == 200, read.text
+        assert read.headers["x-export-id"]
+    refused = client.get(f"/api/v1/exchange/threads/{sent[LIMIT]}", headers=sender)
+    assert refused.status_code == 403
+    assert f"the daily limit is {LIMIT}" in refused.json()["detail"]
+
+
 def test_the_inbox_pages_are_not_api_reads(
     limited_client: TestClient, council: Council, container: Container
 ) -> None:

@@ -107,6 +107,12 @@ def test_the_record_list_is_a_bulk_read_with_its_export_id(
         "ru_liaison"
     ]
 
+    one = officer.get(f"/api/v1/records/{red}")  # one by one counts too
+    assert one.status_code == 200
+    [_, single] = exports(container, "records:record-list")
+    assert one.headers["x-export-id"] == single.public_id
+    assert [item["ref"] for item in single.items] == [red]
+
 
 def test_a_subscription_that_feeds_a_third_party_withholds_red_records(
     client: TestClient, council: Council, container: Container, records: Records
