@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
+from interagency.egress import third_parties
 from interagency.egress.doors import DOORS, Door, Leaves
 from interagency.egress.limits import daily_limit
 from interagency.egress.models import (
@@ -180,8 +181,8 @@ def release(
         subscription = _subscription(uow, principal, door)
         if subscription is not None and subscription.third_party_id is not None:
             # A subscription that feeds a third party makes every read of it go there.
-            party_id = uow.session.get(ThirdParty, subscription.third_party_id)
-            destination = to_third_party(party_id.public_id if party_id else "")
+            fed = third_parties.public_id_of(uow, subscription.third_party_id)
+            destination = to_third_party(fed or "")
     if destination.kind not in DESTINATIONS[spec.leaves]:
         raise InvalidInput(lazy("Nothing leaves through this door to that destination."))
     party = _third_party(uow, caller, door, destination)
@@ -331,12 +332,7 @@ def _third_party(
 ) -> ThirdParty | None:
     if destination.kind is not DestinationKind.THIRD_PARTY:
         return None
-    party = uow.session.scalar(
-        select(ThirdParty).where(
-            ThirdParty.public_id == (destination.third_party or ""),
-            ThirdParty.withdrawn_at.is_(None),
-        )
-    )
+    party = third_parties.active(uow, destination.third_party or "")
     if party is None:
         raise Forbidden(
             lazy(

@@ -32,7 +32,7 @@ from sqlalchemy import exists, or_, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.egress import policy
+from interagency.egress import policy, third_parties
 from interagency.egress.doors import DOORS, Door
 from interagency.egress.limits import daily_limit
 from interagency.egress.models import (
@@ -194,11 +194,7 @@ def withdraw_third_party(uow: UnitOfWork, caller: Caller, key: int) -> ThirdPart
 
 
 def _active_party(uow: UnitOfWork, public_id: str) -> ThirdParty:
-    row = uow.session.scalar(
-        select(ThirdParty).where(
-            ThirdParty.public_id == public_id, ThirdParty.withdrawn_at.is_(None)
-        )
-    )
+    row = third_parties.active(uow, public_id)
     if row is None:
         raise InvalidInput(
             lazy("No registered third party has the id {id}: choose one from the list."),

@@ -9,14 +9,14 @@ third party: the originator's approval is then its consent for that destination 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Final
 
 from sqlalchemy import func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
-from interagency.egress.models import Consent, ThirdParty
+from interagency.egress import third_parties
+from interagency.egress.models import ThirdParty
 from interagency.errors import Conflict, InvalidInput, NotFound
 from interagency.exchange import notices, services
 from interagency.exchange.access import access
@@ -140,20 +140,13 @@ def decide(
         )  # fmt: skip
     if data.approve and row.third_party_id is not None:
         # The gate asks the owner's consent for each destination: this approval is it.
-        uow.session.add(
-            Consent(
-                owner_agency_id=granted.thread.originator_agency_id,
-                third_party_id=row.third_party_id,
-                object_kind=THREAD_KIND,
-                object_ref=granted.thread.public_id,
-                granted_by_id=granted.principal.user_id,
-            )
-        )
-        uow.session.flush()
+        third_parties.record_owner_consent(
+            uow, granted.thread.originator_agency_id, row.third_party_id, THREAD_KIND,
+            granted.thread.public_id, granted.principal.user_id,
+        )  # fmt: skip
     detail: dict[str, object] = {"request": row.id, "status": row.status, "purpose": row.purpose}
-    party = uow.session.get(ThirdParty, row.third_party_id) if row.third_party_id else None
-    if party is not None:
-        detail["third_party"] = party.public_id
+    if row.third_party_id is not None:
+        detail["third_party"] = third_parties.public_id_of(uow, row.third_party_id)
     audit.record(
         uow,
         caller.event(
@@ -191,38 +184,14 @@ def pending_for_thread(uow: UnitOfWork, thread_id: int) -> list[Dissemination]:
     )
 
 
-def registered_third_parties(uow: UnitOfWork) -> list[ThirdParty]:
-    """The third parties the secretariat registered and has not withdrawn, by name."""
-    return list(
-        uow.session.scalars(
-            select(ThirdParty).where(ThirdParty.withdrawn_at.is_(None)).order_by(ThirdParty.name)
-        )
-    )
-
-
-def third_party_names(uow: UnitOfWork, party_ids: Iterable[int | None]) -> dict[int, str]:
-    """The names of these third parties, withdrawn ones too (a request still names one)."""
-    wanted = {party_id for party_id in party_ids if party_id is not None}
-    if not wanted:
-        return {}
-    rows = uow.session.execute(
-        select(ThirdParty.id, ThirdParty.name).where(ThirdParty.id.in_(wanted))
-    )
-    return {row.id: row.name for row in rows}
-
-
 def registered_third_party_id(uow: UnitOfWork, public_id: str) -> int | None:
     """The registered (not withdrawn) third party with this public id, or None."""
-    return uow.session.scalar(
-        select(ThirdParty.id).where(
-            ThirdParty.public_id == public_id, ThirdParty.withdrawn_at.is_(None)
-        )
-    )
+    party = third_parties.active(uow, public_id)
+    return party.id if party else None
 
 
 def registered_third_party(uow: UnitOfWork, public_id: str) -> ThirdParty:
-    party_id = registered_third_party_id(uow, public_id)
-    party = uow.session.get(ThirdParty, party_id) if party_id is not None else None
+    party = third_parties.active(uow, public_id)
     if party is None:
         raise InvalidInput(
             lazy(

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork, utcnow
+from interagency.egress import third_parties
 from interagency.errors import Conflict, InvalidInput
 from interagency.exchange import dissemination, inspection, queries, search, services
 from interagency.exchange.access import access
@@ -513,10 +514,10 @@ def _thread_page(
     agency_zone = {a.code: zones.get(a.member_state or "", default_zone) for a in agencies}
     # RED and AMBER+STRICT never go to a third party: none is offered for them.
     onward = view.tlp not in (Tlp.RED, Tlp.AMBER_STRICT)
-    parties = dissemination.registered_third_parties(uow) if onward else []
+    parties = third_parties.all_active(uow) if onward else []
     waiting = dissemination.pending_for_thread(uow, thread_id)
     # The originator must see where a file it is asked to consent to would go.
-    party_names = dissemination.third_party_names(uow, [row.third_party_id for row in waiting])
+    party_names = third_parties.names(uow, [row.third_party_id for row in waiting])
     pending = [
         {
             "id": row.public_id,
