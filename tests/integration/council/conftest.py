@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
-from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.identity.models import Role, User, UserRole
@@ -40,14 +38,3 @@ def members(container: Container, council: Council) -> Secretariat:
         council.users["kz_supervisor"] = user.id
         uow.commit()
     return Secretariat(council, container)
-
-
-def audit_actions(container: Container, prefix: str) -> list[tuple[str, str, str | None]]:
-    """(action, outcome, actor login) of the audit entries whose action starts with prefix."""
-    with container.uow() as uow:
-        rows = uow.session.execute(
-            select(AuditEntry.action, AuditEntry.outcome, AuditEntry.actor_login)
-            .where(AuditEntry.action.startswith(prefix))
-            .order_by(AuditEntry.seq)
-        )
-        return [(action, outcome, login) for action, outcome, login in rows]

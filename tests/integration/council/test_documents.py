@@ -18,7 +18,8 @@ from interagency.council.schemas import (
 )
 from interagency.db import UnitOfWork
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tests.integration.council.conftest import Secretariat, audit_actions
+from tests.integration.council.conftest import Secretariat
+from tests.support.audit_trail import audit_actions
 
 FIRST = "Статья 1. Стороны сотрудничают.\nСтатья 2. Обмен сведениями.\nСтатья 3. Срок действия."
 SECOND = (

@@ -17,7 +17,8 @@ from interagency.council.schemas import (
     TaskStatusIn,
 )
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tests.integration.council.conftest import Secretariat, audit_actions
+from tests.integration.council.conftest import Secretariat
+from tests.support.audit_trail import audit_actions
 from tests.support.refusals import refused
 
 

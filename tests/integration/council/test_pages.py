@@ -10,7 +10,8 @@ import docx
 from fastapi.testclient import TestClient
 
 from interagency.bootstrap import Container
-from tests.integration.council.conftest import Secretariat, audit_actions
+from tests.integration.council.conftest import Secretariat
+from tests.support.audit_trail import audit_actions
 from tests.support.identity import api_token, sign_in, submit
 from tests.unit.council import pdfcheck
 

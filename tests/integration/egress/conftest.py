@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.egress import bind_limits, services
@@ -90,17 +89,6 @@ def gate(container: Container, council: Council) -> Gate:
     add_member(container, council, "kz_supervisor", "KZ-SVC", Role.SUPERVISOR)
     add_service_account(container, council, FEED, "RU-SVC")
     return Gate(council, container)
-
-
-def audit_actions(container: Container, prefix: str) -> list[tuple[str, str, str | None]]:
-    """(action, outcome, actor login) of the audit entries whose action starts with prefix."""
-    with container.uow() as uow:
-        rows = uow.session.execute(
-            select(AuditEntry.action, AuditEntry.outcome, AuditEntry.actor_login)
-            .where(AuditEntry.action.startswith(prefix))
-            .order_by(AuditEntry.seq)
-        )
-        return [(action, outcome, login) for action, outcome, login in rows]
 
 
 def third_party_key(container: Container, public_id: str) -> int:

@@ -12,7 +12,8 @@ from interagency.egress.models import Consent
 from interagency.egress.schemas import ConsentIn, ObjectKind
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.markings import HandlingCode, Tlp
-from tests.integration.egress.conftest import Gate, audit_actions
+from tests.integration.egress.conftest import Gate
+from tests.support.audit_trail import audit_actions
 from tests.support.refusals import refused
 
 

@@ -20,9 +20,9 @@ from tests.integration.egress.conftest import (
     FEED,
     Gate,
     asking,
-    audit_actions,
     third_party_key,
 )
+from tests.support.audit_trail import audit_actions
 from tests.support.refusals import refused
 
 

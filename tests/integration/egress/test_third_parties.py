@@ -13,7 +13,8 @@ from interagency.egress.models import ThirdParty
 from interagency.egress.schemas import ThirdPartyIn
 from interagency.errors import Conflict, NotFound
 from interagency.web.ids import NO_ROW
-from tests.integration.egress.conftest import INTERPOL, Gate, audit_actions, third_party_key
+from tests.integration.egress.conftest import INTERPOL, Gate, third_party_key
+from tests.support.audit_trail import audit_actions
 from tests.support.refusals import refused
 
 
