@@ -1,5 +1,6 @@
 """What every command of the command line shares: its consoles, failing with a message,
-and a container that refuses to start in an unsafe production configuration."""
+a container that refuses to start in an unsafe production configuration, and the progress
+of long commands (`progress_of`, from `interagency.progress`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from interagency.bootstrap import Container, StartupRefused, bootstrap
 from interagency.config import Settings
 from interagency.db import UnitOfWork
 from interagency.errors import DomainError
+from interagency.progress import Meter as Meter
+from interagency.progress import progress_of as progress_of
 
 # Exit code of a command whose input was wrong: nothing was changed.
 BAD_INPUT = 2

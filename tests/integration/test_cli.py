@@ -25,6 +25,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
+    for forces_a_terminal in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forces_a_terminal, raising=False)
     return url
 
 
@@ -153,6 +155,9 @@ def test_reindex_writes_the_demo_threads_index_again(
     result = runner.invoke(app, ["exchange", "reindex", "--batch", "2"])
     assert result.exit_code == 0, result.output
     assert f"{threads} threads, {len(as_posted)} terms" in result.output
+    # Not a terminal: plain lines, the last one counting every thread, two at a time.
+    assert f"reindex: {threads}/{threads} (100%), finished in" in result.output
+    assert "\x1b" not in result.output
     with sqlite3.connect(tmp_path / "cli.db") as db:
         assert set(db.execute(index)) == as_posted
         audited = db.execute(

@@ -11,7 +11,7 @@ from interagency import audit
 from interagency.exchange.indexing import rebuild_thread_index
 from interagency.exchange.models import Thread
 from interagency.identity.principals import operator
-from interagency.terminal import console, container_or_exit
+from interagency.terminal import console, container_or_exit, progress_of
 
 exchange_app = typer.Typer(help="Exchange between member agencies.", no_args_is_help=True)
 
@@ -29,12 +29,14 @@ def reindex(
     with container.uow() as uow:
         thread_ids = list(uow.session.scalars(select(Thread.id).order_by(Thread.id)))
     terms = 0
-    for start in range(0, len(thread_ids), batch):
-        with container.uow() as uow:
-            for thread_id in thread_ids[start : start + batch]:
-                terms += rebuild_thread_index(uow, container.vault, thread_id)
-            uow.commit()
-        console.print(f"{min(start + batch, len(thread_ids))} of {len(thread_ids)} threads")
+    with progress_of("reindex", len(thread_ids)) as meter:
+        for start in range(0, len(thread_ids), batch):
+            chunk = thread_ids[start : start + batch]
+            with container.uow() as uow:
+                for thread_id in chunk:
+                    terms += rebuild_thread_index(uow, container.vault, thread_id)
+                uow.commit()
+            meter.advance(len(chunk))
     with container.uow() as uow:
         audit.record(
             uow,

@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Final, NoReturn
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from interagency.matching.batch import link
 from interagency.matching.engines import ENGINE_NAMES, DuckDBEngine, Engine, SparkEngine
@@ -20,9 +20,8 @@ from interagency.matching.features import InputError, person_features
 from interagency.matching.model import LinkType, load_model, save_model
 from interagency.matching.spark import DEFAULT_MASTER, SparkUnavailable, spark_session
 from interagency.matching.tables import parse_renames, read_person_table
+from interagency.progress import progress_of
 
-# Below this many records a run takes seconds; a progress bar would only flicker.
-PROGRESS_FROM_RECORDS: Final = 20_000
 BAD_INPUT: Final = 2
 
 _stderr = Console(stderr=True)
@@ -121,39 +120,47 @@ def xcheck(
         renames = parse_renames(column or [])
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--column") from None
-    try:
-        tables = [read_person_table(path, renames) for path in (a, b) if path is not None]
-    except InputError as error:
-        _fail(str(error))
-    total = sum(len(t) for t in tables)
-    with _progress(total) as progress:
-        task = progress.add_task("reading", total=4)
+    paths = [path for path in (a, b) if path is not None]
+    with progress_of("xcheck", out=_stderr) as meter:
+        meter.stage("reading", len(paths))
+        tables = []
+        for path in paths:
+            tables.append(_read(path, renames))
+            meter.advance()
+        meter.stage("features", sum(len(table) for table in tables))
         features = []
-        for path, table in zip((a, b), tables, strict=False):
-            try:
-                features.append(person_features(table, workers=os.cpu_count() or 1))
-            except InputError as error:
-                _fail(f"{path.name if path else ''}: {error}")
-        progress.update(task, advance=1, description="preparing")
+        for path, table in zip(paths, tables, strict=True):
+            features.append(_features(path, table))
+            meter.advance(len(table))
         saved = _saved_model(model, "link_only" if b else "dedupe_only")
-
-        def step(name: str) -> None:
-            progress.update(task, advance=1, description=name)
-
         result = link(
             features[0],
             features[1] if len(features) > 1 else None,
             model=saved,
             threshold=threshold,
-            progress=step,
+            progress=meter.stage,
             engine=_engine(engine, spark_master, spark_checkpoint_dir),
         )
-        progress.update(task, description="writing")
+        meter.stage("writing", len(result.pairs))
         result.pairs.to_csv(out, index=False, float_format="%.6f")
+        meter.advance(len(result.pairs))
         if model is not None and saved is None:
             save_model(result.model, model)
-        progress.update(task, completed=4)
     _stderr.print(f"{len(result.pairs)} pairs at or above {threshold} written to {out}")
+
+
+def _read(path: Path, renames: dict[str, str]) -> pd.DataFrame:
+    try:
+        return read_person_table(path, renames)
+    except InputError as error:
+        _fail(str(error))
+
+
+def _features(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    try:
+        return person_features(table, workers=os.cpu_count() or 1)
+    except InputError as error:
+        _fail(f"{path.name}: {error}")
 
 
 def _engine(name: str, master: str | None, checkpoint_dir: str | None) -> Engine:
@@ -178,17 +185,6 @@ def _saved_model(path: Path | None, link_type: LinkType) -> dict[str, Any] | Non
         return load_model(path, link_type)
     except (ValueError, UnicodeDecodeError) as error:
         _fail(f"{path.name}: not a saved linkage model ({error})")
-
-
-def _progress(total_records: int) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=_stderr,
-        transient=True,
-        disable=total_records < PROGRESS_FROM_RECORDS,
-    )
 
 
 def _fail(message: str) -> NoReturn:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from interagency import audit
 from interagency.identity.principals import operator
-from interagency.terminal import console, container_or_exit
+from interagency.terminal import console, container_or_exit, progress_of
 from interagency.vault.services import key_status, rewrap_all, rotate_data_keys
 
 keys_app = typer.Typer(
@@ -86,8 +86,8 @@ def rotate(
         return
     old_id = provider.current_key_id()
     new_id = provider.begin_rotation()
-    with container.uow() as uow:
-        rewrapped = rewrap_all(uow.session, provider, new_id)
+    with container.uow() as uow, progress_of("keys rotate") as meter:
+        rewrapped = rewrap_all(uow.session, provider, new_id, progress=meter.reached)
         audit.record(
             uow,
             caller.event(

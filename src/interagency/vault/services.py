@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -276,21 +277,30 @@ class MasterRotation:
     rewrapped: int
 
 
-def rewrap_all(session: Session, provider: KeyProvider, key_id: str) -> int:
+def rewrap_all(
+    session: Session,
+    provider: KeyProvider,
+    key_id: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Re-wraps, under master key `key_id`, every data key wrapped under another one;
-    returns how many. Rows are locked so a concurrent rotation waits."""
+    returns how many, telling `progress(done, total)` as it goes. Rows are locked so a
+    concurrent rotation waits."""
     rows = session.scalars(
         select(AgencyDataKey)
         .where(AgencyDataKey.master_key_id != key_id)
         .order_by(AgencyDataKey.agency_id, AgencyDataKey.version)
         .with_for_update()
     ).all()
-    for row in rows:
+    report = progress or (lambda _done, _total: None)
+    report(0, len(rows))
+    for done, row in enumerate(rows, start=1):
         context = _wrap_context(row.agency_id, row.version)
         key = provider.unwrap(WrappedKey(row.master_key_id, row.wrapped_key), context=context)
         wrapped = provider.wrap(key, context=context, key_id=key_id)
         row.master_key_id = wrapped.master_key_id
         row.wrapped_key = wrapped.wrapped
+        report(done, len(rows))
     session.flush()
     return len(rows)
 

@@ -27,7 +27,11 @@ def _group() -> None:
 runner = CliRunner()
 
 
-def test_link_two_files_then_reuse_the_saved_model(tmp_path: Path) -> None:
+def test_link_two_files_then_reuse_the_saved_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for forces_a_terminal in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forces_a_terminal, raising=False)
     a, b, truth = population(seed=11, persons=200)
     a.to_csv(tmp_path / "a.csv", index=False)
     # Their column names differ from ours, and B comes as Parquet.
@@ -45,11 +49,21 @@ def test_link_two_files_then_reuse_the_saved_model(tmp_path: Path) -> None:
     assert list(pairs.columns) == ["a_id", "b_id", "probability"]
     found = set(zip(pairs["a_id"], pairs["b_id"], strict=True))
     assert len(found & truth) / len(truth) >= 0.95
+    # Not a terminal: each stage as a plain line, counting the records read and the
+    # pairs written.
+    progress = first.stderr.splitlines()
+    assert "xcheck: reading: 0/2 (0%)" in progress
+    assert f"xcheck: features: 0/{len(a) + len(b)} (0%)" in progress
+    assert "xcheck: training" in progress
+    assert "xcheck: scoring" in progress
+    assert f"xcheck: writing: {len(pairs)}/{len(pairs)} (100%), finished in" in first.stderr
+    assert "\x1b" not in first.stderr
 
     saved = model.read_text(encoding="utf-8")
     second = runner.invoke(app, [*args, "--threshold", "0.9"])
     assert second.exit_code == 0, second.output + second.stderr
     assert model.read_text(encoding="utf-8") == saved  # reused, not retrained
+    assert "xcheck: estimating the prior" in second.stderr.splitlines()
     strict = pd.read_csv(tmp_path / "pairs.csv")
     assert (strict["probability"] >= 0.9).all()
     assert len(strict) <= len(pairs)

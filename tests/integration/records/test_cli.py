@@ -21,6 +21,8 @@ def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
+    for forces_a_terminal in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forces_a_terminal, raising=False)
     assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -33,6 +35,9 @@ def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
 
     assert result.exit_code == 0, result.output
     assert "1 records waited: 1 cross-checked, 1 hits" in result.output
+    # Not a terminal: plain lines, the last one counting the one record that waited.
+    assert "rescreen: 1/1 (100%), finished in" in result.output
+    assert "\x1b" not in result.output
     with engine.begin() as connection:
         assert connection.scalar(select(func.count()).select_from(Hit)) == hits
         assert connection.scalar(select(func.count()).select_from(Notification)) == notices

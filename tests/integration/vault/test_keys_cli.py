@@ -28,6 +28,8 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
     monkeypatch.setenv("INTERAGENCY_KEY_DIR", str(tmp_path / "keys"))
     monkeypatch.chdir(tmp_path)
+    for forces_a_terminal in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forces_a_terminal, raising=False)
     migrations.upgrade(url)
     for command in (
         ["states", "add", "KZ", "KAZ", "--name-ru", "Казахстан", "--name-en", "Kazakhstan",
@@ -84,6 +86,9 @@ def test_master_key_rotation_rewraps_and_keeps_content_readable(keys: Path) -> N
     new_id = FileKeyProvider(keys / "vault-master.key").current_key_id()
     assert new_id != old_id
     assert f"Master key {new_id} is current; 1 data keys re-wrapped" in result.output
+    # Not a terminal: plain lines, the last one counting the one agency's data key.
+    assert "keys rotate: 1/1 (100%), finished in" in result.output
+    assert "\x1b" not in result.output
     assert (keys / f"vault-master.retired-{old_id}.key").exists()
     assert open_sealed(agency_id, box) == "Источник «Беркут» сообщает"
     status = runner.invoke(app, ["keys", "status"])
