@@ -44,8 +44,8 @@ class Container:
     vault: Vault
     file_store: FileStore
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, read_only=read_only)
 
 
 def bootstrap(
@@ -90,4 +90,7 @@ def make_file_store(settings: Settings, vault: Vault) -> FileStore:
         max_bytes=settings.attachment_max_bytes,
         allowed_types=frozenset(settings.attachment_types),
         scanner=scanner,
+        # A real scanner takes seconds: it runs as a background job, and the file stays
+        # in quarantine until then. Without one, a file is passed as it is received.
+        scan_on_receive=isinstance(scanner, NoopScanner),
     )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -19,6 +24,7 @@ from interagency.filestore.cli import files_app
 from interagency.identity import services as identity
 from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
+from interagency.jobs.cli import jobs_app, worker
 from interagency.matching.cli import xcheck
 from interagency.outbox.cli import outbox_app
 from interagency.records.cli import records_app
@@ -40,6 +46,8 @@ app.add_typer(exchange_app, name="exchange")
 app.add_typer(keys_app, name="keys")
 app.add_typer(files_app, name="files")
 app.add_typer(records_app, name="records")
+app.add_typer(jobs_app, name="jobs")
+app.command("worker")(worker)
 app.command("xcheck")(xcheck)
 
 
@@ -160,8 +168,28 @@ def demo(
             "`interagency users demo-code LOGIN`."
         )
     if serve_after:
-        console.print(f"Serving on http://{host}:{port}  (Ctrl+C stops)")
-        run_server(container, host, port)
+        console.print(
+            f"Serving on http://{host}:{port}, with a background worker (Ctrl+C stops both)"
+        )
+        with background_worker():
+            run_server(container, host, port)
+
+
+@contextmanager
+def background_worker() -> Iterator[None]:
+    """A worker process beside the demo's server: uploads, scans and e-mail need one.
+    Ctrl+C reaches both (one process group); the worker is also stopped if the server
+    ends another way."""
+    process = subprocess.Popen([sys.executable, "-m", "interagency", "worker"])
+    try:
+        yield
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @app.command()

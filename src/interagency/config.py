@@ -99,6 +99,19 @@ class Settings(BaseSettings):
     # growing pauses and marked failed after the last attempt.
     outbox_interval_seconds: int = Field(default=30, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
+    # Background work (`interagency worker`): the queue, on SQLite beside the database by
+    # default; in production redis://host:6379/0 (with append-only persistence) or
+    # postgresql://user@host/db. See docs/operations.md.
+    jobs_queue_url: str = "sqlite:///var/queue.db"
+    # A failed job is tried again this many times, after 10 s, 20 s, 40 s... then it is
+    # dead and waits for an operator.
+    jobs_retries: int = Field(default=5, ge=0, le=20)
+    jobs_retry_delay_seconds: float = Field(default=10, ge=0)
+    # A running job's worker renews its lease every third of this; a job whose lease ran
+    # out (its worker died) is handed to another worker.
+    jobs_lease_seconds: int = Field(default=60, ge=3)
+    # A job handed to the queue but taken by no worker in this long is handed again.
+    jobs_requeue_minutes: int = Field(default=15, ge=1)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -162,10 +162,18 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option of a transaction that only reads (`UnitOfWork(read_only=True)`).
+READ_ONLY = "interagency_read_only"
+
+
 def _begin_sqlite(connection: Any) -> None:
     # IMMEDIATE takes the write lock at the start, so two writers queue instead of one
-    # failing half-way with "database is locked".
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # failing half-way with "database is locked". A transaction that only reads takes no
+    # lock at all: in WAL mode it reads a snapshot while a writer goes on.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 SessionFactory = Callable[[], Session]
@@ -182,8 +190,11 @@ class UnitOfWork:
     without `commit()` discards everything, so a failure never leaves half a change.
     """
 
-    def __init__(self, session_factory: SessionFactory) -> None:
+    def __init__(self, session_factory: SessionFactory, *, read_only: bool = False) -> None:
         self._session_factory = session_factory
+        # A long read (a worker opening thousands of records) must not hold SQLite's
+        # write lock (PostgreSQL's readers never block its writers).
+        self.read_only = read_only
         self._session: Session | None = None
         self._before_commit: list[Callable[[], None]] = []
         self._after_commit: list[Callable[[], None]] = []
@@ -199,6 +210,8 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._session_factory()
         self._committed = False
+        if self.read_only:
+            self._session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(

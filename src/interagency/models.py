@@ -6,6 +6,7 @@ from interagency.egress import models as egress_models
 from interagency.exchange import models as exchange_models
 from interagency.filestore import models as filestore_models
 from interagency.identity import models as identity_models
+from interagency.jobs import models as jobs_models
 from interagency.outbox import models as outbox_models
 from interagency.records import models as records_models
 from interagency.vault import models as vault_models
@@ -17,6 +18,7 @@ __all__ = [
     "exchange_models",
     "filestore_models",
     "identity_models",
+    "jobs_models",
     "outbox_models",
     "records_models",
     "vault_models",

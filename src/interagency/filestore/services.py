@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interagency import audit
+from interagency import audit, jobs
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.filestore import sniff
@@ -49,6 +49,8 @@ CONTEXT = "stored-file"
 _SPOOL_KEY_VERSION = 0
 _MAX_FILENAME = 255
 _SCANNER_ACTOR = "system:scanner"
+# The job that scans a file received while the scan runs in the background.
+SCAN_JOB = "filestore.scan"
 
 
 class TooLarge(InvalidInput):
@@ -192,6 +194,9 @@ class FileStore:
             session.add(row)
             session.flush()
             uow.after_rollback(self._remover(uow, agency_id, spooled.sha256))
+            if not self.scan_on_receive:
+                # The scan runs in the background; the file is not served until it passes.
+                jobs.enqueue(uow, SCAN_JOB, row.id, acting_user_id=None)
         elif not final.exists():
             # The row outlived its file (restored database, lost disk): put it back.
             self._write_final(session, agency_id, spooled, final)
@@ -295,6 +300,14 @@ class FileStore:
             self._scan(uow, row)
             counts[row.status] += 1
         return counts
+
+    def scan_pending_file(self, uow: UnitOfWork, stored_file_id: int) -> FileStatus:
+        """Scans one file if it is still quarantined (a scan job, or a job that needs the
+        file at once); its status after. Scanning a file twice changes nothing."""
+        row = self._locked(uow.session, stored_file_id)
+        if row.status == FileStatus.QUARANTINED:
+            self._scan(uow, row)
+        return FileStatus(row.status)
 
     def _scan(self, uow: UnitOfWork, row: StoredFile) -> None:
         detail: dict[str, object] = {"scanner": self.scanner.name, "media_type": row.media_type}

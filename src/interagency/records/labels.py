@@ -59,9 +59,15 @@ LABELS: dict[str, str] = {
     "released": lazy("released"),
     "withdrawn": lazy("withdrawn with the hit"),
     # uploads and access requests
+    "queued": lazy("waiting for a worker"),
     "running": lazy("running"),
     "done": lazy("done"),
     "failed": lazy("failed"),
+    "rejected": lazy("nothing stored: rows are wrong"),
+    "checking": lazy("checking the rows"),
+    "storing": lazy("storing the records"),
+    "cross-checking": lazy("cross-checking"),
+    "finished": lazy("finished"),
     "open": lazy("open"),
     "answered": lazy("answered"),
     # particulars

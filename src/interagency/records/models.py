@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from interagency.db import Base, HasPublicId, created_at, intpk
+from interagency.db import Base, created_at, intpk
 from interagency.markings import Marked, marking_checks, one_of
 from interagency.vault.columns import Sealed, SealedText
 
@@ -150,6 +150,9 @@ class Record(Sealed, Marked, Base):
     kind: Mapped[str] = mapped_column(String(16))
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The bulk upload that stored the record, if any: its job finds its records again
+    # after a crash, and stores no row twice.
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("record_uploads.id"), index=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -231,30 +234,53 @@ class AccessRequest(Sealed, Base):
 
 
 class UploadStatus(StrEnum):
+    QUEUED = "queued"  # the file is stored, sealed; its job has not started
     RUNNING = "running"
     DONE = "done"
-    FAILED = "failed"
+    REJECTED = "rejected"  # rows are wrong and the user did not accept the valid ones only
+    FAILED = "failed"  # the file could not be read, or the job died: see the report
 
 
-class BulkUpload(HasPublicId, Base):
-    """A bulk upload being stored and cross-checked in the background; its page shows the
-    stage it has reached."""
+class UploadStage(StrEnum):
+    QUEUED = "queued"
+    CHECKING = "checking"
+    STORING = "storing"
+    CROSS_CHECKING = "cross-checking"
+    FINISHED = "finished"
+
+
+class BulkUpload(Sealed, Base):
+    """A bulk upload: its file, stored sealed until its job has read it, and how far the
+    job has come. The report (the file's name, the problems found, a refusal) is sealed:
+    a problem may quote what a row holds."""
 
     __tablename__ = "record_uploads"
     __table_args__ = (
         CheckConstraint(one_of("status", UploadStatus), name="status_known"),
         CheckConstraint(one_of("kind", RecordKind), name="kind_known"),
+        CheckConstraint(one_of("stage", UploadStage), name="stage_known"),
     )
+    sealed_under = "agency_id"
 
     id: Mapped[intpk]
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(16))
-    rows_total: Mapped[int] = mapped_column(Integer)
+    # The file, until the job is over (then it is released and deleted).
+    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    accept_valid_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_checked: Mapped[int] = mapped_column(Integer, default=0)
+    problems_found: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows of the file the storing pass is past (stored, or skipped as invalid), in the
+    # same transaction as their records: a job run again goes on from here.
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
     rows_stored: Mapped[int] = mapped_column(Integer, default=0)
     hits_found: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.RUNNING.value)
-    stage: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.QUEUED.value)
+    stage: Mapped[str] = mapped_column(String(32), default=UploadStage.QUEUED.value)
+    report_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    report = SealedText[str | None]()
     created_at: Mapped[created_at]
     finished_at: Mapped[datetime | None]
 

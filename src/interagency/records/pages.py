@@ -4,12 +4,12 @@ review board's queue. Thin: every decision is the services' and their policy's."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from interagency import i18n
@@ -23,7 +23,6 @@ from interagency.inputs import Input, Line, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import details, hits, labels, policy, protection, services, uploads
 from interagency.records.models import (
-    BulkUpload,
     OffenceCategory,
     RecordKind,
     SubjectCategory,
@@ -52,7 +51,6 @@ router = APIRouter(prefix="/records", include_in_schema=False)
 
 HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$")]
 FreeText = Annotated[Text, Form(max_length=4000)]
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 PARTICULAR_FIELDS = sorted({name for model in PARTICULARS.values() for name in model.model_fields})
 
 
@@ -153,11 +151,6 @@ def _context(request: Request, **values: Any) -> dict[str, Any]:
         },
         **values,
     }
-
-
-def _background(job: Callable[[], None]) -> None:
-    """Bulk uploads are stored and cross-checked after the request has been answered."""
-    threading.Thread(target=job, name="records-upload", daemon=True).start()
 
 
 # --- records ----------------------------------------------------------------------------
@@ -289,9 +282,7 @@ def upload_page(
 ) -> Response:
     recent = uploads.recent(uow, caller)
     return renderer.render(
-        request,
-        "records/upload.html",
-        _context(request, recent=recent, report=None, columns=_columns()),
+        request, "records/upload.html", _context(request, recent=recent, columns=_columns())
     )
 
 
@@ -305,40 +296,40 @@ def _columns() -> dict[str, list[str]]:
 async def upload_file(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     file: Annotated[UploadFile, File()],
     kind: Annotated[Line, Form(max_length=16)] = "person",
     accept_valid_only: Annotated[bool, Form()] = False,
 ) -> Response:
-    data = await file.read(UPLOAD_MAX_BYTES + 1)
-    if len(data) > UPLOAD_MAX_BYTES:
-        raise InvalidInput(
-            lazy("The file is larger than {limit} MB: split it into several uploads."),
-            limit=UPLOAD_MAX_BYTES // (1024 * 1024),
-        )
+    """Stores the file, sealed, and answers at once: the upload's job reads it (its page
+    shows how far it has come). Nothing is received for a user who may not upload."""
     if kind not in set(RecordKind):
         raise InvalidInput(lazy("Choose the kind of the records in the file."))
-    submitted = uploads.submit(
+    principal = await run_in_threadpool(uploads.require_uploader, uow, caller)
+    name = file.filename or "upload"
+    stored = await container.file_store.receive(
+        uow, _chunks(file), agency_id=principal.agency_id, filename=name, declared_length=None
+    )
+    upload = await run_in_threadpool(
+        uploads.accept,
         uow,
         caller,
-        records_context(container),
+        container.file_store,
         RecordKind(kind),
-        file.filename or "upload",
-        data,
+        name,
+        stored,
         accept_valid_only=accept_valid_only,
-        runner=_background,
-        workers=1,
     )
-    job = uow.session.get(BulkUpload, submitted.upload_id) if submitted.upload_id else None
-    if job is None:
-        uow.commit()
-        context = _context(
-            request, recent=[], report=submitted.checked, columns=_columns(), kind=kind
-        )
-        return renderer.render(request, "records/upload.html", context, status_code=422)
-    return done(request, uow, f"/records/uploads/{job.public_id}", i18n.gettext("Upload accepted."))
+    message = i18n.gettext("Upload accepted: its rows are being checked.")
+    return await run_in_threadpool(
+        done, request, uow, f"/records/uploads/{upload.public_id}", message
+    )
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(64 * 1024):
+        yield chunk
 
 
 @router.get("/uploads/{upload_id}")
@@ -346,7 +337,10 @@ def upload_status_page(
     request: Request, upload_id: UploadId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     job = uploads.status(uow, caller, upload_id)
-    return renderer.render(request, "records/upload_status.html", _context(request, job=job))
+    report = uploads.report_of(job)
+    return renderer.render(
+        request, "records/upload_status.html", _context(request, job=job, report=report)
+    )
 
 
 # --- the DPO and the review board -----------------------------------------------------

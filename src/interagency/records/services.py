@@ -239,23 +239,33 @@ def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Sav
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
 
-def store_many(uow: UnitOfWork, caller: Caller, ctx: Context, rows: list[RecordIn]) -> list[int]:
-    """Stores the records of a bulk upload, all or none, waiting for the batch
-    cross-check (`batchcheck`): they are marked as waiting until it has run."""
+def store_many(
+    uow: UnitOfWork, caller: Caller, ctx: Context, rows: list[RecordIn], *, upload_id: int
+) -> list[int]:
+    """Stores records of a bulk upload, all or none, waiting for the batch cross-check
+    (`batchcheck`): they are marked as waiting until it has run."""
     principal = require_own(uow, caller, Action.CREATE)
-    records = [_new_record(uow, principal, ctx, data) for data in rows]
-    for record in records:
-        record.screen_pending = True
+    records = [_new_record(uow, principal, ctx, data, upload_id=upload_id) for data in rows]
     ids = [record.id for record in records]
     audit_record(uow, caller, "records:record:create-many", None, ids=ids)
     return ids
 
 
-def _new_record(uow: UnitOfWork, principal: Principal, ctx: Context, data: RecordIn) -> Record:
+def _new_record(
+    uow: UnitOfWork,
+    principal: Principal,
+    ctx: Context,
+    data: RecordIn,
+    *,
+    upload_id: int | None = None,
+) -> Record:
     particulars = particulars_of(data.kind, data.particulars)
     now = utcnow()
     record = Record(
         kind=data.kind.value,
+        # An uploaded record waits for the batch cross-check of its upload.
+        upload_id=upload_id,
+        screen_pending=upload_id is not None,
         owner_agency_id=principal.agency_id,
         created_by_id=principal.user_id,
         created_at=now,

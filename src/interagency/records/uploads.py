@@ -1,106 +1,116 @@
-"""Bulk uploads: check every row, store nothing unless all rows are valid or the user
-accepts only the valid ones, then store and cross-check in the background.
+"""Bulk uploads: the request stores the file, sealed, and answers at once; a background
+job checks every row, stores the records and cross-checks them.
 
-Storing is one transaction: all accepted rows or none. The records are marked as waiting
-for their cross-check until the batch engine has run; if it fails, they stay marked, so
-nothing is lost and the failure shows on the upload's page.
+Nothing is stored unless every row is valid or the user accepted storing only the valid
+ones. The job runs in short transactions and can be run again after a crash at any
+point without storing a row twice: the storing pass notes, with each batch of records,
+how many rows of the file it is past (`rows_done`), and the cross-check takes only the
+upload's records still waiting for it (a batch of hits and the end of the waiting commit
+together). The user's right to store records is checked again when the job starts.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
+from itertools import islice
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from interagency import audit
+from interagency import audit, i18n
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import InvalidInput, NotFound
+from interagency.errors import DomainError, Forbidden, InvalidInput, NotFound
+from interagency.filestore import FileStore
+from interagency.filestore.models import FileStatus, StoredFile
 from interagency.i18n import lazy
+from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.inputs import checked_file_name
+from interagency.jobs import enqueue
+from interagency.jobs.kinds import Run
 from interagency.records import batchcheck, bulk, services
-from interagency.records.models import BulkUpload, RecordKind, UploadStatus
+from interagency.records.models import (
+    BulkUpload,
+    Hit,
+    Record,
+    RecordKind,
+    UploadStage,
+    UploadStatus,
+)
 from interagency.records.policy import Action
-from interagency.records.schemas import RecordIn
 
 KIND: Final = "record-upload"
-# Runs a job after the request's transaction has committed: a thread in the web app,
-# the job itself, at once, in tests and on the command line.
-Runner = Callable[[Callable[[], None]], None]
+JOB: Final = "records.upload"
+# Rows checked or stored in one transaction: short enough that pages never wait long for
+# SQLite's write lock, long enough that a 100,000-row file is not slowed by commits.
+BATCH: Final = 1000
+# Problems kept for the upload's page (all are counted).
+PROBLEMS_SHOWN: Final = 500
+FINISHED: Final = frozenset({UploadStatus.DONE, UploadStatus.REJECTED, UploadStatus.FAILED})
 
 logger = logging.getLogger(__name__)
 
 
-def run_now(job: Callable[[], None]) -> None:
-    job()
+def require_uploader(uow: UnitOfWork, caller: Caller) -> Principal:
+    """The caller may upload records (checked before the file is even received)."""
+    return services.require_own(uow, caller, Action.CREATE)
 
 
-@dataclass(frozen=True)
-class Submitted:
-    checked: bulk.Checked
-    upload_id: int | None  # None: nothing is stored (see `checked.problems`)
-
-
-def submit(
+def accept(
     uow: UnitOfWork,
     caller: Caller,
-    ctx: services.Context,
+    file_store: FileStore,
     kind: RecordKind,
     filename: str,
-    data: bytes,
+    stored: StoredFile,
     *,
     accept_valid_only: bool,
-    runner: Runner = run_now,
-    workers: int = 1,
-) -> Submitted:
-    """Checks the file; stores and cross-checks it (after commit, through `runner`) when
-    every row is valid, or when the user accepts storing only the valid rows."""
-    principal = services.require_own(uow, caller, Action.CREATE)
-    # The name is shown in the problems found: it passes the hygiene of every text.
+) -> BulkUpload:
+    """Keeps the received file for the upload's job and asks for the job, in the caller's
+    transaction."""
+    principal = require_uploader(uow, caller)
+    # The name is shown with the problems found: it passes the hygiene of every text.
     filename = checked_file_name(filename)
-    checked = bulk.check(kind, bulk.read_rows(filename, data))
-    audit.record(
-        uow,
-        caller.event(
-            "records:upload:check",
-            object_kind=KIND,
-            detail={"kind": kind.value, "rows": checked.rows, "problems": len(checked.problems)},
-        ),
-    )
-    if checked.problems and not accept_valid_only:
-        return Submitted(checked, None)
-    if not checked.valid:
-        raise InvalidInput(lazy("No row of the file can be stored: see the problems listed."))
-    job = BulkUpload(
+    if stored.agency_id != principal.agency_id:
+        raise Forbidden(lazy("The file was received for another agency."))
+    file_store.add_reference(uow, stored.id)
+    upload = BulkUpload(
         agency_id=principal.agency_id,
         created_by_id=principal.user_id,
         kind=kind.value,
-        rows_total=checked.rows,
-        status=UploadStatus.RUNNING.value,
-        stage="queued",
+        stored_file_id=stored.id,
+        accept_valid_only=accept_valid_only,
+        report=json.dumps({"file": filename, "problems": []}),
     )
-    uow.session.add(job)
+    uow.session.add(upload)
     uow.session.flush()
-    rows = [record for _, record in checked.valid]
-    job_id = job.id
-    fresh = uow.new
-    uow.after_commit(lambda: runner(lambda: _run(fresh, caller, ctx, job_id, rows, workers)))
-    return Submitted(checked, job_id)
+    audit.record(
+        uow,
+        caller.event(
+            "records:upload:accept",
+            object_kind=KIND,
+            object_ref=upload.public_id,
+            detail={"kind": kind.value, "valid_only": accept_valid_only},
+        ),
+    )
+    enqueue(uow, JOB, upload.id, acting_user_id=principal.user_id)
+    return upload
 
 
 def status(uow: UnitOfWork, caller: Caller, upload_id: int) -> BulkUpload:
-    principal = services.require_own(uow, caller, Action.CREATE)
-    job = uow.session.get(BulkUpload, upload_id)
-    if job is None or job.agency_id != principal.agency_id:
+    principal = require_uploader(uow, caller)
+    upload = uow.session.get(BulkUpload, upload_id)
+    if upload is None or upload.agency_id != principal.agency_id:
         raise NotFound(lazy("There is no such upload."))
-    return job
+    return upload
 
 
 def recent(uow: UnitOfWork, caller: Caller) -> list[BulkUpload]:
-    principal = services.require_own(uow, caller, Action.CREATE)
+    principal = require_uploader(uow, caller)
     return list(
         uow.session.scalars(
             select(BulkUpload)
@@ -111,60 +121,221 @@ def recent(uow: UnitOfWork, caller: Caller) -> list[BulkUpload]:
     )
 
 
-def _run(
-    new_uow: Callable[[], UnitOfWork],
-    caller: Caller,
-    ctx: services.Context,
-    job_id: int,
-    rows: list[RecordIn],
-    workers: int,
-) -> None:
-    def stage(text: str, **counts: int) -> None:
-        logger.info("upload %s: %s", job_id, text)
-        with new_uow() as uow:
-            job = uow.session.get(BulkUpload, job_id)
-            assert job is not None
-            job.stage = text[:200]
-            for name, value in counts.items():
-                setattr(job, name, value)
-            uow.commit()
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """What the upload's page shows besides the counts."""
 
-    try:
-        stage(f"storing {len(rows)} records")
-        with new_uow() as uow:
-            ids = services.store_many(uow, caller, ctx, rows)
-            uow.commit()
-        stage("reading the records of other agencies", rows_stored=len(ids))
-        # Three transactions, none held while the engine compares; the stage is saved
-        # between them (on SQLite a transaction inside another would wait for it).
-        with new_uow() as uow:
-            planned = batchcheck.plan(uow, ctx.vault, ids)
-        hits = []
-        if planned is not None:
-            pairs = batchcheck.compare(planned, stage, workers)
-            stage(f"recording the hits of {len(pairs)} pairs")
-            with new_uow() as uow:
-                hits = batchcheck.record_hits(uow, caller, planned, pairs)
-                uow.commit()
-    except Exception as failure:
-        # The stored records keep their "waiting for the cross-check" mark: nothing is lost.
-        logger.exception("bulk upload %s failed", job_id)
-        with new_uow() as uow:
-            refusal = audit.refusal_of(failure)
-            if refusal is not None:
-                audit.record_refused(uow, refusal)
-            job = uow.session.get(BulkUpload, job_id)
-            assert job is not None
-            job.status = UploadStatus.FAILED.value
-            job.stage = "failed: the records stored wait for their cross-check"
-            job.finished_at = utcnow()
-            uow.commit()
-        return
-    with new_uow() as uow:
-        job = uow.session.get(BulkUpload, job_id)
-        assert job is not None
-        job.status = UploadStatus.DONE.value
-        job.hits_found = len(hits)
-        job.stage = "done"
-        job.finished_at = utcnow()
+    file: str
+    problems: list[bulk.Problem]
+    refusal: str | None  # why the file could not be read, in the user's language
+
+
+def report_of(upload: BulkUpload) -> Report:
+    content = json.loads(upload.report or "{}")
+    problems = [bulk.Problem(*item) for item in content.get("problems", [])]
+    refusal = content.get("refusal")
+    text = None
+    if refusal is not None:
+        text = i18n.gettext(refusal["message"]).format(**refusal["params"])
+    return Report(content.get("file", ""), problems, text)
+
+
+# ------------------------------------------------------------------------------- the job
+
+
+def process(run: Run) -> None:
+    """The upload's job: check, store, cross-check; each step resumes where it stopped."""
+    with run.uow() as uow:
+        upload = uow.session.get(BulkUpload, run.subject_id)
+        if upload is None or UploadStatus(upload.status) in FINISHED:
+            return
+        _rights_still_held(uow, run.caller, upload)
+        upload.status = UploadStatus.RUNNING.value
+        stage = UploadStage(upload.stage)
         uow.commit()
+    try:
+        if stage in (UploadStage.QUEUED, UploadStage.CHECKING) and not _check(run, upload.id):
+            return
+        if stage is not UploadStage.CROSS_CHECKING:
+            _store(run, upload.id)
+        _cross_check(run, upload.id)
+    except InvalidInput as refusal:
+        # The file broke a limit while it was read: the upload says which, and why.
+        _finish(run, upload.id, UploadStatus.FAILED, refusal=refusal)
+        return
+    _finish(run, upload.id, UploadStatus.DONE)
+
+
+def _rights_still_held(uow: UnitOfWork, caller: Caller, upload: BulkUpload) -> None:
+    principal = require_uploader(uow, caller)
+    if principal.agency_id != upload.agency_id:
+        raise Forbidden(lazy("The upload belongs to another agency."))
+
+
+def _rows(run: Run, upload_id: int) -> tuple[RecordKind, str, Iterator[dict[str, str]]]:
+    """The file's rows, read from its sealed copy (the whole plaintext is held in memory,
+    never on disk; the upload's size limit bounds it)."""
+    store = run.container.file_store
+    with run.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        assert upload.stored_file_id is not None
+        if store.get(uow.session, upload.stored_file_id).status == FileStatus.QUARANTINED:
+            store.scan_pending_file(uow, upload.stored_file_id)
+            uow.commit()
+        name = json.loads(upload.report or "{}").get("file", "upload")
+        kind = RecordKind(upload.kind)
+        data = b"".join(store.open_stream(uow.session, upload.stored_file_id))
+    return kind, name, bulk.read_rows(name, io.BytesIO(data))
+
+
+def _check(run: Run, upload_id: int) -> bool:
+    """Checks every row; False when the upload stops here (rows are wrong and the user
+    did not accept the valid rows only)."""
+    _set(run, upload_id, stage=UploadStage.CHECKING.value)
+    kind, name, rows = _rows(run, upload_id)
+    problems: list[bulk.Problem] = []
+    counted = checked_rows = 0
+    for batch in _batches(rows):
+        checked = bulk.check(kind, batch)
+        for problem in checked.problems:
+            if problem.row == 1 and checked_rows:
+                continue  # the header's problems, found again in every batch
+            problems.append(dataclasses.replace(problem, row=problem.row + checked_rows))
+        counted += len(checked.problems)
+        checked_rows += checked.rows
+        run.report(UploadStage.CHECKING.value, checked_rows)
+        _set(run, upload_id, rows_checked=checked_rows, problems_found=len(problems))
+    with run.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        upload.rows_total = checked_rows
+        upload.problems_found = len(problems)
+        upload.report = _report_text(name, problems)
+        stop = bool(problems) and not upload.accept_valid_only
+        if not stop and checked_rows == len({p.row for p in problems if p.row > 1}):
+            stop = True  # no row can be stored
+        upload.stage = UploadStage.STORING.value if not stop else UploadStage.FINISHED.value
+        uow.commit()
+    if stop:
+        _finish(run, upload_id, UploadStatus.REJECTED)
+    return not stop
+
+
+def _store(run: Run, upload_id: int) -> None:
+    """Stores the valid rows, a batch a transaction, from the row the last run got to."""
+    with run.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        done, total = upload.rows_done, upload.rows_total
+    kind, _, rows = _rows(run, upload_id)
+    ctx = services.Context(vault=run.container.vault)
+    for batch in _batches(islice(rows, done, None)):
+        valid = [record for _, record in bulk.check(kind, batch).valid]
+        with run.uow() as uow:
+            ids = services.store_many(uow, run.caller, ctx, valid, upload_id=upload_id)
+            done += len(batch)
+            uow.write(
+                update(BulkUpload)
+                .where(BulkUpload.id == upload_id)
+                .values(
+                    rows_done=done,
+                    rows_stored=BulkUpload.rows_stored + len(ids),
+                    stage=UploadStage.STORING.value,
+                )
+            )
+            uow.commit()
+        run.report(UploadStage.STORING.value, done, total)
+    _set(run, upload_id, stage=UploadStage.CROSS_CHECKING.value)
+
+
+def _cross_check(run: Run, upload_id: int) -> None:
+    """Cross-checks the upload's records still waiting: read in a transaction that only
+    reads, compared with no transaction open, hits recorded a batch at a time."""
+    with run.uow(read_only=True) as uow:
+        waiting = list(
+            uow.session.scalars(
+                select(Record.id)
+                .where(Record.upload_id == upload_id, Record.screen_pending.is_(True))
+                .order_by(Record.id)
+            )
+        )
+        run.report(UploadStage.CROSS_CHECKING.value, 0, len(waiting))
+        planned = batchcheck.plan(uow, run.container.vault, waiting) if waiting else None
+    if planned is None:
+        return
+    pairs = batchcheck.compare(planned)
+    for start in range(0, len(planned.searching_ids), BATCH):
+        chunk = planned.searching_ids[start : start + BATCH]
+        mine = set(chunk)
+        part = dataclasses.replace(
+            planned,
+            searching_ids=chunk,
+            queries={i: q for i, q in planned.queries.items() if i in mine},
+        )
+        with run.uow() as uow:
+            batchcheck.record_hits(uow, run.caller, part, [p for p in pairs if p[0] in mine])
+            uow.commit()
+        run.report(UploadStage.CROSS_CHECKING.value, start + len(chunk), len(waiting))
+
+
+def _finish(
+    run: Run, upload_id: int, status: UploadStatus, *, refusal: DomainError | None = None
+) -> None:
+    """Ends the upload and releases its file, in one transaction."""
+    with run.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        if refusal is not None:
+            content = json.loads(upload.report or "{}")
+            params = {k: str(v) for k, v in refusal.params.items()}
+            content["refusal"] = {"message": refusal.message, "params": params}
+            upload.report = json.dumps(content, ensure_ascii=False)
+        upload.hits_found = int(
+            uow.session.scalar(
+                select(func.count(Hit.id))
+                .join(Record, Record.id == Hit.searching_record_id)
+                .where(Record.upload_id == upload_id)
+            )
+            or 0
+        )
+        upload.status = status.value
+        upload.stage = UploadStage.FINISHED.value
+        upload.finished_at = utcnow()
+        if upload.stored_file_id is not None:
+            stored, upload.stored_file_id = upload.stored_file_id, None
+            uow.session.flush()
+            run.container.file_store.release(uow, stored)
+        audit.record(
+            uow,
+            run.caller.event(
+                "records:upload:finish",
+                object_kind=KIND,
+                object_ref=upload.public_id,
+                detail={
+                    "status": status.value,
+                    "rows": upload.rows_total,
+                    "stored": upload.rows_stored,
+                    "problems": upload.problems_found,
+                    "hits": upload.hits_found,
+                },
+            ),
+        )
+        uow.commit()
+    run.report(UploadStage.FINISHED.value)
+
+
+def _set(run: Run, upload_id: int, **values: object) -> None:
+    with run.uow() as uow:
+        uow.write(update(BulkUpload).where(BulkUpload.id == upload_id).values(**values))
+        uow.commit()
+
+
+def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
+    while batch := list(islice(rows, BATCH)):
+        yield batch
+
+
+def _report_text(name: str, problems: list[bulk.Problem]) -> str:
+    shown = [[p.row, p.column, p.message] for p in problems[:PROBLEMS_SHOWN]]
+    return json.dumps({"file": name, "problems": shown}, ensure_ascii=False)

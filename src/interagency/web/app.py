@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
 from interagency import __version__
-from interagency.audit import sign_periodically
+from interagency.audit import attach_signer, sign_head
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
 from interagency.council import routes as council_routes
@@ -22,7 +22,6 @@ from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
-from interagency.outbox import dispatch_periodically
 from interagency.records import api as records_api
 from interagency.records import pages as records_pages
 from interagency.web import api_docs, auth, csrf, errors, pages
@@ -86,20 +85,13 @@ with the same problem details.
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Signs the audit chain's head every minute while serving, and once more at shutdown.
-
-    Sends due e-mail notifications periodically while SMTP is configured."""
-    signer = asyncio.create_task(sign_periodically(app.state.container))
-    mail = asyncio.create_task(dispatch_periodically(app.state.container))
-    try:
-        yield
-    finally:
-        signer.cancel()
-        mail.cancel()
-        with suppress(asyncio.CancelledError):
-            await signer
-        with suppress(asyncio.CancelledError):
-            await mail
+    """Signs the audit chain's head every `audit_sign_every` entries while serving, and
+    once more at shutdown. Periodic work (the minute's signature, e-mail) is the
+    worker's (`interagency worker`): nothing long runs in a server process."""
+    container = app.state.container
+    attach_signer(container)
+    yield
+    await asyncio.to_thread(sign_head, container)
 
 
 def create_app(container: Container) -> FastAPI:

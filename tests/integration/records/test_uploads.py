@@ -10,10 +10,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from interagency.errors import InvalidInput
-from interagency.records import uploads
 from interagency.records.bulk import Problem
-from interagency.records.models import BulkUpload, Record, RecordKind
+from interagency.records.models import Record
 from tests.integration.records.conftest import RASHAD_RU, Records, person
+from tests.support.uploads import Uploaded, upload_and_run
 
 HEADER = (
     "surname,given_name,birth_date,subject_category,purpose,legal_basis,"
@@ -30,21 +30,14 @@ def _csv(*lines: str) -> bytes:
     return "\n".join([HEADER, *lines]).encode()
 
 
-def _submit(
-    records: Records, data: bytes, *, accept: bool, name: str = "upload.csv"
-) -> uploads.Submitted:
-    with records.container.uow() as uow:
-        submitted = uploads.submit(
-            uow,
-            records.council.caller(uow, "kz_liaison"),
-            records.context(),
-            RecordKind.PERSON,
-            name,
-            data,
-            accept_valid_only=accept,
-        )
-        uow.commit()
-    return submitted
+def _submit(records: Records, data: bytes, *, accept: bool, name: str = "upload.csv") -> Uploaded:
+    return upload_and_run(
+        records.container,
+        lambda uow: records.council.caller(uow, "kz_liaison"),
+        data,
+        name=name,
+        accept_valid_only=accept,
+    )
 
 
 def _stored(records: Records) -> int:
@@ -54,14 +47,15 @@ def _stored(records: Records) -> int:
 
 def test_nothing_is_stored_while_a_row_is_wrong_and_the_report_says_where(records: Records) -> None:
     submitted = _submit(records, _csv(GOOD, BAD_DATE, BAD_CATEGORY, NO_BASIS), accept=False)
-    assert submitted.upload_id is None
+    assert (submitted.upload.status, submitted.upload.rows_total) == ("rejected", 4)
     assert _stored(records) == 0
-    problems = {(p.row, p.column) for p in submitted.checked.problems}
+    problems = {(p.row, p.column) for p in submitted.report.problems}
     assert (3, "birth_date") in problems
     assert (4, "subject_category") in problems
     assert (5, "is_minor") in problems
     assert (5, "legal_basis") in problems
-    assert [row for row, _ in submitted.checked.valid] == [2]
+    assert 2 not in {p.row for p in submitted.report.problems}
+    assert submitted.upload.stored_file_id is None  # the file is released with the job
 
 
 def test_accepting_the_valid_rows_stores_them_and_the_batch_engine_finds_the_hits(
@@ -69,12 +63,10 @@ def test_accepting_the_valid_rows_stores_them_and_the_batch_engine_finds_the_hit
 ) -> None:
     held = records.save("ru_liaison", person(RASHAD_RU))
     submitted = _submit(records, _csv(GOOD, NAME_ONLY, BAD_DATE), accept=True)
-    assert submitted.upload_id is not None
     assert _stored(records) == 3  # the RU record and the two valid rows
+    job = submitted.upload
+    assert (job.status, job.rows_total, job.rows_stored, job.hits_found) == ("done", 3, 2, 1)
     with records.container.uow() as uow:
-        job = uow.session.get(BulkUpload, submitted.upload_id)
-        assert job is not None
-        assert (job.status, job.rows_total, job.rows_stored, job.hits_found) == ("done", 3, 2, 1)
         waiting = uow.session.scalar(select(func.count()).where(Record.screen_pending.is_(True)))
     assert waiting == 0
     kz_hits = records.notices("kz_liaison")
@@ -91,16 +83,17 @@ def test_a_spreadsheet_reads_like_a_csv(records: Records) -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     submitted = _submit(records, buffer.getvalue(), accept=False, name="upload.xlsx")
-    assert submitted.checked.problems == (
-        Problem(3, "birth_date", submitted.checked.problems[0].message),
-    )
-    assert "impossible date" in submitted.checked.problems[0].message
+    assert submitted.report.problems == [
+        Problem(3, "birth_date", submitted.report.problems[0].message),
+    ]
+    assert "impossible date" in submitted.report.problems[0].message
 
 
 def test_files_that_cannot_be_read_are_refused_with_what_to_do(records: Records) -> None:
-    with pytest.raises(InvalidInput, match="UTF-8"):
+    # Text that is not UTF-8 is not text the file store accepts.
+    with pytest.raises(InvalidInput, match="type of file"):
         _submit(records, "surname\nГусейнов".encode("cp1251"), accept=False)
-    with pytest.raises(InvalidInput, match="XLSX"):
+    with pytest.raises(InvalidInput, match="type of file"):
         _submit(records, b"PK\x03\x04 not really a workbook", accept=False, name="x.xlsx")
     unknown = _submit(records, b"surname,shoe_size\nX,44", accept=False)
-    assert Problem(1, "shoe_size", "unknown column") in unknown.checked.problems
+    assert Problem(1, "shoe_size", "unknown column") in unknown.report.problems
