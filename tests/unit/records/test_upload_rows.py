@@ -3,6 +3,7 @@ the models they are checked into: a refused character is a problem of its row an
 
 from __future__ import annotations
 
+import io
 import unicodedata
 
 from interagency.records.bulk import check, read_rows
@@ -14,7 +15,7 @@ TAIL = "suspect,Games security,Agreement art. 5,Art. 205,terrorism"
 
 def _checked(*rows: str) -> tuple[list[tuple[int, str]], list[str]]:
     data = "\r\n".join([HEADER, *rows]).encode()
-    checked = check(RecordKind.PERSON, read_rows("people.csv", data))
+    checked = check(RecordKind.PERSON, read_rows("people.csv", io.BytesIO(data)))
     names = [record.particulars["surname"] for _, record in checked.valid]
     return [(p.row, p.column) for p in checked.problems], names
 
