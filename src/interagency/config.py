@@ -95,9 +95,8 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: SecretStr = Field(default=SecretStr(""), repr=False)
     mail_from: str = "interagency@example.invalid"
-    # The web app sends due e-mail every so many seconds; a failed one is retried with
-    # growing pauses and marked failed after the last attempt.
-    outbox_interval_seconds: int = Field(default=30, ge=1)
+    # A worker sends due e-mail every minute; a failed one is retried with growing pauses
+    # and marked failed after the last attempt.
     outbox_max_attempts: int = Field(default=8, ge=1)
     # Background work (`interagency worker`): the queue, on SQLite beside the database by
     # default; in production redis://host:6379/0 (with append-only persistence) or

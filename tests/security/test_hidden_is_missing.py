@@ -40,13 +40,13 @@ from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
 from interagency.identity import approvals, breakglass, tokens
 from interagency.identity.models import Agency, AgencyKind, ApiToken, Desk, Role, User, UserRole
 from interagency.identity.policy import Change
-from interagency.records import protection, services, uploads
-from interagency.records.models import BulkUpload, RecordKind
+from interagency.records import protection, services
 from interagency.records.particulars import PersonParticulars
 from interagency.web.app import ROUTERS
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
 from tests.support.identity import Council, api_token, csrf_token, password_hash, sign_in
 from tests.support.ids import public_of
+from tests.support.uploads import accept as accept_upload
 
 OBSERVER = "zz_officer"
 RED = Marking.model_validate({"tlp": "RED"})
@@ -181,10 +181,7 @@ def _records(container: Container, council: Council) -> dict[str, str]:
         )  # fmt: skip
         csv = "surname,given_name,subject_category,purpose,legal_basis\n"
         csv += "Петров,Пётр,suspect,Проверка,Соглашение ст. 5\n"
-        upload = uploads.submit(
-            uow, ru, ctx, RecordKind.PERSON, "rows.csv", csv.encode(), accept_valid_only=False,
-            runner=lambda job: None,
-        )  # fmt: skip
+        upload = accept_upload(container, uow, ru, csv.encode(), name="rows.csv")
         uow.commit()
     with container.uow() as uow:
         from interagency.records.models import Hit
@@ -195,7 +192,7 @@ def _records(container: Container, council: Council) -> dict[str, str]:
         "record_id": record.record.public_id,
         "reference": reference,
         "access_request_id": requested.id,
-        "upload_id": public_of(container, BulkUpload, upload.upload_id or 0),
+        "upload_id": upload.public_id,
     }
 
 

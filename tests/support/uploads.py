@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from interagency.background import run_pending
@@ -37,11 +38,13 @@ def accept(
     async def chunks() -> AsyncIterator[bytes]:
         yield data
 
-    stored = asyncio.run(
-        container.file_store.receive(
-            uow, chunks(), agency_id=principal.agency_id, filename=name, declared_length=None
-        )
+    receiving = container.file_store.receive(
+        uow, chunks(), agency_id=principal.agency_id, filename=name, declared_length=None
     )
+    # In a loop of its own on another thread: the browser tests' driver may hold a running
+    # loop in this one, and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(1) as pool:
+        stored = pool.submit(asyncio.run, receiving).result()
     return uploads.accept(
         uow, caller, container.file_store, kind, name, stored, accept_valid_only=accept_valid_only
     )

@@ -3,7 +3,8 @@
 Features record events with `record` (atomic with their change) or `record_refusal`
 (kept even when the change is rolled back: a malware verdict). Refusals of access are
 raised, not recorded: each way in hands them to `record_refused` (`audit.refusals`). The
-web app runs `sign_periodically`.
+head is signed every `audit_sign_every` entries, every minute by a worker's job, and when
+a server stops.
 """
 
 from interagency.audit.events import AuditEvent
@@ -19,7 +20,7 @@ from interagency.audit.services import (
     export_csv,
     search_entries,
 )
-from interagency.audit.signing import AuditSigner, attach_signer, sign_head, sign_periodically
+from interagency.audit.signing import AuditSigner, attach_signer, sign_head
 from interagency.audit.verify import VerifyReport, verify_chain
 from interagency.audit.witness import Checkpoint
 
@@ -41,6 +42,5 @@ __all__ = [
     "refusal_of",
     "search_entries",
     "sign_head",
-    "sign_periodically",
     "verify_chain",
 ]

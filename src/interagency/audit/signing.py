@@ -8,7 +8,6 @@ witness file always names entries that exist.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Protocol
 
@@ -82,8 +81,7 @@ def attach_signer(context: AuditContext) -> AuditSigner:
     """Makes `record` sign the head after every `audit_sign_every` committed entries.
 
     The signer travels in `Session.info` of the context's session factory, so services
-    keep taking only a unit of work. Call once at start-up (the web app does it through
-    `sign_periodically`).
+    keep taking only a unit of work. Call once at start-up (the web app and the worker do).
     """
     signer = AuditSigner(context)
     factory = context.session_factory
@@ -91,23 +89,3 @@ def attach_signer(context: AuditContext) -> AuditSigner:
     info[SIGNER_INFO_KEY] = signer
     factory.configure(info=info)
     return signer
-
-
-async def sign_periodically(context: AuditContext, interval_seconds: float = 60) -> None:
-    """Signs the head every `interval_seconds` and once more when cancelled (shutdown).
-
-    Run it as a task in the web app's lifespan and cancel the task at shutdown. It also
-    attaches the signer, so that every `audit_sign_every` entries are signed in between.
-    A failed signature is logged and retried at the next interval rather than ending
-    the loop.
-    """
-    attach_signer(context)
-    try:
-        while True:
-            await asyncio.sleep(interval_seconds)
-            try:
-                await asyncio.to_thread(sign_head, context)
-            except Exception:
-                logger.exception("signing the audit chain head failed; retrying next interval")
-    finally:
-        await asyncio.to_thread(sign_head, context)

@@ -1,11 +1,11 @@
 """Transactional outbox: e-mail written in the business transaction, sent afterwards and retried.
 
 Callers write with `enqueue` in their own transaction (references and markings only,
-never content); `dispatch_due` sends what is due, and the web app runs
-`dispatch_periodically` while SMTP is configured.
+never content); `dispatch_due` sends what is due, run every minute by a worker's job
+(`interagency.background`) while SMTP is configured.
 """
 
-from interagency.outbox.dispatch import DispatchReport, dispatch_due, dispatch_periodically
+from interagency.outbox.dispatch import DispatchReport, dispatch_due
 from interagency.outbox.mailer import Mailer, MailerError, OutgoingEmail, SmtpMailer
 from interagency.outbox.models import EmailStatus
 from interagency.outbox.services import MAX_BODY_CHARS, OutboxEntryView, enqueue, recent
@@ -20,7 +20,6 @@ __all__ = [
     "OutgoingEmail",
     "SmtpMailer",
     "dispatch_due",
-    "dispatch_periodically",
     "enqueue",
     "recent",
 ]

@@ -19,11 +19,9 @@ Message-ID marks the copy).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -33,9 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.config import Settings
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import DomainError
 
-from .mailer import Mailer, MailerError, OutgoingEmail, SmtpMailer
+from .mailer import Mailer, MailerError, OutgoingEmail
 from .models import ERROR_LENGTH, EmailStatus, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -127,45 +124,6 @@ def dispatch_due(
             _record_sent(session_factory, email.id, clock())
             sent += 1
     return DispatchReport(sent=sent, retried=retried, failed=failed)
-
-
-async def dispatch_periodically(
-    context: OutboxContext, mailer: Mailer | None = None, *, interval_seconds: float | None = None
-) -> None:
-    """Sends due e-mail at once and then every `outbox_interval_seconds`, until cancelled.
-
-    Run it as a task in the web app's lifespan and cancel the task at shutdown: the pass
-    under way finishes the e-mail in hand and records it, then the task ends, so a stop
-    never leaves a row claimed for the length of a lease. Returns at once when e-mail is
-    off (no SMTP host). A failed pass is logged and the next one runs as planned.
-    """
-    settings = context.settings
-    if mailer is None:
-        if not settings.email_enabled:
-            return
-        try:
-            mailer = SmtpMailer.from_settings(settings)
-        except DomainError as exc:
-            logger.error(
-                "e-mail notifications are off: INTERAGENCY_MAIL_FROM %s",
-                exc.message.format(**exc.params),
-            )
-            return
-    interval = settings.outbox_interval_seconds if interval_seconds is None else interval_seconds
-    stop = threading.Event()
-    while True:
-        run = asyncio.ensure_future(asyncio.to_thread(dispatch_due, context, mailer, stop=stop))
-        try:
-            # Shielded: a cancelled task must not abandon a pass whose thread goes on.
-            await asyncio.shield(run)
-        except asyncio.CancelledError:
-            stop.set()
-            with suppress(Exception):
-                await run
-            raise
-        except Exception:
-            logger.exception("an outbox dispatch pass failed; the next one runs as planned")
-        await asyncio.sleep(interval)
 
 
 def _claim(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from interagency.audit import (
     AuditEntryView,
@@ -18,11 +17,11 @@ from interagency.audit import (
     export_csv,
     record,
     search_entries,
-    sign_periodically,
 )
 from interagency.audit.models import AuditCheckpoint
 from interagency.bootstrap import Container
 from interagency.errors import InvalidInput
+from interagency.web.app import create_app
 from tests.integration.audit.chain_helpers import agency_ids
 
 
@@ -115,20 +114,9 @@ def test_the_export_is_csv_with_formulas_neutralised(audit_container: Container)
     assert rows[4][4] == '\'=HYPERLINK("http://x")'
 
 
-def test_the_periodic_signer_signs_at_shutdown(audit_container: Container) -> None:
+def test_a_server_signs_the_head_when_it_stops(audit_container: Container) -> None:
     seed(audit_container)
-
-    async def start_then_stop() -> None:
-        task = asyncio.create_task(sign_periodically(audit_container, interval_seconds=3600))
-        await asyncio.sleep(0)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-
-    # A loop of its own in another thread: the browser tests' driver may hold a running
-    # loop in this one for the whole session, and asyncio.run refuses to nest.
-    runner = threading.Thread(target=asyncio.run, args=(start_then_stop(),))
-    runner.start()
-    runner.join()
+    with TestClient(create_app(audit_container)):
+        pass  # the app starts and stops: its lifespan runs
     with audit_container.uow() as uow:
         assert list(uow.session.scalars(select(AuditCheckpoint.seq))) == [4]

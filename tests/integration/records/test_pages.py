@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from interagency.background import run_pending
 from interagency.bootstrap import Container
 from interagency.web.app import create_app
 from tests.integration.records.conftest import Records
@@ -95,9 +96,17 @@ def test_bad_rows_of_an_upload_are_reported_and_nothing_is_stored(
         data={"csrf_token": token, "kind": "person"},
         files={"file": ("people.csv", content, "text/csv")},
     )
-    assert answer.status_code == 422
-    assert "birth_date" in answer.text
-    assert "impossible date" in answer.text
+    # Accepted at once: the upload's page shows its job waiting, then what it found.
+    assert answer.status_code == 200
+    assert answer.url.path.startswith("/records/uploads/")
+    assert 'http-equiv="refresh"' in answer.text
+    assert "waiting for a worker" in answer.text
+    assert run_pending(container) == 1
+    report = client.get(answer.url.path)
+    assert "nothing stored: rows are wrong" in report.text
+    assert "birth_date" in report.text
+    assert "impossible date" in report.text
+    assert 'http-equiv="refresh"' not in report.text
     assert "No records yet" in client.get("/records").text
 
 
