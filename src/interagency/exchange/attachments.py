@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
+from anyio import to_thread
 from sqlalchemy import select
 
 from interagency import audit, egress
@@ -22,7 +23,7 @@ from interagency.exchange.access import access
 from interagency.exchange.models import Attachment, Message
 from interagency.exchange.policy import Action
 from interagency.exchange.sealing import filename_context, open_filename, open_restriction
-from interagency.filestore import FileStore, check_filename
+from interagency.filestore import FileStore, StoredFile, check_filename
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.principals import Caller
@@ -77,16 +78,37 @@ async def attach(
     filename: str,
     declared_length: int | None,
 ) -> Attachment:
+    """Streams the file in and attaches it to the caller's message. The database work runs
+    in worker threads, one step at a time: only the waiting for the bytes is async."""
     # The name sealed is the name checked: in NFC, one line, no folder (`check_filename`).
     filename = check_filename(filename)
-    # Checked first in a short transaction of its own: on SQLite the request's own
-    # transaction takes the write lock at its first query, and must not hold it while a
-    # large file streams in. Checked again below, in the transaction that records it.
-    with uow.new() as early:
-        agency_id = _writable_message(early, caller, thread_id, message_id).author_agency_id
+    agency_id = await to_thread.run_sync(_author_agency, uow, caller, thread_id, message_id)
     stored = await store.receive(
         uow, chunks, agency_id=agency_id, filename=filename, declared_length=declared_length
     )
+    return await to_thread.run_sync(
+        _record_attachment, uow, caller, ctx, store, thread_id, message_id, stored, filename
+    )
+
+
+def _author_agency(uow: UnitOfWork, caller: Caller, thread_id: int, message_id: int) -> int:
+    # Checked first in a short transaction of its own: on SQLite the request's own
+    # transaction takes the write lock at its first query, and must not hold it while a
+    # large file streams in. Checked again in the transaction that records it.
+    with uow.new() as early:
+        return _writable_message(early, caller, thread_id, message_id).author_agency_id
+
+
+def _record_attachment(
+    uow: UnitOfWork,
+    caller: Caller,
+    ctx: services.Context,
+    store: FileStore,
+    thread_id: int,
+    message_id: int,
+    stored: StoredFile,
+    filename: str,
+) -> Attachment:
     message = _writable_message(uow, caller, thread_id, message_id)
     store.add_reference(uow, stored.id)
     attachment = Attachment(message_id=message.id, stored_file_id=stored.id, filename_sealed=b"")

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
@@ -20,6 +21,7 @@ from interagency.db import UnitOfWork
 from interagency.egress.downloads import file_response
 from interagency.errors import InvalidInput
 from interagency.exchange import attachments, exporting
+from interagency.exchange.models import Attachment
 from interagency.exchange.paths import AttachmentId, MessageId, ThreadId
 from interagency.exchange.schemas import AttachmentOut
 from interagency.exchange.web_context import exchange_context
@@ -70,12 +72,9 @@ def _download(
         uow, caller, exchange_context(container), container.file_store, attachment_id
     )
     uow.commit()
-
-    async def stream() -> AsyncIterator[bytes]:
-        for chunk in found.chunks:
-            yield chunk
-
-    return file_response(found.receipt, stream(), found.media_type, found.filename, found.size)
+    # Each chunk is read from the disk and opened: in the thread pool, not on the event loop.
+    chunks = iterate_in_threadpool(found.chunks)
+    return file_response(found.receipt, chunks, found.media_type, found.filename, found.size)
 
 
 def _export(
@@ -141,7 +140,7 @@ async def _attach_from_form(
     except InvalidInput as problem:
         flash.add(request, back, "error", domain_message(problem))
         return back
-    uow.commit()
+    await run_in_threadpool(uow.commit)
     flash.add(request, back, "success", i18n.gettext("The file is attached."))
     return back
 
@@ -197,6 +196,12 @@ async def upload_api(
         _request_chunks(request), filename=filename,
         declared_length=int(declared) if declared and declared.isdigit() else None,
     )  # fmt: skip
+    return await run_in_threadpool(_committed_out, uow, container, attachment, filename)
+
+
+def _committed_out(
+    uow: UnitOfWork, container: Container, attachment: Attachment, filename: str
+) -> AttachmentOut:
     stored = container.file_store.get(uow.session, attachment.stored_file_id)
     out = AttachmentOut(
         id=attachment.public_id, filename=filename, size=stored.size, media_type=stored.media_type,

@@ -8,6 +8,9 @@ upload that is too large or of a refused type leaves nothing behind. Then, in th
 caller's transaction, the content is sealed under the agency's data key into a temporary
 file beside its final place, fsynced and renamed to `<agency_id>/<sha256[:2]>/<sha256>`
 (an existing file with the same content is kept instead), and its row is written.
+Only the waiting for the upload's bytes happens on the event loop: the disk, hashing,
+sealing, database and scan work of both steps runs in worker threads, so a large file or
+a slow scanner never holds up other requests.
 
 Files are deleted only after the transaction that dropped their last reference (or
 created them and was rolled back) has ended, and only while no row names them: a lock on
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from anyio import to_thread
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,6 +55,10 @@ _MAX_FILENAME = 255
 _SCANNER_ACTOR = "system:scanner"
 # The job that scans a file received while the scan runs in the background.
 SCAN_JOB = "filestore.scan"
+# The upload is handed to a worker thread in batches of this size for hashing, sealing
+# and writing: small enough that memory stays flat, large enough that the hops between
+# the event loop and the thread cost little.
+_SPOOL_BATCH_BYTES = 1024 * 1024
 
 
 class TooLarge(InvalidInput):
@@ -58,6 +66,61 @@ class TooLarge(InvalidInput):
 
     status = 413
     title = "Content too large"
+
+
+class _SpoolFile:
+    """The spool file of one upload while it streams in: sealed under a throw-away key as
+    it is written, hashed and sniffed on the way. Its methods read and write the disk,
+    hash and seal, so they run in worker threads, one call at a time."""
+
+    def __init__(self, path: Path, agency_id: int) -> None:
+        self.path = path
+        self.agency_id = agency_id
+        self.cipher = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._sealer = sealed.StreamSealer(self.cipher, _SPOOL_KEY_VERSION, agency_id, CONTEXT)
+        self._digest = hashlib.sha256()
+        self._sniffer = sniff.ContentSniffer()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._out = os.fdopen(descriptor, "wb")
+        self._out.write(self._sealer.header)
+
+    @classmethod
+    def create(cls, agency_folder: Path, agency_id: int) -> _SpoolFile:
+        incoming = agency_folder / ".incoming"
+        incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return cls(incoming / f"{secrets.token_hex(16)}.part", agency_id)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def write(self, data: bytes) -> None:
+        self._digest.update(data)
+        self._sniffer.update(data)
+        self._out.write(self._sealer.update(data))
+
+    def finish(self, last: bytes) -> None:
+        """Writes the last bytes and closes the file."""
+        self.write(last)
+        self._out.write(self._sealer.finish(self._digest.digest()))
+        self._out.close()
+
+    def file_type(self) -> sniff.FileType | None:
+        """What the content is; a ZIP container is opened to tell (see `sniff`)."""
+        file_type = self._sniffer.verdict()
+        if file_type is not sniff.ZIP_CONTAINER:
+            return file_type
+        with self.path.open("rb") as source:
+            opener = sealed.StreamOpener(
+                self.cipher, source.read(sealed.STREAM_HEADER_BYTES), self.agency_id, CONTEXT,
+                self._digest.digest(),
+            )  # fmt: skip
+            reader = sealed.OpenedReader(opener, source, self.path.stat().st_size)
+            return sniff.inspect_container(io.BufferedReader(reader))
+
+    def discard(self) -> None:
+        self._out.close()
+        self.path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -118,7 +181,9 @@ class FileStore:
                 raise self._too_large()
         spooled = await self._spool(chunks, agency_id, declared_length)
         try:
-            return self._store(uow, agency_id, spooled)
+            # anyio's worker waits for the thread even when the request is cancelled, so
+            # the unit of work is never used from two threads at once.
+            return await to_thread.run_sync(self._store, uow, agency_id, spooled)
         finally:
             spooled.path.unlink(missing_ok=True)
 
@@ -131,50 +196,37 @@ class FileStore:
     async def _spool(
         self, chunks: AsyncIterator[bytes], agency_id: int, declared_length: int | None
     ) -> _Spooled:
-        incoming = self.agency_folder(agency_id) / ".incoming"
-        incoming.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = incoming / f"{secrets.token_hex(16)}.part"
-        cipher = AESGCM(AESGCM.generate_key(bit_length=256))
-        sealer = sealed.StreamSealer(cipher, _SPOOL_KEY_VERSION, agency_id, CONTEXT)
-        digest = hashlib.sha256()
-        sniffer = sniff.ContentSniffer()
-        size = 0
+        spool = await to_thread.run_sync(
+            _SpoolFile.create, self.agency_folder(agency_id), agency_id
+        )
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as out:
-                out.write(sealer.header)
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise self._too_large()
-                    if declared_length is not None and size > declared_length:
-                        raise _length_mismatch(declared_length)
-                    digest.update(chunk)
-                    sniffer.update(chunk)
-                    out.write(sealer.update(chunk))
-                out.write(sealer.finish(digest.digest()))
+            size = 0
+            batch = bytearray()
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self._too_large()
+                if declared_length is not None and size > declared_length:
+                    raise _length_mismatch(declared_length)
+                batch += chunk
+                if len(batch) >= _SPOOL_BATCH_BYTES:
+                    await to_thread.run_sync(spool.write, bytes(batch))
+                    batch.clear()
+            await to_thread.run_sync(spool.finish, bytes(batch))
             if declared_length is not None and size != declared_length:
                 raise _length_mismatch(declared_length)
             if size == 0:
                 raise InvalidInput(lazy("The file is empty."))
-            file_type = sniffer.verdict()
-            if file_type is sniff.ZIP_CONTAINER:
-                with path.open("rb") as source:
-                    opener = sealed.StreamOpener(
-                        cipher, source.read(sealed.STREAM_HEADER_BYTES), agency_id, CONTEXT,
-                        digest.digest(),
-                    )  # fmt: skip
-                    reader = sealed.OpenedReader(opener, source, path.stat().st_size)
-                    file_type = sniff.inspect_container(io.BufferedReader(reader))
+            file_type = await to_thread.run_sync(spool.file_type)
             if file_type is None or file_type.media_type not in self.allowed_types:
                 raise InvalidInput(
                     lazy("This type of file is not accepted. Send one of: {allowed}."),
                     allowed=sniff.allowed_labels(self.allowed_types),
                 )
         except BaseException:
-            path.unlink(missing_ok=True)
+            spool.discard()
             raise
-        return _Spooled(path, cipher, digest.hexdigest(), size, file_type)
+        return _Spooled(spool.path, spool.cipher, spool.sha256, size, file_type)
 
     def _store(self, uow: UnitOfWork, agency_id: int, spooled: _Spooled) -> StoredFile:
         session = uow.session
