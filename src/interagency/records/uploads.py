@@ -195,27 +195,28 @@ def _check(run: Run, upload_id: int) -> bool:
     _set(run, upload_id, stage=UploadStage.CHECKING.value)
     kind, name, rows = _rows(run, upload_id)
     problems: list[bulk.Problem] = []
-    counted = checked_rows = 0
+    read = valid = 0
     for batch in _batches(rows):
         checked = bulk.check(kind, batch)
         for problem in checked.problems:
-            if problem.row == 1 and checked_rows:
+            if problem.row == 1 and read:
                 continue  # the header's problems, found again in every batch
-            problems.append(dataclasses.replace(problem, row=problem.row + checked_rows))
-        counted += len(checked.problems)
-        checked_rows += checked.rows
-        run.report(UploadStage.CHECKING.value, checked_rows)
-        _set(run, upload_id, rows_checked=checked_rows, problems_found=len(problems))
+            # Rows are numbered by their place in the batch, blank ones counted.
+            problems.append(dataclasses.replace(problem, row=problem.row + read))
+        read += len(batch)
+        valid += len(checked.valid)
+        run.report(UploadStage.CHECKING.value, read)
+        _set(run, upload_id, rows_checked=read, problems_found=len(problems))
     with run.uow() as uow:
         upload = uow.session.get(BulkUpload, upload_id)
         assert upload is not None
-        upload.rows_total = checked_rows
+        upload.rows_total = read  # as a spreadsheet numbers them, blank rows included
         upload.problems_found = len(problems)
         upload.report = _report_text(name, problems)
-        stop = bool(problems) and not upload.accept_valid_only
-        if not stop and checked_rows == len({p.row for p in problems if p.row > 1}):
-            stop = True  # no row can be stored
-        upload.stage = UploadStage.STORING.value if not stop else UploadStage.FINISHED.value
+        # Nothing is stored while a row is wrong, unless the user said so; and nothing
+        # when no row can be.
+        stop = not valid or (bool(problems) and not upload.accept_valid_only)
+        upload.stage = (UploadStage.FINISHED if stop else UploadStage.STORING).value
         uow.commit()
     if stop:
         _finish(run, upload_id, UploadStatus.REJECTED)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import time
-import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -15,79 +14,11 @@ from openpyxl import Workbook
 from interagency.errors import InvalidInput
 from interagency.records import bulk
 from interagency.records.models import RecordKind
+from tests.support.workbooks import MAIN_NS, header_row, workbook
 
 HEADER = "surname,given_name,subject_category,purpose,legal_basis,offence_article,offence_category"
 TAIL = "suspect,Games security,Agreement art. 5,Art. 205,terrorism"
 ROWS_REFUSED = "{file}: more than {limit} rows; split it into several uploads."
-
-# --- a workbook written by hand, part by part, so that a huge sheet costs little to make
-
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-
-
-def _header_row(names: list[str], prefix: str = "") -> bytes:
-    cells = "".join(
-        f'<{prefix}c r="{chr(65 + i)}1" t="inlineStr"><{prefix}is><{prefix}t>{name}'
-        f"</{prefix}t></{prefix}is></{prefix}c>"
-        for i, name in enumerate(names)
-    )
-    return f'<{prefix}row r="1">{cells}</{prefix}row>'.encode()
-
-
-def _workbook(
-    rows: bytes, *, prefix: str = "", shared_strings: bytes | None = None, extra_parts: int = 0
-) -> bytes:
-    """A minimal valid XLSX: one sheet whose sheetData holds `rows` as they are."""
-    ns = f"xmlns:{prefix[:-1]}" if prefix else "xmlns"
-    sheet = (
-        f'<?xml version="1.0" encoding="UTF-8"?><{prefix}worksheet {ns}="{MAIN_NS}">'
-        f"<{prefix}sheetData>".encode()
-        + rows
-        + f"</{prefix}sheetData></{prefix}worksheet>".encode()
-    )
-    overrides = (
-        f'<Override PartName="/xl/workbook.xml" ContentType="{BOOK_TYPE}"/>'
-        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SHEET_TYPE}"/>'
-    )
-    if shared_strings is not None:
-        overrides += f'<Override PartName="/xl/sharedStrings.xml" ContentType="{STRINGS_TYPE}"/>'
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f"{overrides}</Types>"
-        ).encode(),
-        "_rels/.rels": (
-            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" '
-            f'Type="{DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ).encode(),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_RELS}"><sheets>'
-            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ).encode(),
-        "xl/_rels/workbook.xml.rels": (
-            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" '
-            f'Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
-        ).encode(),
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    if shared_strings is not None:
-        parts["xl/sharedStrings.xml"] = shared_strings
-    for number in range(extra_parts):
-        parts[f"docProps/extra{number}.xml"] = b"<extra/>"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _read_all(filename: str, data: bytes) -> list[dict[str, str]]:
@@ -114,7 +45,7 @@ def _refusal(filename: str, data: bytes) -> InvalidInput:
 def test_two_million_rows_of_xlsx_are_refused_within_a_second(row: bytes, prefix: str) -> None:
     count = row.count(b"%d")
     body = b"".join(row % ((number,) * count) for number in range(2, 2_000_002))
-    data = _workbook(_header_row(["surname"], prefix) + body, prefix=prefix)
+    data = workbook(header_row(["surname"], prefix) + body, prefix=prefix)
     assert len(data) < 12 * 1024 * 1024
 
     started = time.perf_counter()
@@ -130,10 +61,10 @@ def test_two_million_rows_of_xlsx_are_refused_within_a_second(row: bytes, prefix
 def test_a_sheet_at_the_row_limit_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "MAX_ROWS", 3)
     body = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in (2, 3, 4))
-    rows = _read_all("people.xlsx", _workbook(_header_row(["surname"]) + body))
+    rows = _read_all("people.xlsx", workbook(header_row(["surname"]) + body))
     assert rows == [{"surname": "2"}, {"surname": "3"}, {"surname": "4"}]
     more = body + b'<row r="5"/>'
-    assert _refusal("people.xlsx", _workbook(_header_row(["surname"]) + more)).params == {
+    assert _refusal("people.xlsx", workbook(header_row(["surname"]) + more)).params == {
         "file": "people.xlsx",
         "limit": 3,
     }
@@ -144,9 +75,9 @@ def test_rows_missing_from_a_sheet_count_as_the_blank_rows_a_spreadsheet_shows(
 ) -> None:
     # Two row elements, but openpyxl gives every row up to the last one's number.
     monkeypatch.setattr(bulk, "MAX_ROWS", 1000)
-    sparse = _workbook(_header_row(["surname"]) + b'<row r="1002"><c r="A1002"><v>7</v></c></row>')
+    sparse = workbook(header_row(["surname"]) + b'<row r="1002"><c r="A1002"><v>7</v></c></row>')
     assert _refusal("sparse.xlsx", sparse).message == ROWS_REFUSED
-    within = _workbook(_header_row(["surname"]) + b'<row r="1001"><c r="A1001"><v>7</v></c></row>')
+    within = workbook(header_row(["surname"]) + b'<row r="1001"><c r="A1001"><v>7</v></c></row>')
     rows = _read_all("sparse.xlsx", within)
     assert len(rows) == 1000
     assert rows[-1] == {"surname": "7"}
@@ -160,7 +91,7 @@ def test_a_part_that_inflates_past_the_limit_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setattr(bulk, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
     # Eight megabytes of blanks between two rows deflate to a few kilobytes.
     padding = b" " * (8 * 1024 * 1024)
-    bomb = _workbook(_header_row(["surname"]) + padding + b'<row r="2"/>')
+    bomb = workbook(header_row(["surname"]) + padding + b'<row r="2"/>')
     assert len(bomb) < 100 * 1024
     refusal = _refusal("bomb.xlsx", bomb)
     assert refusal.message == (
@@ -173,7 +104,7 @@ def test_a_member_that_lies_about_its_size_is_counted_as_inflated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(bulk, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
-    data = bytearray(_workbook(_header_row(["surname"]) + b" " * (8 * 1024 * 1024)))
+    data = bytearray(workbook(header_row(["surname"]) + b" " * (8 * 1024 * 1024)))
     # Declare the sheet 100 bytes long in the central directory, where zipfile reads sizes.
     name = b"xl/worksheets/sheet1.xml"
     entry = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
@@ -190,7 +121,7 @@ def test_shared_strings_over_the_limit_are_refused_though_a_sheet_as_large_is_re
         f'<sst xmlns="{MAIN_NS}">'.encode() + b"<si><t>Huseynov</t></si>" * 100_000 + b"</sst>"
     )
     assert len(strings) > 2 * 1024 * 1024
-    refusal = _refusal("strings.xlsx", _workbook(_header_row(["surname"]), shared_strings=strings))
+    refusal = _refusal("strings.xlsx", workbook(header_row(["surname"]), shared_strings=strings))
     assert refusal.message == (
         "{file}: a part of the workbook is larger than {limit} MB once unpacked; "
         "save the sheet as CSV (UTF-8) and upload that."
@@ -198,14 +129,14 @@ def test_shared_strings_over_the_limit_are_refused_though_a_sheet_as_large_is_re
     assert refusal.params == {"file": "strings.xlsx", "limit": 1}
     # The worksheet is streamed: the same number of bytes there is no refusal.
     padding = b" " * len(strings)
-    rows = _read_all("sheet.xlsx", _workbook(_header_row(["surname"]) + padding))
+    rows = _read_all("sheet.xlsx", workbook(header_row(["surname"]) + padding))
     assert rows == []
 
 
 def test_a_workbook_of_too_many_parts_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "MAX_PARTS", 10)
-    assert len(_read_all("few.xlsx", _workbook(_header_row(["surname"]), extra_parts=5))) == 0
-    refusal = _refusal("many.xlsx", _workbook(_header_row(["surname"]), extra_parts=6))
+    assert len(_read_all("few.xlsx", workbook(header_row(["surname"]), extra_parts=5))) == 0
+    refusal = _refusal("many.xlsx", workbook(header_row(["surname"]), extra_parts=6))
     assert refusal.params == {"file": "many.xlsx", "limit": 10}
     assert "more than {limit} parts" in refusal.message
 
