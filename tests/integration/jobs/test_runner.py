@@ -67,7 +67,8 @@ def test_a_failure_is_retried_then_dead_and_says_only_its_class(container: Conta
     with pytest.raises(JobFailed) as raised:
         execute(container, kinds, job_id, last_attempt=False)
     assert "Гусейнов" not in str(raised.value)
-    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert raised.value.__cause__ is None
+    assert raised.value.__suppress_context__
     assert _state(container, job_id) == ("retrying", 1, "RuntimeError")
     assert execute(container, kinds, job_id, last_attempt=True) is JobState.DEAD
     assert _state(container, job_id) == ("dead", 2, "RuntimeError")
