@@ -24,12 +24,12 @@ from interagency.filestore.cli import files_app
 from interagency.identity import services as identity
 from interagency.identity.cli import agencies_app, users_app
 from interagency.identity.schemas import MemberStateIn
-from interagency.jobs.cli import jobs_app, worker
 from interagency.matching.cli import xcheck
 from interagency.outbox.cli import outbox_app
 from interagency.records.cli import records_app
 from interagency.terminal import change, console, container_or_exit, fail, invalid
 from interagency.vault.cli import keys_app
+from interagency.worker import jobs_app, worker
 
 app = typer.Typer(
     help="Interagency: secure cooperation platform of the council.", no_args_is_help=True

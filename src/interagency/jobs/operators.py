@@ -52,10 +52,15 @@ def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
     return {state.value: found.get(state.value, 0) for state in JobState}
 
 
-def retry(uow: UnitOfWork, caller: Caller, public_id: str) -> Job:
+def key_of(uow: UnitOfWork, public_id: str) -> int | None:
+    """The key of the job with this public id (the command line names jobs so)."""
+    return uow.session.scalar(select(Job.id).where(Job.public_id == public_id))
+
+
+def retry(uow: UnitOfWork, caller: Caller, job_id: int | None) -> Job:
     """Hands a dead job to the queue again, with its attempts counted from zero."""
     job = uow.session.scalars(
-        select(Job).where(Job.public_id == public_id, _visible(uow, caller, Action.RETRY))
+        select(Job).where(Job.id == job_id, _visible(uow, caller, Action.RETRY))
     ).first()
     if job is None:
         raise NotFound(lazy("There is no such job."))

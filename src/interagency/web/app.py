@@ -22,6 +22,7 @@ from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
+from interagency.jobs import routes as jobs_routes
 from interagency.records import api as records_api
 from interagency.records import pages as records_pages
 from interagency.web import api_docs, auth, csrf, errors, pages
@@ -62,6 +63,7 @@ ROUTERS = (
     records_pages.router,
     egress_routes.pages,
     egress_routes.api,
+    jobs_routes.router,
 )
 
 

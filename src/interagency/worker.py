@@ -1,5 +1,5 @@
-"""`interagency worker` and `interagency jobs list|retry|purge|run`: background work for
-the operator. The jobs' rows hold no content, so every line here is safe to print."""
+"""`interagency worker` and `interagency jobs list|retry|purge|run`: background work at the
+server's command line. The jobs' rows hold no content, so every line here is safe to print."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from typing import Annotated
 
 import typer
 
+from interagency.background import job_queue, run_pending
 from interagency.errors import DomainError
 from interagency.identity.principals import operator
 from interagency.jobs import operators
-from interagency.jobs.models import JobState
+from interagency.jobs.models import Job, JobState
+from interagency.jobs.relay import Relay
 from interagency.terminal import change, console, container_or_exit, refused
 
 jobs_app = typer.Typer(
@@ -52,9 +54,7 @@ def worker(
 
 
 def _serve(threads: int, keeps_schedules: bool) -> None:
-    from interagency.background import job_queue
     from interagency.cli import ensure_schema_is_current
-    from interagency.jobs.relay import Relay
 
     if not keeps_schedules:
         # A child stops with the parent's signal; it must not die half-way on Ctrl+C.
@@ -81,22 +81,27 @@ def list_jobs(
     try:
         with container_or_exit().uow(read_only=True) as uow:
             rows = operators.listed(uow, operator(), state)
+            lines = [_line(job) for job in rows]
     except DomainError as exc:
         raise refused(exc) from None
-    for job in rows:
-        progress = f"{job.done_count}/{job.total_count}" if job.total_count else ""
-        console.print(
-            f"{job.public_id}  {job.state:<8}  {job.kind:<18}  attempts {job.attempts}  "
-            f"{job.stage} {progress}  {job.error or ''}  created {job.created_at:%Y-%m-%d %H:%M:%S}"
-        )
+    for line in lines:
+        console.print(line)
     console.print(f"{len(rows)} jobs shown (times UTC).")
+
+
+def _line(job: Job) -> str:
+    progress = f"{job.done_count}/{job.total_count}" if job.total_count else ""
+    return (
+        f"{job.public_id}  {job.state:<8}  {job.kind:<18}  attempts {job.attempts}  "
+        f"{job.stage} {progress}  {job.error or ''}  created {job.created_at:%Y-%m-%d %H:%M:%S}"
+    )
 
 
 @jobs_app.command("retry")
 def retry(job_id: Annotated[str, typer.Argument(help="The job's public id.")]) -> None:
     """Hand a dead job to the queue again."""
     with change() as uow:
-        job = operators.retry(uow, operator(), job_id)
+        job = operators.retry(uow, operator(), operators.key_of(uow, job_id))
     console.print(f"Job {job.public_id} ({job.kind}) waits for a worker again.")
 
 
@@ -113,7 +118,5 @@ def purge(
 @jobs_app.command("run")
 def run() -> None:
     """Run the jobs waiting now in this process, without a worker, and stop."""
-    from interagency.background import run_pending
-
     ran = run_pending(container_or_exit())
     console.print(f"{ran} jobs run.")
