@@ -15,7 +15,7 @@ from interagency.filestore import CommandScanner, FileStore, NoopScanner, Scanne
 from interagency.vault import FileKeyProvider, Vault
 from interagency.vault.columns import bind_vault
 
-# Connections beyond the requests in flight: the periodic tasks (e-mail, audit signing)
+# Connections beyond the requests in flight: the audit signer at the head's interval
 # and the audit entry of a refusal written after its transaction was rolled back.
 SPARE_CONNECTIONS = 4
 
