@@ -3,15 +3,18 @@
 Browsers declare the length of every form they send, so an oversized upload is refused
 here, before the form parser spools any of it, and a page request whose body has no
 declared length (chunked) is refused outright: no browser sends one, and the form parser
-would spool it without limit. The API's upload reads its chunked body itself, through the
-file store, which counts the bytes and stops at the same limit.
+would spool it without limit. An API request may be chunked (the API's upload streams
+its file through the file store, which counts the bytes and stops at its limit); its body
+is counted here as it is read, and refused with 413 once past the limit, so that no other
+route reads an unbounded body whole.
 """
 
 from __future__ import annotations
 
 import json
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Room for the multipart envelope and the form's other fields around the file itself.
 ENVELOPE_BYTES = 1024 * 1024
@@ -32,10 +35,30 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
                 return
             chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
-            if chunked and declared is None and not scope["path"].startswith("/api/"):
-                await self._refuse(send)
-                return
+            if chunked and declared is None:
+                if not scope["path"].startswith("/api/"):
+                    await self._refuse(send)
+                    return
+                receive = self._counted(receive)
         await self.app(scope, receive, send)
+
+    def _counted(self, receive: Receive) -> Receive:
+        """`receive`, refusing the request (413, through the app's error handler) once the
+        body read so far is past the limit."""
+        limit = self.max_bytes + ENVELOPE_BYTES
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413)
+            return message
+
+        return counted
+
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(

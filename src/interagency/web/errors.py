@@ -39,6 +39,7 @@ TITLES: dict[int, str] = {
 }
 
 DETAILS: dict[int, str] = {
+    413: lazy("The request is larger than the platform accepts: send a smaller file."),
     403: lazy("You do not have access to this page or action."),
     404: lazy("There is nothing at this address. Check the link or go back to the start page."),
     405: lazy("This address does not accept that kind of request."),

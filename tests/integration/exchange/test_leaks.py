@@ -144,6 +144,27 @@ def test_page_requests_without_a_declared_length_and_absurd_ids_are_refused_clea
     assert client.get("/exchange/threads/99999999999999999999").status_code == 404
 
 
+def test_an_api_body_without_a_declared_length_is_counted_and_refused_past_the_limit(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    ru = _auth(container, council, "ru_liaison")
+    limit = container.settings.attachment_max_bytes
+
+    def endless_json() -> Any:
+        yield b'{"subject": "s", "body": "'
+        for _ in range(limit // (1 << 20) + 2):
+            yield b"a" * (1 << 20)
+        yield b'"}'
+
+    refused = client.post(
+        "/api/v1/exchange/threads",
+        content=endless_json(),
+        headers={**ru, "Content-Type": "application/json"},
+    )
+    assert refused.status_code == 413
+    assert "larger than the platform accepts" in refused.json()["detail"]
+
+
 def test_a_rule_across_fields_is_explained_in_its_own_words(
     client: TestClient, council: Council, container: Container
 ) -> None:
