@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import signal
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Annotated
 
 import typer
@@ -30,6 +31,9 @@ from interagency.records.cli import records_app
 from interagency.terminal import change, console, container_or_exit, fail, invalid
 from interagency.vault.cli import keys_app
 from interagency.worker import jobs_app, worker
+
+# prctl(2): the signal a process gets when its parent ends.
+PR_SET_PDEATHSIG = 1
 
 app = typer.Typer(
     help="Interagency: secure cooperation platform of the council.", no_args_is_help=True
@@ -180,7 +184,9 @@ def background_worker() -> Iterator[None]:
     """A worker process beside the demo's server: uploads, scans and e-mail need one.
     Ctrl+C reaches both (one process group); the worker is also stopped if the server
     ends another way."""
-    process = subprocess.Popen([sys.executable, "-m", "interagency", "worker"])
+    command = [sys.executable, "-m", "interagency", "worker"]
+    # The command is this interpreter and this package, never input.
+    process = subprocess.Popen(command, preexec_fn=_stop_with_parent)  # noqa: S603
     try:
         yield
     finally:
@@ -190,6 +196,14 @@ def background_worker() -> Iterator[None]:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _stop_with_parent() -> None:
+    """In the worker, before it starts: on Linux, it is asked to stop (SIGINT) when the
+    demo that started it ends, even if the demo was killed and could not ask."""
+    # Elsewhere than on Linux there is no prctl: the demo's own clean-up stops the worker.
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 @app.command()
