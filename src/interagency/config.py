@@ -29,6 +29,10 @@ ATTACHMENT_TYPES = (
 )
 
 
+# The queues `jobs.queue` can run on: a SQLite file, Redis, or PostgreSQL.
+QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "unix", "postgresql", "postgresql+psycopg")
+
+
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
@@ -111,6 +115,10 @@ class Settings(BaseSettings):
     jobs_lease_seconds: int = Field(default=60, ge=3)
     # A job handed to the queue but taken by no worker in this long is handed again.
     jobs_requeue_minutes: int = Field(default=15, ge=1)
+    # A thread of this many messages or more is exported by a background job (its PDF
+    # takes seconds to render): the request answers at once, and the file waits for its
+    # reader on a page of its own. Shorter threads are exported within the request.
+    export_in_background_from_messages: int = Field(default=100, ge=1)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -134,6 +142,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown attachment types {', '.join(unknown)}; choose from "
                 f"{', '.join(ATTACHMENT_TYPES)}"
+            )
+        return value
+
+    @field_validator("jobs_queue_url")
+    @classmethod
+    def _known_queue(cls, value: str) -> str:
+        if value.split(":", 1)[0] not in QUEUE_SCHEMES:
+            raise ValueError(
+                f"unknown queue {value!r}; use sqlite:///var/queue.db, redis://host:6379/0 "
+                "or postgresql://user@host/db"
             )
         return value
 
@@ -195,6 +213,12 @@ class Settings(BaseSettings):
             problems.append(
                 "INTERAGENCY_DATABASE_URL points to SQLite; production runs on PostgreSQL "
                 "(postgresql+psycopg://app_user@host/interagency)"
+            )
+        if self.jobs_queue_url.startswith("sqlite"):
+            problems.append(
+                "INTERAGENCY_JOBS_QUEUE_URL points to a SQLite file; production runs the "
+                "queue on Redis with append-only persistence (redis://host:6379/0) or on "
+                "PostgreSQL (postgresql://user@host/db), see docs/operations.md"
             )
         if not self.serves_https:
             problems.append("INTERAGENCY_BASE_URL must start with https://")

@@ -25,6 +25,7 @@ def production_settings(database_url: str) -> Settings:
         database_url=database_url,
         base_url="https://interagency.example",
         trusted_proxies=["127.0.0.1"],
+        jobs_queue_url="redis://127.0.0.1:6379/0",
     )
 
 

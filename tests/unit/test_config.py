@@ -16,6 +16,7 @@ def production(**values: object) -> Settings:
         "database_url": PG_URL,
         "base_url": "https://interagency.example",
         "trusted_proxies": ["10.0.0.5"],
+        "jobs_queue_url": "redis://127.0.0.1:6379/0",
     }
     base.update(values)
     return Settings(_env_file=None, **base)  # type: ignore[call-arg]
@@ -31,6 +32,7 @@ def test_a_sound_production_configuration_has_no_problems() -> None:
         ({"secret_key": DEMO_SECRET_KEY}, "INTERAGENCY_SECRET_KEY"),
         ({"secret_key": "short"}, "INTERAGENCY_SECRET_KEY"),
         ({"database_url": "sqlite:///var/x.db"}, "SQLite"),
+        ({"jobs_queue_url": "sqlite:///var/queue.db"}, "INTERAGENCY_JOBS_QUEUE_URL"),
         ({"base_url": "http://interagency.example"}, "https://"),
         ({"trusted_proxies": []}, "INTERAGENCY_TLS_CERTFILE"),
         ({"demo_mode": True}, "DEMO_MODE"),
@@ -40,6 +42,11 @@ def test_each_unsafe_setting_is_named(override: dict[str, object], fragment: str
     problems = production(**override).production_problems()
     assert len(problems) == 1
     assert fragment in problems[0]
+
+
+def test_an_unknown_queue_is_refused_with_the_ones_known() -> None:
+    with pytest.raises(ValidationError, match="redis://host:6379/0"):
+        Settings(_env_file=None, jobs_queue_url="amqp://guest@127.0.0.1/")  # type: ignore[call-arg]
 
 
 def test_tls_ended_by_the_server_itself_is_accepted(tmp_path: object) -> None:
