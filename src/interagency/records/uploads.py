@@ -55,6 +55,10 @@ FINISHED: Final = frozenset({UploadStatus.DONE, UploadStatus.REJECTED, UploadSta
 logger = logging.getLogger(__name__)
 
 
+class ScanPending(RuntimeError):
+    """The file's scan has not passed it yet: the job is tried again after a pause."""
+
+
 def require_uploader(uow: UnitOfWork, caller: Caller) -> Principal:
     """The caller may upload records (checked before the file is even received)."""
     return services.require_own(uow, caller, Action.CREATE)
@@ -154,9 +158,15 @@ def process(run: Run) -> None:
         stage = UploadStage(upload.stage)
         uow.commit()
     try:
-        if stage in (UploadStage.QUEUED, UploadStage.CHECKING) and not _check(run, upload.id):
+        if stage in (UploadStage.QUEUED, UploadStage.CHECKING):
+            if not _check(run, upload.id):
+                return
+            stage = UploadStage.STORING
+        if stage is UploadStage.FINISHED:
+            # The check stopped the upload, and the job ended before the upload did.
+            _finish(run, upload.id, UploadStatus.REJECTED)
             return
-        if stage is not UploadStage.CROSS_CHECKING:
+        if stage is UploadStage.STORING:
             _store(run, upload.id)
         _cross_check(run, upload.id)
     except InvalidInput as refusal:
@@ -180,9 +190,13 @@ def _rows(run: Run, upload_id: int) -> tuple[RecordKind, str, Iterator[dict[str,
         upload = uow.session.get(BulkUpload, upload_id)
         assert upload is not None
         assert upload.stored_file_id is not None
-        if store.get(uow.session, upload.stored_file_id).status == FileStatus.QUARANTINED:
-            store.scan_pending_file(uow, upload.stored_file_id)
-            uow.commit()
+        # The file is read only once the scan has passed it (a job may come first).
+        verdict = store.scan_pending_file(uow, upload.stored_file_id)
+        uow.commit()
+        if verdict is FileStatus.REJECTED:
+            raise InvalidInput(lazy("The file was refused by the malware scan."))
+        if verdict is FileStatus.QUARANTINED:
+            raise ScanPending(upload.public_id)  # the scanner failed: tried again later
         name = json.loads(upload.report or "{}").get("file", "upload")
         kind = RecordKind(upload.kind)
         data = b"".join(store.open_stream(uow.session, upload.stored_file_id))

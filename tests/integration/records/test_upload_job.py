@@ -7,10 +7,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from interagency import i18n
 from interagency.background import run_pending
+from interagency.bootstrap import bootstrap
+from interagency.config import Settings
 from interagency.db import utcnow
 from interagency.filestore.models import StoredFile
 from interagency.identity.models import User
@@ -142,3 +146,34 @@ def test_a_workbook_of_two_million_rows_is_accepted_at_once_and_its_job_refuses_
     page = client.get(answer.url.path).text
     assert "people.xlsx: more than 200000 rows; split it into several uploads." in page
     assert _count(records, Record) == 0
+
+
+def test_a_file_the_malware_scan_refuses_is_never_read(
+    records: Records, settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    scanning = bootstrap(
+        settings.model_copy(update={"attachment_scan_command": "sh -c 'exit 1'"}),
+        engine=engine,
+        session_factory=session_factory,
+    )
+    infected = Records(records.council, scanning)
+    upload_id = _accept(infected, _rows(3))
+    with scanning.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        stored = uow.session.get(StoredFile, upload.stored_file_id)
+        assert stored is not None
+        assert stored.status == "quarantined"  # the request did not wait for the scanner
+    run_pending(scanning)
+    page = _report(infected, upload_id)
+    assert page.refusal == "The file was refused by the malware scan."
+    assert _count(infected, Record) == 0
+
+
+def _report(records: Records, upload_id: int) -> uploads.Report:
+    with records.container.uow() as uow:
+        upload = uow.session.get(BulkUpload, upload_id)
+        assert upload is not None
+        assert upload.status == "failed"
+        with i18n.language("en"):
+            return uploads.report_of(upload)
