@@ -18,14 +18,17 @@ from interagency.identity.models import User
 from interagency.identity.principals import Caller
 from interagency.jobs.models import FINISHED, Job, JobState
 from interagency.jobs.policy import Action, allowed
+from interagency.jobs.runner import PLATFORM
 
 _SHOWN = 200
 
 
 def _visible(uow: UnitOfWork, caller: Caller, action: Action) -> ColumnElement[bool]:
-    """The jobs the caller may act on; the operator (no principal, a label) sees all."""
+    """The jobs the caller may act on; the operator at the command line and the platform's
+    own jobs (no principal, their label) see all."""
     principal = caller.principal
-    if principal is None and caller.label and caller.label.startswith("operator:"):
+    label = caller.label or ""
+    if principal is None and (label.startswith("operator:") or label == PLATFORM):
         return true()
     if principal is None or not allowed(principal, action):
         event = caller.event(action.value, outcome="denied", object_kind="job")
@@ -75,10 +78,16 @@ def retry(uow: UnitOfWork, caller: Caller, job_id: int | None) -> Job:
     return job
 
 
-def purge(uow: UnitOfWork, caller: Caller, older_than: timedelta) -> int:
-    """Deletes jobs done or dead before `older_than` ago; how many."""
+def purge(
+    uow: UnitOfWork,
+    caller: Caller,
+    older_than: timedelta,
+    states: tuple[JobState, ...] = FINISHED,
+) -> int:
+    """Deletes jobs in `states` (done or dead) that finished before `older_than` ago; how
+    many."""
     cutoff = utcnow() - older_than
-    ended = [state.value for state in FINISHED]
+    ended = [state.value for state in states]
     ids = list(
         uow.session.scalars(
             select(Job.id).where(
