@@ -114,3 +114,28 @@ def test_the_command_line_lists_retries_runs_and_purges_every_job(
     with container.uow() as uow:
         assert uow.session.scalar(select(Job.id)) is None
     container.engine.dispose()
+
+
+def test_the_daily_purge_deletes_jobs_done_a_month_ago_and_keeps_the_dead(
+    container: Container,
+) -> None:
+    from datetime import timedelta
+
+    from interagency.background import run_pending
+    from interagency.db import utcnow
+
+    now = utcnow()
+    ages = {"old_done": ("done", 31), "new_done": ("done", 29), "old_dead": ("dead", 31)}
+    ids = {}
+    with container.uow() as uow:
+        for name, (state, days) in ages.items():
+            job = enqueue(uow, "audit.sign", None, acting_user_id=None)
+            finished = now - timedelta(days=days)
+            uow.write(update(Job).where(Job.id == job.id).values(state=state, finished_at=finished))
+            ids[name] = job.id
+        enqueue(uow, "jobs.purge", None, acting_user_id=None)
+        uow.commit()
+    assert run_pending(container) == 1
+    with container.uow() as uow:
+        left = set(uow.session.scalars(select(Job.id).where(Job.id.in_(ids.values()))))
+    assert left == {ids["new_done"], ids["old_dead"]}
