@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.egress import third_parties
-from interagency.egress.doors import DOORS, Door, Leaves
+from interagency.egress.doors import DOORS, Door, DoorSpec, Leaves
 from interagency.egress.limits import daily_limit
 from interagency.egress.models import (
     Consent,
@@ -167,15 +167,7 @@ def release(
     For a bulk read the items that may not leave are withheld instead (`Receipt.passed`).
     """
     spec = DOORS[door]
-    principal = caller.principal
-    if principal is None:
-        raise Forbidden(lazy("Only a signed-in user or a service account takes data out."))
-    if fmt not in spec.formats:
-        raise InvalidInput(
-            lazy("This export is offered as {formats}, not {format}."),
-            formats=", ".join(sorted(spec.formats)),
-            format=fmt,
-        )
+    principal = _taker(caller, spec, fmt)
     subscription = None
     if spec.leaves is Leaves.BULK_READ:
         subscription = _subscription(uow, principal, door)
@@ -183,28 +175,7 @@ def release(
             # A subscription that feeds a third party makes every read of it go there.
             fed = third_parties.public_id_of(uow, subscription.third_party_id)
             destination = to_third_party(fed or "")
-    if destination.kind not in DESTINATIONS[spec.leaves]:
-        raise InvalidInput(lazy("Nothing leaves through this door to that destination."))
-    party = _third_party(uow, caller, door, destination)
-    passed: list[Item] = []
-    withheld: set[str] = set()
-    for item in items:
-        why = _why_not(uow, principal, spec.leaves, destination, party, item)
-        if why is None:
-            passed.append(item)
-            continue
-        if spec.leaves is not Leaves.BULK_READ:
-            raise why.refused_as(
-                caller.event(
-                    "egress:refused",
-                    outcome="denied",
-                    object_kind=item.kind,
-                    object_ref=item.ref,
-                    detail={"door": door.value, "destination": destination.kind.value,
-                            "format": fmt},
-                )
-            )  # fmt: skip
-        withheld.add(item.ref)
+    party, passed, withheld = _judged(uow, caller, principal, door, items, fmt, destination)
     if spec.leaves is Leaves.BULK_READ:
         _count(uow, caller, principal, door, passed, subscription)
     row = Export(
@@ -242,6 +213,103 @@ def release(
                           detail=detail)
     )  # fmt: skip
     return Receipt(row.public_id, door, fmt, tuple(passed), frozenset(withheld))
+
+
+def check(
+    uow: UnitOfWork,
+    caller: Caller,
+    door: Door,
+    items: Sequence[Item],
+    *,
+    fmt: str,
+    destination: Destination = READER,
+) -> None:
+    """Refuses now, exactly as `release` would, what may not leave whole through `door`;
+    records nothing. For work that lets the items out later (a file prepared in the
+    background): its request is refused at once, and `release` judges again, and records
+    the export, when the data moves."""
+    spec = DOORS[door]
+    if spec.leaves is Leaves.BULK_READ:
+        raise ValueError("a bulk read is counted as it is read: it has no check beforehand")
+    principal = _taker(caller, spec, fmt)
+    _judged(uow, caller, principal, door, items, fmt, destination)
+
+
+def receipt_of(
+    uow: UnitOfWork, export_id: str, door: Door, *, restriction: str | None = None
+) -> Receipt | None:
+    """The receipt of an export the gate recorded earlier through `door`, for delivering
+    later what it let out (a prepared file); None if there is no such export. The export
+    does not keep an H3 restriction's words (content): the caller gives them back."""
+    row = uow.session.scalar(
+        select(Export).where(Export.public_id == export_id, Export.door == door.value)
+    )
+    if row is None:
+        return None
+    items = tuple(
+        Item(
+            kind=entry["kind"],
+            ref=entry["ref"],
+            owner_agency_id=entry["owner"],
+            tlp=Tlp(entry["tlp"]),
+            handling=HandlingCode(entry["handling"]),
+            restriction=restriction,
+            review_on=date.fromisoformat(entry["expires"]) if entry["expires"] else None,
+        )
+        for entry in row.items
+    )
+    return Receipt(row.public_id, door, row.format, items)
+
+
+def _taker(caller: Caller, spec: DoorSpec, fmt: str) -> Principal:
+    """Who takes the data out, once the format is one the door serves."""
+    principal = caller.principal
+    if principal is None:
+        raise Forbidden(lazy("Only a signed-in user or a service account takes data out."))
+    if fmt not in spec.formats:
+        raise InvalidInput(
+            lazy("This export is offered as {formats}, not {format}."),
+            formats=", ".join(sorted(spec.formats)),
+            format=fmt,
+        )
+    return principal
+
+
+def _judged(
+    uow: UnitOfWork,
+    caller: Caller,
+    principal: Principal,
+    door: Door,
+    items: Sequence[Item],
+    fmt: str,
+    destination: Destination,
+) -> tuple[ThirdParty | None, list[Item], set[str]]:
+    """The third party, the items that pass and the refs withheld; for a door that lets a
+    whole file out, the first item that may not leave raises its audited refusal."""
+    spec = DOORS[door]
+    if destination.kind not in DESTINATIONS[spec.leaves]:
+        raise InvalidInput(lazy("Nothing leaves through this door to that destination."))
+    party = _third_party(uow, caller, door, destination)
+    passed: list[Item] = []
+    withheld: set[str] = set()
+    for item in items:
+        why = _why_not(uow, principal, spec.leaves, destination, party, item)
+        if why is None:
+            passed.append(item)
+            continue
+        if spec.leaves is not Leaves.BULK_READ:
+            raise why.refused_as(
+                caller.event(
+                    "egress:refused",
+                    outcome="denied",
+                    object_kind=item.kind,
+                    object_ref=item.ref,
+                    detail={"door": door.value, "destination": destination.kind.value,
+                            "format": fmt},
+                )
+            )  # fmt: skip
+        withheld.add(item.ref)
+    return party, passed, withheld
 
 
 def _entry(item: Item) -> dict[str, object]:
