@@ -70,6 +70,22 @@ class ExportedFile:
     receipt: egress.Receipt
 
 
+@dataclass(frozen=True)
+class Released:
+    """A thread the gate let out: the receipt every page of the file carries, and whether
+    the originator's recorded consent was asked for."""
+
+    receipt: egress.Receipt
+    consented: bool
+
+
+@dataclass(frozen=True)
+class _AtTheGate:
+    items: list[egress.Item]
+    destination: egress.Destination
+    consented: bool
+
+
 def export_thread(
     uow: UnitOfWork,
     caller: Caller,
@@ -83,9 +99,106 @@ def export_thread(
 ) -> ExportedFile:
     """The thread as a file for the reader's agency or, with `to`, for that registered
     third party (its public id); the gate refuses before anything is built."""
-    now = utcnow()
-    granted = access(uow, caller, thread_id, Action.READ_CONTENT, now)
-    thread, principal = granted.thread, granted.principal
+    released = release_thread(uow, caller, ctx, thread_id, fmt, to=to)
+    view = thread_view(uow, caller, ctx, thread_id)
+    content = render_thread(view, caller, released.receipt, timezone=timezone, language=language)
+    record_export(uow, caller, thread_id, view, released, to=to)
+    return ExportedFile(content, FORMATS[fmt], file_name(view, fmt), released.receipt)
+
+
+def check_export(
+    uow: UnitOfWork,
+    caller: Caller,
+    ctx: services.Context,
+    thread_id: int,
+    fmt: str,
+    *,
+    to: str | None = None,
+) -> bool:
+    """Refuses at once, with the same audited refusal, an export `export_thread` would
+    refuse now; records nothing (the export is recorded when the file is made). Whether
+    the originator's recorded consent was asked for."""
+    gate = _at_the_gate(uow, caller, ctx, thread_id, to)
+    egress.check(
+        uow, caller, egress.Door.THREAD_FILE, gate.items, fmt=fmt, destination=gate.destination
+    )
+    return gate.consented
+
+
+def release_thread(
+    uow: UnitOfWork,
+    caller: Caller,
+    ctx: services.Context,
+    thread_id: int,
+    fmt: str,
+    *,
+    to: str | None = None,
+) -> Released:
+    """The thread let out through the gate, which records the export; or its refusal."""
+    gate = _at_the_gate(uow, caller, ctx, thread_id, to)
+    receipt = egress.release(
+        uow, caller, egress.Door.THREAD_FILE, gate.items, fmt=fmt, destination=gate.destination
+    )
+    return Released(receipt, gate.consented)
+
+
+def render_thread(
+    view: ThreadOut,
+    caller: Caller,
+    receipt: egress.Receipt,
+    *,
+    timezone: str = "UTC",
+    language: str = "ru",
+) -> bytes:
+    """The file's bytes, watermarked with the reader, the time and the receipt; reads
+    nothing from the database, so it may run outside any transaction."""
+    principal = caller.principal
+    assert principal is not None  # (the gate lets nothing out to nobody)
+    watermark = Watermark(
+        f"{principal.login} ({principal.full_name})", utcnow(), receipt.marking, timezone,
+        export_id=receipt.export_id, expires=receipt.expires,
+    )  # fmt: skip
+    with i18n.language(language):
+        if receipt.fmt == "pdf":
+            return _pdf(view, watermark, language)
+        return _csv(view, watermark)
+
+
+def record_export(
+    uow: UnitOfWork,
+    caller: Caller,
+    thread_id: int,
+    view: ThreadOut,
+    released: Released,
+    *,
+    to: str | None = None,
+) -> None:
+    """The exchange's own audit entry of a file made: which messages it holds."""
+    receipt = released.receipt
+    detail: dict[str, object] = {
+        "export": receipt.export_id, "format": receipt.fmt, "marking": receipt.marking,
+        "consent": released.consented, "messages": [m.id for m in view.messages],
+    }  # fmt: skip
+    if to:
+        detail["third_party"] = to
+    audit.record(
+        uow,
+        caller.event(
+            Action.EXPORT.value, object_kind=THREAD_KIND, object_ref=thread_id, detail=detail
+        ),
+    )
+
+
+def file_name(view: ThreadOut, fmt: str) -> str:
+    return f"{view.reference}.{fmt}"
+
+
+def _at_the_gate(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, thread_id: int, to: str | None
+) -> _AtTheGate:
+    """The thread as the gate judges it: one item per agency that wrote on it."""
+    granted = access(uow, caller, thread_id, Action.READ_CONTENT, utcnow())
+    thread = granted.thread
     destination = egress.to_third_party(to) if to else egress.READER
     consented = _consented(uow, granted, to)
     base = egress.Item(
@@ -105,30 +218,7 @@ def export_thread(
         replace(base, owner_agency_id=agency_id, changed_at=last_written)
         for agency_id, last_written in _writers(uow, thread.id, thread.originator_agency_id)
     ]
-    receipt = egress.release(
-        uow, caller, egress.Door.THREAD_FILE, items, fmt=fmt, destination=destination
-    )
-    view = thread_view(uow, caller, ctx, thread_id)
-    label = f"{principal.login} ({principal.full_name})"
-    watermark = Watermark(
-        label, now, receipt.marking, timezone,
-        export_id=receipt.export_id, expires=receipt.expires,
-    )  # fmt: skip
-    with i18n.language(language):
-        content = _pdf(view, watermark, language) if fmt == "pdf" else _csv(view, watermark)
-    detail: dict[str, object] = {
-        "export": receipt.export_id, "format": fmt, "marking": watermark.marking,
-        "consent": consented, "messages": [m.id for m in view.messages],
-    }  # fmt: skip
-    if to:
-        detail["third_party"] = to
-    audit.record(
-        uow,
-        caller.event(
-            Action.EXPORT.value, object_kind=THREAD_KIND, object_ref=thread.id, detail=detail
-        ),
-    )
-    return ExportedFile(content, FORMATS[fmt], f"{view.reference}.{fmt}", receipt)
+    return _AtTheGate(items, destination, consented)
 
 
 def _writers(
