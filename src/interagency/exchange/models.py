@@ -209,6 +209,56 @@ class Inspection(Sealed, Base):
         return user_agency_id(session, self.user_id)
 
 
+class PreparedStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"  # no longer served; its file was released
+
+
+class PreparedExport(Sealed, Base):
+    """A long thread's file, made by a background job for the one user who asked, and kept
+    sealed in the file store under their agency's key until `deliver_until`."""
+
+    __tablename__ = "exchange_prepared_exports"
+    sealed_under = "agency_id"
+    __table_args__ = (
+        CheckConstraint(_in("status", PreparedStatus), name="status_known"),
+        CheckConstraint("format IN ('pdf', 'csv')", name="format_known"),
+        Index(None, "status", "deliver_until"),
+    )
+
+    id: Mapped[intpk]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The reader's agency: its key seals the file and the texts below.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    format: Mapped[str] = mapped_column(String(8))
+    # The public id of the registered third party the file is for; none: the reader's agency.
+    third_party: Mapped[str | None] = mapped_column(String(26))
+    # The file is written in the language and time zone of the request that asked for it.
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=PreparedStatus.QUEUED.value)
+    # The gate's export id, set once the job let the thread out: a job run again after a
+    # failure makes the file under it rather than exporting a second time.
+    export_id: Mapped[str | None] = mapped_column(String(26), unique=True)
+    # H3's restriction as the file's marking carries it (the export keeps no words).
+    restriction_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    restriction = SealedText[str | None]()
+    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    filename_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    filename = SealedText[str | None]()
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    # Why the job refused, as the message and its parameters (JSON), for the reader's page.
+    problem_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    problem = SealedText[str | None]()
+    created_at: Mapped[created_at]
+    ready_at: Mapped[datetime | None]
+    deliver_until: Mapped[datetime | None]
+
+
 class IndexTerm(Base):
     """A blind-index term: a keyed hash of one stemmed word, under one agency's index key."""
 
