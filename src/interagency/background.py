@@ -8,11 +8,14 @@ rights are checked again when it starts (`jobs.runner`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from interagency.audit import attach_signer, sign_head
 from interagency.bootstrap import Container
 from interagency.errors import DomainError
+from interagency.exchange import prepared
 from interagency.filestore.services import SCAN_JOB
 from interagency.jobs import Job, JobState
 from interagency.jobs.kinds import JobKind, Run
@@ -54,17 +57,25 @@ def _rescreen(run: Run) -> None:
     maintenance.rescreen(run.uow, run.container.vault, run.caller, progress)
 
 
+def _hourly(moment: datetime) -> bool:
+    # Exported files are kept a day: an hour more on the disk, sealed, is no matter.
+    return moment.minute == 0
+
+
 KINDS = (
     JobKind(uploads.JOB, uploads.process, "a bulk upload: check, store, cross-check"),
     JobKind(SCAN_JOB, _scan_file, "the malware scan of a received file"),
     JobKind("audit.sign", _sign_audit_head, "signing the audit trail's head"),
     JobKind("outbox.send", _send_mail, "sending the e-mail notifications due"),
     JobKind("records.rescreen", _rescreen, "expiring hits, cross-checking waiting records"),
+    JobKind(prepared.JOB, prepared.make, "a long thread's export: let out, drawn, stored"),
+    JobKind(prepared.EXPIRE_JOB, prepared.expire, "releasing exported files past their time"),
 )
 SCHEDULES = (
     Schedule("audit.sign", every_minute()),
     Schedule("outbox.send", every_minute()),
     Schedule("records.rescreen", daily_at(2)),
+    Schedule(prepared.EXPIRE_JOB, _hourly),
 )
 
 

@@ -64,7 +64,11 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         _spec(
             Door.THREAD_FILE, Leaves.COPY, {"pdf", "csv"},
             [("GET", "/exchange/threads/{thread_id}/export.{fmt}"),
-             ("GET", "/api/v1/exchange/threads/{thread_id}/export")],
+             ("GET", "/api/v1/exchange/threads/{thread_id}/export"),
+             # A long thread's file, prepared in the background: delivered later under
+             # the export the gate recorded when the job made it.
+             ("GET", "/exchange/prepared-exports/{prepared_id}/file"),
+             ("GET", "/api/v1/exchange/prepared-exports/{prepared_id}/file")],
             lazy(
                 "A thread as a PDF or CSV file, for the reader's agency or a registered third "
                 "party."

@@ -2,7 +2,9 @@
 
 Every download passes the export gate in the service that builds it and is answered
 through `egress.downloads.file_response`: always an attachment, never rendered by the
-browser, with the export id, marking and expiry in its headers.
+browser, with the export id, marking and expiry in its headers. A long thread's export is
+prepared by a background job (`exchange.prepared`): the page is sent to where the file
+will be, the API answers 202 with its Location.
 """
 
 from __future__ import annotations
@@ -13,24 +15,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.egress.downloads import file_response
 from interagency.errors import InvalidInput
-from interagency.exchange import attachments, exporting
-from interagency.exchange.models import Attachment
-from interagency.exchange.paths import AttachmentId, MessageId, ThreadId
-from interagency.exchange.schemas import AttachmentOut
+from interagency.exchange import attachments, exporting, prepared
+from interagency.exchange.models import Attachment, PreparedExport, PreparedStatus
+from interagency.exchange.paths import AttachmentId, MessageId, PreparedExportId, ThreadId
+from interagency.exchange.schemas import AttachmentOut, PreparedExportOut
 from interagency.exchange.web_context import exchange_context
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 from interagency.inputs import FileName, Line
 from interagency.web import flash
 from interagency.web.auth import CallerDep
-from interagency.web.deps import ContainerDep, UowDep
+from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.errors import domain_message
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
@@ -43,6 +45,8 @@ api = APIRouter(
 )
 
 UPLOAD_CHUNK = 64 * 1024
+PREPARED_PAGES = "/exchange/prepared-exports"
+PREPARED_API = "/api/v1/exchange/prepared-exports"
 # The registered third party an export goes to; none (or empty, from the page's form):
 # the reader's own agency.
 ThirdPartyQuery = Annotated[
@@ -77,21 +81,42 @@ def _download(
     return file_response(found.receipt, chunks, found.media_type, found.filename, found.size)
 
 
-def _export(
+def _export_or_prepare(
     request: Request,
-    uow: UowDep,
-    caller: CallerDep,
-    container: ContainerDep,
+    uow: UnitOfWork,
+    caller: Caller,
+    container: Container,
     thread_id: int,
     fmt: str,
     to: str | None,
-) -> Response:
-    exported = exporting.export_thread(
+) -> exporting.ExportedFile | PreparedExport:
+    return prepared.export_or_prepare(
         uow, caller, exchange_context(container), thread_id, fmt, to=to,
         timezone=request.state.timezone, language=i18n.current_language(),
+        from_messages=container.settings.export_in_background_from_messages,
     )  # fmt: skip
-    uow.commit()
+
+
+def _file(exported: exporting.ExportedFile) -> Response:
     return file_response(exported.receipt, exported.content, exported.media_type, exported.filename)
+
+
+def _deliver(uow: UnitOfWork, caller: Caller, container: Container, prepared_id: int) -> Response:
+    found = prepared.deliver(uow, caller, container.file_store, prepared_id)
+    uow.commit()
+    # Each chunk is read from the disk and opened: in the thread pool, not on the event loop.
+    chunks = iterate_in_threadpool(found.chunks)
+    return file_response(found.receipt, chunks, found.media_type, found.filename, found.size)
+
+
+def _prepared_out(found: prepared.Progress) -> PreparedExportOut:
+    ready = found.status is PreparedStatus.READY
+    return PreparedExportOut(
+        id=found.id, thread=found.thread, format=found.format, status=found.status,
+        created_at=found.created_at, ready_at=found.ready_at,
+        available_until=found.deliver_until if ready else None,
+        download=f"{PREPARED_API}/{found.id}/file" if ready else None, problem=found.problem,
+    )  # fmt: skip
 
 
 # -- pages ----------------------------------------------------------------------------
@@ -162,7 +187,33 @@ def export_page(
     container: ContainerDep,
     to: ThirdPartyQuery = None,
 ) -> Response:
-    return _export(request, uow, caller, container, thread_id, fmt, to or None)
+    found = _export_or_prepare(request, uow, caller, container, thread_id, fmt, to or None)
+    uow.commit()
+    if isinstance(found, PreparedExport):
+        # A long thread: its page shows how the file comes along, and then offers it.
+        return RedirectResponse(
+            f"{PREPARED_PAGES}/{found.public_id}", status_code=status.HTTP_303_SEE_OTHER
+        )
+    return _file(found)
+
+
+@pages.get("/exchange/prepared-exports/{prepared_id}")
+def prepared_page(
+    request: Request,
+    prepared_id: PreparedExportId,
+    uow: UowDep,
+    caller: CallerDep,
+    renderer: RendererDep,
+) -> Response:
+    found = prepared.progress(uow, caller, prepared_id)
+    return renderer.render(request, "exchange/prepared_export.html", {"prepared": found})
+
+
+@pages.get("/exchange/prepared-exports/{prepared_id}/file")
+def prepared_file_page(
+    prepared_id: PreparedExportId, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Response:
+    return _deliver(uow, caller, container, prepared_id)
 
 
 # -- API ------------------------------------------------------------------------------
@@ -225,9 +276,22 @@ def download_api(
 
 @api.get(
     "/threads/{thread_id}/export",
-    summary="Export a thread as a watermarked PDF or CSV (never RED; H1+ needs consent)",
+    summary=(
+        "Export a thread as a watermarked PDF or CSV (never RED; H1+ needs consent); a long "
+        "thread answers 202 Accepted with the Location of its prepared export"
+    ),
+    description=(
+        "A thread of many messages is exported by a background job. The refusals are the "
+        "same, at once; otherwise the answer is 202 Accepted, with a Location header naming "
+        "the prepared export: its status (`queued`, `running`, `ready`, `failed`, `expired`) "
+        "and, once ready, the URL to download the file from, for the user who asked only, "
+        "while they may still read the thread."
+    ),
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {}, "text/csv": {}}},
+        202: {"model": PreparedExportOut, "description": "The export is being prepared."},
+    },
 )
 def export_api(
     request: Request,
@@ -238,4 +302,36 @@ def export_api(
     format: Annotated[Line, Query(pattern="^(pdf|csv)$")] = "csv",
     to: ThirdPartyQuery = None,
 ) -> Response:
-    return _export(request, uow, caller, container, thread_id, format, to or None)
+    found = _export_or_prepare(request, uow, caller, container, thread_id, format, to or None)
+    if isinstance(found, PreparedExport):
+        out = _prepared_out(prepared.progress(uow, caller, found.id))
+        uow.commit()
+        return JSONResponse(
+            out.model_dump(mode="json"),
+            status_code=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"{PREPARED_API}/{found.public_id}"},
+        )
+    uow.commit()
+    return _file(found)
+
+
+@api.get(
+    "/prepared-exports/{prepared_id}",
+    summary="The status of one's own export of a long thread; the download once it is ready",
+)
+def prepared_api(
+    prepared_id: PreparedExportId, uow: UowDep, caller: CallerDep
+) -> PreparedExportOut:
+    return _prepared_out(prepared.progress(uow, caller, prepared_id))
+
+
+@api.get(
+    "/prepared-exports/{prepared_id}/file",
+    summary="Download one's own prepared export while one may still read the thread",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
+)
+def prepared_file_api(
+    prepared_id: PreparedExportId, uow: UowDep, caller: CallerDep, container: ContainerDep
+) -> Response:
+    return _deliver(uow, caller, container, prepared_id)

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from interagency.exchange.codes import MessageKind, Priority, Status
+from interagency.exchange.models import PreparedStatus
 from interagency.i18n import lazy
 from interagency.inputs import Input, PublicRef, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
@@ -204,6 +205,24 @@ class AttachmentOut(BaseModel):
     media_type: str
     sha256: str
     status: str
+
+
+class PreparedExportOut(BaseModel):
+    """A long thread's export, made by a background job for the user who asked."""
+
+    id: PublicRef
+    thread: PublicRef
+    format: str
+    status: PreparedStatus
+    created_at: datetime
+    ready_at: datetime | None = None
+    available_until: datetime | None = Field(
+        default=None, description="The file is not served after this moment."
+    )
+    download: str | None = Field(
+        default=None, description="Where the file is downloaded from, once it is ready."
+    )
+    problem: str | None = Field(default=None, description="Why the export was refused.")
 
 
 class TimelineEvent(BaseModel):

@@ -14,6 +14,8 @@ LABELS: Final = {
     "audit.sign": lazy("signing the audit trail"),
     "outbox.send": lazy("sending e-mail"),
     "records.rescreen": lazy("daily sweep of hits and review dates"),
+    "exchange.export": lazy("export of a long thread"),
+    "exchange.exports.expire": lazy("removing exported files no longer kept"),
     # states
     "pending": lazy("waiting to be queued"),
     "queued": lazy("queued"),
@@ -25,6 +27,7 @@ LABELS: Final = {
     "checking": lazy("checking the rows"),
     "storing": lazy("storing the records"),
     "cross-checking": lazy("cross-checking"),
+    "rendering": lazy("drawing the file"),
     "finished": lazy("finished"),
 }
 
