@@ -8,7 +8,7 @@ rights are checked again when it starts (`jobs.runner`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from interagency.bootstrap import Container
 from interagency.errors import DomainError
 from interagency.exchange import prepared
 from interagency.filestore.services import SCAN_JOB
-from interagency.jobs import Job, JobState
+from interagency.jobs import Job, JobState, operators
 from interagency.jobs.kinds import JobKind, Run
 from interagency.jobs.queue import JobQueue, Schedule, daily_at, every_minute
 from interagency.jobs.runner import execute
@@ -26,6 +26,7 @@ from interagency.records import maintenance, uploads
 
 # E-mails sent by one dispatch job at most; the next minute's job sends the rest.
 _MAIL_PER_JOB = 500
+DONE_JOBS_KEPT = timedelta(days=30)
 
 
 def _sign_audit_head(run: Run) -> None:
@@ -50,6 +51,14 @@ def _scan_file(run: Run) -> None:
         uow.commit()
 
 
+def _purge_done_jobs(run: Run) -> None:
+    # Two jobs a minute are scheduled: the done ones go after a month, the dead ones wait
+    # for an operator.
+    with run.uow() as uow:
+        operators.purge(uow, run.caller, DONE_JOBS_KEPT, (JobState.DONE,))
+        uow.commit()
+
+
 def _rescreen(run: Run) -> None:
     def progress(done: int, total: int) -> None:
         run.report("cross-checking", done, total)
@@ -68,6 +77,7 @@ KINDS = (
     JobKind("audit.sign", _sign_audit_head, "signing the audit trail's head"),
     JobKind("outbox.send", _send_mail, "sending the e-mail notifications due"),
     JobKind("records.rescreen", _rescreen, "expiring hits, cross-checking waiting records"),
+    JobKind("jobs.purge", _purge_done_jobs, "deleting the jobs done a month ago"),
     JobKind(prepared.JOB, prepared.make, "a long thread's export: let out, drawn, stored"),
     JobKind(prepared.EXPIRE_JOB, prepared.expire, "releasing exported files past their time"),
 )
@@ -75,6 +85,7 @@ SCHEDULES = (
     Schedule("audit.sign", every_minute()),
     Schedule("outbox.send", every_minute()),
     Schedule("records.rescreen", daily_at(2)),
+    Schedule("jobs.purge", daily_at(3)),
     Schedule(prepared.EXPIRE_JOB, _hourly),
 )
 

@@ -14,6 +14,7 @@ LABELS: Final = {
     "audit.sign": lazy("signing the audit trail"),
     "outbox.send": lazy("sending e-mail"),
     "records.rescreen": lazy("daily sweep of hits and review dates"),
+    "jobs.purge": lazy("deleting old finished jobs"),
     "exchange.export": lazy("export of a long thread"),
     "exchange.exports.expire": lazy("removing exported files no longer kept"),
     # states
