@@ -59,7 +59,6 @@ class BodyLimitMiddleware:
 
         return counted
 
-
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
             {
