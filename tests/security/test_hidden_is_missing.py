@@ -37,10 +37,14 @@ from interagency.council.schemas import (
 from interagency.db import new_public_id
 from interagency.egress import services as egress
 from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
+from interagency.exchange import prepared
+from interagency.exchange.models import Thread
+from interagency.exchange.web_context import exchange_context
 from interagency.identity import approvals, breakglass, tokens
 from interagency.identity.models import Agency, AgencyKind, ApiToken, Desk, Role, User, UserRole
 from interagency.identity.policy import Change
-from interagency.records import protection, services
+from interagency.jobs import Job
+from interagency.records import protection, services, uploads
 from interagency.records.particulars import PersonParticulars
 from interagency.web.app import ROUTERS
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
@@ -293,6 +297,20 @@ def _egress(container: Container, council: Council) -> dict[str, str]:
     }
 
 
+def _background(container: Container, council: Council, thread: str) -> dict[str, str]:
+    """RU-SVC's export of its thread, prepared in the background, and the job of its
+    upload (made by `_records`)."""
+    with container.uow() as uow:
+        thread_id = uow.session.scalar(select(Thread.id).where(Thread.public_id == thread))
+        assert thread_id is not None
+        ru = council.caller(uow, "ru_liaison")
+        export = prepared.prepare(uow, ru, exchange_context(container), thread_id, "pdf")
+        job = uow.session.scalar(select(Job.public_id).where(Job.kind == uploads.JOB))
+        assert job is not None
+        uow.commit()
+    return {"prepared_id": export.public_id, "job_id": job}
+
+
 @pytest.fixture
 def hidden(client: TestClient, container: Container, council: Council) -> Hidden:
     values = {
@@ -302,6 +320,7 @@ def hidden(client: TestClient, container: Container, council: Council) -> Hidden
         **_identity(container, council),
         **_egress(container, council),
     }
+    values |= _background(container, council, values["thread_id"])
     _admit_observer(container, council)
     return Hidden(values)
 
