@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from interagency import audit
 from interagency.db import utcnow
 from interagency.errors import DomainError
 from interagency.identity.models import User
 from interagency.identity.principals import Caller, enabled_principals, principal_from
-from interagency.jobs.kinds import JobKind, Run
+from interagency.jobs.kinds import Hold, JobKind, Run, Superseded
 from interagency.jobs.models import CLAIMABLE, Job, JobState
 
 if TYPE_CHECKING:
@@ -41,41 +41,46 @@ def execute(
     container: Container, kinds: Mapping[str, JobKind], job_id: int, *, last_attempt: bool
 ) -> JobState | None:
     """Runs the job if no other worker holds it; its final or interim state, None when it
-    was not claimed. Raises `JobFailed` after a failure that the queue should retry."""
+    was not claimed or another worker took it over meanwhile. Raises `JobFailed` after a
+    failure that the queue should retry."""
     settings = container.settings
     lease = timedelta(seconds=settings.jobs_lease_seconds)
     job = _claim(container, job_id, lease, settings.jobs_retries + 1)
     if job is None:
         return None
     kind = kinds.get(job.kind)
+    held = Hold(job_id, job.attempts)
     if kind is None:
-        return _end(container, job_id, JobState.DEAD, "UnknownKind")
+        return _end(container, held, JobState.DEAD, "UnknownKind")
     stop = threading.Event()
     heartbeat = threading.Thread(
-        target=_keep_lease, args=(container, job_id, lease, stop), daemon=True
+        target=_keep_lease, args=(container, held, lease, stop), daemon=True
     )
     heartbeat.start()
     try:
-        kind.run(Run(container, job.id, job.public_id, job.subject_id, _caller(container, job)))
+        kind.run(Run(container, job.public_id, job.subject_id, _caller(container, job), held))
+    except Superseded:
+        logger.warning("job %s was taken over by another worker: this one stops", job.public_id)
+        return None
     except DomainError as refusal:
         # A refusal does not pass by trying again (the user lost a right, the input is
         # wrong): the job is dead at once, and the refusal is audited.
         stop.set()
         _audit_refusal(container, refusal)
         logger.warning("job %s refused: %s", job.public_id, type(refusal).__name__)
-        return _end(container, job_id, JobState.DEAD, type(refusal).__name__)
+        return _end(container, held, JobState.DEAD, type(refusal).__name__)
     except Exception as failure:  # noqa: BLE001 - every failure is recorded on the row
         stop.set()
         name = type(failure).__name__
         logger.warning("job %s (%s) failed: %s", job.public_id, job.kind, name)
         if last_attempt:
-            return _end(container, job_id, JobState.DEAD, name)
-        _end(container, job_id, JobState.RETRYING, name)
+            return _end(container, held, JobState.DEAD, name)
+        _end(container, held, JobState.RETRYING, name)
         raise JobFailed(f"job {job.public_id} ({job.kind}) failed: {name}") from None
     finally:
         stop.set()
         heartbeat.join()
-    return _end(container, job_id, JobState.DONE, None)
+    return _end(container, held, JobState.DONE, None)
 
 
 def _claim(container: Container, job_id: int, lease: timedelta, most_attempts: int) -> Job | None:
@@ -104,31 +109,32 @@ def _claim(container: Container, job_id: int, lease: timedelta, most_attempts: i
         return job
 
 
-def _keep_lease(container: Container, job_id: int, lease: timedelta, stop: threading.Event) -> None:
-    """Extends the lease while the job runs, so that only a dead worker's job is taken."""
+def _keep_lease(container: Container, held: Hold, lease: timedelta, stop: threading.Event) -> None:
+    """Extends the lease while the job runs, so that only a dead worker's job is taken.
+    A worker that finds its claim taken over (its lease ran out while it was starved)
+    lets the job know: it stops at its next report."""
     while not stop.wait(lease.total_seconds() / 3):
         try:
             with container.uow() as uow:
-                uow.write(
-                    update(Job)
-                    .where(Job.id == job_id, Job.state == JobState.RUNNING.value)
-                    .values(lease_until=utcnow() + lease)
-                )
+                renewed = held.renew(uow, lease_until=utcnow() + lease)
                 uow.commit()
         except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
-            logger.warning("job %s: the lease was not extended this time", job_id)
+            logger.warning("job %s: the lease was not extended this time", held.job_id)
+            continue
+        if not renewed:
+            held.lost.set()
+            return
 
 
-def _end(container: Container, job_id: int, state: JobState, error: str | None) -> JobState:
+def _end(container: Container, held: Hold, state: JobState, error: str | None) -> JobState | None:
+    """Records how the job ended, unless another worker has taken it over meanwhile."""
     with container.uow() as uow:
         finished = utcnow() if state in (JobState.DONE, JobState.DEAD) else None
-        uow.write(
-            update(Job)
-            .where(Job.id == job_id)
-            .values(state=state.value, error=error, lease_until=None, finished_at=finished)
+        ended = held.renew(
+            uow, state=state.value, error=error, lease_until=None, finished_at=finished
         )
         uow.commit()
-    return state
+    return state if ended else None
 
 
 def _caller(container: Container, job: Job) -> Caller:

@@ -31,8 +31,8 @@ from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.inputs import checked_file_name
 from interagency.jobs import enqueue
-from interagency.jobs.kinds import Run
-from interagency.records import batchcheck, bulk, services
+from interagency.jobs.kinds import Run, Superseded
+from interagency.records import batchcheck, bulk, pairing, services
 from interagency.records.models import (
     BulkUpload,
     Hit,
@@ -249,17 +249,21 @@ def _store(run: Run, upload_id: int) -> None:
         valid = [record for _, record in bulk.check(kind, batch).valid]
         with run.uow() as uow:
             ids = services.store_many(uow, run.caller, ctx, valid, upload_id=upload_id)
-            done += len(batch)
-            uow.write(
+            moved = uow.session.connection().execute(
                 update(BulkUpload)
-                .where(BulkUpload.id == upload_id)
+                # Only from where this run read it: a run that another worker took over
+                # meanwhile finds it moved on, and its batch is rolled back.
+                .where(BulkUpload.id == upload_id, BulkUpload.rows_done == done)
                 .values(
-                    rows_done=done,
+                    rows_done=done + len(batch),
                     rows_stored=BulkUpload.rows_stored + len(ids),
                     stage=UploadStage.STORING.value,
                 )
             )
+            if not moved.rowcount:
+                raise Superseded
             uow.commit()
+        done += len(batch)
         run.report(UploadStage.STORING.value, done, total)
     _set(run, upload_id, stage=UploadStage.CROSS_CHECKING.value)
 
@@ -281,17 +285,26 @@ def _cross_check(run: Run, upload_id: int) -> None:
         return
     pairs = batchcheck.compare(planned)
     for start in range(0, len(planned.searching_ids), BATCH):
-        chunk = planned.searching_ids[start : start + BATCH]
-        mine = set(chunk)
-        part = dataclasses.replace(
-            planned,
-            searching_ids=chunk,
-            queries={i: q for i, q in planned.queries.items() if i in mine},
-        )
         with run.uow() as uow:
+            # Under the screening lock, the records still waiting: none is cross-checked
+            # twice, even by a run another worker took over meanwhile.
+            pairing.lock_screening(uow, planned.kind.value)
+            mine = set(
+                uow.session.scalars(
+                    select(Record.id).where(
+                        Record.id.in_(planned.searching_ids[start : start + BATCH]),
+                        Record.screen_pending.is_(True),
+                    )
+                )
+            )
+            part = dataclasses.replace(
+                planned,
+                searching_ids=sorted(mine),
+                queries={i: q for i, q in planned.queries.items() if i in mine},
+            )
             batchcheck.record_hits(uow, run.caller, part, [p for p in pairs if p[0] in mine])
             uow.commit()
-        run.report(UploadStage.CROSS_CHECKING.value, start + len(chunk), len(waiting))
+        run.report(UploadStage.CROSS_CHECKING.value, min(start + BATCH, len(waiting)), len(waiting))
 
 
 def _finish(

@@ -174,8 +174,9 @@ def built(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Itera
             "attachment_dir": tmp_path / "attachments",
             "audit_witness_file": tmp_path / "witness.jsonl",
             "jobs_queue_url": queue_url,
-            # A dead worker's job is handed to another three seconds later.
-            "jobs_lease_seconds": 3,
+            # A dead worker's job is handed to another eight seconds later (a live one
+            # renews its lease every third of that, however loaded the machine).
+            "jobs_lease_seconds": 8,
             "jobs_retry_delay_seconds": 1,
         }
         container = bootstrap(settings_for(url, **overrides))

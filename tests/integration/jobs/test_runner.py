@@ -141,3 +141,27 @@ def test_an_unknown_kind_is_dead_not_retried(container: Container) -> None:
     assert execute(container, {}, job_id, last_attempt=False) is JobState.DEAD
     with container.uow() as uow:
         assert uow.session.scalar(select(Job.error).where(Job.id == job_id)) == "UnknownKind"
+
+
+def test_a_run_another_worker_took_over_stops_at_its_next_report(container: Container) -> None:
+    """A worker starved past its lease finds its claim taken: it stops, records nothing."""
+    reached: list[str] = []
+    job_id = _job(container)
+
+    def taken_over_midway(run: Run) -> None:
+        run.report("storing", 1, 3)
+        with container.uow() as uow:  # another worker claims the job, as the relay allows
+            uow.write(update(Job).where(Job.id == job_id).values(attempts=Job.attempts + 1))
+            uow.commit()
+        reached.append("first step")
+        run.report("cross-checking", 2, 3)
+        reached.append("second step")
+
+    kinds = {"test.kind": JobKind("test.kind", taken_over_midway)}
+    assert execute(container, kinds, job_id, last_attempt=False) is None
+    assert reached == ["first step"]
+    with container.uow() as uow:
+        job = uow.session.get(Job, job_id)
+        assert job is not None
+        # Left as the other worker holds it: running, its attempt, the first run's stage.
+        assert (job.state, job.attempts, job.stage, job.error) == ("running", 2, "storing", None)
