@@ -129,7 +129,12 @@ def record_hits(
     planned: Plan,
     pairs: list[tuple[int, comparison.Match]],
     progress: Progress | None = None,
+    *,
+    alert_probing: bool = True,
 ) -> list[Hit]:
+    """Records the hits of `pairs` and tells both sides. A caller that records one batch's
+    hits in several parts passes `alert_probing=False` and alerts once at the end
+    (`crosscheck.check_near_identical`), or each part would alert again."""
     step = progress or (lambda _: None)
     today = utcnow().date()
     now = utcnow()
@@ -148,7 +153,7 @@ def record_hits(
         searching, found = involved[query_id], involved[match.found_id]
         known = existing.get((query_id, match.found_id))
         hits.append(crosscheck.store_hit(uow, caller, known, searching, found, match, now, states))
-    if hits:
+    if hits and alert_probing:
         agency_id = hits[0].searching_agency_id
         crosscheck.check_near_identical(uow, caller, agency_id, (h.found_record_id for h in hits))
     for start in range(0, len(planned.searching_ids), _CHUNK):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from interagency import audit, i18n
 from interagency.db import UnitOfWork, utcnow
@@ -32,7 +32,7 @@ from interagency.identity.principals import Caller
 from interagency.inputs import checked_file_name
 from interagency.jobs import enqueue
 from interagency.jobs.kinds import Run, Superseded
-from interagency.records import batchcheck, bulk, pairing, services
+from interagency.records import batchcheck, bulk, crosscheck, pairing, services
 from interagency.records.models import (
     BulkUpload,
     Hit,
@@ -302,7 +302,8 @@ def _cross_check(run: Run, upload_id: int) -> None:
                 searching_ids=sorted(mine),
                 queries={i: q for i, q in planned.queries.items() if i in mine},
             )
-            batchcheck.record_hits(uow, run.caller, part, [p for p in pairs if p[0] in mine])
+            found = [p for p in pairs if p[0] in mine]
+            batchcheck.record_hits(uow, run.caller, part, found, alert_probing=False)
             uow.commit()
         run.report(UploadStage.CROSS_CHECKING.value, min(start + BATCH, len(waiting)), len(waiting))
 
@@ -319,14 +320,17 @@ def _finish(
             params = {k: str(v) for k, v in refusal.params.items()}
             content["refusal"] = {"message": refusal.message, "params": params}
             upload.report = json.dumps(content, ensure_ascii=False)
-        upload.hits_found = int(
-            uow.session.scalar(
-                select(func.count(Hit.id))
-                .join(Record, Record.id == Hit.searching_record_id)
-                .where(Record.upload_id == upload_id)
+        uploaded = select(Record.id).where(Record.upload_id == upload_id)
+        found = list(
+            uow.session.scalars(
+                select(Hit.found_record_id).where(Hit.searching_record_id.in_(uploaded))
             )
-            or 0
         )
+        upload.hits_found = len(found)
+        if status is UploadStatus.DONE and found:
+            # Once for the whole upload, with its end: many of its records hitting one
+            # record looks like probing.
+            crosscheck.check_near_identical(uow, run.caller, upload.agency_id, found)
         upload.status = status.value
         upload.stage = UploadStage.FINISHED.value
         upload.finished_at = utcnow()

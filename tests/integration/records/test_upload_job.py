@@ -177,3 +177,21 @@ def _report(records: Records, upload_id: int) -> uploads.Report:
         assert upload.status == "failed"
         with i18n.language("en"):
             return uploads.report_of(upload)
+
+
+def test_an_upload_probing_one_record_alerts_each_dpo_once_however_it_is_batched(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records.save("ru_liaison", person(RASHAD_RU))
+    monkeypatch.setattr(uploads, "BATCH", 2)
+    spellings = ("Huseynov", "Guseynov", "Gusejnov", "Husseinov", "Guseinov", "Huseinov")
+    lines = [HEADER] + [
+        f"{surname},Rashad,1985-03-14,suspect,Games security,Agreement art. 5"
+        for surname in spellings
+    ]
+    _accept(records, "\n".join(lines).encode())
+    run_pending(records.container)
+    assert records.hit_count() == len(spellings)
+    for dpo in ("kz_dpo", "ru_dpo"):
+        alerts = [kind for kind, _ in records.notices(dpo)]
+        assert alerts.count("records:probing-near-identical") == 1
