@@ -12,6 +12,7 @@ together). The user's right to store records is checked again when the job start
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import json
 import logging
@@ -284,6 +285,11 @@ def _cross_check(run: Run, upload_id: int) -> None:
     if planned is None:
         return
     pairs = batchcheck.compare(planned)
+    # The other agencies' records are compared: only the pairs are needed now. Dropping
+    # the rest (a million opened records, at full scale) before the many small
+    # transactions keeps the worker's memory, and the collector's passes over it, small.
+    planned = dataclasses.replace(planned, found={}, found_guards={})
+    gc.collect()
     for start in range(0, len(planned.searching_ids), BATCH):
         with run.uow() as uow:
             # Under the screening lock, the records still waiting: none is cross-checked
@@ -320,12 +326,7 @@ def _finish(
             params = {k: str(v) for k, v in refusal.params.items()}
             content["refusal"] = {"message": refusal.message, "params": params}
             upload.report = json.dumps(content, ensure_ascii=False)
-        uploaded = select(Record.id).where(Record.upload_id == upload_id)
-        found = list(
-            uow.session.scalars(
-                select(Hit.found_record_id).where(Hit.searching_record_id.in_(uploaded))
-            )
-        )
+        found = _found_by(uow, upload_id)
         upload.hits_found = len(found)
         if status is UploadStatus.DONE and found:
             # Once for the whole upload, with its end: many of its records hitting one
@@ -355,6 +356,20 @@ def _finish(
         )
         uow.commit()
     run.report(UploadStage.FINISHED.value)
+
+
+def _found_by(uow: UnitOfWork, upload_id: int) -> list[int]:
+    """The records the upload's records hit. Asked for by lists of ids: written as a join,
+    the statistics of a table that just grew by the upload's rows (not analysed yet) led
+    PostgreSQL to compare every hit with every uploaded record, for minutes."""
+    uploaded = list(uow.session.scalars(select(Record.id).where(Record.upload_id == upload_id)))
+    found: list[int] = []
+    for start in range(0, len(uploaded), BATCH):
+        chunk = uploaded[start : start + BATCH]
+        found += uow.session.scalars(
+            select(Hit.found_record_id).where(Hit.searching_record_id.in_(chunk))
+        )
+    return found
 
 
 def _set(run: Run, upload_id: int, **values: object) -> None:
