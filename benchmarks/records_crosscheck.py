@@ -30,7 +30,6 @@ Never part of `make test`. Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import json
 import logging
@@ -40,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -240,15 +239,9 @@ def accept(container: Any, uow: Any, caller: Any, data: bytes) -> int:
     from interagency.records import uploads
     from interagency.records.models import RecordKind
 
-    async def chunks() -> AsyncIterator[bytes]:
-        for start in range(0, len(data), 1 << 20):
-            yield data[start : start + (1 << 20)]
-
     agency_id = caller.principal.agency_id
-    stored = asyncio.run(
-        container.file_store.receive(
-            uow, chunks(), agency_id=agency_id, filename="arrivals.csv", declared_length=None
-        )
+    stored = container.file_store.receive_bytes(
+        uow, data, agency_id=agency_id, filename="arrivals.csv"
     )
     upload = uploads.accept(
         uow, caller, container.file_store, RecordKind.PERSON, "arrivals.csv", stored,

@@ -3,9 +3,6 @@ upload accepted, and (with `run`) its job run in this process."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from interagency.background import run_pending
@@ -34,17 +31,9 @@ def accept(
 ) -> BulkUpload:
     """Receives the file and accepts the upload in `uow` (the caller commits)."""
     principal = uploads.require_uploader(uow, caller)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield data
-
-    receiving = container.file_store.receive(
-        uow, chunks(), agency_id=principal.agency_id, filename=name, declared_length=None
+    stored = container.file_store.receive_bytes(
+        uow, data, agency_id=principal.agency_id, filename=name
     )
-    # In a loop of its own on another thread: the browser tests' driver may hold a running
-    # loop in this one, and asyncio.run refuses to nest.
-    with ThreadPoolExecutor(1) as pool:
-        stored = pool.submit(asyncio.run, receiving).result()
     return uploads.accept(
         uow, caller, container.file_store, kind, name, stored, accept_valid_only=accept_valid_only
     )

@@ -18,9 +18,8 @@ the receipt's expiry date, if sooner); then a sweep releases it from the file st
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -39,7 +38,7 @@ from interagency.exchange.queries import thread_view
 from interagency.exchange.schemas import ThreadOut
 from interagency.exchange.web_context import exchange_context
 from interagency.filestore import FileStore
-from interagency.filestore.models import FileStatus, StoredFile
+from interagency.filestore.models import FileStatus
 from interagency.i18n import lazy
 from interagency.identity import guard
 from interagency.identity.principals import Caller
@@ -55,7 +54,6 @@ KEPT_FOR: Final = timedelta(hours=24)
 WORKING: Final = frozenset({PreparedStatus.QUEUED, PreparedStatus.RUNNING})
 # Files released by one sweep at most; the next sweep releases the rest.
 _EXPIRED_PER_SWEEP: Final = 500
-_CHUNK: Final = 64 * 1024
 
 STATUS_LABELS: Final = {
     PreparedStatus.QUEUED: lazy("waiting for a worker"),
@@ -307,7 +305,7 @@ def _store(run: Run, prepared_id: int, let_out: _LetOut, content: bytes) -> None
         row = uow.session.get(PreparedExport, prepared_id, with_for_update=True)
         if row is None or PreparedStatus(row.status) not in WORKING:
             return
-        stored = _receive(store, uow, content, agency_id=row.agency_id, filename=filename)
+        stored = store.receive_bytes(uow, content, agency_id=row.agency_id, filename=filename)
         if stored.status == FileStatus.QUARANTINED.value:
             # The platform drew the file itself, but it is served like any stored file:
             # only once scanned. A scanner that fails now leaves it to the scan job.
@@ -324,22 +322,6 @@ def _store(run: Run, prepared_id: int, let_out: _LetOut, content: bytes) -> None
             uow, run.caller, row.thread_id, let_out.view, let_out.released, to=row.third_party
         )
         uow.commit()
-
-
-def _receive(
-    store: FileStore, uow: UnitOfWork, content: bytes, *, agency_id: int, filename: str
-) -> StoredFile:
-    async def chunks() -> AsyncIterator[bytes]:
-        for start in range(0, len(content), _CHUNK):
-            yield content[start : start + _CHUNK]
-
-    # A job runs in a worker's thread, outside any event loop: the store's receiving is
-    # asynchronous because uploads stream in through one.
-    return asyncio.run(
-        store.receive(
-            uow, chunks(), agency_id=agency_id, filename=filename, declared_length=len(content)
-        )
-    )
 
 
 def _deliver_until(now: datetime, expires: date | None) -> datetime:

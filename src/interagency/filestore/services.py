@@ -20,12 +20,14 @@ parallel upload of the same content from losing its file.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -186,6 +188,23 @@ class FileStore:
             return await to_thread.run_sync(self._store, uow, agency_id, spooled)
         finally:
             spooled.path.unlink(missing_ok=True)
+
+    def receive_bytes(
+        self, uow: UnitOfWork, content: bytes, *, agency_id: int, filename: str
+    ) -> StoredFile:
+        """`receive` for content already in hand, from code that runs outside an event
+        loop (a job, a command, a benchmark). It runs on a loop of its own in a helper
+        thread, so that it works even in a thread where a loop is running already."""
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for start in range(0, len(content), _SPOOL_BATCH_BYTES):
+                yield content[start : start + _SPOOL_BATCH_BYTES]
+
+        receiving = self.receive(
+            uow, chunks(), agency_id=agency_id, filename=filename, declared_length=len(content)
+        )
+        with ThreadPoolExecutor(1, thread_name_prefix="filestore-receive") as helper:
+            return helper.submit(asyncio.run, receiving).result()
 
     def _too_large(self) -> TooLarge:
         return TooLarge(

@@ -29,6 +29,7 @@ from interagency.errors import Forbidden, NotFound
 from interagency.exchange import prepared, services
 from interagency.exchange.models import PreparedExport
 from interagency.exchange.schemas import ReplyIn
+from interagency.filestore import FileStore
 from interagency.filestore.models import StoredFile
 from interagency.identity.models import User, UserRole
 from interagency.jobs import Job, enqueue
@@ -422,8 +423,8 @@ def test_a_job_that_failed_after_the_export_makes_the_file_under_that_export(
     def the_disk_went_away(*args: object, **kwargs: object) -> StoredFile:
         raise OSError("the disk went away")
 
-    real_receive = prepared._receive
-    monkeypatch.setattr(prepared, "_receive", the_disk_went_away)
+    real_receive = FileStore.receive_bytes
+    monkeypatch.setattr(FileStore, "receive_bytes", the_disk_went_away)
     run_pending(container)
     assert (_job(container, prepared_id).state, _job(container, prepared_id).error) == (
         "dead", "OSError",
@@ -432,7 +433,7 @@ def test_a_job_that_failed_after_the_export_makes_the_file_under_that_export(
     assert len(recorded) == 1
     assert _count(container, StoredFile) == 0
 
-    monkeypatch.setattr(prepared, "_receive", real_receive)
+    monkeypatch.setattr(FileStore, "receive_bytes", real_receive)
     _hand_over_again(container, prepared_id)
     run_pending(container)
     row = _row(container, prepared_id)
