@@ -90,8 +90,12 @@ def _claim(container: Container, job_id: int, lease: timedelta, most_attempts: i
             Job.state.in_([s.value for s in CLAIMABLE]),
             (Job.state == JobState.RUNNING.value) & (Job.lease_until < now),
         )
+        # Waits for a transaction that holds the row (the relay marking it queued) rather
+        # than skipping it: a skipped row would leave its message spent and the job
+        # waiting for the relay's next hand-over, minutes later. The condition is judged
+        # again on the row as that transaction left it.
         job = uow.session.scalars(
-            select(Job).where(Job.id == job_id, claimable).with_for_update(skip_locked=True)
+            select(Job).where(Job.id == job_id, claimable).with_for_update()
         ).first()
         if job is None:
             return None
