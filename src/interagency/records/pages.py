@@ -22,6 +22,7 @@ from interagency.identity.principals import Caller
 from interagency.inputs import Input, Line, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import details, hits, labels, policy, protection, services, uploads
+from interagency.records.explanations import explain
 from interagency.records.models import (
     OffenceCategory,
     RecordKind,
@@ -220,7 +221,10 @@ def hit_page(
 ) -> Response:
     hit = hits.view(uow, caller, reference)
     uow.commit()
-    return renderer.render(request, "records/hit.html", _context(request, hit=hit))
+    rows = explain(hit.explanation)
+    return renderer.render(
+        request, "records/hit.html", _context(request, hit=hit, explanation=rows)
+    )
 
 
 @router.post("/hits/{reference}/details")
