@@ -19,6 +19,7 @@ from splink import Linker
 
 # EngineLimits and connect are re-exported: callers configure DuckDB through batch.
 from interagency.matching.engines import DuckDBEngine, Engine, EngineLimits, connect
+from interagency.matching.explain import EXPLANATION_PREFIXES, explanation_columns
 from interagency.matching.model import (
     LinkType,
     estimate_prior,
@@ -57,9 +58,12 @@ def build_linker(
     model: dict[str, Any] | None = None,
     limits: EngineLimits | None = None,
     engine: Engine | None = None,
+    *,
+    explain: bool = False,
 ) -> Linker:
     """A Splink linker over feature tables; untrained unless `model` is given. The
-    engine is DuckDB within `limits` unless another is given."""
+    engine is DuckDB within `limits` unless another is given. With `explain`, its
+    predictions keep each field's level and Bayes factor (`explain.py`)."""
     link_type: LinkType = "dedupe_only" if b is None else "link_only"
     engine = engine or DuckDBEngine(limits or EngineLimits())
     db_api = engine.database_api()
@@ -71,6 +75,17 @@ def build_linker(
     settings: Any = person_settings(link_type)
     if model is not None:
         settings = for_dialect(model, db_api.sql_dialect.sql_dialect_str)
+    # Set either way: a saved model must not carry one run's choice into the next.
+    # Splink keeps the levels (gamma) only with the matching columns.
+    retained = {
+        "retain_intermediate_calculation_columns": explain,
+        "retain_matching_columns": explain,
+    }
+    if isinstance(settings, dict):
+        settings = dict(settings, **retained)
+    else:
+        for key, value in retained.items():
+            setattr(settings, key, value)
     return Linker(tables if b is not None else tables[0], settings, log_level=logging.ERROR)
 
 
@@ -84,6 +99,7 @@ def link(
     progress: Progress | None = None,
     engine: Engine | None = None,
     keep_prior: bool = False,
+    explain: bool = False,
 ) -> LinkResult:
     """Pairs of records of `a` and `b` (or within `a`) at or above `threshold`.
 
@@ -92,10 +108,11 @@ def link(
     inputs (`model.estimate_prior`), unless `keep_prior` keeps the model's own: a
     few uploaded records against the records held do not say how often two records
     are one person. The returned model carries the prior used. The engine is DuckDB
-    within `limits` unless another is given.
+    within `limits` unless another is given. With `explain`, each pair also has, per
+    field, the level it met and its weight (`explain.explanation_columns`).
     """
     step = progress or (lambda _: None)
-    linker = build_linker(a, b, model, limits, engine)
+    linker = build_linker(a, b, model, limits, engine, explain=explain)
     if model is None:
         step("training")
         train(linker, filled_fields(a, b))
@@ -108,7 +125,11 @@ def link(
     )
     frame: pd.DataFrame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     pairs = _pairs(frame, threshold, linked=b is not None)
-    return LinkResult(pairs=pairs, model=trained_model(linker), linker=linker)
+    used = trained_model(linker)
+    if explain:
+        predicted = pairs.pop("_predicted") if "_predicted" in pairs else pd.Series([])
+        pairs = pd.concat([pairs, explanation_columns(predicted, used)], axis=1)
+    return LinkResult(pairs=pairs, model=used, linker=linker)
 
 
 def _fresh() -> str:
@@ -131,6 +152,7 @@ def filled_fields(a: pd.DataFrame, b: pd.DataFrame | None) -> frozenset[str]:
 def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame({"a_id": [], "b_id": [], "probability": []})
+    explained = [c for c in frame.columns if str(c).startswith(EXPLANATION_PREFIXES)]
     frame = frame[frame["match_probability"] >= threshold]
     left, right = frame["unique_id_l"].astype(str), frame["unique_id_r"].astype(str)
     if linked:
@@ -143,6 +165,9 @@ def _pairs(frame: pd.DataFrame, threshold: float, *, linked: bool) -> pd.DataFra
     pairs = pd.DataFrame(
         {"a_id": a_ids, "b_id": b_ids, "probability": frame["match_probability"].round(6)}
     )
+    if explained:
+        # Carried whole in one column so that sorting keeps each pair's explanation.
+        pairs["_predicted"] = frame[explained].to_dict("records")
     return pairs.sort_values(["a_id", "b_id"]).reset_index(drop=True)
 
 

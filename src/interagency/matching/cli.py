@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from interagency.matching.batch import link
+from interagency.matching.cleaning import Cleaned, clean_people
 from interagency.matching.engines import ENGINE_NAMES, DuckDBEngine, Engine, SparkEngine
 from interagency.matching.features import InputError, person_features
 from interagency.matching.model import LinkType, load_model, save_model
@@ -23,6 +24,7 @@ from interagency.matching.tables import parse_renames, read_person_table
 from interagency.progress import progress_of
 
 BAD_INPUT: Final = 2
+REJECTS_COLUMNS: Final = ("file", "row", "column", "value", "why", "kept")
 
 _stderr = Console(stderr=True)
 
@@ -107,9 +109,27 @@ def xcheck(
             "Repeatable; applies to both files.",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse a file with a value that cannot be read (an impossible date), "
+            "instead of setting the value aside.",
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add to each pair, per field, the level at which it agreed and its weight.",
+        ),
+    ] = False,
 ) -> None:
     """Find the same persons in A and B (or within A) across scripts and spellings.
 
+    A value that cannot be used (an impossible date, a placeholder such as 0000-00-00
+    or passport 000000) is treated as missing; the row is kept and the value listed in
+    OUT's rejects file (pairs.csv: pairs.rejects.csv) with its row and why.
     A hit is a possible match with its probability, never an identification.
     """
     if engine not in ENGINE_NAMES:
@@ -127,11 +147,16 @@ def xcheck(
         for path in paths:
             tables.append(_read(path, renames))
             meter.advance()
+        meter.stage("checking values", sum(len(table) for table in tables))
+        cleaned = []
+        for path, table in zip(paths, tables, strict=True):
+            cleaned.append(_cleaned(path, table, strict=strict))
+            meter.advance(len(table))
         meter.stage("features", sum(len(table) for table in tables))
         features = []
-        for path, table in zip(paths, tables, strict=True):
-            features.append(_features(path, table))
-            meter.advance(len(table))
+        for path, table in zip(paths, cleaned, strict=True):
+            features.append(_features(path, table.table))
+            meter.advance(len(table.table))
         saved = _saved_model(model, "link_only" if b else "dedupe_only")
         result = link(
             features[0],
@@ -140,13 +165,46 @@ def xcheck(
             threshold=threshold,
             progress=meter.stage,
             engine=_engine(engine, spark_master, spark_checkpoint_dir),
+            explain=explain,
         )
         meter.stage("writing", len(result.pairs))
         result.pairs.to_csv(out, index=False, float_format="%.6f")
         meter.advance(len(result.pairs))
+        rejects = rejects_path(out)
+        _write_rejects(rejects, paths, cleaned)
         if model is not None and saved is None:
             save_model(result.model, model)
+    for path, table in zip(paths, cleaned, strict=True):
+        _stderr.print(_set_aside_summary(path, table), highlight=False)
     _stderr.print(f"{len(result.pairs)} pairs at or above {threshold} written to {out}")
+    _stderr.print(f"values set aside written to {rejects}")
+
+
+def rejects_path(out: Path) -> Path:
+    """Where the values set aside go: beside OUT, pairs.csv giving pairs.rejects.csv."""
+    return out.with_name(f"{out.stem}.rejects.csv")
+
+
+def _write_rejects(path: Path, paths: list[Path], cleaned: list[Cleaned]) -> None:
+    rows = [
+        (source.name, entry.row, entry.column, entry.value, entry.why, entry.kept)
+        for source, table in zip(paths, cleaned, strict=True)
+        for entry in table.set_aside
+    ]
+    pd.DataFrame(rows, columns=list(REJECTS_COLUMNS)).to_csv(path, index=False)
+
+
+def _set_aside_summary(path: Path, cleaned: Cleaned) -> str:
+    counts = cleaned.counts()
+    if not counts:
+        return f"{path.name}: every value used"
+    per_column = "; ".join(
+        f"{column} {sum(kinds.values())} ("
+        + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common())
+        + ")"
+        for column, kinds in counts.items()
+    )
+    return f"{path.name}: {len(cleaned.set_aside)} values set aside: {escape(per_column)}"
 
 
 def _read(path: Path, renames: dict[str, str]) -> pd.DataFrame:
@@ -154,6 +212,13 @@ def _read(path: Path, renames: dict[str, str]) -> pd.DataFrame:
         return read_person_table(path, renames)
     except InputError as error:
         _fail(str(error))
+
+
+def _cleaned(path: Path, table: pd.DataFrame, *, strict: bool) -> Cleaned:
+    try:
+        return clean_people(table, strict=strict)
+    except InputError as error:
+        _fail(f"{path.name}: {error} (without --strict the value is set aside)")
 
 
 def _features(path: Path, table: pd.DataFrame) -> pd.DataFrame:

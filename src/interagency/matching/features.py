@@ -19,10 +19,12 @@ import pandas as pd
 
 from interagency.matching.fields import (
     FieldError,
+    document_key,
+    is_unknown_name_word,
     normalise_country,
-    normalise_document,
     normalise_sex,
     parse_birth_date,
+    usable_birth_date,
 )
 from interagency.matching.names.canonical import to_latin
 from interagency.matching.names.groups import group_of_spelling
@@ -146,11 +148,19 @@ def father_key(patronymic: str, flavours: frozenset[str] | None = None) -> str:
 
 
 def parts_of_row(row: dict[str, str], given_hints: frozenset[str] = frozenset()) -> NameParts:
-    if row.get("full_name", "").strip():
-        return parse_name(row["full_name"], given_hints)
+    full_name = _known_name(row.get("full_name", ""))
+    if full_name:
+        return parse_name(full_name, given_hints)
     return name_from_parts(
-        row.get("given_name", ""), row.get("patronymic", ""), row.get("surname", "")
+        _known_name(row.get("given_name", "")),
+        _known_name(row.get("patronymic", "")),
+        _known_name(row.get("surname", "")),
     )
+
+
+def _known_name(value: str) -> str:
+    """The name without the words that say a part is unknown (FNU Ivanov, N/A)."""
+    return " ".join(word for word in value.split() if not is_unknown_name_word(word))
 
 
 def check_columns(columns: list[str]) -> None:
@@ -281,11 +291,11 @@ def _record_features(
     if not record_id:
         raise InputError("empty id", number, "id", row["id"])
     try:
-        birth = parse_birth_date(row.get("birth_date", ""))
+        birth = usable_birth_date(parse_birth_date(row.get("birth_date", "")))
     except FieldError as error:
         raise InputError(str(error), number, "birth_date", row["birth_date"]) from None
     names = name_features(parts_of_row(row, hints))
-    document = normalise_document(row.get("passport", ""))
+    document = document_key(row.get("passport", ""))
     return {
         "unique_id": record_id,
         **{k: getattr(names, k) for k in NameFeatures.__slots__},

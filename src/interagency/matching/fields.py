@@ -1,4 +1,9 @@
-"""Normalising the non-name fields of a person record: dates, documents, sex, country."""
+"""Normalising the non-name fields of a person record: dates, documents, sex, country,
+and recognising the placeholders that registries write where they know no value.
+
+A placeholder is read as "missing", never as a value: two records that both carry
+`1900-01-01` or passport `000000` are not the same person for that reason.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,23 @@ _ISO_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DOTTED_DATE: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _COMPACT_DATE: Final = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR: Final = re.compile(r"^(\d{4})$")
+# No one alive was born before this year; earlier years are system defaults (0001-01-01,
+# 1800-01-01, 1899-12-30 of spreadsheets) or typing slips.
+FIRST_BIRTH_YEAR: Final = 1900
+# Dates that systems write for "unknown": spreadsheet and database epochs, Unix time 0.
+_PLACEHOLDER_DATES: Final = frozenset({(1900, 1, 1), (1901, 1, 1), (1970, 1, 1)})
+# Words registries write instead of a value, compared in lower case without dots; FNU
+# and LNU ("first/last name unknown") are the United States' and ICAO practice.
+MISSING_WORDS: Final = frozenset({
+    "-", "--", "---", "—", "?", "??", "???", "x", "xx", "xxx", "n/a", "na", "n.a", "none",
+    "null", "nil", "nan", "unknown", "unk", "not known", "not stated", "fnu", "lnu", "nfn",
+    "нет", "неизв", "неизвестно", "не известно", "н/д", "нд", "нет данных", "не указано",
+})  # fmt: skip
+# The same for names, without the words that are also names somewhere (Nil, Nan, Na).
+_UNKNOWN_NAME_WORDS: Final = MISSING_WORDS - {"na", "nil", "nan", "x", "xx"}
+# Document numbers that stand for "none": a run of one character, or counting.
+_COUNTING: Final = "0123456789"
+_MIN_DOCUMENT: Final = 4
 
 # Cyrillic capitals that look like Latin ones; officers key them into passport numbers.
 _DOCUMENT_LOOKALIKES: Final = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
@@ -69,10 +91,61 @@ def parse_birth_date(value: str) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+def is_missing_word(value: str) -> bool:
+    """True for an empty value or a word that registries write instead of one (N/A, FNU,
+    неизвестно)."""
+    text = " ".join(value.replace(".", " ").split()).lower()
+    return not text or text in MISSING_WORDS or value.strip().lower() in MISSING_WORDS
+
+
+def is_unknown_name_word(word: str) -> bool:
+    """True for a word that says a name part is unknown (FNU, N/A, неизвестно)."""
+    return word.strip().lower() in _UNKNOWN_NAME_WORDS
+
+
+def usable_birth_date(birth: PartialDate | None, today: date | None = None) -> PartialDate | None:
+    """The birth date to match on: None for a placeholder (`0000-00-00`, `1900-01-01`, a
+    year before FIRST_BIRTH_YEAR, a date after `today`), the year alone for 1 January,
+    which registries write when they know only the year."""
+    if birth is None or placeholder_date_reason(birth, today):
+        return None
+    if (birth.month, birth.day) == (1, 1):
+        return PartialDate(birth.year)
+    return birth
+
+
+def placeholder_date_reason(birth: PartialDate, today: date | None = None) -> str:
+    """Why a read birth date cannot be anyone's, or "" when it can."""
+    today = today or date.today()
+    if birth.year < FIRST_BIRTH_YEAR:
+        return f"placeholder: year before {FIRST_BIRTH_YEAR}"
+    if (birth.year, birth.month, birth.day) in _PLACEHOLDER_DATES:
+        return "placeholder: a system's default date"
+    if (birth.year, birth.month or 1, birth.day or 1) > (today.year, today.month, today.day):
+        return "in the future"
+    return ""
+
+
+def is_placeholder_document(number: str) -> bool:
+    """True for a normalised document number that stands for "none": shorter than four
+    characters, one character repeated (000000, XXXXXX), or counting (123456789)."""
+    if len(number) < _MIN_DOCUMENT or len(set(number)) == 1:
+        return True
+    return number in _COUNTING or number in _COUNTING[1:] + "0"
+
+
 def normalise_document(value: str) -> str:
     """Document number as upper-case letters and digits (spaces, dashes, look-alikes)."""
     text = unicodedata.normalize("NFKC", value).upper().translate(_DOCUMENT_LOOKALIKES)
     return "".join(c for c in text if c.isascii() and c.isalnum())
+
+
+def document_key(value: str) -> str:
+    """The normalised number to match on: "" for a placeholder (N/A, 000000, 123456789)."""
+    if is_missing_word(value):
+        return ""
+    number = normalise_document(value)
+    return "" if is_placeholder_document(number) else number
 
 
 def normalise_sex(value: str) -> str:
@@ -81,5 +154,6 @@ def normalise_sex(value: str) -> str:
 
 
 def normalise_country(value: str) -> str:
-    """ISO 3166 alpha-3 code in upper case, "" when empty."""
-    return value.strip().upper()
+    """ISO 3166 alpha-3 code in upper case, "" when empty or XXX (ICAO's "unspecified")."""
+    code = value.strip().upper()
+    return "" if code == "XXX" or is_missing_word(code) else code

@@ -15,7 +15,12 @@ from typing import Annotated, Final
 from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
 
 from interagency.inputs import Input
-from interagency.matching.fields import FieldError, normalise_document, parse_birth_date
+from interagency.matching.fields import (
+    FieldError,
+    document_key,
+    normalise_document,
+    parse_birth_date,
+)
 from interagency.records.models import RecordKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -87,7 +92,8 @@ class DocumentParticulars(Particulars):
     holder_name: Text = ""
 
     def match_keys(self) -> dict[str, str]:
-        number = normalise_document(self.number)
+        # A placeholder number (000000) is no number: it would tie strangers together.
+        number = document_key(self.number)
         return {"document": f"{self.issuing_country}:{number}"} if number else {}
 
 
@@ -99,7 +105,7 @@ class VehicleParticulars(Particulars):
 
     def match_keys(self) -> dict[str, str]:
         keys = {}
-        if vin := normalise_document(self.vin):
+        if vin := document_key(self.vin):
             keys["vin"] = vin
         if plate := normalise_document(self.plate):
             keys["plate"] = f"{self.registration_country}:{plate}"
@@ -130,7 +136,7 @@ class OrganisationParticulars(Particulars):
     country: CountryCode = ""
 
     def match_keys(self) -> dict[str, str]:
-        number = normalise_document(self.registration_number)
+        number = document_key(self.registration_number)
         return {"registration": f"{self.country}:{number}"} if number else {}
 
 

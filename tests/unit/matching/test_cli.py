@@ -62,15 +62,18 @@ def test_bad_encoding_names_the_row(tmp_path: Path, good: Path) -> None:
     assert "row 2" in output
 
 
-def test_unparsable_date_names_row_and_value(tmp_path: Path, good: Path) -> None:
+def test_strict_refuses_an_unreadable_date_naming_row_and_value(
+    tmp_path: Path, good: Path
+) -> None:
     bad = _write(
         tmp_path / "b.csv",
         "id,full_name,birth_date\n1,Ivan Ivanov,1980\n2,Petr Petrov,31.02.1981\n",
     )
-    code, output = _run(good, bad, "--out", tmp_path / "out.csv")
+    code, output = _run(good, bad, "--out", tmp_path / "out.csv", "--strict")
     assert code == 2
     assert "row 2" in output
     assert "'31.02.1981'" in output
+    assert "without --strict the value is set aside" in output
     assert not (tmp_path / "out.csv").exists()
 
 
