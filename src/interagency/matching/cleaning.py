@@ -12,14 +12,16 @@ Birth dates in one column may be written in several formats. Each column's domin
 format is learnt from its own values, tried first, then the others in the order of
 DATE_FORMATS. Day-first and month-first slashed dates (03/04/1987) are told apart by
 the column's unambiguous values (25/04/1987 is day-first); when the column does not
-settle the order, an ambiguous date keeps only its year.
+settle the order, an ambiguous date keeps only its year. A column that holds far more
+births on 1 January than a day's share (JANUARY_FIRST_EXCESS) uses it for "year only",
+and such dates keep only their year.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -89,6 +91,12 @@ def _format(name: str, pattern: str, order: str) -> DateFormat:
     return DateFormat(name, re.compile(pattern), order)
 
 
+# Registries that know only the year of birth write 1 January. In a column where it is
+# this many times as common as a day's share of a year (and not a handful of rows), 1
+# January keeps only its year; elsewhere it is a birthday like any other.
+JANUARY_FIRST_EXCESS: Final = 3.0
+_JANUARY_FIRST_MIN: Final = 3
+
 DAY_FIRST: Final = _format("DD/MM/YYYY", r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "dmy")
 MONTH_FIRST: Final = _format("MM/DD/YYYY", r"^(\d{1,2})/(\d{1,2})/(\d{4})$", "mdy")
 # The order in which formats are tried after a column's dominant one: the standard and
@@ -115,14 +123,22 @@ _EXPECTED_DATES: Final = ", ".join(f.name for f in DATE_FORMATS) + " or YYYY"
 class DateColumn:
     """Reads the birth dates of one column, its dominant format first."""
 
-    def __init__(self, formats: Sequence[DateFormat], order_settled: bool) -> None:
+    def __init__(
+        self,
+        formats: Sequence[DateFormat],
+        order_settled: bool,
+        january_first_unknown: bool = False,
+    ) -> None:
         self._formats = tuple(formats)
         self._order_settled = order_settled
+        self._january_first_unknown = january_first_unknown
         self._cache: dict[str, Reading] = {}
 
     @classmethod
     def learn(cls, values: Iterable[str]) -> DateColumn:
-        """The column's formats in the order to try them, learnt from its values."""
+        """The column's formats in the order to try them, and whether it writes 1 January
+        for an unknown date, learnt from its values."""
+        values = list(values)
         readable: Counter[str] = Counter()
         settled: Counter[str] = Counter()  # slashed dates only one order can read
         for text in {_bare(v) for v in values}:
@@ -140,7 +156,14 @@ class DateColumn:
         ordered = sorted(documented, key=lambda f: -readable[f.name])
         dominant = ordered[0] if readable[ordered[0].name] else documented[0]
         rest = [f for f in documented if f is not dominant]
-        return cls([dominant, *rest], settled[DAY_FIRST.name] != settled[MONTH_FIRST.name])
+        column = cls([dominant, *rest], settled[DAY_FIRST.name] != settled[MONTH_FIRST.name])
+        full = [d for v in values if len(d := column.read(v).value) == len("YYYY-MM-DD")]
+        january_first = sum(d.endswith("-01-01") for d in full)
+        if january_first >= _JANUARY_FIRST_MIN and (
+            january_first > JANUARY_FIRST_EXCESS * len(full) / 365
+        ):
+            return cls(column._formats, column._order_settled, january_first_unknown=True)
+        return column
 
     def read(self, value: str) -> Reading:
         """The date as YYYY-MM-DD or YYYY, or "" with the reason it was set aside."""
@@ -155,7 +178,7 @@ class DateColumn:
         if is_missing_word(text):
             return Reading("", "placeholder for an unknown value", Why.PLACEHOLDER)
         if match := _YEAR_ONLY.match(text):
-            return _checked(PartialDate(int(match.group(1) or match.group(2))))
+            return self._checked(PartialDate(int(match.group(1) or match.group(2))))
         impossible = ""
         readings: list[tuple[DateFormat, tuple[int, int, int]]] = []
         for fmt in self._formats:
@@ -174,12 +197,12 @@ class DateColumn:
             return Reading("", f"not a date ({_EXPECTED_DATES})", Why.UNREADABLE)
         fmt, (year, month, day) = readings[0]
         if month == day == 0:
-            return _checked(PartialDate(year))
+            return self._checked(PartialDate(year))
         others = {
             (y, m, d) for f, (y, m, d) in readings[1:] if {f, fmt} == {DAY_FIRST, MONTH_FIRST}
         }
         if others - {(year, month, day)} and not self._order_settled:
-            partial = _checked(PartialDate(year))
+            partial = self._checked(PartialDate(year))
             if partial.kind is not None:
                 return partial
             return Reading(
@@ -187,7 +210,21 @@ class DateColumn:
                 "day and month order unknown, and the column does not settle it: kept the year",
                 Why.PARTIAL,
             )
-        return _checked(PartialDate(year, month, day))
+        return self._checked(PartialDate(year, month, day))
+
+    def _checked(self, birth: PartialDate) -> Reading:
+        """The date unless it is a placeholder; 1 January keeps only its year in a column
+        that writes it for an unknown date."""
+        if reason := placeholder_date_reason(birth):
+            kind = Why.UNREADABLE if reason == "in the future" else Why.PLACEHOLDER
+            return Reading("", reason, kind)
+        if self._january_first_unknown and (birth.month, birth.day) == (1, 1):
+            return Reading(
+                f"{birth.year:04d}",
+                "1 January, which this column writes for an unknown date: kept the year",
+                Why.PARTIAL,
+            )
+        return Reading(birth.iso or f"{birth.year:04d}")
 
 
 def _bare(value: str) -> str:
@@ -212,21 +249,6 @@ def _impossible(parts: tuple[int, int, int]) -> str:
     if not 1 <= month <= 12:
         return f"month {month}"
     return f"day {day} of {year:04d}-{month:02d}"
-
-
-def _checked(birth: PartialDate) -> Reading:
-    """The date unless it is a placeholder; 1 January keeps only its year, since
-    registries write it when they know no more."""
-    if reason := placeholder_date_reason(birth):
-        kind = Why.UNREADABLE if reason == "in the future" else Why.PLACEHOLDER
-        return Reading("", reason, kind)
-    if (birth.month, birth.day) == (1, 1):
-        return Reading(
-            f"{birth.year:04d}",
-            "1 January, written for an unknown date: kept the year",
-            Why.PARTIAL,
-        )
-    return Reading(birth.iso or f"{birth.year:04d}")
 
 
 def read_document(value: str) -> Reading:
@@ -273,10 +295,9 @@ def read_name(value: str) -> Reading:
     text = value.strip()
     if not text:
         return Reading("")
+    # Only placeholders: what else a name may hold is for the input's own checks.
     if all(is_unknown_name_word(word) for word in text.split()):
         return Reading("", "placeholder for an unknown name", Why.PLACEHOLDER)
-    if not any(c.isalpha() for c in text):
-        return Reading("", "no letters", Why.UNREADABLE)
     return Reading(text)
 
 
@@ -302,6 +323,28 @@ _READERS: Final[dict[str, Callable[[str], Reading]]] = {
     "nationality": read_nationality,
     "passport": read_document,
 }
+
+
+def read_person_fields(
+    row: Mapping[str, str], dates: DateColumn, *, number: int
+) -> tuple[dict[str, str], list[SetAside]]:
+    """One row's person fields as the engine can use them, and what was set aside;
+    the row's other columns are returned as they are. `dates` reads the file's
+    birth-date column (learnt with `DateColumn.learn` over the whole column)."""
+    readers = {**_READERS, "birth_date": dates.read}
+    used = dict(row)
+    set_aside = []
+    for column, read in readers.items():
+        value = row.get(column)
+        if value is None:
+            continue
+        reading = read(value)
+        used[column] = reading.value
+        if reading.kind is not None:
+            set_aside.append(
+                SetAside(number, column, value, reading.why, reading.kind, reading.value)
+            )
+    return used, set_aside
 
 
 def clean_people(table: pd.DataFrame, *, strict: bool = False) -> Cleaned:

@@ -105,12 +105,9 @@ def is_unknown_name_word(word: str) -> bool:
 
 def usable_birth_date(birth: PartialDate | None, today: date | None = None) -> PartialDate | None:
     """The birth date to match on: None for a placeholder (`0000-00-00`, `1900-01-01`, a
-    year before FIRST_BIRTH_YEAR, a date after `today`), the year alone for 1 January,
-    which registries write when they know only the year."""
+    year before FIRST_BIRTH_YEAR, a date after `today`)."""
     if birth is None or placeholder_date_reason(birth, today):
         return None
-    if (birth.month, birth.day) == (1, 1):
-        return PartialDate(birth.year)
     return birth
 
 

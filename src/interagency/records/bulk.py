@@ -50,6 +50,7 @@ from pydantic import ValidationError
 
 from interagency.errors import InvalidInput
 from interagency.i18n import lazy
+from interagency.matching.cleaning import DateColumn, SetAside, read_person_fields
 from interagency.records.models import RecordKind
 from interagency.records.particulars import PARTICULARS
 from interagency.records.schemas import RecordIn
@@ -103,11 +104,13 @@ class Problem:
 
 @dataclass(frozen=True)
 class Checked:
-    """The rows that can be stored, numbered as in the file, and what is wrong with the rest."""
+    """The rows that can be stored, numbered as in the file, what is wrong with the
+    rest, and the values of stored rows that were set aside as unusable."""
 
     valid: tuple[tuple[int, RecordIn], ...]
     problems: tuple[Problem, ...]
     rows: int  # rows with any text; blank rows are skipped
+    set_aside: tuple[SetAside, ...] = ()
 
 
 def columns_of(kind: RecordKind) -> tuple[str, ...]:
@@ -427,16 +430,29 @@ class _RowTags:
 # ---------------------------------------------------------------------------- checking
 
 
+def learn_dates(rows: Iterable[dict[str, str]]) -> DateColumn:
+    """How the file writes birth dates, from all of its birth-date column."""
+    return DateColumn.learn(row.get("birth_date", "") for row in rows)
+
+
 def check(
     kind: RecordKind,
     rows: Iterable[dict[str, str]],
     progress: Callable[[int], None] | None = None,
+    dates: DateColumn | None = None,
 ) -> Checked:
     """Every row checked as a record of `kind`, read one at a time. Rows are numbered
     from 2 in the order given, blank ones included and otherwise skipped. Unknown
     columns of the header (of `Rows`, or the first row's keys) are problems of row 1.
     `progress`, if given, is called with the number of rows read every PROGRESS_EVERY
-    rows and at the end."""
+    rows and at the end.
+
+    A person's value that cannot be used (an impossible birth date, a placeholder such
+    as 0000-00-00 or passport 000000, sex "X") is stored as missing and listed in
+    `set_aside`, and the row is kept: nobody is there to correct a file of thousands.
+    Birth dates are read as `dates` (`learn_dates` over the whole file) says the file
+    writes them; without it, in the documented order of formats."""
+    dates = dates or DateColumn.learn(())
     header, rows = _header_of(rows)
     allowed = set(columns_of(kind))
     problems: list[Problem] = [
@@ -445,6 +461,7 @@ def check(
         if column and column not in allowed
     ]
     valid: list[tuple[int, RecordIn]] = []
+    set_aside: list[SetAside] = []
     filled = read = 0
     for read, row in enumerate(rows, start=1):
         if progress is not None and read % PROGRESS_EVERY == 0:
@@ -453,13 +470,14 @@ def check(
             continue
         filled += 1
         number = read + 1
-        record, row_problems = _record_of(kind, number, row)
+        record, row_problems, row_set_aside = _record_of(kind, number, row, dates)
         problems.extend(row_problems)
         if record is not None:
             valid.append((number, record))
+            set_aside.extend(row_set_aside)
     if progress is not None:
         progress(read)
-    return Checked(tuple(valid), tuple(problems), filled)
+    return Checked(tuple(valid), tuple(problems), filled, tuple(set_aside))
 
 
 def _header_of(rows: Iterable[dict[str, str]]) -> tuple[Sequence[str], Iterable[dict[str, str]]]:
@@ -471,12 +489,16 @@ def _header_of(rows: Iterable[dict[str, str]]) -> tuple[Sequence[str], Iterable[
 
 
 def _record_of(
-    kind: RecordKind, number: int, row: dict[str, str]
-) -> tuple[RecordIn | None, list[Problem]]:
-    """The row's record, or None, and the row's problems."""
+    kind: RecordKind, number: int, row: dict[str, str], dates: DateColumn
+) -> tuple[RecordIn | None, list[Problem], list[SetAside]]:
+    """The row's record, or None, the row's problems, and its values set aside."""
     particular_fields = PARTICULARS[kind].model_fields
     values: dict[str, Any] = {"kind": kind.value}
     particulars = {k: v.strip() for k, v in row.items() if k in particular_fields and v.strip()}
+    set_aside: list[SetAside] = []
+    if kind is RecordKind.PERSON:
+        used, set_aside = read_person_fields(particulars, dates, number=number)
+        particulars = {k: v for k, v in used.items() if v}
     problems: list[Problem] = []
     for column in RECORD_COLUMNS:
         text = (row.get(column) or "").strip()
@@ -498,8 +520,8 @@ def _record_of(
         record = RecordIn.model_validate(values)
     except ValidationError as error:
         problems.extend(p for p in _problems(number, error) if p.column != "particulars")
-        return None, problems
-    return (record if not problems else None), problems
+        return None, problems, set_aside
+    return (record if not problems else None), problems, set_aside
 
 
 def _problems(number: int, error: ValidationError) -> Iterator[Problem]:

@@ -91,6 +91,10 @@ LABELS: dict[str, str] = {
     "name": lazy("Name"),
     "registration_number": lazy("Registration number"),
     "country": lazy("Country (ISO alpha-3)"),
+    # why a value of a bulk upload was set aside (`matching.cleaning.Why`)
+    "unreadable": lazy("cannot be read"),
+    "placeholder": lazy("a placeholder, not a value"),
+    "partial": lazy("only partly usable"),
 }
 
 

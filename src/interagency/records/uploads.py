@@ -33,6 +33,7 @@ from interagency.identity.principals import Caller
 from interagency.inputs import checked_file_name
 from interagency.jobs import enqueue
 from interagency.jobs.kinds import Run, Superseded
+from interagency.matching.cleaning import DateColumn, SetAside, Why
 from interagency.records import batchcheck, bulk, crosscheck, pairing, services
 from interagency.records.models import (
     BulkUpload,
@@ -133,16 +134,30 @@ class Report:
     file: str
     problems: list[bulk.Problem]
     refusal: str | None  # why the file could not be read, in the user's language
+    # Values of stored rows that could not be used, stored as missing: the first
+    # PROBLEMS_SHOWN of them, and how many there were.
+    set_aside: list[SetAside] = dataclasses.field(default_factory=list)
+    set_aside_count: int = 0
 
 
 def report_of(upload: BulkUpload) -> Report:
     content = json.loads(upload.report or "{}")
     problems = [bulk.Problem(*item) for item in content.get("problems", [])]
+    set_aside = [
+        SetAside(row, column, value, why, Why(kind), kept)
+        for row, column, value, why, kind, kept in content.get("set_aside", [])
+    ]
     refusal = content.get("refusal")
     text = None
     if refusal is not None:
         text = i18n.gettext(refusal["message"]).format(**refusal["params"])
-    return Report(content.get("file", ""), problems, text)
+    return Report(
+        content.get("file", ""),
+        problems,
+        text,
+        set_aside,
+        content.get("set_aside_count", len(set_aside)),
+    )
 
 
 # ------------------------------------------------------------------------------- the job
@@ -204,20 +219,32 @@ def _rows(run: Run, upload_id: int) -> tuple[RecordKind, str, Iterator[dict[str,
     return kind, name, bulk.read_rows(name, io.BytesIO(data))
 
 
+def _dates(run: Run, upload_id: int) -> DateColumn | None:
+    """How a file of persons writes birth dates, read from the whole file, so that the
+    check and every batch stored read each date the same way."""
+    kind, _, rows = _rows(run, upload_id)
+    return bulk.learn_dates(rows) if kind is RecordKind.PERSON else None
+
+
 def _check(run: Run, upload_id: int) -> bool:
     """Checks every row; False when the upload stops here (rows are wrong and the user
     did not accept the valid rows only)."""
     _set(run, upload_id, stage=UploadStage.CHECKING.value)
+    dates = _dates(run, upload_id)
     kind, name, rows = _rows(run, upload_id)
     problems: list[bulk.Problem] = []
+    set_aside: list[SetAside] = []
     read = valid = 0
     for batch in _batches(rows):
-        checked = bulk.check(kind, batch)
+        checked = bulk.check(kind, batch, dates=dates)
         for problem in checked.problems:
             if problem.row == 1 and read:
                 continue  # the header's problems, found again in every batch
             # Rows are numbered by their place in the batch, blank ones counted.
             problems.append(dataclasses.replace(problem, row=problem.row + read))
+        set_aside.extend(
+            dataclasses.replace(entry, row=entry.row + read) for entry in checked.set_aside
+        )
         read += len(batch)
         valid += len(checked.valid)
         run.report(UploadStage.CHECKING.value, read)
@@ -227,7 +254,7 @@ def _check(run: Run, upload_id: int) -> bool:
         assert upload is not None
         upload.rows_total = read  # as a spreadsheet numbers them, blank rows included
         upload.problems_found = len(problems)
-        upload.report = _report_text(name, problems)
+        upload.report = _report_text(name, problems, set_aside)
         # Nothing is stored while a row is wrong, unless the user said so; and nothing
         # when no row can be.
         stop = not valid or (bool(problems) and not upload.accept_valid_only)
@@ -244,10 +271,11 @@ def _store(run: Run, upload_id: int) -> None:
         upload = uow.session.get(BulkUpload, upload_id)
         assert upload is not None
         done, total = upload.rows_done, upload.rows_total
+    dates = _dates(run, upload_id)
     kind, _, rows = _rows(run, upload_id)
     ctx = services.Context(vault=run.container.vault)
     for batch in _batches(islice(rows, done, None)):
-        valid = [record for _, record in bulk.check(kind, batch).valid]
+        valid = [record for _, record in bulk.check(kind, batch, dates=dates).valid]
         with run.uow() as uow:
             ids = services.store_many(uow, run.caller, ctx, valid, upload_id=upload_id)
             moved = uow.session.connection().execute(
@@ -383,6 +411,15 @@ def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
         yield batch
 
 
-def _report_text(name: str, problems: list[bulk.Problem]) -> str:
+def _report_text(name: str, problems: list[bulk.Problem], set_aside: list[SetAside]) -> str:
     shown = [[p.row, p.column, p.message] for p in problems[:PROBLEMS_SHOWN]]
-    return json.dumps({"file": name, "problems": shown}, ensure_ascii=False)
+    aside = [
+        [e.row, e.column, e.value, e.why, e.kind.value, e.kept] for e in set_aside[:PROBLEMS_SHOWN]
+    ]
+    content = {
+        "file": name,
+        "problems": shown,
+        "set_aside": aside,
+        "set_aside_count": len(set_aside),
+    }
+    return json.dumps(content, ensure_ascii=False)

@@ -32,7 +32,7 @@ MIXED = ["11.03.1987", "02.10.1990", "1975-06-30", "19620115", "1987-03-11 00:00
         ("00.00.0000", "", Why.PLACEHOLDER),
         ("1900-01-01", "", Why.PLACEHOLDER),
         ("N/A", "", Why.PLACEHOLDER),
-        ("01.01.1980", "1980", Why.PARTIAL),
+        ("01.01.1980", "1980-01-01", None),  # a birthday: the column has no such habit
     ],
 )
 def test_dates_of_a_mixed_column(value: str, expected: str, kind: Why | None) -> None:
@@ -58,6 +58,26 @@ def test_an_ambiguous_slashed_date_keeps_its_year_when_the_column_does_not_say()
     assert unsettled.read("04/04/1990").value == "1990-04-04"
 
 
+def test_a_column_that_writes_1_january_for_year_only_keeps_only_the_year() -> None:
+    # 4 of 40 births on 1 January, thirty times a day's share: a registry's habit.
+    days = [f"{day:02d}.{month:02d}.19{60 + day}" for day in range(2, 28) for month in (3, 7)]
+    habit = DateColumn.learn(
+        [*days[:36], *["01.01.1971", "01.01.1984", "01.01.1990", "01.01.1966"]]
+    )
+    reading = habit.read("01.01.1984")
+    assert (reading.value, reading.kind) == ("1984", Why.PARTIAL)
+    assert habit.read("02.03.1962").value == "1962-03-02"
+    # The same four among two thousand dates are a day's share: birthdays.
+    many = [
+        f"{day:02d}.{month:02d}.19{50 + n % 40}"
+        for n in range(80)
+        for day in range(2, 27)
+        for month in (n % 12 + 1,)
+    ]
+    usual = DateColumn.learn([*many, "01.01.1971", "01.01.1984", "01.01.1990", "01.01.1966"])
+    assert usual.read("01.01.1984").value == "1984-01-01"
+
+
 def _table(**columns: list[str]) -> pd.DataFrame:
     size = len(next(iter(columns.values())))
     return pd.DataFrame({"id": [str(i) for i in range(1, size + 1)], **columns}, dtype="string")
@@ -65,7 +85,7 @@ def _table(**columns: list[str]) -> pd.DataFrame:
 
 def test_a_file_with_every_kind_of_dirty_value_keeps_every_row() -> None:
     table = _table(
-        full_name=["Иванов Иван", "N/A", "FNU Petrov", "12345"],
+        full_name=["Иванов Иван", "N/A", "FNU Petrov", "Ким Ирина"],
         birth_date=["19450493", "1987-03-11", "0000-00-00", "01.01.1980"],
         sex=["M", "X", "female", "?!"],
         nationality=["RUS", "XXX", "Russia", "kaz"],
@@ -83,16 +103,14 @@ def test_a_file_with_every_kind_of_dirty_value_keeps_every_row() -> None:
         (3, "birth_date"): ("0000-00-00", Why.PLACEHOLDER, ""),
         (3, "nationality"): ("Russia", Why.UNREADABLE, ""),
         (3, "passport"): ("n/a", Why.PLACEHOLDER, ""),
-        (4, "full_name"): ("12345", Why.UNREADABLE, ""),
-        (4, "birth_date"): ("01.01.1980", Why.PARTIAL, "1980"),
         (4, "sex"): ("?!", Why.UNREADABLE, ""),
         (4, "passport"): ("123456789", Why.PLACEHOLDER, ""),
     }
-    assert cleaned.counts()["birth_date"] == {"unreadable": 1, "placeholder": 1, "partial": 1}
+    assert cleaned.counts()["birth_date"] == {"unreadable": 1, "placeholder": 1}
     # What is left is what the engine reads, and it reads all of it.
     features = person_features(cleaned.table)
-    assert features["dob"].tolist() == [None, "1987-03-11", None, None]
-    assert features["dob_y"].tolist()[3] == 1980
+    assert features["dob"].tolist()[:3] == [None, "1987-03-11", None]
+    assert features["dob"].tolist()[3] == "1980-01-01"
     assert features["passport"].tolist() == [None, "AB1234567", None, None]
     assert features["nationality"].tolist() == ["RUS", None, None, "KAZ"]
     assert features["sex"].tolist() == ["M", None, "F", None]

@@ -88,7 +88,7 @@ def test_placeholder_documents_have_no_key(value: str, expected: str) -> None:
     [
         (PartialDate(1987, 3, 11), PartialDate(1987, 3, 11)),
         (PartialDate(1987), PartialDate(1987)),
-        (PartialDate(1987, 1, 1), PartialDate(1987)),  # a registry's "year only"
+        (PartialDate(1987, 1, 1), PartialDate(1987, 1, 1)),  # only a file's habit says more
         (PartialDate(1900, 1, 1), None),
         (PartialDate(1970, 1, 1), None),
         (PartialDate(1899, 12, 30), None),
