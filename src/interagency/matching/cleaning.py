@@ -309,12 +309,16 @@ class Cleaned:
     set_aside: tuple[SetAside, ...]
 
     def counts(self) -> dict[str, Counter[str]]:
-        """How many values of each column were set aside, by kind (unreadable,
-        placeholder, partial)."""
-        counts: dict[str, Counter[str]] = {}
-        for entry in self.set_aside:
-            counts.setdefault(entry.column, Counter())[entry.kind.value] += 1
-        return counts
+        return counts_by_kind(self.set_aside)
+
+
+def counts_by_kind(set_aside: Iterable[SetAside]) -> dict[str, Counter[str]]:
+    """How many values of each column were set aside, by kind (unreadable, placeholder,
+    partial)."""
+    counts: dict[str, Counter[str]] = {}
+    for entry in set_aside:
+        counts.setdefault(entry.column, Counter())[entry.kind.value] += 1
+    return counts
 
 
 _READERS: Final[dict[str, Callable[[str], Reading]]] = {
@@ -351,11 +355,12 @@ def clean_people(table: pd.DataFrame, *, strict: bool = False) -> Cleaned:
     """The table with every person field readable by the engine, and what was set
     aside. With `strict`, raises InputError (row, column, value, why) for the first
     value that cannot be read at all."""
-    cleaned = table.copy()
+    cleaned = table.copy(deep=False)  # each column it changes is replaced, not written into
     set_aside: list[SetAside] = []
     for column in cleaned.columns:
         name = str(column)
         values = cleaned[column].fillna("").astype(str).tolist()
+        read: Callable[[str], Reading]
         if name == "birth_date":
             read = DateColumn.learn(values).read
         elif name in _READERS:

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from interagency.matching.batch import link
-from interagency.matching.cleaning import Cleaned, clean_people
+from interagency.matching.cleaning import Cleaned, SetAside, clean_people, counts_by_kind
 from interagency.matching.engines import ENGINE_NAMES, DuckDBEngine, Engine, SparkEngine
 from interagency.matching.features import InputError, person_features
 from interagency.matching.model import LinkType, load_model, save_model
@@ -147,16 +147,21 @@ def xcheck(
         for path in paths:
             tables.append(_read(path, renames))
             meter.advance()
-        meter.stage("checking values", sum(len(table) for table in tables))
+        rows = sum(len(table) for table in tables)
+        meter.stage("checking values", rows)
         cleaned = []
-        for path, table in zip(paths, tables, strict=True):
+        for path in paths:
+            # The file as read is let go once checked: at a million rows it is a GiB.
+            table = tables.pop(0)
             cleaned.append(_cleaned(path, table, strict=strict))
             meter.advance(len(table))
-        meter.stage("features", sum(len(table) for table in tables))
+        meter.stage("features", rows)
         features = []
         for path, table in zip(paths, cleaned, strict=True):
             features.append(_features(path, table.table))
             meter.advance(len(table.table))
+        set_aside = [table.set_aside for table in cleaned]
+        del cleaned
         saved = _saved_model(model, "link_only" if b else "dedupe_only")
         result = link(
             features[0],
@@ -171,11 +176,11 @@ def xcheck(
         result.pairs.to_csv(out, index=False, float_format="%.6f")
         meter.advance(len(result.pairs))
         rejects = rejects_path(out)
-        _write_rejects(rejects, paths, cleaned)
+        _write_rejects(rejects, paths, set_aside)
         if model is not None and saved is None:
             save_model(result.model, model)
-    for path, table in zip(paths, cleaned, strict=True):
-        _stderr.print(_set_aside_summary(path, table), highlight=False)
+    for path, entries in zip(paths, set_aside, strict=True):
+        _stderr.print(_set_aside_summary(path, entries), highlight=False)
     _stderr.print(f"{len(result.pairs)} pairs at or above {threshold} written to {out}")
     _stderr.print(f"values set aside written to {rejects}")
 
@@ -185,17 +190,17 @@ def rejects_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.rejects.csv")
 
 
-def _write_rejects(path: Path, paths: list[Path], cleaned: list[Cleaned]) -> None:
+def _write_rejects(path: Path, paths: list[Path], set_aside: list[tuple[SetAside, ...]]) -> None:
     rows = [
         (source.name, entry.row, entry.column, entry.value, entry.why, entry.kept)
-        for source, table in zip(paths, cleaned, strict=True)
-        for entry in table.set_aside
+        for source, entries in zip(paths, set_aside, strict=True)
+        for entry in entries
     ]
     pd.DataFrame(rows, columns=list(REJECTS_COLUMNS)).to_csv(path, index=False)
 
 
-def _set_aside_summary(path: Path, cleaned: Cleaned) -> str:
-    counts = cleaned.counts()
+def _set_aside_summary(path: Path, entries: tuple[SetAside, ...]) -> str:
+    counts = counts_by_kind(entries)
     if not counts:
         return f"{path.name}: every value used"
     per_column = "; ".join(
@@ -204,7 +209,7 @@ def _set_aside_summary(path: Path, cleaned: Cleaned) -> str:
         + ")"
         for column, kinds in counts.items()
     )
-    return f"{path.name}: {len(cleaned.set_aside)} values set aside: {escape(per_column)}"
+    return f"{path.name}: {len(entries)} values set aside: {escape(per_column)}"
 
 
 def _read(path: Path, renames: dict[str, str]) -> pd.DataFrame:
