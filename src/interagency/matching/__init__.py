@@ -1,5 +1,5 @@
 """Cross-script person linkage engine. Imports nothing from the web or database layers."""
 
-from interagency.matching.compare import name_similarity
+from interagency.matching.names_alone import name_similarity
 
 __all__ = ["name_similarity"]

@@ -3,8 +3,9 @@ document, a country or a sex.
 
 The Splink comparisons below are written against the feature columns of
 `features.py` with Splink's dialect-aware levels (Jaro-Winkler, Levenshtein) and
-portable SQL, so the same model runs on DuckDB and on Spark. `name_similarity` is
-the same idea for two names in Python, for screening one record at a time.
+portable SQL, so the same model runs on DuckDB and on Spark. `screen.levels` evaluates
+the same levels in Python for one pair at a time, and `names_alone` scores two names
+with their weights when nothing else is known.
 """
 
 from __future__ import annotations
@@ -13,61 +14,11 @@ from typing import Any, Final
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from rapidfuzz.distance import JaroWinkler
 from splink.internals.comparison_creator import ComparisonCreator
-
-from interagency.matching.names.canonical import to_latin
-from interagency.matching.names.groups import group_of_spelling
-from interagency.matching.names.keys import blocking_key_of_spelling, spelling_key
-from interagency.matching.names.parse import marker_gender
 
 # Jaro-Winkler thresholds on spelling keys; below 0.88 different names start to agree.
 NAME_CLOSE: Final = 0.92
 NAME_SIMILAR: Final = 0.88
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Similarity in [0, 1] of two personal names (whole names or single parts)
-    written in any supported script or standard, in any order.
-
-    Each word of the shorter name is paired with its best unused counterpart: 1 for
-    the same name in another spelling or form (Muhammad/Magomed), 0.9 for an initial
-    that fits, otherwise Jaro-Winkler of the spelling keys. Missing words cost a little,
-    because partial names are common and still the same person.
-    """
-    words_a = _name_words(a)
-    words_b = _name_words(b)
-    if not words_a or not words_b:
-        return 0.0
-    short, long_ = sorted((words_a, words_b), key=len)
-    unused = list(long_)
-    total = 0.0
-    for word in short:
-        scores = [_word_similarity(word, other) for other in unused]
-        best = max(range(len(unused)), key=scores.__getitem__)
-        total += scores[best]
-        unused.pop(best)
-    coverage = len(short) / len(long_)
-    return round(total / len(short) * (0.85 + 0.15 * coverage), 6)
-
-
-def _name_words(name: str) -> list[str]:
-    entered = name.replace(",", " ").split()
-    # Turkic patronymic markers (oğlu, qızı) say nothing about who the person is,
-    # unless nothing else was written.
-    words = [w for w in entered if not marker_gender(w)] or entered
-    return [spelling_key(w) for w in to_latin(" ".join(words)).split() if w]
-
-
-def _word_similarity(a: str, b: str) -> float:
-    if a == b or group_of_spelling(a) == group_of_spelling(b):
-        return 1.0
-    if len(a) == 1 or len(b) == 1:
-        return 0.9 if a[0] == b[0] else 0.0
-    score = JaroWinkler.similarity(a, b)
-    if blocking_key_of_spelling(a) == blocking_key_of_spelling(b):
-        score = max(score, 0.9)
-    return float(score)
 
 
 _CONSECUTIVE_DOCUMENTS: Final = (

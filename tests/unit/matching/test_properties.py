@@ -238,16 +238,17 @@ def test_blocking_keys_are_their_own_keys(text: str) -> None:
 
 @settings(max_examples=200)
 @given(NAME_TEXT, NAME_TEXT)
-def test_name_similarity_is_a_score(a: str, b: str) -> None:
+def test_name_similarity_is_a_symmetric_probability(a: str, b: str) -> None:
     score = name_similarity(a, b)
     assert 0.0 <= score <= 1.0
+    assert name_similarity(b, a) == score
 
 
 @settings(max_examples=200)
-@given(NAME_TEXT)
-def test_a_name_is_fully_similar_to_itself(text: str) -> None:
-    assume(blocking_key(text.replace(" ", "")) != "")
-    assert name_similarity(text, text) == 1.0
+@given(NAME_TEXT, NAME_TEXT)
+def test_no_name_is_more_similar_to_a_name_than_the_name_itself(a: str, b: str) -> None:
+    # Not 1.0: a calibrated probability leaves room for namesakes.
+    assert name_similarity(a, a) >= name_similarity(a, b)
 
 
 @settings(max_examples=200)
