@@ -98,6 +98,7 @@ NOT_CONTENT: dict[str, str] = {
     "exchange_disseminations.purpose": CODES,
     "exchange_disseminations.status": CODES,
     "exchange_index_terms.term": "a keyed hash of a stemmed word (blind index)",
+    "record_name_terms.term": "a keyed hash of a name's search key (blind index)",
     "exchange_messages.kind": CODES,
     "exchange_prepared_exports.format": CODES,
     "exchange_prepared_exports.third_party": "the public id of a registered third party",

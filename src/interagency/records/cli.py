@@ -1,12 +1,14 @@
 """`interagency records rescreen`: the daily sweep of hits, then the cross-check of the
 records that wait for it (`records.maintenance`). Run daily: by cron, a systemd timer or
-a scheduled job."""
+a scheduled job. `interagency records index-names`: the names' blind index, once after
+the upgrade that brought the search by name."""
 
 from __future__ import annotations
 
 import typer
 
 from interagency.identity.principals import operator
+from interagency.records import name_index
 from interagency.records.maintenance import rescreen as rescreen_records
 from interagency.terminal import console, container_or_exit, progress_of
 
@@ -26,3 +28,14 @@ def rescreen() -> None:
         f"{outcome.hits} hits, {outcome.still_waiting} still wait "
         "(screened three times in the last day)."
     )
+
+
+@records_app.command("index-names")
+def index_names() -> None:
+    """Index the names of every live person record for the search by name: once after
+    the upgrade that brought the search (records stored since are indexed as saved)."""
+    container = container_or_exit()
+    with container.uow() as uow:
+        count = name_index.index_all(uow, container.vault)
+        uow.commit()
+    console.print(f"{count} person records indexed for the search by name.")

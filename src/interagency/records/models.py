@@ -22,6 +22,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -312,6 +313,20 @@ class RecordLink(Base):
 
     from_record: Mapped[Record] = relationship(foreign_keys=[from_record_id], lazy="select")
     to_record: Mapped[Record] = relationship(foreign_keys=[to_record_id], lazy="select")
+
+
+class RecordNameTerm(Base):
+    """A blind-index term of a person record's name: a keyed hash, under the owning
+    agency's index key, of one search key of the name (`matching.names.search`), so
+    that the agency finds its records by name in any script without a readable name in
+    the database. Removed with the name when the record is erased."""
+
+    __tablename__ = "record_name_terms"
+    __table_args__ = (Index("ix_record_name_terms_lookup", "agency_id", "term", "record_id"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
 
 
 class ReviewExtension(Sealed, Base):

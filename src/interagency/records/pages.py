@@ -21,7 +21,16 @@ from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 from interagency.inputs import Input, Line, Text
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
-from interagency.records import details, hits, labels, policy, protection, services, uploads
+from interagency.records import (
+    details,
+    hits,
+    labels,
+    name_search,
+    policy,
+    protection,
+    services,
+    uploads,
+)
 from interagency.records.explanations import explain
 from interagency.records.models import (
     OffenceCategory,
@@ -204,6 +213,32 @@ def _screened_message(saved: services.Saved) -> str:
         "Saved and cross-checked: %(num)d possible matches.",
         count,
     ) % {"num": count}
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    name: Line = "",
+) -> Response:
+    found: list[name_search.NameMatch] | None = None
+    error = None
+    if name.strip():
+        try:
+            found = name_search.search(uow, caller, container.vault, name)
+        except InvalidInput as refusal:
+            error = i18n.gettext(refusal.message).format(**refusal.params)
+        uow.commit()
+    else:
+        services.require_own(uow, caller, policy.Action.VIEW)
+    return renderer.render(
+        request,
+        "records/search.html",
+        _context(request, name=name, found=found, error=error, shown_from=name_search.SHOWN_FROM),
+    )
 
 
 @router.get("/hits")

@@ -25,7 +25,7 @@ from interagency.identity.models import Agency, AgencyKind, MemberState
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
-from interagency.records import crosscheck, movement, pairing, policy
+from interagency.records import crosscheck, movement, name_index, pairing, policy
 from interagency.records.models import (
     Neutrality,
     OffenceCategory,
@@ -234,7 +234,8 @@ def _neutrality_after_change(record: Record) -> None:
 
 def create(uow: UnitOfWork, caller: Caller, ctx: Context, data: RecordIn) -> Saved:
     principal = require_own(uow, caller, Action.CREATE)
-    record = _new_record(uow, principal, ctx, data)
+    record, particulars = _new_record(uow, principal, ctx, data)
+    name_index.index_new(uow, ctx.vault, [(record, particulars)])
     audit_record(uow, caller, "records:record:create", record.id, kind=record.kind)
     return Saved(record, crosscheck.screen(uow, caller, ctx.vault, record))
 
@@ -245,8 +246,9 @@ def store_many(
     """Stores records of a bulk upload, all or none, waiting for the batch cross-check
     (`batchcheck`): they are marked as waiting until it has run."""
     principal = require_own(uow, caller, Action.CREATE)
-    records = [_new_record(uow, principal, ctx, data, upload_id=upload_id) for data in rows]
-    ids = [record.id for record in records]
+    stored = [_new_record(uow, principal, ctx, data, upload_id=upload_id) for data in rows]
+    name_index.index_new(uow, ctx.vault, stored)
+    ids = [record.id for record, _ in stored]
     audit_record(uow, caller, "records:record:create-many", None, ids=ids)
     return ids
 
@@ -258,7 +260,7 @@ def _new_record(
     data: RecordIn,
     *,
     upload_id: int | None = None,
-) -> Record:
+) -> tuple[Record, Particulars]:
     particulars = particulars_of(data.kind, data.particulars)
     now = utcnow()
     record = Record(
@@ -277,7 +279,7 @@ def _new_record(
     uow.session.add(record)
     uow.session.flush()
     seal_particulars(uow, ctx.vault, record, particulars)
-    return record
+    return record, particulars
 
 
 def update(
@@ -302,6 +304,7 @@ def update(
     record.review_due = min(record.review_due, max(shortest, utcnow().date()))
     _neutrality_after_change(record)
     seal_particulars(uow, ctx.vault, record, particulars)
+    name_index.index_name(uow, ctx.vault, record, particulars)
     _necessity_after_change(uow, caller, record)
     _touch(record)
     audit_record(uow, caller, "records:record:update", record.id, version=record.version)

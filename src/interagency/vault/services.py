@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -128,6 +128,13 @@ class Vault:
         word, in order, without repeats; function words give none (an empty list means
         there is nothing to search for). Search each agency's index with its own terms."""
         return blind_index.query_terms(self._index_key(session, agency_id), query)
+
+    def name_terms(self, session: Session, agency_id: int, keys: Iterable[str]) -> set[str]:
+        """The blind-index terms of a name's search keys (`matching.names.search`) under
+        the agency's index key; marked apart from words, so a name's key never matches a
+        word of a message that happens to spell the same."""
+        index_key = self._index_key(session, agency_id)
+        return {blind_index.term(index_key, f"name:{key}") for key in keys}
 
     # -- opaque references ---------------------------------------------------------
 
