@@ -6,25 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from interagency.matching.cli import xcheck
+from tests.support.xcheck import app, runner
 
 from .people import population
 
 pytestmark = pytest.mark.slow
-
-app = typer.Typer()
-app.command("xcheck")(xcheck)
-
-
-@app.callback()
-def _group() -> None:
-    """Keeps xcheck a subcommand, as in the application's CLI."""
-
-
-runner = CliRunner()
 
 
 def test_link_two_files_then_reuse_the_saved_model(

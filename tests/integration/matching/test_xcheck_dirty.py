@@ -8,26 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from interagency.matching.cli import xcheck
 from interagency.matching.model import SHIPPED_MODEL
+from tests.support.xcheck import app, runner
 
 from .people import population
 
 pytestmark = pytest.mark.slow
 
-app = typer.Typer()
-app.command("xcheck")(xcheck)
-
-
-@app.callback()
-def _group() -> None:
-    """Keeps xcheck a subcommand, as in the application's CLI."""
-
-
-runner = CliRunner()
 
 # One of each kind of dirty value, written into B over a true pair's own values.
 DIRTY = {
@@ -65,9 +53,7 @@ def test_a_dirty_file_links_and_reports_what_it_set_aside(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output + result.stderr
 
     rejects = pd.read_csv(tmp_path / "pairs.rejects.csv", dtype=str, keep_default_na=False)
-    listed = {
-        (int(r.row), r.column): r.value for r in rejects.itertuples() if r.file == "b.csv"
-    }
+    listed = {(int(r.row), r.column): r.value for r in rejects.itertuples() if r.file == "b.csv"}
     assert listed == written
     assert (rejects["why"] != "").all()
     assert "b.csv: 10 values set aside: birth_date 6" in " ".join(result.stderr.split())

@@ -5,21 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from interagency.matching.cli import xcheck
-
-app = typer.Typer()
-app.command("xcheck")(xcheck)
-
-
-@app.callback()
-def _group() -> None:
-    """Keeps xcheck a subcommand, as in the application's CLI."""
-
-
-runner = CliRunner()
+from tests.support.xcheck import app, runner
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -62,9 +49,7 @@ def test_bad_encoding_names_the_row(tmp_path: Path, good: Path) -> None:
     assert "row 2" in output
 
 
-def test_strict_refuses_an_unreadable_date_naming_row_and_value(
-    tmp_path: Path, good: Path
-) -> None:
+def test_strict_refuses_an_unreadable_date_naming_row_and_value(tmp_path: Path, good: Path) -> None:
     bad = _write(
         tmp_path / "b.csv",
         "id,full_name,birth_date\n1,Ivan Ivanov,1980\n2,Petr Petrov,31.02.1981\n",
