@@ -31,6 +31,7 @@ import pandas as pd
 
 from interagency.matching.features import NAME_COLUMNS, InputError
 from interagency.matching.fields import (
+    IN_THE_FUTURE,
     PartialDate,
     document_key,
     is_missing_word,
@@ -153,8 +154,7 @@ class DateColumn:
         documented = [first if f is DAY_FIRST else second if f is MONTH_FIRST else f
                       for f in DATE_FORMATS]  # fmt: skip
         # sorted() is stable: formats read equally often stay in the documented order.
-        ordered = sorted(documented, key=lambda f: -readable[f.name])
-        dominant = ordered[0] if readable[ordered[0].name] else documented[0]
+        dominant = sorted(documented, key=lambda f: -readable[f.name])[0]
         rest = [f for f in documented if f is not dominant]
         column = cls([dominant, *rest], settled[DAY_FIRST.name] != settled[MONTH_FIRST.name])
         full = [d for v in values if len(d := column.read(v).value) == len("YYYY-MM-DD")]
@@ -198,6 +198,7 @@ class DateColumn:
         fmt, (year, month, day) = readings[0]
         if month == day == 0:
             return self._checked(PartialDate(year))
+        # A slashed date the other order reads as another date (03/04, not 04/04).
         others = {
             (y, m, d) for f, (y, m, d) in readings[1:] if {f, fmt} == {DAY_FIRST, MONTH_FIRST}
         }
@@ -216,7 +217,8 @@ class DateColumn:
         """The date unless it is a placeholder; 1 January keeps only its year in a column
         that writes it for an unknown date."""
         if reason := placeholder_date_reason(birth):
-            kind = Why.UNREADABLE if reason == "in the future" else Why.PLACEHOLDER
+            # A date to come is a slip, not a registry's way of writing "unknown".
+            kind = Why.UNREADABLE if reason == IN_THE_FUTURE else Why.PLACEHOLDER
             return Reading("", reason, kind)
         if self._january_first_unknown and (birth.month, birth.day) == (1, 1):
             return Reading(

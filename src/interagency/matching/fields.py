@@ -22,7 +22,9 @@ _YEAR: Final = re.compile(r"^(\d{4})$")
 FIRST_BIRTH_YEAR: Final = 1900
 # Dates that systems write for "unknown": spreadsheet and database epochs, Unix time 0.
 _PLACEHOLDER_DATES: Final = frozenset({(1900, 1, 1), (1901, 1, 1), (1970, 1, 1)})
-# Words registries write instead of a value, compared in lower case without dots; FNU
+IN_THE_FUTURE: Final = "in the future"
+# Words registries write instead of a value, compared in lower case without a final dot
+# (N.A.); FNU
 # and LNU ("first/last name unknown") are the United States' and ICAO practice.
 MISSING_WORDS: Final = frozenset({
     "-", "--", "---", "—", "?", "??", "???", "x", "xx", "xxx", "n/a", "na", "n.a", "none",
@@ -94,8 +96,8 @@ def parse_birth_date(value: str) -> PartialDate | None:
 def is_missing_word(value: str) -> bool:
     """True for an empty value or a word that registries write instead of one (N/A, FNU,
     неизвестно)."""
-    text = " ".join(value.replace(".", " ").split()).lower()
-    return not text or text in MISSING_WORDS or value.strip().lower() in MISSING_WORDS
+    text = " ".join(value.lower().split()).strip(".")
+    return not text or text in MISSING_WORDS
 
 
 def is_unknown_name_word(word: str) -> bool:
@@ -119,7 +121,7 @@ def placeholder_date_reason(birth: PartialDate, today: date | None = None) -> st
     if (birth.year, birth.month, birth.day) in _PLACEHOLDER_DATES:
         return "placeholder: a system's default date"
     if (birth.year, birth.month or 1, birth.day or 1) > (today.year, today.month, today.day):
-        return "in the future"
+        return IN_THE_FUTURE
     return ""
 
 
