@@ -24,7 +24,7 @@ from interagency.matching.tables import parse_renames, read_person_table
 from interagency.progress import progress_of
 
 BAD_INPUT: Final = 2
-REJECTS_COLUMNS: Final = ("file", "row", "column", "value", "why", "kept")
+REJECTS_COLUMNS: Final = ("file", "row", "column", "value", "kind", "why", "kept")
 
 _stderr = Console(stderr=True)
 
@@ -192,7 +192,7 @@ def rejects_path(out: Path) -> Path:
 
 def _write_rejects(path: Path, paths: list[Path], set_aside: list[tuple[SetAside, ...]]) -> None:
     rows = [
-        (source.name, entry.row, entry.column, entry.value, entry.why, entry.kept)
+        (source.name, entry.row, entry.column, entry.value, entry.kind.value, entry.why, entry.kept)
         for source, entries in zip(paths, set_aside, strict=True)
         for entry in entries
     ]

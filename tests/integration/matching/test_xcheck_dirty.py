@@ -56,6 +56,12 @@ def test_a_dirty_file_links_and_reports_what_it_set_aside(tmp_path: Path) -> Non
     listed = {(int(r.row), r.column): r.value for r in rejects.itertuples() if r.file == "b.csv"}
     assert listed == written
     assert (rejects["why"] != "").all()
+    kinds = dict(zip(rejects["value"], rejects["kind"], strict=True))
+    assert (kinds["19450493"], kinds["0000-00-00"], kinds["000000"]) == (
+        "unreadable",
+        "placeholder",
+        "placeholder",
+    )
     assert "b.csv: 10 values set aside: birth_date 6" in " ".join(result.stderr.split())
 
     pairs = pd.read_csv(out, dtype={"a_id": str, "b_id": str}, keep_default_na=False)
