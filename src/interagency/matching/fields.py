@@ -20,8 +20,9 @@ _YEAR: Final = re.compile(r"^(\d{4})$")
 # No one alive was born before this year; earlier years are system defaults (0001-01-01,
 # 1800-01-01, 1899-12-30 of spreadsheets) or typing slips.
 FIRST_BIRTH_YEAR: Final = 1900
-# Dates that systems write for "unknown": spreadsheet and database epochs, Unix time 0.
-_PLACEHOLDER_DATES: Final = frozenset({(1900, 1, 1), (1901, 1, 1), (1970, 1, 1)})
+# Dates that systems write for "unknown": spreadsheet and database epochs. Unix time 0
+# (1970-01-01) is somebody's birthday too: only a file's habit of 1 January says more.
+_PLACEHOLDER_DATES: Final = frozenset({(1900, 1, 1), (1901, 1, 1)})
 IN_THE_FUTURE: Final = "in the future"
 # Words registries write instead of a value, compared in lower case without a final dot
 # (N.A.); FNU

@@ -90,7 +90,8 @@ def test_placeholder_documents_have_no_key(value: str, expected: str) -> None:
         (PartialDate(1987), PartialDate(1987)),
         (PartialDate(1987, 1, 1), PartialDate(1987, 1, 1)),  # only a file's habit says more
         (PartialDate(1900, 1, 1), None),
-        (PartialDate(1970, 1, 1), None),
+        (PartialDate(1901, 1, 1), None),
+        (PartialDate(1970, 1, 1), PartialDate(1970, 1, 1)),  # a birthday, and Unix time 0
         (PartialDate(1899, 12, 30), None),
         (PartialDate(0), None),
         (PartialDate(2099, 5, 6), None),
