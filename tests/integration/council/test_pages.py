@@ -178,3 +178,27 @@ def test_the_api_reports_results_and_refuses_administrators(
     refused = client.get(f"/api/v1/council/programmes/{programme_id}/results", headers=admin)
     assert refused.status_code == 404  # content they may not see is not there for them
     assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_a_member_agency_opens_a_programme_it_reports_on(
+    client: TestClient, members: Secretariat, container: Container
+) -> None:
+    officer = {"Authorization": f"Bearer {api_token(container, members.council, 'sec_officer')}"}
+    created = client.post(
+        "/api/v1/council/programmes",
+        json={"code": "CT-2020", "title": "Программа 2020", "first_year": 2020, "last_year": 2022},
+        headers=officer,
+    )
+    programme_id = created.json()["id"]
+    measure = client.post(
+        f"/api/v1/council/programmes/{programme_id}/measures",
+        json={"number": "1", "title": "Учения", "due_on": "2021-12-31", "responsible": ["RU-SVC"]},
+        headers=officer,
+    )
+    assert measure.status_code == 201, measure.text
+    sign_in(client, members.council, "ru_liaison")
+    page = client.get(f"/council/programmes/{programme_id}")
+    assert page.status_code == 200, page.text
+    # The agency responsible for the measure is offered the form to report its progress.
+    assert f'action="/council/measures/{measure.json()["id"]}/updates"' in page.text
+    assert "Progress, %</label>" in page.text
