@@ -12,14 +12,23 @@ from __future__ import annotations
 import re
 from typing import Annotated, Final
 
-from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from interagency.inputs import Input
+from interagency.i18n import lazy
+from interagency.inputs import STORED, Input
 from interagency.matching.fields import (
+    IN_THE_FUTURE,
     FieldError,
     document_key,
     normalise_document,
     parse_birth_date,
+    placeholder_date_reason,
 )
 from interagency.records.models import RecordKind
 
@@ -52,11 +61,16 @@ class PersonParticulars(Particulars):
 
     @field_validator("birth_date")
     @classmethod
-    def _readable_date(cls, value: str) -> str:
+    def _readable_date(cls, value: str, info: ValidationInfo) -> str:
         try:
-            parse_birth_date(value)
+            birth = parse_birth_date(value)
         except FieldError as error:
             raise ValueError(str(error)) from None
+        # Nobody is born tomorrow: a year like 2099 is a slip, refused where it is typed.
+        # A value stored before this rule is shown as it is (cross-checking ignores it).
+        to_come = birth is not None and placeholder_date_reason(birth) == IN_THE_FUTURE
+        if to_come and info.context != STORED:
+            raise ValueError(lazy("A date of birth cannot be in the future."))
         return value
 
     @model_validator(mode="after")

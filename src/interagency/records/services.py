@@ -131,11 +131,13 @@ def particulars_of(kind: RecordKind, values: dict[str, str]) -> Particulars:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or kind.value
+        # A rule of ours says what to fix in words of the catalogue, translated on display.
+        rule = first["type"] == "value_error"
         raise InvalidInput(
             lazy("Particulars of the {kind}, {field}: {problem}"),
             kind=kind.value,
             field=where,
-            problem=first["msg"],
+            problem=str(first["ctx"]["error"]) if rule else first["msg"],
         ) from None
 
 

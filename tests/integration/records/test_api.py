@@ -102,6 +102,7 @@ def test_bad_input_is_refused_with_what_to_fix(
     cases = [
         (_person({"birth_date": "1985"}), "surname"),
         (_person({"surname": "X", "birth_date": "31.02.1985"}), "birth_date"),
+        (_person({"surname": "X", "birth_date": "2099-05-01"}), "cannot be in the future"),
         (_person(RASHAD_RU, subject_category="potential_offender"), "factual indications"),
         (_person(RASHAD_RU, smuggled_migrant=True), "victim or a witness"),
         (_person(RASHAD_RU, legal_basis="  "), '"field":"legal_basis"'),

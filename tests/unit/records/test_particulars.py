@@ -47,3 +47,19 @@ def test_bad_particulars_say_what_is_wrong() -> None:
         PhoneParticulars(number="12-34")
     with pytest.raises(ValidationError, match="Extra inputs"):
         PersonParticulars.model_validate({"surname": "X", "shoe_size": "44"})
+
+
+def test_a_birth_date_to_come_is_refused_where_it_is_typed() -> None:
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        PersonParticulars(surname="Гусейнов", birth_date="2099-01-01")
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        PersonParticulars(surname="Гусейнов", birth_date="2099")
+    assert PersonParticulars(surname="Гусейнов", birth_date="14.03.1985").birth_date
+
+
+def test_a_birth_date_to_come_stored_before_the_rule_is_still_read() -> None:
+    from interagency.inputs import STORED
+
+    stored = '{"surname": "Гусейнов", "birth_date": "2099-01-01"}'
+    read = PersonParticulars.model_validate_json(stored, context=STORED)
+    assert read.birth_date == "2099-01-01"
