@@ -52,6 +52,11 @@ class InvalidInput(DomainError):
     status = 422
     title = "Invalid input"
 
+    def __init__(self, message: str, *, for_field: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        # The form field the message is shown beside; None for a rule of the whole form.
+        self.for_field = for_field
+
 
 class NotAuthenticated(DomainError):
     """No valid session or token: pages send the browser to sign in, the API answers 401."""

@@ -17,9 +17,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from interagency.errors import Conflict, DomainError, NotAuthenticated, TooManyRequests
+from interagency.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAuthenticated,
+    TooManyRequests,
+)
 from interagency.i18n import gettext, lazy
-from interagency.web import refusals
+from interagency.web import forms, refusals
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -145,8 +151,12 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    problems = describe_validation_errors(exc)
+    again = await forms.shown_again(request, problems, 422)
+    if again is not None:
+        return again
     detail = gettext("Some values are missing or invalid: correct the fields listed.")
-    return error_response(request, 422, detail, describe_validation_errors(exc))
+    return error_response(request, 422, detail, problems)
 
 
 def domain_message(exc: DomainError) -> str:
@@ -164,6 +174,13 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(login_url(request), status_code=303)
     if exc.redirect_to and not is_api(request.url.path):
         return RedirectResponse(exc.redirect_to, status_code=303)
+    if isinstance(exc, InvalidInput | Conflict):
+        # A form refused for what it says, or for being stale: its page again, nothing lost.
+        field = exc.for_field if isinstance(exc, InvalidInput) else None
+        problems = [{"field": field or "", "problem": domain_message(exc)}]
+        again = await forms.shown_again(request, problems, exc.status)
+        if again is not None:
+            return again
     response = error_response(request, exc.status, domain_message(exc))
     if isinstance(exc, NotAuthenticated):
         response.headers["www-authenticate"] = 'Bearer realm="interagency"'

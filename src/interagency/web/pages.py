@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
+from interagency.i18n import lazy
 from interagency.identity import services as identity
 from interagency.inputs import Line
-from interagency.web import csrf, flash
+from interagency.web import csrf, flash, forms
 from interagency.web.cookies import set_cookie
 from interagency.web.deps import RendererDep, UowDep
 from interagency.web.security import LANGUAGE_COOKIE, TIMEZONE_COOKIE
@@ -71,22 +72,16 @@ def safe_return_path(candidate: str | None) -> str:
 @router.post("/preferences", dependencies=[Depends(csrf.verify)])
 def save_preferences(
     request: Request,
-    renderer: RendererDep,
     language: Annotated[Line, Form()],
     timezone: Annotated[Line, Form()],
 ) -> Response:
-    problems = []
+    problems = {}
     if language not in i18n.LANGUAGES:
-        problems.append(
-            {"field": "language", "problem": i18n.gettext("Choose Russian or English.")}
-        )
+        problems["language"] = lazy("Choose Russian or English.")
     if timezone not in available_timezones():
-        problems.append(
-            {"field": "timezone", "problem": i18n.gettext("Choose a time zone from the list.")}
-        )
+        problems["timezone"] = lazy("Choose a time zone from the list.")
     if problems:
-        context = {"timezones": COMMON_TIMEZONES, "errors": problems}
-        return renderer.render(request, "preferences.html", context, status_code=422)
+        forms.refuse(**problems)
     response = RedirectResponse("/preferences", status_code=303)
     remember(request, response, LANGUAGE_COOKIE, language)
     remember(request, response, TIMEZONE_COOKIE, timezone)

@@ -17,7 +17,7 @@ from interagency import i18n
 from interagency.db import utcnow
 from interagency.identity import labels
 from interagency.identity.policy import Action, Principal, allowed
-from interagency.web import csrf, flash
+from interagency.web import csrf, flash, forms
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +75,8 @@ class Renderer:
         messages = flash.pending(request)
         timezone = request.state.timezone
         principal: Principal | None = getattr(request.state, "principal", None)
+        form = forms.state_of(request)
+        token = csrf.token_for(request)
         full_context = {
             "principal": principal,
             "can": lambda action: principal is not None and allowed(principal, Action(action)),
@@ -86,7 +88,14 @@ class Renderer:
             "localtime": lambda value, fmt="medium": localtime(value, timezone, fmt),
             "now": utcnow(),
             "flashes": messages,
-            "csrf_token": csrf.token_for(request),
+            "csrf_token": token,
+            "form_guard": lambda: forms.guard(request, token),
+            "typed": form.typed,
+            "typed_list": form.typed_list,
+            "field_error": form.field_error,
+            "invalid": form.invalid,
+            "form_problems": form.unplaced,
+            "form_refused": bool(form.errors),
             "demo_mode": request.app.state.container.settings.demo_mode,
             **(context or {}),
         }
