@@ -56,6 +56,10 @@ def new_incoming(uow: UnitOfWork, principal: Principal) -> int | None:
     return int(uow.session.scalar(query) or 0)
 
 
+# The badge beside the exchange's link in every page's navigation, read by `base.html`.
+SHELL_COUNTS = {"exchange_new": new_incoming}
+
+
 def inspection_until(uow: UnitOfWork, user_id: int, thread_id: int) -> datetime | None:
     """When the user's running inspection of the thread ends, if one runs."""
     return uow.session.scalar(

@@ -20,6 +20,7 @@ from interagency.egress import routes as egress_routes
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
+from interagency.exchange import web_context as exchange_web_context
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.jobs import routes as jobs_routes
@@ -65,6 +66,9 @@ ROUTERS = (
     egress_routes.api,
     jobs_routes.router,
 )
+
+# The counts the page shell shows beside the navigation, each registered by its feature.
+SHELL_COUNTS: dict[str, auth.ShellCount] = {**exchange_web_context.SHELL_COUNTS}
 
 
 API_DESCRIPTION = """
@@ -112,6 +116,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.renderer = Renderer()
     app.state.api_limiters = auth.ApiLimiters.for_settings(container.settings)
+    app.state.shell_counts = SHELL_COUNTS
     errors.install(app)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_assets()))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -7,6 +7,7 @@ without anyone remembering to protect it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
@@ -17,8 +18,8 @@ from starlette.responses import Response
 from interagency import audit
 from interagency.bootstrap import Container
 from interagency.config import Settings
+from interagency.db import UnitOfWork
 from interagency.errors import Forbidden, NotAuthenticated, TooManyRequests
-from interagency.exchange import web_context
 from interagency.i18n import lazy
 from interagency.identity import notifications, sessions, tokens
 from interagency.identity.login import LoginConfig
@@ -31,6 +32,12 @@ from interagency.web.deps import get_container
 from interagency.web.ratelimit import RateLimiter, process_share
 
 SESSION_COOKIE = "session"
+
+# A number the page shell shows the signed-in user beside a feature's link (new threads
+# waiting, say), or None where the feature is not theirs. Features register theirs when the
+# app is assembled (`app.state.shell_counts`, by the name templates read from
+# `request.state`), so that the web layer knows no feature.
+ShellCount = Callable[[UnitOfWork, Principal], int | None]
 # Pages anyone may open: signing in itself, the shell's preferences, and the API docs.
 PUBLIC_PATHS = frozenset(
     {
@@ -129,9 +136,15 @@ def resolve_principal(request: Request, container: Container) -> Principal | Non
             if active is not None and active.stage is SessionStage.COMPLETE:
                 principal = principal_of(active.user)
                 request.state.unread = notifications.unread_count(uow, principal.user_id)
-                request.state.exchange_new = web_context.new_incoming(uow, principal)
+                _count_for_shell(request, uow, principal)
         uow.commit()
     return principal
+
+
+def _count_for_shell(request: Request, uow: UnitOfWork, principal: Principal) -> None:
+    counts: Mapping[str, ShellCount] = getattr(request.app.state, "shell_counts", {})
+    for name, count in counts.items():
+        setattr(request.state, name, count(uow, principal))
 
 
 def authenticate(
