@@ -31,7 +31,8 @@ from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
 from interagency.vault.columns import vault_of
 
-PAGE_SIZE = 100
+# Fifty entries keep a page a few screens long; the filters narrow it further.
+PAGE_SIZE = 50
 # What the audit trail is as the export gate sees it: personal data about the agency's
 # people, for the auditor and nobody after them.
 EXPORT_TLP = Tlp.AMBER_STRICT
@@ -97,19 +98,26 @@ def _query(filters: audit.AuditFilter) -> dict[str, object]:
     }
 
 
-def search(
-    uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter, page: int = 1
-) -> list[audit.AuditEntryView]:
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[audit.AuditEntryView]
+    has_next: bool
+
+
+def search(uow: UnitOfWork, caller: Caller, filters: audit.AuditFilter, page: int = 1) -> AuditPage:
     guard.require(caller, Action.VIEW_AUDIT, "audit")
     audit.fold_refusals(uow)  # the counts of minutes that are over, before reading
     scoped = _scoped(uow, caller, filters)
-    rows = audit.search_entries(
+    # One entry more than is shown says whether an older page exists; it is not shown,
+    # so it is not recorded as read.
+    found = audit.search_entries(
         uow,
         scoped,
-        limit=PAGE_SIZE,
+        limit=PAGE_SIZE + 1,
         offset=(max(page, 1) - 1) * PAGE_SIZE,
         reader=_reader(uow, caller),
     )
+    rows = found[:PAGE_SIZE]
     audit.record(
         uow,
         caller.event(
@@ -120,7 +128,7 @@ def search(
             personal={"query": _query(scoped)},
         ),
     )
-    return rows
+    return AuditPage(rows=rows, has_next=len(found) > PAGE_SIZE)
 
 
 @dataclass(frozen=True)

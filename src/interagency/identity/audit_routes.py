@@ -15,7 +15,7 @@ from interagency import audit
 from interagency.egress import downloads
 from interagency.errors import InvalidInput
 from interagency.i18n import lazy
-from interagency.identity import audit_access
+from interagency.identity import audit_access, audit_labels
 from interagency.inputs import Line
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -76,15 +76,18 @@ def audit_page(
     filters: FiltersDep,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    rows = audit_access.search(uow, caller, filters, page)
+    found = audit_access.search(uow, caller, filters, page)
     uow.commit()
     query = {key: value for key, value in request.query_params.items() if key != "page"}
     context = {
-        "rows": rows,
+        "rows": found.rows,
         "query": query,
         "page": page,
-        "has_next": len(rows) == audit_access.PAGE_SIZE,
+        "has_next": found.has_next,
         "outcomes": OUTCOMES,
+        "outcome_label": audit_labels.outcome_label,
+        "action_label": audit_labels.action_label,
+        "detail_lines": audit_labels.detail_lines,
         "export_url": "/audit/export.csv?" + urlencode(query),
         "page_url": lambda number: "/audit?" + urlencode({**query, "page": number}),
     }
