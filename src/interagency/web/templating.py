@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone_location
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -36,13 +36,51 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+# Day, month in letters, year, 24-hour time: "12/6/26" reads as June in one member state
+# and December in the next; "6 Dec 2026, 14:05" reads alike in all. "short" and "medium"
+# name the same form (every page shows one); "seconds" adds them, for the audit trail.
+DATETIME_PATTERNS: dict[str, dict[str, str]] = {
+    "en": {"minutes": "d MMM y, HH:mm", "seconds": "d MMM y, HH:mm:ss"},
+    "ru": {"minutes": "d MMM y 'г.', HH:mm", "seconds": "d MMM y 'г.', HH:mm:ss"},
+}
+
+
+def utc_offset(local: datetime) -> str:
+    """The moment's offset from UTC, as "UTC+03:00"."""
+    minutes = round((local.utcoffset() or timedelta()).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def zone_abbreviation(local: datetime) -> str:
+    """The zone as a reader knows it at that moment: its abbreviation where it has one in
+    letters (MSK, UTC), else its offset (Almaty's "+05" means nothing on its own)."""
+    name = local.tzname() or ""
+    return name if name.isalpha() else utc_offset(local)
+
+
+def zone_name(timezone: str, at: datetime | None = None) -> str:
+    """A zone named for people rather than by its IANA id: its offset, then its city in
+    the reader's language, as "UTC+03:00, Moscow (MSK)"."""
+    local = (at or utcnow()).astimezone(zone(timezone))
+    if timezone == "UTC":
+        return "UTC"
+    city = get_timezone_location(zone(timezone), locale=i18n.current_language(), return_city=True)
+    abbreviation = zone_abbreviation(local)
+    named = f"{utc_offset(local)}, {city}"
+    return named if abbreviation.startswith("UTC") else f"{named} ({abbreviation})"
+
+
 def localtime(value: datetime | None, timezone: str, fmt: str = "medium") -> str:
     """A UTC timestamp shown in the reader's zone and language; the zone is always named."""
     if value is None:
         return "—"
     local = value.astimezone(zone(timezone))
-    text = format_datetime(local, format=fmt, locale=i18n.current_language())
-    return f"{text} ({local.tzname()})"
+    language = i18n.current_language()
+    patterns = DATETIME_PATTERNS.get(language, DATETIME_PATTERNS["en"])
+    pattern = patterns["seconds" if fmt == "seconds" else "minutes"]
+    return f"{format_datetime(local, pattern, locale=language)} {zone_abbreviation(local)}"
 
 
 def build_environment() -> Environment:
@@ -86,6 +124,7 @@ class Renderer:
             "language": request.state.language,
             "timezone": timezone,
             "localtime": lambda value, fmt="medium": localtime(value, timezone, fmt),
+            "zone_name": lambda name=timezone: zone_name(name),
             "now": utcnow(),
             "flashes": messages,
             "csrf_token": token,
