@@ -11,6 +11,7 @@ from babel.dates import format_datetime, get_timezone_location
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import Response
 
 from interagency import i18n
@@ -83,6 +84,27 @@ def localtime(value: datetime | None, timezone: str, fmt: str = "medium") -> str
     return f"{format_datetime(local, pattern, locale=language)} {zone_abbreviation(local)}"
 
 
+def tlp_pill(value: object) -> Markup:
+    """A TLP marking in TLP 2.0's own colour on black; the class carries the value, so
+    RED and AMBER never look alike."""
+    text = str(value).removeprefix("TLP:")
+    css = text.lower().replace("+", "-")
+    return Markup('<span class="tlp tlp-{}">TLP:{}</span>').format(css, text)
+
+
+def markings(marked: Any) -> Markup:
+    """An object's handling code, TLP and restriction in words, as pills: one markup for
+    every feature's pages (anything with `handling_code`, `tlp` and `handling_note`)."""
+    code = str(marked.handling_code)
+    shown = Markup('<span class="marking"><span class="handling handling-{}">{}</span> {}').format(
+        code.lower(), code, tlp_pill(marked.tlp)
+    )
+    note = getattr(marked, "handling_note", None)
+    if note:
+        shown += Markup(' <span class="handling-note">{}</span>').format(note)
+    return shown + Markup("</span>")
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in feature_template_dirs()]),
@@ -95,6 +117,8 @@ def build_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.globals["languages"] = i18n.LANGUAGES
+    env.globals["tlp_pill"] = tlp_pill
+    env.globals["markings"] = markings
     return env
 
 

@@ -61,7 +61,7 @@ def test_a_meeting_cycle_in_the_pages(
     )
     shown = client.get(page).text
     assert "Вопрос 3" in shown
-    assert "H1 · TLP:GREEN" in shown
+    assert '<span class="handling handling-h1">H1</span> <span class="tlp tlp-green">' in shown
     assert "Закрыл." in shown
 
     agenda = client.get(f"/council/meetings/{meeting_id}/agenda.pdf?lang=ru")
