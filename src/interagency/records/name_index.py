@@ -22,9 +22,7 @@ from interagency.vault import Vault
 
 def name_of(person: PersonParticulars) -> str:
     """The whole name as entered: the full name, or the parts in the usual order."""
-    if person.full_name:
-        return person.full_name
-    return " ".join(p for p in (person.surname, person.given_name, person.patronymic) if p)
+    return person.title()
 
 
 def index_name(uow: UnitOfWork, vault: Vault, record: Record, particulars: Particulars) -> None:

@@ -168,11 +168,18 @@ def _context(request: Request, **values: Any) -> dict[str, Any]:
 
 @router.get("")
 def records_page(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, page: int = 1
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    page: int = 1,
 ) -> Response:
-    rows = services.list_own(uow, caller, max(1, min(page, 100_000)))
+    ctx = records_context(container)
+    listing = services.own_page(uow, caller, ctx, max(1, min(page, 100_000)))
     uow.commit()
-    return renderer.render(request, "records/list.html", _context(request, rows=rows, page=page))
+    context = _context(request, listing=listing, page_size=services.PAGE_SIZE)
+    return renderer.render(request, "records/list.html", context)
 
 
 @router.get("/new")
@@ -389,7 +396,7 @@ def upload_status_page(
 def dpo_page(
     request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, container: ContainerDep
 ) -> Response:
-    due = services.due_for_review(uow, caller)
+    due = services.due_for_review(uow, caller, records_context(container))
     access = protection.access_requests(uow, caller, container.vault)
     uow.commit()
     context = _context(request, due=due, access=access, today=date.today())

@@ -48,6 +48,10 @@ class Particulars(Input):
         (names are never among them: a name alone is never a hit)."""
         return {}
 
+    def title(self) -> str:
+        """What names the record on a list of its agency's: a name or a number."""
+        return ""
+
 
 class PersonParticulars(Particulars):
     surname: Text = ""
@@ -79,6 +83,12 @@ class PersonParticulars(Particulars):
             raise ValueError("a person needs a surname, a given name or a full name")
         return self
 
+    def title(self) -> str:
+        """The whole name as entered: the full name, or the parts in the usual order."""
+        if self.full_name:
+            return self.full_name
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
     def as_person_row(self, row_id: str) -> dict[str, str]:
         """The columns of the linkage engine (`matching.features.INPUT_COLUMNS`)."""
         return {
@@ -105,6 +115,9 @@ class DocumentParticulars(Particulars):
     issuing_country: CountryCode = ""
     holder_name: Text = ""
 
+    def title(self) -> str:
+        return f"{self.issuing_country} {self.number}".strip()
+
     def match_keys(self) -> dict[str, str]:
         # A placeholder number (000000) is no number: it would tie strangers together.
         number = document_key(self.number)
@@ -116,6 +129,10 @@ class VehicleParticulars(Particulars):
     registration_country: CountryCode = ""
     vin: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] = ""
     make_model: Text = ""
+
+    def title(self) -> str:
+        plate = f"{self.registration_country} {self.plate}".strip()
+        return plate if self.plate else self.vin
 
     def match_keys(self) -> dict[str, str]:
         keys = {}
@@ -137,6 +154,9 @@ class PhoneParticulars(Particulars):
             raise ValueError("a phone number has 7 to 15 digits, with its country code")
         return value
 
+    def title(self) -> str:
+        return self.number
+
     def match_keys(self) -> dict[str, str]:
         keys = {"phone": normalise_phone(self.number)}
         if imei := _DIGITS.sub("", self.imei):
@@ -148,6 +168,9 @@ class OrganisationParticulars(Particulars):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     registration_number: Text = ""
     country: CountryCode = ""
+
+    def title(self) -> str:
+        return self.name
 
     def match_keys(self) -> dict[str, str]:
         number = document_key(self.registration_number)

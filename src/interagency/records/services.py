@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 
 from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
@@ -27,6 +27,7 @@ from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
 from interagency.records import crosscheck, movement, name_index, pairing, policy
 from interagency.records.models import (
+    Hit,
     Neutrality,
     OffenceCategory,
     Record,
@@ -389,21 +390,90 @@ def _out(uow: UnitOfWork, ctx: Context, record: Record) -> RecordOut:
     )
 
 
-def list_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[RecordSummary]:
-    """The caller's agency's live records, last changed first; the ids shown are audited."""
-    return [_summary(r) for r in _own(uow, caller, page)]
+@dataclass(frozen=True)
+class RecordLine:
+    """A line of a list of the agency's own records as its people read it: what names
+    the record (opened for the page shown only) and how many live hits it has."""
+
+    summary: RecordSummary
+    title: str
+    handling_code: HandlingCode
+    hits: int
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    lines: list[RecordLine]
+    page: int
+    pages: int
+
+
+def own_page(uow: UnitOfWork, caller: Caller, ctx: Context, page: int = 1) -> RecordPage:
+    """A page of the caller's agency's live records, last changed first, with their names
+    and numbers; the ids shown and every record opened are audited."""
+    rows = _own(uow, caller, page)
+    principal = caller.principal
+    assert principal is not None  # (`_own` refused anyone else)
+    total = uow.session.scalar(select(func.count()).where(_own_live(principal.agency_id))) or 0
+    lines = _lines(uow, caller, ctx, principal.agency_id, rows)
+    return RecordPage(lines, page, max(1, -(-total // PAGE_SIZE)))
+
+
+def _lines(
+    uow: UnitOfWork, caller: Caller, ctx: Context, agency_id: int, rows: Sequence[Record]
+) -> list[RecordLine]:
+    titles = open_titles(uow, caller, ctx.vault, rows)
+    counts = hit_counts(uow, agency_id, [r.id for r in rows])
+    return [
+        RecordLine(_summary(r), titles[r.id], HandlingCode(r.handling_code), counts.get(r.id, 0))
+        for r in rows
+    ]
+
+
+def open_titles(
+    uow: UnitOfWork, caller: Caller, vault: Vault, rows: Sequence[Record]
+) -> dict[int, str]:
+    """What names each record (a name, or a number), opened for the page that shows them.
+    Opening is reading the record's content: each is audited as its own page's read is."""
+    titles: dict[int, str] = {}
+    for record in rows:
+        particulars = open_particulars(uow, vault, record)
+        titles[record.id] = particulars.title() if particulars else ""
+        audit_record(uow, caller, "records:record:view", record.id, shown="title")
+    return titles
+
+
+def hit_counts(uow: UnitOfWork, agency_id: int, record_ids: list[int]) -> dict[int, int]:
+    """The live hits of each of the agency's records, on either side, in one query."""
+    if not record_ids:
+        return {}
+    live = Hit.expired_at.is_(None)
+    found = select(Hit.found_record_id.label("record_id")).where(
+        Hit.found_record_id.in_(record_ids), Hit.owner_agency_id == agency_id, live
+    )
+    searched = select(Hit.searching_record_id.label("record_id")).where(
+        Hit.searching_record_id.in_(record_ids), Hit.searching_agency_id == agency_id, live
+    )
+    both = union_all(found, searched).subquery()
+    rows = uow.session.execute(select(both.c.record_id, func.count()).group_by(both.c.record_id))
+    return dict(rows)
 
 
 def read_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> ReadOut:
-    """`list_own` read through the API: a bulk read through the export gate."""
+    """The agency's records through the API, without their particulars: a bulk read
+    through the export gate."""
     return _read_out(uow, caller, _own(uow, caller, page))
+
+
+def _own_live(agency_id: int) -> ColumnElement[bool]:
+    return and_(Record.owner_agency_id == agency_id, Record.erased_at.is_(None))
 
 
 def _own(uow: UnitOfWork, caller: Caller, page: int) -> Sequence[Record]:
     principal = require_own(uow, caller, Action.VIEW)
     rows = uow.session.scalars(
         select(Record)
-        .where(Record.owner_agency_id == principal.agency_id, Record.erased_at.is_(None))
+        .where(_own_live(principal.agency_id))
         .order_by(Record.updated_at.desc(), Record.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -456,9 +526,13 @@ def _read_out(uow: UnitOfWork, caller: Caller, rows: Sequence[Record]) -> ReadOu
     return ReadOut([_summary(r) for r in rows if receipt.passed(r.public_id)], receipt)
 
 
-def due_for_review(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
-    """The DPO's list: the agency's records whose review date has passed."""
-    return [_summary(r) for r in _due(uow, caller)]
+def due_for_review(uow: UnitOfWork, caller: Caller, ctx: Context) -> list[RecordLine]:
+    """The DPO's list: the agency's records whose review date has passed, with what
+    names each and its hits."""
+    rows = _due(uow, caller)
+    principal = caller.principal
+    assert principal is not None  # (`_due` refused anyone else)
+    return _lines(uow, caller, ctx, principal.agency_id, rows)
 
 
 def read_due(uow: UnitOfWork, caller: Caller) -> ReadOut:

@@ -126,11 +126,17 @@ def create_app(container: Container) -> FastAPI:
     app.add_middleware(
         AdmissionMiddleware, limit=container.settings.web_max_in_flight, busy_app=errors.busy_app
     )
+    # An oversized body is refused before anything reads it (the request context reads
+    # only headers), and inside that context, so that the page refusing it is in the
+    # reader's language.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=container.settings.attachment_max_bytes,
+        page_app=errors.too_large_app,
+    )
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app
     )
-    # Outermost: an oversized body is refused before anything else reads it.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.attachment_max_bytes)
     return app
 
 

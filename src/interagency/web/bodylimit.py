@@ -7,6 +7,9 @@ would spool it without limit. An API request may be chunked (the API's upload st
 its file through the file store, which counts the bytes and stops at its limit); its body
 is counted here as it is read, and refused with 413 once past the limit, so that no other
 route reads an unbounded body whole.
+
+A page request refused for its size is answered by `page_app` (the translated error page)
+rather than with problem details: a person sent it, not a program.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ ENVELOPE_BYTES = 1024 * 1024
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, page_app: ASGIApp | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.page_app = page_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -32,12 +36,12 @@ class BodyLimitMiddleware:
             if declared is not None and (
                 not declared.isdigit() or int(declared) > self.max_bytes + ENVELOPE_BYTES
             ):
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
                 return
             chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
             if chunked and declared is None:
                 if not scope["path"].startswith("/api/"):
-                    await self._refuse(send)
+                    await self._refuse(scope, receive, send)
                     return
                 receive = self._counted(receive)
         await self.app(scope, receive, send)
@@ -59,7 +63,10 @@ class BodyLimitMiddleware:
 
         return counted
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.page_app is not None and not scope["path"].startswith("/api/"):
+            await self.page_app(scope, _unread, _closing(send))
+            return
         body = json.dumps(
             {
                 "type": "about:blank",
@@ -83,3 +90,20 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _unread() -> Message:
+    """The body is never read: the page that refuses it does not need it."""
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _closing(send: Send) -> Send:
+    """`send`, closing the connection after the answer: the unread body is still on it."""
+
+    async def closing(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [item for item in message.get("headers", []) if item[0] != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+        await send(message)
+
+    return closing

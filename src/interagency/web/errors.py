@@ -208,6 +208,14 @@ async def internal_error_app(scope: Scope, receive: Receive, send: Send) -> None
     await response(scope, receive, send)
 
 
+async def too_large_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 413 answer to a page request whose body is too large: the error page in the
+    reader's language, not the API's problem details."""
+    request = Request(scope, receive)
+    response = error_response(request, 413, gettext(DETAILS[413]))
+    await response(scope, receive, send)
+
+
 async def busy_app(scope: Scope, receive: Receive, send: Send) -> None:
     """The 503 answer to a request turned away because the server is busy."""
     request = Request(scope, receive)
