@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from interagency import migrations
@@ -159,8 +160,11 @@ def demo(
     added = ", ".join(f"{count} {what}" for what, count in summary.added.items())
     console.print(f"Demo council ready in {settings.database_url} (added now: {added}).")
     if summary.logins:
-        table = Table("login", "agency", title="Demo logins (made-up people)")
-        table.add_column("roles", overflow="fold")
+        # Light borders leave the roles room for whole words on an 80-column terminal.
+        table = Table(title="Demo logins (made-up people)", box=box.SIMPLE_HEAD)
+        table.add_column("login", no_wrap=True)
+        table.add_column("agency", no_wrap=True)
+        table.add_column("roles", ratio=1, min_width=len("Administrator"))
         # The secret must print whole, whatever the terminal's width: it is typed by hand.
         table.add_column("TOTP secret", no_wrap=True, min_width=32)
         for entry in summary.logins:

@@ -91,7 +91,11 @@ def test_serve_says_clearly_when_the_port_is_taken(database: str) -> None:
 def test_demo_without_serving_is_idempotent(database: str) -> None:
     first = runner.invoke(app, ["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
-    assert "added now: 11 member states" in first.output
+    assert "added now: 11 member states, 9 member agencies, 2 council bodies" in first.output
+    # Roles by their names, whole: an id cut in two ("liaison_offi / cer") reads as noise.
+    assert "Administrator" in first.output
+    assert "liaison_off" not in first.output
+    assert "…" not in first.output  # no role name cut short
     second = runner.invoke(app, ["demo", "--no-serve"])
     assert "added now: 0 member states" in second.output
 

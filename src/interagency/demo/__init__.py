@@ -13,19 +13,21 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
 
+from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.council import demo as council_demo
 from interagency.db import UnitOfWork
 from interagency.egress import demo as egress_demo
 from interagency.exchange import demo as exchange_demo
 from interagency.exchange.web_context import exchange_context
-from interagency.identity import accounts, directory, passwords, totp
+from interagency.identity import accounts, directory, labels, passwords, totp
 from interagency.identity import services as identity
 from interagency.identity.models import Agency, User
 from interagency.identity.schemas import AgencyIn, DeskIn, MemberStateIn, UserIn
@@ -74,9 +76,11 @@ def _split(value: str) -> list[str]:
     return [part for part in value.split(";") if part]
 
 
-def load_agencies(uow: UnitOfWork) -> int:
+def load_agencies(uow: UnitOfWork) -> Counter[str]:
+    """Adds the demo's agencies; the count of those added, member agencies apart from the
+    council's own bodies (its secretariat and review board), which belong to no state."""
     desks = {row["code"]: DeskIn(**row) for row in rows("desks.csv")}
-    added = 0
+    added: Counter[str] = Counter()
     for row in rows("agencies.csv"):
         if uow.session.scalar(select(Agency.id).where(Agency.code == row["code"])) is not None:
             continue
@@ -89,8 +93,16 @@ def load_agencies(uow: UnitOfWork) -> int:
             desks=[desks[code] for code in _split(row["desks"])],
         )
         directory.add_agency(uow, None, data)
-        added += 1
+        added["member agencies" if row["member_state"] else "council bodies"] += 1
     return added
+
+
+def _role_names(roles: str) -> str:
+    """Roles as people read them ("Liaison officer"), not as stored ("liaison_officer"),
+    in English like the rest of the command line's output."""
+    with i18n.language("en"):
+        names = labels.role_names()
+    return ", ".join(names.get(role, role) for role in _split(roles))
 
 
 def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> int:
@@ -98,7 +110,7 @@ def load_users(uow: UnitOfWork, container: Container, summary: DemoSummary) -> i
     for row in rows("users.csv"):
         secret = demo_totp_secret(row["login"])
         summary.logins.append(
-            DemoLogin(row["login"], row["agency"], row["roles"].replace(";", ", "), secret)
+            DemoLogin(row["login"], row["agency"], _role_names(row["roles"]), secret)
         )
         if uow.session.scalar(select(User.id).where(User.login == row["login"])) is not None:
             continue
@@ -128,7 +140,9 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["member states"] = sum(
             identity.ensure_member_state(uow, state) for state in read_member_states()
         )
-        summary.added["agencies"] = load_agencies(uow)
+        agencies = load_agencies(uow)
+        summary.added["member agencies"] = agencies["member agencies"]
+        summary.added["council bodies (secretariat, review board)"] = agencies["council bodies"]
         summary.added["users"] = load_users(uow, container, summary)
         summary.added["exchange threads"] = exchange_demo.load(uow, exchange_context(container))
         summary.added["council meetings, documents, programmes, reports"] = council_demo.load(uow)
