@@ -35,3 +35,23 @@ def test_a_300_character_word_never_widens_the_inbox_or_the_thread(
     page.goto("/exchange?box=outgoing")
     expect(page.locator("main")).to_contain_text(LONG_WORD)
     assert _fits_the_window(page), "the inbox is wider than the window"
+
+
+def test_the_audit_trail_fits_the_window_with_its_times_on_one_line(
+    signed_in_page: SignedInPage,
+) -> None:
+    page = signed_in_page("zaitseva")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto("/audit")
+    expect(page.locator("[data-testid=audit-entries] tbody tr").first).to_be_visible()
+    assert _fits_the_window(page), "the audit trail is wider than the window"
+    # The lines each time's text takes: one box per line.
+    lines = page.evaluate(
+        """[...document.querySelectorAll('[data-testid=audit-entries] td.when')].map(td => {
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        })"""
+    )
+    assert lines
+    assert set(lines) == {1}, "a time wraps onto more than one line"
