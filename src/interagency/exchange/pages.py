@@ -22,7 +22,14 @@ from interagency.bootstrap import Container
 from interagency.db import UnitOfWork, utcnow
 from interagency.egress import third_parties
 from interagency.errors import Conflict, InvalidInput
-from interagency.exchange import dissemination, inspection, queries, search, services
+from interagency.exchange import (
+    choosers,
+    dissemination,
+    inspection,
+    queries,
+    search,
+    services,
+)
 from interagency.exchange.access import access
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.models import Dissemination, Thread
@@ -43,13 +50,10 @@ from interagency.i18n import lazy
 from interagency.identity import directory, guard
 from interagency.identity import services as identity_services
 from interagency.identity.principals import Caller
-from interagency.identity.schemas import AgencyOut
 from interagency.inputs import Line, Refused, Text, clean_line
 from interagency.markings import (
     HANDLING_RANK,
     HandlingCode,
-    InformationGrade,
-    SourceGrade,
     Tlp,
     tlp_rank,
 )
@@ -291,16 +295,15 @@ def _compose(
     principal = caller.principal
     assert principal is not None
     agencies = directory.list_agencies(uow, caller)
+    own = {a.code for a in agencies if a.id == principal.agency_id}
     context = {
-        "targets": _targets(agencies, exclude_agency_id=principal.agency_id),
-        "named_targets": _named_targets(agencies, exclude_agency_id=principal.agency_id),
+        "recipient_groups": choosers.recipient_groups(agencies, leave_out=own.__contains__),
         "my_desks": identity_services.desk_codes(uow, principal.desk_ids),
         "kinds": NEW_THREAD_KINDS,
         "priorities": list(Priority),
         "tlps": list(Tlp),
         "handling_codes": list(HandlingCode),
-        "source_grades": list(SourceGrade),
-        "information_grades": list(InformationGrade),
+        "grades": choosers.grade_choices(),
         "errors": errors,
         "form": form or {"kind": "request", "tlp": "AMBER", "handling_code": "H0",
                          "source_grade": "B", "information_grade": "2", "priority": "routine"},
@@ -308,35 +311,6 @@ def _compose(
     return renderer.render(
         request, "exchange/compose.html", context, status_code=422 if errors else 200
     )
-
-
-def _targets(agencies: list[AgencyOut], *, exclude_agency_id: int | None) -> list[dict[str, str]]:
-    """`AGENCY` and `AGENCY/DESK` options of the directory, the sender's own agency left out."""
-    options = []
-    for agency in agencies:
-        if agency.id == exclude_agency_id:
-            continue
-        options.append({"value": agency.code, "label": agency.code, "agency": agency.code})
-        for desk in agency.desks:
-            options.append(
-                {"value": f"{agency.code}/{desk.code}", "label": f"{agency.code} · {desk.code}",
-                 "agency": agency.code}
-            )  # fmt: skip
-    return options
-
-
-def _named_targets(
-    agencies: list[AgencyOut], *, exclude_agency_id: int | None
-) -> list[dict[str, str]]:
-    """`AGENCY:login` options: the people other agencies list in the directory (the only
-    ones who can be addressed by name), the sender's own agency left out."""
-    return [
-        {"value": f"{agency.code}:{user.login}", "login": user.login, "agency": agency.code,
-         "label": f"{agency.code}:{user.login} — {user.full_name}", "name": user.full_name}
-        for agency in agencies
-        if agency.id != exclude_agency_id
-        for user in agency.users
-    ]  # fmt: skip
 
 
 def _recipients(addressed: list[str], named_users: str) -> tuple[list[RecipientIn], Problems]:
@@ -535,6 +509,10 @@ def _thread_page(
     ]
     on_thread = {view.originator, *view.recipients}
     thread_tlp, thread_handling = Tlp(view.tlp), HandlingCode(view.handling_code)
+    add_groups = choosers.recipient_groups(
+        agencies, leave_out=lambda code: code == view.originator, people=False
+    )
+    listed = {a.code: a.users for a in agencies}
     context = {
         "thread": view,
         "allowed": allowed,
@@ -550,14 +528,17 @@ def _thread_page(
         "reply_handling": [
             h for h in HandlingCode if HANDLING_RANK[h] >= HANDLING_RANK[thread_handling]
         ],
-        "source_grades": list(SourceGrade),
-        "information_grades": list(InformationGrade),
-        "add_targets": [t for t in _targets(agencies, exclude_agency_id=None)
-                        if t["agency"] != view.originator],
-        "add_users": [t for t in _named_targets(agencies, exclude_agency_id=None)
-                      if t["agency"] != view.originator],
-        "onward_targets": [t for t in _targets(agencies, exclude_agency_id=None)
-                           if t["agency"] not in on_thread],
+        "grades": choosers.grade_choices(),
+        # Agencies and desks: a named person is added by login, from the list of those listed.
+        "add_groups": add_groups,
+        "add_users": [
+            {"login": user.login, "label": f"{group.name} — {user.full_name} ({group.code})"}
+            for group in add_groups
+            for user in listed.get(group.code, [])
+        ],
+        "onward_groups": choosers.recipient_groups(
+            agencies, leave_out=on_thread.__contains__, people=False
+        ),
         "third_parties": [{"id": party.public_id, "name": party.name} for party in parties],
         "errors": errors,
         "form": form or {

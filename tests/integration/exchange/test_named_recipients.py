@@ -31,7 +31,11 @@ SUBJECT = "Passports of one series"
 BODY = "Please check passport numbers 4511207 and 4511208 against your border records."
 # What differs between any two pages: the form's CSRF token, nonces and the clock.
 _VOLATILE = re.compile(r'(name="csrf_token" value=")[^"]+|(nonce=")[^"]+|(<time)[^>]*>[^<]*')
-_LISTED = re.compile(r"<optgroup.*?</optgroup>", re.DOTALL)
+# A person offered by name in the recipient chooser (AGENCY:login).
+_LISTED = re.compile(
+    r'\s*<label data-chooser-item><input type="checkbox" name="recipients" value="[^"/]+:[^"]+"'
+    r"[^>]*> <span>[^<]*</span></label>"
+)
 
 Answer = tuple[int, str]
 
@@ -127,13 +131,13 @@ def test_an_unlisted_disabled_foreign_or_missing_login_gets_one_answer(
     offered = _LISTED.findall(sender.get("/exchange/new").text)
     assert len(offered) == 1
     assert f'value="{NAMED}"' in offered[0]
-    assert f"{NAMED} — Test {PROBE}" in offered[0]
+    assert f"KZ-SVC (en) — Test {PROBE} ({NAMED})" in offered[0]
     assert "ru_analyst" not in offered[0]  # one's own agency is not offered
     sent = client.post("/api/v1/exchange/threads", json=api_request(), headers=headers)
     assert sent.status_code == 201, sent.text
     # Adding a recipient to the thread offers the same people by login.
     thread_page = sender.get(f"/exchange/threads/{sent.json()['id']}").text
-    assert f'<option value="{PROBE}">KZ-SVC — Test {PROBE}</option>' in thread_page
+    assert f'<option value="{PROBE}">KZ-SVC (en) — Test {PROBE} (KZ-SVC)</option>' in thread_page
     chosen = page_fields() | {"named_users": "", "recipients": [NAMED]}
     assert submit(sender, "/exchange/new", "/exchange/new", **chosen).status_code == 303
     with container.uow() as uow:
