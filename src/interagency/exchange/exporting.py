@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from interagency import audit, egress, i18n
 from interagency.audit.services import neutralise_formula
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Forbidden
-from interagency.exchange import services
+from interagency.errors import Forbidden, NotFound
+from interagency.exchange import labels, services
 from interagency.exchange.access import Access, access
 from interagency.exchange.dissemination import (
     THREAD_KIND,
@@ -50,6 +50,17 @@ from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
 
 FORMATS = {"pdf": PDF_MEDIA_TYPE, "csv": "text/csv; charset=utf-8"}
+# The formats a thread's file is offered in: those the gate's door serves, in this order.
+OFFERED = tuple(fmt for fmt in FORMATS if fmt in egress.DOORS[egress.Door.THREAD_FILE].formats)
+
+
+def offered(fmt: str) -> None:
+    """A file in a format that is not offered does not exist: 404, as for any other address
+    that leads nowhere, rather than a refusal that suggests the file is there."""
+    if fmt not in OFFERED:
+        raise NotFound(lazy("A thread's file is offered as {formats}."), formats=", ".join(OFFERED))
+
+
 # The exchange's verdict on exporting a thread, in the gate's words.
 PERMITS: Final = {
     Effect.ALLOW: egress.Permit.ALLOW,
@@ -315,21 +326,24 @@ def _release_listed(
 
 
 def _pdf(view: ThreadOut, watermark: Watermark, language: str) -> bytes:
+    """The thread in the reader's language and zone: every time shown in the zone the
+    watermark names, every code in words."""
+    zone = watermark.timezone
     facts = [
         (_("Reference"), view.reference),
         (_("From"), view.originator),
         (_("To"), ", ".join(view.recipients)),
-        (_("Type"), view.kind.value),
-        (_("Priority"), view.priority.value),
-        (_("Status"), view.status.value),
+        (_("Type"), labels.kind(view.kind)),
+        (_("Priority"), labels.priority(view.priority)),
+        (_("Status"), labels.status(view.status)),
     ]
     if view.case_numbers:
         facts.append((_("Cases"), ", ".join(view.case_numbers)))
     sections = [
         Section(
-            f"{m.created_at:%Y-%m-%d %H:%M} UTC · {m.agency} · {m.author}",
+            f"{labels.local_time(m.created_at, zone)} · {m.agency} · {m.author}",
             [
-                f"{m.kind.value} · {m.handling_code.value} · TLP:{m.tlp.value} · "
+                f"{labels.kind(m.kind)} · {m.handling_code.value} · TLP:{m.tlp.value} · "
                 f"{m.source_grade.value}{m.information_grade.value}",
                 m.body,
             ],
@@ -342,9 +356,14 @@ def _pdf(view: ThreadOut, watermark: Watermark, language: str) -> bytes:
             _("Recipients"),
             [
                 Table(
-                    [_("Agency"), _("Desk"), _("Status"), _("Deadline (UTC)")],
+                    [_("Agency"), _("Desk"), _("Status"), _("Deadline")],
                     [
-                        [r.agency, r.desk or "", r.status.value, _utc(r.deadline_at)]
+                        [
+                            r.agency,
+                            r.desk or "",
+                            labels.status(r.status),
+                            labels.local_time(r.deadline_at, zone),
+                        ]
                         for r in view.recipient_states
                     ],
                 )
@@ -358,10 +377,6 @@ def _pdf(view: ThreadOut, watermark: Watermark, language: str) -> bytes:
         sections=sections,
     )
     return render_pdf(document, watermark, language)
-
-
-def _utc(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
 def _csv(view: ThreadOut, watermark: Watermark) -> bytes:

@@ -187,6 +187,7 @@ def export_page(
     container: ContainerDep,
     to: ThirdPartyQuery = None,
 ) -> Response:
+    exporting.offered(fmt)
     found = _export_or_prepare(request, uow, caller, container, thread_id, fmt, to or None)
     uow.commit()
     if isinstance(found, PreparedExport):

@@ -25,7 +25,9 @@ from interagency.errors import Conflict, InvalidInput
 from interagency.exchange import (
     choosers,
     dissemination,
+    exporting,
     inspection,
+    labels,
     queries,
     search,
     services,
@@ -540,6 +542,9 @@ def _thread_page(
             agencies, leave_out=on_thread.__contains__, people=False
         ),
         "third_parties": [{"id": party.public_id, "name": party.name} for party in parties],
+        "export_formats": exporting.OFFERED,
+        "file_size": labels.file_size,
+        "file_type": labels.file_type,
         "errors": errors,
         "form": form or {
             "tlp": view.tlp, "handling_code": view.handling_code,

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from interagency.i18n import lazy
+from interagency.i18n import gettext, lazy
 
 HEAD_BYTES = 8192
 
@@ -71,8 +71,8 @@ _DELIMITERS = (",", ";", "\t")
 
 
 def allowed_labels(allowed: frozenset[str]) -> str:
-    """The allowed types, named for a person, in the table's order."""
-    return ", ".join(str(t.label) for t in KNOWN_TYPES if t.media_type in allowed)
+    """The allowed types, named for a person in their language, in the table's order."""
+    return ", ".join(gettext(str(t.label)) for t in KNOWN_TYPES if t.media_type in allowed)
 
 
 class ContentSniffer:

@@ -392,7 +392,7 @@ def test_attachments_are_listed_with_size_type_and_digest(
     page = kz.get(f"/exchange/threads/{thread_id}").text
     assert "series.txt" in page
     assert hashlib.sha256(content).hexdigest() in page
-    assert "text/plain" in page
+    assert "plain text (UTF-8)" in page
     assert f'href="/exchange/attachments/{attachment.public_id}"' in page
     # Only the author adds files to their message: the recipient gets no upload form.
     assert f"/messages/{message_id}/attachments" not in page
