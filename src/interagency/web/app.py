@@ -15,7 +15,12 @@ from interagency import __version__
 from interagency.audit import attach_signer, sign_head
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
-from interagency.council import routes as council_routes
+from interagency.council import (
+    documents_routes,
+    meetings_routes,
+    programmes_routes,
+    reports_routes,
+)
 from interagency.egress import routes as egress_routes
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
@@ -58,8 +63,14 @@ ROUTERS = (
     exchange_files.pages,
     exchange_files.api,
     exchange_pages.router,
-    council_routes.pages,
-    council_routes.api,
+    meetings_routes.pages,
+    meetings_routes.api,
+    documents_routes.pages,
+    documents_routes.api,
+    programmes_routes.pages,
+    programmes_routes.api,
+    reports_routes.pages,
+    reports_routes.api,
     records_api.api,
     records_pages.router,
     egress_routes.pages,
