@@ -403,6 +403,15 @@ def dpo_page(
     return renderer.render(request, "records/dpo.html", context)
 
 
+@router.get("/due")
+def due_page(
+    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, container: ContainerDep
+) -> Response:
+    due = services.due_for_review(uow, caller, records_context(container))
+    uow.commit()
+    return renderer.render(request, "records/due.html", _context(request, due=due))
+
+
 @router.post("/dpo/access-requests")
 def open_access_request(
     request: Request,

@@ -456,7 +456,7 @@ def hit_counts(uow: UnitOfWork, agency_id: int, record_ids: list[int]) -> dict[i
     )
     both = union_all(found, searched).subquery()
     rows = uow.session.execute(select(both.c.record_id, func.count()).group_by(both.c.record_id))
-    return dict(rows)
+    return dict(rows.all())
 
 
 def read_own(uow: UnitOfWork, caller: Caller, page: int = 1) -> ReadOut:

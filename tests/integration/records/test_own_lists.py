@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
@@ -128,3 +129,23 @@ def test_fifty_a_page_and_only_the_page_shown_is_opened(
     assert 'href="/records?page=1"' in second.text
     opened = [v for v in _views(container) if v.get("shown") == "title"]
     assert len(opened) == 51  # 50 for the first page, 1 for the second
+
+
+def test_the_records_due_for_review_have_a_page_of_their_own(
+    container: Container, council: Council, records: Records
+) -> None:
+    overdue = records.save("ru_liaison", person(RASHAD_RU)).record.public_id
+    records.save("ru_liaison", person({"surname": "Алиев", "given_name": "Эльнур"}))
+    with container.uow() as uow:
+        uow.session.execute(
+            update(Record)
+            .where(Record.public_id == overdue)
+            .values(review_due=date.today() - timedelta(days=3))
+        )
+        uow.commit()
+    dpo = _client(container, council, "ru_dpo")
+    page = dpo.get("/records/due")
+    assert page.status_code == 200, page.text[:300]
+    assert "Гусейнов Рашад" in _row(page.text, overdue)
+    assert "Алиев" not in page.text
+    assert _client(container, council, "ru_liaison").get("/records/due").status_code == 403
