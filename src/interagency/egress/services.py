@@ -198,6 +198,7 @@ def _active_party(uow: UnitOfWork, public_id: str) -> ThirdParty:
     if row is None:
         raise InvalidInput(
             lazy("No registered third party has the id {id}: choose one from the list."),
+            for_field="third_party",
             id=public_id,
         )
     return row
@@ -422,6 +423,7 @@ def ask_subscription(uow: UnitOfWork, caller: Caller, data: SubscriptionIn) -> S
                 "A subscription is for yourself or for a service account of your agency; "
                 "{login} is neither."
             ),
+            for_field="reader",
             login=reader.login,
         )
     _check_terms(uow, data)
@@ -494,6 +496,7 @@ def _check_terms(uow: UnitOfWork, data: SubscriptionIn) -> None:
                 "Up to {limit} objects a day are read without a subscription: ask for more "
                 "than {limit}, or for none."
             ),
+            for_field="daily_limit",
             limit=limit,
         )
     today = utcnow().date()
@@ -501,6 +504,7 @@ def _check_terms(uow: UnitOfWork, data: SubscriptionIn) -> None:
     if not today <= data.valid_until <= last:
         raise InvalidInput(
             lazy("A subscription runs until a day from {first} to {last}: choose one of them."),
+            for_field="valid_until",
             first=today.isoformat(),
             last=last.isoformat(),
         )

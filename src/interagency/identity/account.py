@@ -66,7 +66,11 @@ def start_enrolment(
     user = me(uow, caller)
     if user.totp_secret is not None:
         _prove(
-            uow, caller, user, lambda: login.current_code_is_right(uow, user, current_code, key_dir)
+            uow,
+            caller,
+            user,
+            lambda: login.current_code_is_right(uow, user, current_code, key_dir),
+            "current_code",
         )
     return login.begin_enrolment(uow, user, key_dir)
 
@@ -78,9 +82,14 @@ def change_password(
     knew the old one must not stay signed in (`keep_session` is the raw id of the session
     making the change)."""
     user = me(uow, caller)
-    _prove(uow, caller, user, lambda: passwords.verify_password(user.password_hash, current))
+    _prove(
+        uow, caller, user, lambda: passwords.verify_password(user.password_hash, current), "current"
+    )
     if new == current:
-        raise InvalidInput(lazy("Choose a password different from the current one."))
+        raise InvalidInput(
+            lazy("Choose a password different from the current one."), for_field="new"
+        )
+    passwords.check_new_password(new, field="new")
     user.password_hash = passwords.hash_password(new)
     user.password_must_change = False
     ended = sessions.end_all_for_user(uow, user.id, "password changed", keep=keep_session)
@@ -96,9 +105,12 @@ def change_password(
     )
 
 
-def _prove(uow: UnitOfWork, caller: Caller, user: User, check: Callable[[], bool]) -> None:
-    """Runs a check of what only the user knows, under the sign-in back-off; a failure is
-    counted and audited even though the request is refused."""
+def _prove(
+    uow: UnitOfWork, caller: Caller, user: User, check: Callable[[], bool], field: str
+) -> None:
+    """Runs a check of what only the user knows (typed in the form field `field`), under
+    the sign-in back-off; a failure is counted and audited even though the request is
+    refused."""
     throttle.hold(uow, user.login, caller.address)
     if throttle.wait_seconds(uow, user.login, caller.address) or not check():
         throttle.record_failure(uow, user.login, caller.address)
@@ -107,7 +119,8 @@ def _prove(uow: UnitOfWork, caller: Caller, user: User, check: Callable[[], bool
         )
         audit.record(uow, event)
         raise ReauthenticationFailed(
-            lazy("The current password or code is wrong, or too many attempts were made.")
+            lazy("The current password or code is wrong, or too many attempts were made."),
+            for_field=field,
         )
 
 

@@ -11,19 +11,20 @@ from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.errors import InvalidInput
-from interagency.identity import account, guard
+from interagency.identity import account, guard, passwords
 from interagency.identity.paths import TokenId
 from interagency.identity.policy import Action
 from interagency.identity.principals import Caller
 from interagency.identity.tokens import IssuedToken
 from interagency.inputs import Line, Secret
-from interagency.web import flash
+from interagency.web import flash, forms
 from interagency.web.auth import SESSION_COOKIE, CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
-from interagency.web.errors import domain_message
 from interagency.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False)
+
+WRONG_CODE = i18n.lazy("The code is wrong or was used already. Wait for the next one.")
 
 
 @router.get("/account")
@@ -41,7 +42,6 @@ def _render(
     container: Container,
     *,
     issued: IssuedToken | None = None,
-    error: str | None = None,
 ) -> Response:
     key_dir = container.settings.key_dir
     context = {
@@ -50,27 +50,22 @@ def _render(
         "sessions": account.my_sessions(uow, caller),
         "enrolment": account.pending_enrolment(uow, caller, key_dir),
         "issued": issued,
-        "error": error,
     }
-    return renderer.render(
-        request, "identity/account.html", context, status_code=422 if error else 200
-    )
+    return renderer.render(request, "identity/account.html", context)
 
 
 @router.post("/account/2fa")
 def start_enrolment(
-    request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     current_code: Annotated[Line, Form(max_length=20)] = "",
 ) -> Response:
     try:
         account.start_enrolment(uow, caller, container.settings.key_dir, current_code)
-    except account.ReauthenticationFailed as exc:
+    except account.ReauthenticationFailed:
         uow.commit()  # the failure is counted and audited all the same
-        return _render(request, uow, renderer, caller, container, error=domain_message(exc))
+        raise
     uow.commit()
     return RedirectResponse("/account#second-factor", status_code=303)
 
@@ -84,25 +79,20 @@ def password_page(request: Request, renderer: RendererDep, caller: CallerDep) ->
 def change_password(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     current: Annotated[Secret, Form(max_length=256)],
     new: Annotated[Secret, Form(max_length=256)],
     repeated: Annotated[Secret, Form(max_length=256)],
 ) -> Response:
     if new != repeated:
-        error = i18n.gettext("The two new passwords differ: type the same one twice.")
-        return renderer.render(request, "identity/password.html", {"error": error}, status_code=422)
+        forms.refuse(repeated=passwords.DIFFERENT)
     try:
         account.change_password(
             uow, caller, current, new, keep_session=request.cookies.get(SESSION_COOKIE)
         )
-    except InvalidInput as exc:
-        if isinstance(exc, account.ReauthenticationFailed):
-            uow.commit()  # the failure is counted and audited all the same
-        return renderer.render(
-            request, "identity/password.html", {"error": domain_message(exc)}, status_code=422
-        )
+    except account.ReauthenticationFailed:
+        uow.commit()  # the failure is counted and audited all the same
+        raise
     uow.commit()
     response = RedirectResponse("/", status_code=303)
     flash.add(request, response, "success", i18n.gettext("Your new password is saved."))
@@ -113,16 +103,14 @@ def change_password(
 def confirm_enrolment(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     code: Annotated[Line, Form(max_length=20)],
 ) -> Response:
     confirmed = account.confirm_enrolment(uow, caller, code, container.settings.key_dir)
-    uow.commit()
+    uow.commit()  # a wrong code is counted all the same
     if not confirmed:
-        error = i18n.gettext("The code is wrong or was used already. Wait for the next one.")
-        return _render(request, uow, renderer, caller, container, error=error)
+        raise InvalidInput(WRONG_CODE, for_field="code")
     response = RedirectResponse("/account", status_code=303)
     flash.add(request, response, "success", i18n.gettext("The second factor is set up."))
     return response

@@ -232,6 +232,7 @@ def _desks(uow: UnitOfWork, agency: Agency, codes: list[str]) -> list[Desk]:
     if missing:
         raise InvalidInput(
             lazy("The agency {agency} has no desk {codes}."),
+            for_field="desks",
             agency=agency.code,
             codes=", ".join(missing),
         )
@@ -387,7 +388,7 @@ def _to_reduce(uow: UnitOfWork, caller: Caller | None, login: str, reason: str) 
         )
         guard.check(caller, decision, Action.MANAGE_USERS, "user", user.id)
     if not reason.strip():
-        raise InvalidInput(lazy("Give the reason for taking the access away."))
+        raise InvalidInput(lazy("Give the reason for taking the access away."), for_field="reason")
     return user
 
 

@@ -3,7 +3,6 @@ profiles and break-glass."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -11,7 +10,7 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
-from interagency.errors import Conflict, Forbidden, InvalidInput
+from interagency.errors import Forbidden
 from interagency.identity import accounts, approvals, breakglass, directory, enrolment, tokens
 from interagency.identity.models import Agency, AgencyKind, ApprovalRequest, Role, User
 from interagency.identity.paths import ApprovalId, BreakGlassId, UserId
@@ -26,10 +25,9 @@ from interagency.identity.schemas import (
     UserOut,
 )
 from interagency.inputs import Line, Text
-from interagency.web import flash, refusals
+from interagency.web import flash, forms, refusals
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
-from interagency.web.errors import describe_problem, domain_message
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
 
 router = APIRouter(include_in_schema=False)
@@ -47,13 +45,6 @@ def _done(request: Request, target: str, message: str) -> Response:
     return response
 
 
-def _problems(exc: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in error["loc"]), "problem": describe_problem(error)}
-        for error in exc.errors()
-    ]
-
-
 WAITS = i18n.lazy("Request %(id)s waits for the approval of a supervisor of the agency.")
 
 
@@ -66,17 +57,6 @@ def _asked(request: Request, row: ApprovalRequest) -> Response:
 
 @router.get("/admin/users")
 def users_page(request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep) -> Response:
-    return _users(request, uow, renderer, caller)
-
-
-def _users(
-    request: Request,
-    uow: UowDep,
-    renderer: RendererDep,
-    caller: CallerDep,
-    errors: list[dict[str, str]] | None = None,
-    form: Mapping[str, object] | None = None,
-) -> Response:
     users = accounts.list_users(uow, caller)
     agencies = directory.list_agencies(uow, caller)
     uow.commit()
@@ -93,20 +73,15 @@ def _users(
         "may_ask": allowed(principal, Action.ASK_ACCOUNT_CHANGE),
         # Only the account's own agency lists it in the directory (`may_list_in_directory`).
         "lists_for": own if allowed(principal, Action.LIST_IN_DIRECTORY) else None,
-        "errors": errors,
-        "form": form or {},
         "max_token_days": tokens.MAX_DAYS,
     }
-    return renderer.render(
-        request, "identity/admin_users.html", context, status_code=422 if errors else 200
-    )
+    return renderer.render(request, "identity/admin_users.html", context)
 
 
 @router.post("/admin/users")
 def ask_for_account(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     login: Annotated[Line, Form(max_length=64)],
     full_name: Annotated[Line, Form(max_length=200)],
@@ -119,37 +94,21 @@ def ask_for_account(
     email: Annotated[Line, Form(max_length=254)] = "",
     service: Annotated[bool, Form()] = False,
 ) -> Response:
-    form = {
-        "login": login,
-        "full_name": full_name,
-        "agency": agency,
-        "personnel_number": personnel_number,
-        "desks": desks,
-        "roles": roles,
-        "email": email,
-        "reason": reason,
-        "service": service,
-    }
-    try:
-        data = AccountRequestIn(
-            login=login,
-            full_name=full_name,
-            agency=agency,
-            personnel_number=personnel_number,
-            service=service,
-            desks=desks,
-            roles=roles,
-            email=email,
-            reason=reason,
-        )
-    except ValidationError as exc:
-        return _users(request, uow, renderer, caller, _problems(exc), form)
-    try:
-        row = accounts.ask_for_account(uow, caller, data, data.reason)
-    except (InvalidInput, Conflict) as exc:
-        uow.session.rollback()
-        problems = [{"field": "", "problem": domain_message(exc)}]
-        return _users(request, uow, renderer, caller, problems, form)
+    data = forms.valid(
+        AccountRequestIn,
+        {
+            "login": login,
+            "full_name": full_name,
+            "agency": agency,
+            "personnel_number": personnel_number,
+            "service": service,
+            "desks": desks,
+            "roles": roles,
+            "email": email,
+            "reason": reason,
+        },
+    )
+    row = accounts.ask_for_account(uow, caller, data, data.reason)
     uow.commit()
     return _asked(request, row)
 
@@ -367,27 +326,17 @@ def add_agency(
     desks: Annotated[Text, Form(max_length=4000)] = "",
 ) -> Response:
     """Desks come one a line as `CODE | name in Russian | name in English`."""
-    try:
-        data = AgencyIn(
-            code=code.strip().upper(),
-            kind=kind,
-            member_state=member_state.strip() or None,
-            name_ru=name_ru,
-            name_en=name_en,
-            desks=_desks(desks),
-        )
-    except (ValidationError, ValueError):
-        response = RedirectResponse("/admin/agencies", status_code=303)
-        flash.add(
-            request,
-            response,
-            "error",
-            i18n.gettext(
-                "Check the code (capital letters, digits, dashes), the names and the desk lines "
-                "(CODE | name in Russian | name in English)."
-            ),
-        )
-        return response
+    data = forms.valid(
+        AgencyIn,
+        {
+            "code": code.strip().upper(),
+            "kind": kind,
+            "member_state": member_state.strip().upper() or None,
+            "name_ru": name_ru,
+            "name_en": name_en,
+            "desks": _desks(desks),
+        },
+    )
     agency = directory.add_agency(uow, caller, data)
     uow.commit()
     return _done(
@@ -395,13 +344,24 @@ def add_agency(
     )
 
 
+DESK_LINE = i18n.lazy(
+    "Write each desk on its own line as CODE | name in Russian | name in English; "
+    "the code has capital letters, digits and dashes."
+)
+
+
 def _desks(text: str) -> list[DeskIn]:
+    """The desk lines, each checked here: a wrong one is named beside the desks field
+    rather than by its place in a list the form never showed."""
     desks = []
     for line in filter(None, (line.strip() for line in text.splitlines())):
         parts = [part.strip() for part in line.split("|")]
-        if len(parts) != 3:
-            raise ValueError(line)
-        desks.append(DeskIn(code=parts[0].upper(), name_ru=parts[1], name_en=parts[2]))
+        try:
+            if len(parts) != 3:
+                raise ValueError(line)
+            desks.append(DeskIn(code=parts[0].upper(), name_ru=parts[1], name_en=parts[2]))
+        except (ValidationError, ValueError):
+            forms.refuse(desks=DESK_LINE)
     return desks
 
 
@@ -498,12 +458,14 @@ def profile_page(
             raise
         uow.session.rollback()  # ends the transaction: the refusal is recorded in its own
         refusals.record(request, refused)
-        # A supervisor is shown the way through break-glass instead of a dead end.
+        # A supervisor is shown the way through break-glass instead of a dead end. Shown
+        # again for a refused break-glass form, it answers as that form's page (422).
+        again = bool(forms.state_of(request).errors)
         return renderer.render(
             request,
             "identity/profile_locked.html",
             {"user_id": request.path_params["user_id"], "max_minutes": breakglass.MAX_MINUTES},
-            status_code=403,
+            status_code=200 if again else 403,
         )
     uow.commit()
     return renderer.render(request, "identity/profile.html", {"user": user})

@@ -120,7 +120,9 @@ def ask(
         raise guard.refuse(who, Action.ASK_ACCOUNT_CHANGE.value, "user", target.id)
     if len(reason.strip()) < MIN_REASON:
         raise InvalidInput(
-            lazy("Explain the request in at least {count} characters."), count=MIN_REASON
+            lazy("Explain the request in at least {count} characters."),
+            for_field="reason",
+            count=MIN_REASON,
         )
     if target.refused:
         raise Conflict(
@@ -395,19 +397,24 @@ def _role_in(payload: Payload) -> Role:
     try:
         return Role(str(payload.get("role")))
     except ValueError:
-        raise InvalidInput(lazy("Choose one of the roles.")) from None
+        raise InvalidInput(lazy("Choose one of the roles."), for_field="role") from None
 
 
-def check_roles(roles: list[Role], kind: AgencyKind, *, service: bool) -> None:
+def check_roles(
+    roles: list[Role], kind: AgencyKind, *, service: bool, field: str = "roles"
+) -> None:
+    """`field` names the form field that chose the roles, for the message beside it."""
     for role in roles:
         if not role_fits_agency(role, kind):
             raise InvalidInput(
                 lazy("The role {role} does not belong in this kind of body."),
+                for_field=field,
                 role=ROLE_LABELS[role],
             )
         if service and role not in SERVICE_ROLES:
             raise InvalidInput(
-                lazy("A service account may only be a liaison officer or an analyst.")
+                lazy("A service account may only be a liaison officer or an analyst."),
+                for_field=field,
             )
 
 
@@ -416,11 +423,11 @@ def _check_new(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
         raise Conflict(lazy("The account {login} exists already."), login=target.login)
     roles = sorted({Role(str(role)) for role in payload.get("roles", [])})
     if not roles:
-        raise InvalidInput(lazy("Choose at least one role."))
+        raise InvalidInput(lazy("Choose at least one role."), for_field="roles")
     check_roles(roles, AgencyKind(target.agency.kind), service=target.is_service)
-    desks = [_desk(uow, target, str(code)).code for code in payload.get("desks", [])]
+    desks = [_desk(uow, target, str(code), "desks").code for code in payload.get("desks", [])]
     if not desks:
-        raise InvalidInput(lazy("Choose at least one desk."))
+        raise InvalidInput(lazy("Choose at least one desk."), for_field="desks")
     email = payload.get("email")
     return {"roles": [r.value for r in roles], "desks": sorted(set(desks)), "email": email}
 
@@ -441,7 +448,7 @@ def _check_role(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
     role = _role_in(payload)
     if role in target.role_set:
         raise Conflict(lazy("The user has this role already."))
-    check_roles([role], AgencyKind(target.agency.kind), service=target.is_service)
+    check_roles([role], AgencyKind(target.agency.kind), service=target.is_service, field="role")
     return {"role": role.value}
 
 
@@ -473,13 +480,14 @@ def _grant_role(uow: UnitOfWork, caller: Caller, row: ApprovalRequest, target: U
     _carried_out(uow, caller, "identity:user:role-grant", row, target, role=row.payload["role"])
 
 
-def _desk(uow: UnitOfWork, target: User, code: str) -> Desk:
+def _desk(uow: UnitOfWork, target: User, code: str, field: str = "desk") -> Desk:
     desk = uow.session.scalar(
         select(Desk).where(Desk.agency_id == target.agency_id, Desk.code == code.strip().upper())
     )
     if desk is None:
         raise InvalidInput(
             lazy("The agency {agency} has no desk {codes}."),
+            for_field=field,
             agency=target.agency.code,
             codes=code,
         )
@@ -505,7 +513,7 @@ def _check_email(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
     try:
         email = checked_email(payload.get("email"))
     except ValueError as exc:
-        raise InvalidInput(lazy("{problem}"), problem=str(exc)) from None
+        raise InvalidInput(lazy("{problem}"), for_field="email", problem=str(exc)) from None
     if email == target.email:
         raise Conflict(lazy("The account has this address already."))
     return {"email": email}
@@ -567,14 +575,17 @@ def _check_token(uow: UnitOfWork, target: User, payload: Payload) -> Payload:
         raise InvalidInput(lazy("Tokens are asked for approved, enabled service accounts."))
     name = str(payload.get("name", "")).strip()
     if not 1 <= len(name) <= 100:
-        raise InvalidInput(lazy("Name the token's purpose in 1 to 100 characters."))
+        raise InvalidInput(
+            lazy("Name the token's purpose in 1 to 100 characters."), for_field="name"
+        )
     try:
         days = int(payload.get("days", tokens.DEFAULT_DAYS))
     except (TypeError, ValueError):
-        raise InvalidInput(lazy("Give the token's lifetime in days.")) from None
+        raise InvalidInput(lazy("Give the token's lifetime in days."), for_field="days") from None
     if not 1 <= days <= tokens.MAX_DAYS:
         raise InvalidInput(
             lazy("A token lives 1 to {max} days; ask for a new one when it expires."),
+            for_field="days",
             max=tokens.MAX_DAYS,
         )
     return {"name": name, "days": days}

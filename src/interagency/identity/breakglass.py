@@ -62,10 +62,13 @@ def open_access(
     if len(reason.strip()) < MIN_REASON:
         raise InvalidInput(
             lazy("Write the reason in at least {count} characters: the DPOs will review it."),
+            for_field="reason",
             count=MIN_REASON,
         )
     if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(lazy("Break-glass lasts 1 to {max} minutes."), max=MAX_MINUTES)
+        raise InvalidInput(
+            lazy("Break-glass lasts 1 to {max} minutes."), for_field="minutes", max=MAX_MINUTES
+        )
     if active(uow, principal.user_id, kind, ref) is not None:
         raise Conflict(lazy("You have an open break-glass access to this already."))
     agencies = concerned | {principal.agency_id}
@@ -179,7 +182,7 @@ def close(uow: UnitOfWork, caller: Caller, access_id: int, note: str) -> BreakGl
     if access.closed_at is not None:
         raise Conflict(lazy("This access was reviewed already."))
     if not note.strip():
-        raise InvalidInput(lazy("Write what the review found."))
+        raise InvalidInput(lazy("Write what the review found."), for_field="note")
     now = utcnow()
     access.closed_at = now
     access.closed_by_id = principal.user_id

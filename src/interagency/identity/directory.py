@@ -91,7 +91,7 @@ def add_agency(uow: UnitOfWork, caller: Caller | None, data: AgencyIn) -> Agency
         raise Conflict(lazy("An agency with the code {code} exists already."), code=data.code)
     codes = [desk.code for desk in data.desks]
     if len(codes) != len(set(codes)):
-        raise InvalidInput(lazy("Each desk of an agency needs its own code."))
+        raise InvalidInput(lazy("Each desk of an agency needs its own code."), for_field="desks")
     agency = Agency(
         code=data.code,
         kind=kind.value,
@@ -146,11 +146,18 @@ def add_desk(uow: UnitOfWork, caller: Caller | None, agency_code: str, data: Des
 def _state_for(uow: UnitOfWork, kind: AgencyKind, iso: str | None) -> int | None:
     if kind is not AgencyKind.MEMBER_AGENCY:
         if iso is not None:
-            raise InvalidInput(lazy("A body of the council belongs to no member state."))
+            raise InvalidInput(
+                lazy("A body of the council belongs to no member state."), for_field="member_state"
+            )
         return None
     if iso is None:
-        raise InvalidInput(lazy("A member agency needs the ISO code of its member state."))
+        raise InvalidInput(
+            lazy("A member agency needs the ISO code of its member state."),
+            for_field="member_state",
+        )
     state_id = uow.session.scalar(select(MemberState.id).where(MemberState.iso_alpha2 == iso))
     if state_id is None:
-        raise InvalidInput(lazy("No member state has the code {code}."), code=iso)
+        raise InvalidInput(
+            lazy("No member state has the code {code}."), for_field="member_state", code=iso
+        )
     return state_id

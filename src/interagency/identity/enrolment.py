@@ -105,7 +105,8 @@ def complete(
     if found is None:
         raise LinkUnusable(lazy("This enrolment link is unknown, used, or expired."))
     link, user = found
-    passwords.check_new_password(password)  # before the code: a typo costs no attempt
+    # Before the code: a typo costs no attempt.
+    passwords.check_new_password(password, field="password")
     caller = Caller(principal_of(user), address)
     throttle.hold(uow, user.login, address)
     pending = user.totp_pending
@@ -122,7 +123,8 @@ def complete(
             ),
         )
         raise CodeRefused(
-            lazy("The code is wrong or was used already, or too many attempts were made.")
+            lazy("The code is wrong or was used already, or too many attempts were made."),
+            for_field="code",
         )
     user.password_hash = passwords.hash_password(password)
     user.password_must_change = False
@@ -149,4 +151,7 @@ class LinkUnusable(InvalidInput):
 
 
 class CodeRefused(InvalidInput):
-    """The code was wrong; the failure is counted and must be committed."""
+    """The code was wrong; the failure is counted and must be committed. It answers as a
+    failed sign-in does."""
+
+    status = 401

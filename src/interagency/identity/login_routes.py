@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
-from interagency.errors import InvalidInput
-from interagency.identity import enrolment, login, sessions
+from interagency.identity import enrolment, login, passwords, sessions
 from interagency.identity.login import Refused
 from interagency.inputs import Line, Secret
-from interagency.web import csrf, flash
+from interagency.web import csrf, flash, forms
 from interagency.web.auth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -23,7 +22,6 @@ from interagency.web.auth import (
     set_session_cookie,
 )
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
-from interagency.web.errors import domain_message
 from interagency.web.pages import safe_return_path
 
 router = APIRouter(include_in_schema=False)
@@ -173,11 +171,10 @@ def _enrol(
     renderer: RendererDep,
     container: ContainerDep,
     secret: str,
-    error: str | None = None,
-    status_code: int = 200,
 ) -> Response:
+    status_code = 200
     found = enrolment.find(uow, secret)
-    context: dict[str, object] = {"error": error, "enrolment": None}
+    context: dict[str, object] = {"enrolment": None}
     if found is not None:
         _, user = found
         context |= {
@@ -199,7 +196,6 @@ def _enrol(
 def enrol_submit(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     container: ContainerDep,
     secret: EnrolSecret,
     password: Annotated[Secret, Form(max_length=256)],
@@ -207,18 +203,14 @@ def enrol_submit(
     code: Annotated[Line, Form(max_length=20)],
 ) -> Response:
     if password != repeated:
-        error = i18n.gettext("The two new passwords differ: type the same one twice.")
-        return _enrol(request, uow, renderer, container, secret, error, 422)
+        forms.refuse(repeated=passwords.DIFFERENT)
     try:
         enrolment.complete(
             uow, secret, password, code, client_address(request), container.settings.key_dir
         )
-    except enrolment.CodeRefused as exc:
+    except enrolment.CodeRefused:
         uow.commit()  # the failure is counted and audited all the same
-        return _enrol(request, uow, renderer, container, secret, domain_message(exc), 401)
-    except InvalidInput as exc:
-        uow.session.rollback()
-        return _enrol(request, uow, renderer, container, secret, domain_message(exc), 422)
+        raise
     uow.commit()
     response = RedirectResponse("/login", status_code=303)
     flash.add(

@@ -24,10 +24,15 @@ def _dummy_hash() -> str:
     return hasher().hash("a password nobody has, hashed once to spend the same time")
 
 
-def check_new_password(password: str) -> None:
+DIFFERENT = lazy("The two new passwords differ: type the same one twice.")
+
+
+def check_new_password(password: str, field: str | None = None) -> None:
+    """Refuses a password out of bounds; `field` names the form field that holds it."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise InvalidInput(
             lazy("A password needs {min} to {max} characters; a passphrase of words is fine."),
+            for_field=field,
             min=MIN_LENGTH,
             max=MAX_LENGTH,
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from interagency.errors import InvalidInput
+from interagency.i18n import lazy
 from interagency.identity.models import AgencyKind, Role
 from interagency.inputs import Input, PublicRef, Secret, Text
 from interagency.outbox.addresses import normalise_address
@@ -103,14 +104,16 @@ class AccountIn(Input):
     login: str = Field(pattern=LOGIN_PATTERN, description="Lower-case letters, digits, . _ -")
     full_name: str = Field(min_length=1, max_length=200)
     agency: str = Field(pattern=CODE_PATTERN, description="Code of the user's agency")
+    # Before the personnel number, whose check depends on it.
+    service: bool = Field(default=False, description="A system's account: no password, tokens only")
     personnel_number: str | None = Field(
         default=None,
         pattern=PERSONNEL_NUMBER_PATTERN,
         description="The agency's personnel number of the person (one account per number); "
         "none for a service account",
         examples=["0042-17"],
+        validate_default=True,  # a person without one is refused, not let through
     )
-    service: bool = Field(default=False, description="A system's account: no password, tokens only")
     desks: list[str] = Field(min_length=1, max_length=20, description="Desk codes in the agency")
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     email: str | None = Field(
@@ -134,13 +137,17 @@ class AccountIn(Input):
     def _address(cls, value: str | None) -> str | None:
         return checked_email(value)
 
-    @model_validator(mode="after")
-    def _number_for_people_only(self) -> AccountIn:
-        if self.service and self.personnel_number is not None:
-            raise ValueError("a service account has no personnel number: leave it empty")
-        if not self.service and self.personnel_number is None:
-            raise ValueError("give the person's personnel number in the agency")
-        return self
+    @field_validator("personnel_number")
+    @classmethod
+    def _number_for_people_only(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A rule of this field (not of the whole account), so a form shows it beside it.
+        if "service" not in info.data:
+            return value  # the kind of account is wrong itself, and said so
+        if info.data["service"] and value is not None:
+            raise ValueError(lazy("A service account has no personnel number: leave it empty."))
+        if not info.data["service"] and value is None:
+            raise ValueError(lazy("Give the person's personnel number in the agency."))
+        return value
 
 
 class AccountRequestIn(AccountIn):

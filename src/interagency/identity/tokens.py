@@ -34,10 +34,12 @@ def digest(secret: str) -> str:
 def issue(uow: UnitOfWork, user: User, name: str, days: int = DEFAULT_DAYS) -> IssuedToken:
     name = name.strip()
     if not 1 <= len(name) <= 100:
-        raise InvalidInput(lazy("Give the token a name of 1 to 100 characters."))
+        raise InvalidInput(lazy("Give the token a name of 1 to 100 characters."), for_field="name")
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(
-            lazy("A token lives 1 to {max} days; ask for a new one when it expires."), max=MAX_DAYS
+            lazy("A token lives 1 to {max} days; ask for a new one when it expires."),
+            for_field="days",
+            max=MAX_DAYS,
         )
     secret = PREFIX + secrets.token_urlsafe(32)
     now = utcnow()

@@ -79,6 +79,14 @@ class FormState:
     errors: list[dict[str, str]] = field(default_factory=list)
     # Fields whose error the page has shown beside the field, so the summary skips them.
     placed: set[str] = field(default_factory=set)
+    # Where the refused form was sent: tells it apart from the page's other forms.
+    action: str = ""
+
+    def sent_to(self, action: str) -> FormState:
+        """This state for the form posting to `action`, an empty one for any other form:
+        on a page of many forms with the same field names, only the refused one is
+        filled in and marked."""
+        return self if self.action and self.action == action else FormState()
 
     def typed(self, name: str, default: Any = "") -> Any:
         values = self.values.get(name)
@@ -159,7 +167,7 @@ async def shown_again(
     page = _local_page(form.get(FORM_PAGE))
     if page is None:
         return None
-    state = FormState(values=typed_back(form), errors=errors)
+    state = FormState(values=typed_back(form), errors=errors, action=request.url.path)
     return _PageAgain(request, page, state, status)
 
 

@@ -159,6 +159,7 @@ class Renderer:
             "invalid": form.invalid,
             "form_problems": form.unplaced,
             "form_refused": bool(form.errors),
+            "sent_form": form.sent_to,
             "demo_mode": request.app.state.container.settings.demo_mode,
             **(context or {}),
         }

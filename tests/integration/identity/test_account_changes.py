@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx2
 import pyotp
@@ -26,6 +27,8 @@ from interagency.identity.models import (
     Role,
     User,
 )
+from tests.support.forms import hidden_fields
+from tests.support.forms import submit as forms_submit
 from tests.support.identity import Council, add_member, api_token, csrf_token, sign_in, submit
 
 NEW_ACCOUNT: dict[str, str | list[str]] = {
@@ -40,7 +43,10 @@ NEW_ACCOUNT: dict[str, str | list[str]] = {
 
 
 def ask_for_account(client: TestClient, **changes: str | list[str]) -> httpx2.Response:
-    return submit(client, "/admin/users", "/admin/users", **{**NEW_ACCOUNT, **changes})
+    """The users page's form as a browser sends it: a refusal comes back on that page."""
+    hidden = hidden_fields(client.get("/admin/users").text, "/admin/users")
+    data = {**hidden, **NEW_ACCOUNT, **changes}
+    return client.post("/admin/users", data=data, follow_redirects=False)
 
 
 def as_user(app: FastAPI, council: Council, login: str) -> TestClient:
@@ -178,7 +184,7 @@ def test_a_refused_account_never_opens_and_its_asker_is_told(
     again = ask_for_account(admin, login="new_officer2")
     assert again.status_code == 303
     taken = ask_for_account(admin, personnel_number="RU-0001")
-    assert taken.status_code == 422
+    assert taken.status_code == 409
     assert "is taken" in taken.text
 
 
@@ -187,7 +193,7 @@ def test_one_person_has_one_account_per_agency_and_both_the_form_and_the_api_say
 ) -> None:
     admin = as_user(app, council, "ru_admin")
     twice = ask_for_account(admin, personnel_number="P-ru_liaison")
-    assert twice.status_code == 422
+    assert twice.status_code == 409
     assert "personnel number P-ru_liaison" in twice.text
     assert "ru_liaison" in twice.text
     assert 'value="Новый Офицер"' in twice.text  # what was typed is kept
@@ -590,3 +596,25 @@ def test_a_role_or_a_desk_is_taken_away_at_once_and_the_agency_is_told(
     )
     assert again.status_code == 409
     assert len(audited(container, "identity:user:take-away")) == 2
+
+
+def test_a_refused_enrolment_says_beside_the_field_what_to_fix_and_sets_nothing(
+    app: FastAPI, council: Council, container: Container
+) -> None:
+    admin = as_user(app, council, "ru_admin")
+    ask_for_account(admin)
+    approved = decide(as_user(app, council, "ru_supervisor"), last_request(container), "approve")
+    path = urlsplit(shown_secret(approved)).path
+    with TestClient(app) as fresh:
+        fields = {"password": "my own long passphrase", "repeated": "another long one", "code": "1"}
+        answer = forms_submit(fresh, path, path, fields, "ru")
+    assert answer.status_code == 422
+    assert 'id="e-repeated">Новые пароли не совпадают' in answer.text
+    assert 'data-testid="totp-secret"' in answer.text  # the page itself, to try again
+    assert "passphrase" not in answer.text
+    assert "another long one" not in answer.text
+    assert account(container, "new_officer").password_hash is None
+    with container.uow() as uow:
+        link = uow.session.scalar(select(EnrolmentLink))
+        assert link is not None
+        assert link.used_at is None
