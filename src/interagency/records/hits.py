@@ -9,6 +9,7 @@ owner releases.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy import or_, select
@@ -23,10 +24,11 @@ from interagency.identity.models import Agency, User
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
-from interagency.records import policy
+from interagency.records import policy, services
 from interagency.records.models import Hit, HitStatus, Record, RecordKind
 from interagency.records.policy import Action, Relation
 from interagency.records.schemas import HitCheckIn, HitOut
+from interagency.vault import Vault
 
 KIND: Final = "hit"
 PAGE_SIZE: Final = 50
@@ -114,17 +116,69 @@ def read_one(uow: UnitOfWork, caller: Caller, reference: str) -> tuple[HitOut, e
     return out(uow, caller.principal, hit), receipt
 
 
-def list_for_agency(uow: UnitOfWork, caller: Caller, page: int = 1) -> list[HitOut]:
-    """Hits on either side of the caller's agency, newest first; references audited."""
+@dataclass(frozen=True)
+class HitLine:
+    """A hit of the agency's list, with what names the agency's own record in it."""
+
+    hit: HitOut
+    our_record: str
+
+
+def page_for_agency(uow: UnitOfWork, caller: Caller, vault: Vault, page: int = 1) -> list[HitLine]:
+    """Hits on either side of the caller's agency, newest first, their references audited:
+    each names our record (its name or number, opened for this page and audited as read),
+    never the other agency's."""
     principal, rows = _agency_hits(uow, caller, page)
+    ours = [_our_record_id(principal, hit) for hit in rows]
+    found = uow.session.scalars(select(Record).where(Record.id.in_(ours))).all()
+    titles = services.open_titles(uow, caller, vault, found)
+    return [
+        HitLine(out(uow, principal, hit), titles.get(record_id, ""))
+        for hit, record_id in zip(rows, ours, strict=True)
+    ]
+
+
+def _our_record_id(principal: Principal, hit: Hit) -> int:
+    owner = principal.agency_id == hit.owner_agency_id
+    return hit.found_record_id if owner else hit.searching_record_id
+
+
+def of_record(uow: UnitOfWork, caller: Caller, record_id: int) -> list[HitOut] | None:
+    """The live hits of one of the agency's records, newest first, for its page, their
+    references audited; None for a reader who sees no hits (the review board reads a
+    record before it, never what its owner's hits are)."""
+    principal = caller.principal
+    mine = policy.relations(principal, owner_agency_id=principal.agency_id) if principal else ()
+    if principal is None or not policy.allowed(principal, Action.VIEW_HIT, mine):
+        return None
+    rows = uow.session.scalars(
+        select(Hit)
+        .where(
+            or_(
+                (Hit.found_record_id == record_id) & (Hit.owner_agency_id == principal.agency_id),
+                (Hit.searching_record_id == record_id)
+                & (Hit.searching_agency_id == principal.agency_id),
+            ),
+            Hit.expired_at.is_(None),
+        )
+        .order_by(Hit.created_at.desc(), Hit.id.desc())
+    ).all()
+    audit.record(
+        uow,
+        caller.event(
+            "records:hit:list",
+            object_kind=KIND,
+            detail={"references": [h.reference for h in rows], "record": record_id},
+        ),
+    )
     return [out(uow, principal, hit) for hit in rows]
 
 
 def read_for_agency(
     uow: UnitOfWork, caller: Caller, page: int = 1
 ) -> tuple[list[HitOut], egress.Receipt]:
-    """`list_for_agency` read through the API: a bulk read through the export gate; a
-    hit it withholds is left out."""
+    """`page_for_agency` read through the API, without our records' names: a bulk read
+    through the export gate; a hit it withholds is left out."""
     principal, rows = _agency_hits(uow, caller, page)
     receipt = egress.release(
         uow, caller, egress.Door.HIT_LIST, [_gate_item(hit) for hit in rows], fmt="json"
@@ -146,7 +200,8 @@ def _gate_item(hit: Hit) -> egress.Item:
     )
 
 
-def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal, Sequence[Hit]]:
+def _hit_reader(caller: Caller) -> Principal:
+    """The caller, if they may read hits on either side of their agency."""
     principal = caller.principal
     mine = (
         policy.relations(
@@ -164,6 +219,11 @@ def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal,
         KIND,
     )
     assert principal is not None
+    return principal
+
+
+def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal, Sequence[Hit]]:
+    principal = _hit_reader(caller)
     rows = uow.session.scalars(
         select(Hit)
         .where(

@@ -250,9 +250,14 @@ def search_page(
 
 @router.get("/hits")
 def hits_page(
-    request: Request, uow: UowDep, renderer: RendererDep, caller: CallerDep, page: int = 1
+    request: Request,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+    container: ContainerDep,
+    page: int = 1,
 ) -> Response:
-    rows = hits.list_for_agency(uow, caller, max(1, min(page, 100_000)))
+    rows = hits.page_for_agency(uow, caller, container.vault, max(1, min(page, 100_000)))
     uow.commit()
     return renderer.render(request, "records/hits.html", _context(request, rows=rows, page=page))
 
@@ -465,10 +470,10 @@ def record_page(
 ) -> Response:
     record = services.view(uow, caller, records_context(container), record_id)
     links = services.links_of(uow, caller, record_id)
+    shown_hits = hits.of_record(uow, caller, record_id)
     uow.commit()
-    return renderer.render(
-        request, "records/record.html", _context(request, record=record, links=links)
-    )
+    context = _context(request, record=record, links=links, hits=shown_hits)
+    return renderer.render(request, "records/record.html", context)
 
 
 @router.get("/{record_id}/edit")

@@ -149,3 +149,30 @@ def test_the_records_due_for_review_have_a_page_of_their_own(
     assert "Гусейнов Рашад" in _row(page.text, overdue)
     assert "Алиев" not in page.text
     assert _client(container, council, "ru_liaison").get("/records/due").status_code == 403
+
+
+def test_a_record_lists_its_hits_and_the_hits_list_names_our_record(
+    container: Container, council: Council, records: Records
+) -> None:
+    ours = records.save("ru_liaison", person(RASHAD_RU)).record.public_id
+    saved = records.save("kz_liaison", person(RASHAD_LATIN))
+    theirs = saved.record.public_id
+    reference = saved.screening.hits[0].reference
+    owner = _client(container, council, "ru_liaison")
+
+    record_page = owner.get(f"/records/{ours}").text
+    listed = record_page.split('id="record-hits"')[1].split("</table>")[0]
+    assert f'<a href="/records/hits/{reference}">{reference}</a>' in listed
+    assert "KZ-SVC" in listed
+    assert "our record was found" in listed
+    assert "not checked yet" in listed
+
+    own_hits = owner.get("/records/hits").text
+    row = own_hits[own_hits.rindex("<tr>", 0, own_hits.index(reference)) :]
+    row = row[: row.index("</tr>")]
+    assert f'<a href="/records/{ours}">Гусейнов Рашад</a>' in row
+
+    searcher = _client(container, council, "kz_liaison").get("/records/hits").text
+    assert f'<a href="/records/{theirs}">Huseynov Rashad</a>' in searcher
+    assert "Гусейнов" not in searcher  # the other agency's particulars never
+    assert ours not in searcher
