@@ -11,7 +11,7 @@ from starlette.responses import Response
 from interagency import i18n
 from interagency.db import UnitOfWork
 from interagency.egress import policy, services
-from interagency.egress.doors import Leaves
+from interagency.egress.doors import DOORS, Leaves
 from interagency.egress.limits import daily_limit
 from interagency.egress.models import Consent, DestinationKind, Subscription, ThirdParty
 from interagency.egress.policy import Action, Outcome, Subject
@@ -80,6 +80,17 @@ LABELS: dict[str, str] = {
     "ended": lazy("ended"),
 }
 
+# The forms in which a door lets data out: file formats by their usual capitals, which
+# read alike in both languages; the others in words.
+FORMATS: dict[str, str] = {
+    "pdf": "PDF",
+    "csv": "CSV",
+    "docx": "DOCX",
+    "json": "JSON",
+    "original": lazy("the file as it was uploaded"),
+    "thread": lazy("a message in an exchange thread"),
+}
+
 
 DECIDED: dict[Verdict, str] = {
     Verdict.APPROVE: lazy("Subscription %(id)s is approved."),
@@ -91,6 +102,7 @@ def _context(request: Request, **values: Any) -> dict[str, Any]:
     language = str(request.state.language)
     return {
         "labels": LABELS,
+        "formats": FORMATS,
         "country": lambda code: country_name(code, language),
         **values,
     }
@@ -233,7 +245,8 @@ def subscriptions_page(
             subscriptions=subscriptions,
             parties=parties,
             may_ask=may_ask,
-            doors=BULK_DOORS,
+            # Named by what each lets out: the door's code is no word in either language.
+            doors={door: DOORS[door].summary for door in BULK_DOORS},
             limit=daily_limit(uow.session),
             most=MAX_DAILY_LIMIT,
             last_day=services.ends_by(),
