@@ -2,26 +2,28 @@
 
 Thin on purpose: each route turns the form or query into the services' schemas, calls
 the services (which check the policy and audit) and renders, or redirects with a flash.
-Problems the user can fix re-render the page with the input kept and each one named.
+A form refused for what it says is shown again by the platform (`interagency.web.forms`):
+its page, what was typed, each problem beside its field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from interagency import i18n
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork, utcnow
 from interagency.egress import third_parties
-from interagency.errors import Conflict, InvalidInput
+from interagency.errors import InvalidInput
 from interagency.exchange import (
     choosers,
     dissemination,
@@ -34,7 +36,7 @@ from interagency.exchange import (
 )
 from interagency.exchange.access import access
 from interagency.exchange.codes import MessageKind, Priority, Status
-from interagency.exchange.models import Dissemination, Thread
+from interagency.exchange.models import Thread
 from interagency.exchange.notices import link_of
 from interagency.exchange.paths import DisseminationId, ThreadId
 from interagency.exchange.policy import Action, Effect, may_send
@@ -62,12 +64,13 @@ from interagency.markings import (
 from interagency.web import flash
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
-from interagency.web.errors import describe_problem, domain_message
+from interagency.web.errors import domain_message
 from interagency.web.templating import Renderer, localtime
 
 router = APIRouter(include_in_schema=False)
 
 Problems = list[dict[str, str]]
+Model = TypeVar("Model", bound=BaseModel)
 
 NEW_THREAD_KINDS = [MessageKind.REQUEST, MessageKind.NOTIFICATION, MessageKind.ALERT]
 BOXES = ("all", "incoming", "outgoing")
@@ -79,8 +82,6 @@ FILTER_CHOICES: dict[str, tuple[str, ...]] = {
     "handling_code": tuple(h.value for h in HandlingCode),
 }
 
-# The schemas' own checks speak English only; these say the same in the reader's language
-# and point at the field to fix.
 # The form field each rule of the schemas concerns, for rules that span fields.
 SCHEMA_FIELDS: dict[str, str] = {
     "H3 needs the restriction written out in words.": "restriction",
@@ -92,15 +93,33 @@ SCHEMA_FIELDS: dict[str, str] = {
 }
 
 
-def _problems(exc: ValidationError) -> Problems:
-    found = []
-    for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"])
+def _placed(error: Mapping[str, Any]) -> dict[str, Any]:
+    """A schema's error located at its form field, so that it is shown beside it; a rule
+    across fields goes to the field its words concern."""
+    loc = tuple(part for part in error["loc"] if part != "body")
+    if not loc:
         reason = str((error.get("ctx") or {}).get("error", ""))
-        found.append(
-            {"field": field or SCHEMA_FIELDS.get(reason, ""), "problem": describe_problem(error)}
-        )
+        loc = (SCHEMA_FIELDS[reason],) if reason in SCHEMA_FIELDS else ()
+    return {**error, "loc": ("body", *loc)}
+
+
+def _valid(
+    model: type[Model], data: dict[str, Any], problems: Sequence[dict[str, Any]] = ()
+) -> Model:
+    """The form as the service's input, or every problem with it (those found before,
+    `problems`, among them) beside its field."""
+    try:
+        found = model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError([*problems, *map(_placed, exc.errors())]) from None
+    if problems:
+        raise RequestValidationError(list(problems))
     return found
+
+
+def _problem(field: str, message: str) -> dict[str, Any]:
+    """A problem of one field, in the form `RequestValidationError` carries."""
+    return {"type": "value_error", "loc": ("body", field), "ctx": {"error": ValueError(message)}}
 
 
 def _done(request: Request, target: str, message: str) -> Response:
@@ -286,14 +305,7 @@ def overdue_page(
 # --- compose ------------------------------------------------------------------------------
 
 
-def _compose(
-    request: Request,
-    uow: UnitOfWork,
-    renderer: Renderer,
-    caller: Caller,
-    errors: Problems | None = None,
-    form: Mapping[str, Any] | None = None,
-) -> Response:
+def _compose(request: Request, uow: UnitOfWork, renderer: Renderer, caller: Caller) -> Response:
     principal = caller.principal
     assert principal is not None
     agencies = directory.list_agencies(uow, caller)
@@ -306,13 +318,8 @@ def _compose(
         "tlps": list(Tlp),
         "handling_codes": list(HandlingCode),
         "grades": choosers.grade_choices(),
-        "errors": errors,
-        "form": form or {"kind": "request", "tlp": "AMBER", "handling_code": "H0",
-                         "source_grade": "B", "information_grade": "2", "priority": "routine"},
-    }  # fmt: skip
-    return renderer.render(
-        request, "exchange/compose.html", context, status_code=422 if errors else 200
-    )
+    }
+    return renderer.render(request, "exchange/compose.html", context)
 
 
 def _recipients(addressed: list[str], named_users: str) -> tuple[list[RecipientIn], Problems]:
@@ -331,7 +338,7 @@ def _recipients(addressed: list[str], named_users: str) -> tuple[list[RecipientI
             problem = i18n.gettext(
                 lazy("Write each named user as AGENCY:login, one a line (not “{line}”).")
             ).format(line=line)
-            problems.append({"field": "named_users", "problem": problem})
+            problems.append(_problem("named_users", problem))
             continue
         recipients.append(RecipientIn(agency=agency.strip(), user=login.strip()))
     return recipients, problems
@@ -353,7 +360,6 @@ def compose_page(
 def send_thread(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     # Nothing chosen sends nothing: an empty list, which validation then names.
@@ -374,50 +380,29 @@ def send_thread(
     case_numbers: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     _require_sender(uow, caller)
-    form = {
-        "subject": subject, "body": body, "kind": kind, "priority": priority,
-        "handling_code": handling_code, "restriction": restriction, "tlp": tlp,
-        "source_grade": source_grade, "information_grade": information_grade,
-        "deadline": deadline, "recipients": recipients, "named_users": named_users,
-        "from_desk": from_desk, "references": references, "case_numbers": case_numbers,
-    }  # fmt: skip
     try:
         addressed, problems = _recipients(recipients, named_users)
     except ValidationError as exc:
-        return _compose(request, uow, renderer, caller, _problems(exc), form)
+        located = [{**error, "loc": ("body", "recipients")} for error in exc.errors()]
+        raise RequestValidationError(located) from None
     if not addressed:
-        problems.append(
-            {"field": "recipients", "problem": i18n.gettext(lazy("Choose at least one recipient."))}
-        )
-    try:
-        data = ThreadIn(
-            subject=subject,
-            body=body,
-            kind=kind,
-            priority=priority,
-            handling_code=handling_code,
-            restriction=restriction or None,
-            tlp=tlp,
-            source_grade=source_grade,
-            information_grade=information_grade,
-            deadline=deadline or None,
+        problems.append(_problem("recipients", lazy("Choose at least one recipient.")))
+    data = _valid(
+        ThreadIn,
+        {
+            "subject": subject, "body": body, "kind": kind, "priority": priority,
+            "handling_code": handling_code, "restriction": restriction or None, "tlp": tlp,
+            "source_grade": source_grade, "information_grade": information_grade,
+            "deadline": deadline or None,
             # Pydantic checks the rules between fields only once every field is valid; a
             # stand-in for the missing recipient lets one answer name all the problems.
-            recipients=addressed or [RecipientIn(agency="?", desk="?")],
-            from_desk=from_desk or None,
-            references=_lines(references),
-            case_numbers=_lines(case_numbers),
-        )
-    except ValidationError as exc:
-        return _compose(request, uow, renderer, caller, problems + _problems(exc), form)
-    if problems:
-        return _compose(request, uow, renderer, caller, problems, form)
-    try:
-        thread = services.send(uow, caller, exchange_context(container), data)
-    except (InvalidInput, Conflict) as exc:
-        uow.session.rollback()
-        problems = [{"field": "", "problem": domain_message(exc)}]
-        return _compose(request, uow, renderer, caller, problems, form)
+            "recipients": addressed or [RecipientIn(agency="?", desk="?")],
+            "from_desk": from_desk or None,
+            "references": _lines(references), "case_numbers": _lines(case_numbers),
+        },
+        problems,
+    )  # fmt: skip
+    thread = services.send(uow, caller, exchange_context(container), data)
     uow.commit()
     return _done(
         request,
@@ -472,10 +457,6 @@ def _thread_page(
     caller: Caller,
     container: Container,
     thread_id: int,
-    *,
-    errors: Problems | None = None,
-    form: Mapping[str, Any] | None = None,
-    status_code: int = 200,
 ) -> Response:
     principal = caller.principal
     assert principal is not None
@@ -545,14 +526,9 @@ def _thread_page(
         "export_formats": exporting.OFFERED,
         "file_size": labels.file_size,
         "file_type": labels.file_type,
-        "errors": errors,
-        "form": form or {
-            "tlp": view.tlp, "handling_code": view.handling_code,
-            "source_grade": "B", "information_grade": "2",
-        },
     }  # fmt: skip
     uow.commit()  # the read, its receipt and its audit entry
-    return renderer.render(request, "exchange/thread.html", context, status_code=status_code)
+    return renderer.render(request, "exchange/thread.html", context)
 
 
 @router.get("/exchange/threads/{thread_id}")
@@ -567,26 +543,6 @@ def thread_page(
     return _thread_page(request, uow, renderer, caller, container, thread_id)
 
 
-def _refused(
-    request: Request,
-    uow: UnitOfWork,
-    renderer: Renderer,
-    caller: Caller,
-    container: Container,
-    thread_id: int,
-    exc: InvalidInput | Conflict,
-    form: Mapping[str, Any] | None = None,
-) -> Response:
-    """The thread again, with what went wrong: 409 for a stale version or state, else 422."""
-    uow.session.rollback()
-    problems = [{"field": "", "problem": domain_message(exc)}]
-    status_code = 409 if isinstance(exc, Conflict) else 422
-    return _thread_page(
-        request, uow, renderer, caller, container, thread_id,
-        errors=problems, form=form, status_code=status_code,
-    )  # fmt: skip
-
-
 def _thread_url(uow: UnitOfWork, thread_id: int, anchor: str = "") -> str:
     thread = uow.session.get(Thread, thread_id)
     assert thread is not None  # (the action on it has just succeeded)
@@ -597,7 +553,6 @@ def _thread_url(uow: UnitOfWork, thread_id: int, anchor: str = "") -> str:
 def reply_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
@@ -609,29 +564,15 @@ def reply_page(
     information_grade: Annotated[Line, Form(max_length=2)] = "2",
     version: Annotated[int | None, Form()] = None,
 ) -> Response:
-    form = {
-        "body": body, "handling_code": handling_code, "restriction": restriction, "tlp": tlp,
-        "source_grade": source_grade, "information_grade": information_grade,
-    }  # fmt: skip
-    try:
-        data = ReplyIn(
-            body=body,
-            handling_code=handling_code,
-            restriction=restriction or None,
-            tlp=tlp,
-            source_grade=source_grade,
-            information_grade=information_grade,
-            version=version,
-        )
-    except ValidationError as exc:
-        return _thread_page(
-            request, uow, renderer, caller, container, thread_id,
-            errors=_problems(exc), form=form, status_code=422,
-        )  # fmt: skip
-    try:
-        services.reply(uow, caller, exchange_context(container), thread_id, data)
-    except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc, form)
+    data = _valid(
+        ReplyIn,
+        {
+            "body": body, "handling_code": handling_code, "restriction": restriction or None,
+            "tlp": tlp, "source_grade": source_grade, "information_grade": information_grade,
+            "version": version,
+        },
+    )  # fmt: skip
+    services.reply(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()
     return _done(request, _thread_url(uow, thread_id, "timeline"), i18n.gettext("Reply sent."))
 
@@ -640,16 +581,12 @@ def reply_page(
 def acknowledge_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
     version: Annotated[int, Form()],
 ) -> Response:
-    try:
-        services.acknowledge(uow, caller, exchange_context(container), thread_id, version)
-    except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc)
+    services.acknowledge(uow, caller, exchange_context(container), thread_id, version)
     uow.commit()
     return _done(request, _thread_url(uow, thread_id), i18n.gettext("Receipt acknowledged."))
 
@@ -658,16 +595,12 @@ def acknowledge_page(
 def close_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
     version: Annotated[int, Form()],
 ) -> Response:
-    try:
-        services.close(uow, caller, exchange_context(container), thread_id, version)
-    except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc)
+    services.close(uow, caller, exchange_context(container), thread_id, version)
     uow.commit()
     return _done(request, _thread_url(uow, thread_id), i18n.gettext("The thread is closed."))
 
@@ -676,7 +609,6 @@ def close_page(
 def add_recipient_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
@@ -685,16 +617,8 @@ def add_recipient_page(
     user: Annotated[Line, Form(max_length=64)] = "",
 ) -> Response:
     agency, _, desk = target.partition("/")
-    try:
-        data = RecipientIn(agency=agency, desk=desk or None, user=user or None)
-        services.add_recipient(uow, caller, exchange_context(container), thread_id, data, version)
-    except ValidationError as exc:
-        return _thread_page(
-            request, uow, renderer, caller, container, thread_id,
-            errors=_problems(exc), status_code=422,
-        )  # fmt: skip
-    except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc)
+    data = _valid(RecipientIn, {"agency": agency, "desk": desk or None, "user": user or None})
+    services.add_recipient(uow, caller, exchange_context(container), thread_id, data, version)
     uow.commit()
     return _done(
         request,
@@ -707,7 +631,6 @@ def add_recipient_page(
 def request_dissemination_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
@@ -717,21 +640,12 @@ def request_dissemination_page(
     reason: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     agency, _, desk = target.partition("/")
-    form = {"purpose": purpose, "target": target, "third_party": third_party, "reason": reason}
-    try:
-        data = DisseminationIn(
-            purpose=purpose, agency=agency or None, desk=desk or None,
-            third_party=third_party or None, reason=reason,
-        )  # fmt: skip
-    except ValidationError as exc:
-        return _thread_page(
-            request, uow, renderer, caller, container, thread_id,
-            errors=_problems(exc), form=form, status_code=422,
-        )  # fmt: skip
-    try:
-        dissemination.request(uow, caller, exchange_context(container), thread_id, data)
-    except (InvalidInput, Conflict) as exc:
-        return _refused(request, uow, renderer, caller, container, thread_id, exc, form)
+    data = _valid(
+        DisseminationIn,
+        {"purpose": purpose, "agency": agency or None, "desk": desk or None,
+         "third_party": third_party or None, "reason": reason},
+    )  # fmt: skip
+    dissemination.request(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()
     return _done(
         request,
@@ -744,7 +658,6 @@ def request_dissemination_page(
 def decide_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     request_id: DisseminationId,
@@ -752,13 +665,7 @@ def decide_page(
     note: Annotated[Text, Form(max_length=1000)] = "",
 ) -> Response:
     data = DecisionIn(approve=decision == "approve", note=note or None)
-    try:
-        row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
-    except (InvalidInput, Conflict) as exc:
-        # Only a request the caller may decide gets this far: its thread is shown again.
-        asked = uow.session.get(Dissemination, request_id)
-        assert asked is not None
-        return _refused(request, uow, renderer, caller, container, asked.thread_id, exc)
+    row = dissemination.decide(uow, caller, exchange_context(container), request_id, data)
     uow.commit()
     message = (
         i18n.gettext("Request approved.") if data.approve else i18n.gettext("Request refused.")
@@ -770,21 +677,13 @@ def decide_page(
 def inspect_page(
     request: Request,
     uow: UowDep,
-    renderer: RendererDep,
     caller: CallerDep,
     container: ContainerDep,
     thread_id: ThreadId,
     reason: Annotated[Text, Form(max_length=2000)] = "",
     minutes: Annotated[Line, Form(max_length=5)] = "60",
 ) -> Response:
-    form = {"inspect_reason": reason, "minutes": minutes}
-    try:
-        data = InspectionIn(reason=reason, minutes=minutes)
-    except ValidationError as exc:
-        return _thread_page(
-            request, uow, renderer, caller, container, thread_id,
-            errors=_problems(exc), form=form, status_code=422,
-        )  # fmt: skip
+    data = _valid(InspectionIn, {"reason": reason, "minutes": minutes})
     row = inspection.open_inspection(uow, caller, exchange_context(container), thread_id, data)
     uow.commit()
     return _done(

@@ -159,7 +159,9 @@ def send(
         raise guard.refuse(caller, "exchange:thread:send", message=message)
     now = utcnow()
     if data.deadline is not None and data.deadline < now.date():
-        raise InvalidInput(lazy("The deadline {day} has already passed."), day=data.deadline)
+        raise InvalidInput(
+            lazy("The deadline {day} has already passed."), day=data.deadline, for_field="deadline"
+        )
     from_desk_id = None
     if data.from_desk:
         desk = uow.session.scalar(
@@ -168,7 +170,11 @@ def send(
             )
         )
         if desk is None or desk.id not in principal.desk_ids:
-            raise InvalidInput(lazy("You do not work at the desk {desk}."), desk=data.from_desk)
+            raise InvalidInput(
+                lazy("You do not work at the desk {desk}."),
+                desk=data.from_desk,
+                for_field="from_desk",
+            )
         from_desk_id = desk.id
     resolved = [resolve_recipient(uow, r, reachable=reachable) for r in data.recipients]
     linked = [_linked_thread(uow, caller, ref, now) for ref in data.references]
@@ -285,15 +291,18 @@ def _at_least_thread_marking(uow: UnitOfWork, ctx: Context, thread: Thread, data
         raise InvalidInput(
             lazy("This thread is marked TLP:{thread}; a reply may not be marked lower."),
             thread=tlp.value,
+            for_field="tlp",
         )
     if data.tlp is Tlp.RED and tlp is not Tlp.RED:
         raise InvalidInput(
-            lazy("A reply cannot make a thread RED; start a new RED thread naming its recipients.")
+            lazy("A reply cannot make a thread RED; start a new RED thread naming its recipients."),
+            for_field="tlp",
         )
     if HANDLING_RANK[data.handling_code] < HANDLING_RANK[handling]:
         raise InvalidInput(
             lazy("This thread is handled as {thread}; a reply may not be handled less strictly."),
             thread=handling.value,
+            for_field="handling_code",
         )
     carried = open_restriction(uow, ctx.vault, thread)
     if carried and data.restriction and data.restriction not in carried:
@@ -301,7 +310,9 @@ def _at_least_thread_marking(uow: UnitOfWork, ctx: Context, thread: Thread, data
     elif carried:
         data.restriction = carried
     if data.handling_code is HandlingCode.H3 and not data.restriction:
-        raise InvalidInput(lazy("H3 needs the restriction written out in words."))
+        raise InvalidInput(
+            lazy("H3 needs the restriction written out in words."), for_field="restriction"
+        )
 
 
 def reply(uow: UnitOfWork, caller: Caller, ctx: Context, thread_id: int, data: ReplyIn) -> Message:
@@ -429,7 +440,10 @@ def add_recipient(
         raise Conflict(lazy("The thread is closed."))
     agency, desk, user = resolve_recipient(uow, data)
     if thread.tlp == Tlp.RED.value and desk is None and user is None:
-        raise InvalidInput(lazy("RED must name a desk or a user of every recipient agency."))
+        raise InvalidInput(
+            lazy("RED must name a desk or a user of every recipient agency."),
+            for_field="recipients",
+        )
     first_deadline = next((r.deadline_at for r in thread.recipients if r.deadline_at), None)
     day = first_deadline.date() if first_deadline and first_deadline > now else None
     new_agency = agency.id not in agencies_on(thread)

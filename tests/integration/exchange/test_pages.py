@@ -23,6 +23,7 @@ from interagency.exchange import attachments
 from interagency.exchange.models import Message, Recipient, Thread
 from interagency.exchange.web_context import exchange_context
 from tests.support.asynchronous import run_async
+from tests.support.forms import hidden_fields
 from tests.support.identity import Council, csrf_token, sign_in, submit
 from tests.support.ids import key_of
 
@@ -67,7 +68,9 @@ def compose(client: TestClient, **changes: str | list[str]) -> httpx2.Response:
         "deadline": next_week(),
         "recipients": ["KZ-SVC"],
     }
-    return submit(client, "/exchange/new", "/exchange/new", **{**fields, **changes})
+    page = client.get("/exchange/new").text
+    data = {**hidden_fields(page, "/exchange/new"), **fields, **changes}
+    return client.post("/exchange/new", data=data, follow_redirects=False)
 
 
 def sent_thread(client: TestClient, **changes: str | list[str]) -> str:
@@ -89,10 +92,14 @@ def post_on_thread(
     client: TestClient, thread_id: int, action: str, **fields: str
 ) -> httpx2.Response:
     page = client.get(f"/exchange/threads/{thread_id}").text
-    data = {"csrf_token": csrf_token(page), **fields}
-    if "version" not in fields and 'name="version"' in page:
+    path = f"/exchange/threads/{thread_id}/{action}"
+    # A form the page no longer offers (the thread is closed) is posted as a stale tab would.
+    offered = f'action="{path}"' in page
+    guard = {"csrf_token": csrf_token(page), "form_page": f"/exchange/threads/{thread_id}"}
+    data = {**(hidden_fields(page, path) if offered else guard), **fields}
+    if "version" not in data and 'name="version"' in page:
         data["version"] = version_on(page)
-    return client.post(f"/exchange/threads/{thread_id}/{action}", data=data, follow_redirects=False)
+    return client.post(path, data=data, follow_redirects=False)
 
 
 def audit_actions(container: Container, thread_id: str) -> list[tuple[str, str]]:
