@@ -58,6 +58,11 @@ LABELS: dict[str, str] = {
     "proposed": lazy("release proposed"),
     "released": lazy("released"),
     "withdrawn": lazy("withdrawn with the hit"),
+    # links between records, read from the person's side
+    "holds_document": lazy("holds the document"),
+    "uses_phone": lazy("uses the phone"),
+    "drives_vehicle": lazy("drives the vehicle"),
+    "belongs_to": lazy("belongs to the organisation"),
     # uploads and access requests
     "queued": lazy("waiting for a worker"),
     "running": lazy("running"),

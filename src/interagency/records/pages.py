@@ -33,6 +33,7 @@ from interagency.records import (
 )
 from interagency.records.explanations import explain
 from interagency.records.models import (
+    LinkKind,
     OffenceCategory,
     RecordKind,
     SubjectCategory,
@@ -150,6 +151,7 @@ def _context(request: Request, **values: Any) -> dict[str, Any]:
         "label": labels.label,
         "may": may,
         "kinds": list(RecordKind),
+        "link_kinds": list(LinkKind),
         "categories": list(SubjectCategory),
         "offences": list(OffenceCategory),
         "handling_codes": list(HandlingCode),
@@ -527,7 +529,7 @@ def record_action(
     reason: FreeText = "",
     version: Annotated[int, Form(ge=1)] = 1,
     review_due: Annotated[date | None, Form()] = None,
-    to_record: Annotated[int, Form(ge=0, le=2_147_483_647)] = 0,
+    to_record: Annotated[Line, Form(max_length=40)] = "",
     link_kind: Annotated[Line, Form(max_length=24)] = "",
     cleared: Annotated[Line, Form(max_length=3)] = "",
 ) -> Response:
@@ -540,7 +542,8 @@ def record_action(
             "reason": reason,
             "version": version,
             "review_due": review_due,
-            "to_record": to_record,
+            # Written as the pages show it (R-…), or as the bare public id.
+            "to_record": to_record.strip().removeprefix("R-"),
             "kind": link_kind,
             "cleared": cleared == "yes",
         },

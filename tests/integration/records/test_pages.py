@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from interagency.background import run_pending
 from interagency.bootstrap import Container
+from interagency.records.schemas import RecordIn
 from interagency.web.app import create_app
 from tests.integration.records.conftest import Records
 from tests.support.identity import Council, sign_in, submit
@@ -164,3 +165,33 @@ def test_the_record_page_actions_flag_review_extend_and_erase(
     page = owner.get(path).text
     assert "Erased: only the reference remains." in page
     assert "Гусейнов" not in page
+
+
+def test_the_link_form_is_a_form_like_the_others_and_names_link_kinds_in_words(
+    container: Container, council: Council, records: Records
+) -> None:
+    owner = _client(container, council, "ru_liaison")
+    path = submit(owner, "/records/new", "/records", **PERSON_FORM).headers["location"]
+    document = {
+        "kind": "document",
+        "particulars": {"number": "AK 1234567", "issuing_country": "AZE"},
+        "subject_category": "suspect",
+        "purpose": "Security of the regional games",
+        "legal_basis": "Agreement on cooperation against terrorism, art. 5",
+    }
+    passport = records.save("ru_liaison", RecordIn.model_validate(document)).record.public_id
+    page = owner.get(path).text
+    form = page[page.index(f'action="{path}/links"') :].split("</form>")[0]
+    assert form.count('class="field"') == 2
+    assert '<label for="link-kind">' in form
+    assert '<label for="to-record">' in form
+    assert ">holds the document<" in form
+    for raw in ("holds_document", "uses_phone", "drives_vehicle", "belongs_to"):
+        assert f">{raw}<" not in form
+    linked = submit(
+        owner, path, f"{path}/links", link_kind="holds_document", to_record=f"R-{passport}"
+    )
+    assert linked.status_code == 303, linked.text[:500]
+    links = owner.get(path).text
+    assert f'holds the document: <a href="/records/{passport}">' in links
+    assert "holds_document:" not in links
