@@ -23,13 +23,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[$(TEST_EXTRAS)]"
 	touch $@ $(VENV)/.installed
 
+# axe-core, which the browser tests run in every page, at the version package-lock.json holds.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/interagency demo --host $(HOST) --port $(PORT)
 
 system-deps:
 	scripts/install-system-deps.sh
 
-test: system-deps $(VENV)/.installed-test lint typecheck
+test: system-deps $(VENV)/.installed-test node_modules/.installed lint typecheck
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -46,4 +51,4 @@ messages: $(VENV)/.installed-test
 	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/interagency/locales -l ru --width 100
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache .mypy_cache .hypothesis

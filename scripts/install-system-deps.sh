@@ -9,6 +9,11 @@ while read -r package _; do
     missing+=("$package")
   fi
 done < "$list"
+# Node.js and npm install axe-core for the browser tests. Any Node.js will do, including one
+# not from Debian (whose own npm would then conflict), so they are looked for as commands.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 echo "Installing Debian packages: ${missing[*]}"
 if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
