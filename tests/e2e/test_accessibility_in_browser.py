@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,8 @@ class Walk:
 
     def in_russian(self, page: Page) -> None:
         """Follows links breadth-first from the navigation, checking each new kind of page."""
+        if SCREENSHOTS_WANTED:  # no picture of a page that has gone is left from an earlier run
+            shutil.rmtree(SCREENSHOTS / self.role, ignore_errors=True)
         page.goto("/")
         queue = page_links(page)
         navigation = len(queue)
