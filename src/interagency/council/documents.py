@@ -83,7 +83,7 @@ def add_version(uow: UnitOfWork, caller: Caller, document_id: int, data: Version
     principal = caller.principal
     assert principal is not None  # (required above)
     if data.body == latest(document).body:
-        raise InvalidInput(lazy("The text is the same as the current version."))
+        raise InvalidInput(lazy("The text is the same as the current version."), for_field="body")
     version = DocumentVersion(
         number=latest(document).number + 1,
         body=data.body,
@@ -197,14 +197,18 @@ def adopt(uow: UnitOfWork, caller: Caller, document_id: int, data: AdoptionIn) -
         )
     meeting = uow.session.scalar(select(Meeting).where(Meeting.public_id == data.meeting_id))
     if meeting is None:
-        raise InvalidInput(lazy("There is no meeting {ref}."), ref=data.meeting_id)
+        raise InvalidInput(
+            lazy("There is no meeting {ref}."), ref=data.meeting_id, for_field="meeting_id"
+        )
     superseded = None
     if data.supersedes_id is not None:
         superseded = uow.session.scalar(
             select(Document).where(Document.public_id == data.supersedes_id)
         )
         if superseded is None or superseded.status != DocumentStatus.ADOPTED.value:
-            raise InvalidInput(lazy("Only an adopted document can be superseded."))
+            raise InvalidInput(
+                lazy("Only an adopted document can be superseded."), for_field="supersedes_id"
+            )
     year = meeting.held_on.year
     # Numbers are counted: two adoptions in one year at once take turns, or both would
     # count the same and the second would fail on the unique number.

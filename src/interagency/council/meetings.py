@@ -120,7 +120,9 @@ def add_agenda_item(
     for public_id in dict.fromkeys(data.document_ids):
         document = uow.session.scalar(select(Document).where(Document.public_id == public_id))
         if document is None:
-            raise InvalidInput(lazy("There is no document {ref}."), ref=public_id)
+            raise InvalidInput(
+                lazy("There is no document {ref}."), ref=public_id, for_field="document_ids"
+            )
         documents.append(document)
     item = AgendaItem(
         number=max((i.number for i in meeting.items), default=0) + 1,
@@ -156,7 +158,7 @@ def save_minutes(uow: UnitOfWork, caller: Caller, meeting_id: int, minutes: str)
     """Keeps the minutes; a meeting with minutes has been held."""
     meeting = _managed(uow, caller, meeting_id)
     if not minutes.strip():
-        raise InvalidInput(lazy("Write the minutes before saving them."))
+        raise InvalidInput(lazy("Write the minutes before saving them."), for_field="minutes")
     meeting.minutes = minutes.strip()
     meeting.status = MeetingStatus.HELD.value
     uow.session.flush()

@@ -123,7 +123,9 @@ def post_update(
     if data.indicator_id is not None:
         indicator = next((i for i in measure.indicators if i.public_id == data.indicator_id), None)
         if indicator is None:
-            raise InvalidInput(lazy("The indicator does not belong to this measure."))
+            raise InvalidInput(
+                lazy("The indicator does not belong to this measure."), for_field="indicator_id"
+            )
     update = StatusUpdate(
         agency_id=principal.agency_id,
         author_id=principal.user_id,

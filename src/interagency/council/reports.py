@@ -48,7 +48,7 @@ def create_report(uow: UnitOfWork, caller: Caller, data: ReportIn) -> AnnualRepo
         )
     headings = [h.strip() for h in data.sections if h.strip()]
     if not headings:
-        raise InvalidInput(lazy("Name at least one section of the report."))
+        raise InvalidInput(lazy("Name at least one section of the report."), for_field="sections")
     report = AnnualReport(
         body=data.body.strip(),
         year=data.year,
@@ -99,7 +99,11 @@ def contribute(
     _still_open(uow, report)
     section = next((s for s in report.sections if s.number == data.section_number), None)
     if section is None:
-        raise InvalidInput(lazy("The report has no section {number}."), number=data.section_number)
+        raise InvalidInput(
+            lazy("The report has no section {number}."),
+            number=data.section_number,
+            for_field="section_number",
+        )
     row = next((c for c in section.contributions if c.agency_id == principal.agency_id), None)
     if row is None:
         row = ReportContribution(agency_id=principal.agency_id, author_id=principal.user_id)

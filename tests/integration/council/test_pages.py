@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from interagency.bootstrap import Container
 from tests.integration.council.conftest import Secretariat
+from tests.support import forms
 from tests.support.audit_trail import audit_actions
 from tests.support.identity import api_token, sign_in, submit
 from tests.unit.council import pdfcheck
@@ -80,35 +81,58 @@ def test_a_meeting_cycle_in_the_pages(
     assert len(exports) == 2
 
 
-def test_bad_form_input_says_what_to_fix(client: TestClient, members: Secretariat) -> None:
+def test_a_refused_council_form_keeps_what_was_typed_with_errors_beside_the_fields(
+    client: TestClient, members: Secretariat
+) -> None:
     sign_in(client, members.council, "sec_officer")
-    answer = submit(
-        client,
-        "/council",
-        "/council/meetings",
-        number="x",
-        title="Заседание",
-        held_on="14.03.2026",
-        place="Ереван",
-        chair="Председатель",
-        handling_code="H3",
-    )
+    typed = {
+        "number": "x",
+        "title": "Заседание Совета",
+        "held_on": "14.03.2026",
+        "place": "Ереван",
+        "chair": "Председатель",
+        "participants": "RU-SVC\nKZ-SVC",
+        "handling_code": "H1",
+        "tlp": "GREEN",
+    }
+    answer = forms.submit(client, "/council", "/council/meetings", typed)
     assert answer.status_code == 422
-    assert "<strong>held_on</strong>: Enter a date as YYYY-MM-DD." in answer.text
-    assert "<strong>number</strong>: Enter a whole number." in answer.text
-    rule = submit(
+    page = answer.text
+    # The overview again, its form filled in as typed, each error right after its field.
+    assert 'action="/council/meetings"' in page
+    assert 'value="Заседание Совета"' in page
+    assert ">RU-SVC\nKZ-SVC</textarea>" in page
+    assert '<option value="GREEN" selected>' in page
+    assert (
+        'value="14.03.2026" aria-invalid="true" aria-errormessage="e-held_on">'
+        '<p class="field-error" id="e-held_on">Enter a date as YYYY-MM-DD.</p>'
+    ) in page
+    assert 'id="e-number">Enter a whole number.</p>' in page
+    assert 'id="e-title"' not in page
+    assert client.get("/council").text.count("Заседание Совета") == 0  # nothing was saved
+
+
+def test_a_rule_of_the_marking_is_shown_beside_the_restriction(
+    client: TestClient, members: Secretariat
+) -> None:
+    sign_in(client, members.council, "sec_officer")
+    rule = forms.submit(
         client,
         "/council",
         "/council/meetings",
-        number="45",
-        title="Заседание",
-        held_on="2026-03-14",
-        place="Ереван",
-        chair="Председатель",
-        handling_code="H3",
+        {
+            "number": "45",
+            "title": "Заседание",
+            "held_on": "2026-03-14",
+            "place": "Ереван",
+            "chair": "Председатель",
+            "handling_code": "H3",
+        },
+        "ru",
     )
     assert rule.status_code == 422
-    assert "H3 needs its restriction stated in words." in rule.text
+    assert '<option value="H3" selected>' in rule.text
+    assert 'id="e-marking">Для кода H3 ограничение нужно изложить словами.</p>' in rule.text
 
 
 def test_an_administrator_sees_no_council_content(client: TestClient, members: Secretariat) -> None:
@@ -202,3 +226,41 @@ def test_a_member_agency_opens_a_programme_it_reports_on(
     # The agency responsible for the measure is offered the form to report its progress.
     assert f'action="/council/measures/{measure.json()["id"]}/updates"' in page.text
     assert "Progress, %</label>" in page.text
+
+
+def test_a_refused_progress_report_opens_its_own_measure_form_again(
+    client: TestClient, members: Secretariat, container: Container
+) -> None:
+    officer = {"Authorization": f"Bearer {api_token(container, members.council, 'sec_officer')}"}
+    programme_id = client.post(
+        "/api/v1/council/programmes",
+        json={"code": "CT-2021", "title": "Программа 2021", "first_year": 2021, "last_year": 2023},
+        headers=officer,
+    ).json()["id"]
+    measures = [
+        client.post(
+            f"/api/v1/council/programmes/{programme_id}/measures",
+            json={
+                "number": n,
+                "title": "Учения",
+                "due_on": "2022-12-31",
+                "responsible": ["RU-SVC"],
+            },
+            headers=officer,
+        ).json()["id"]
+        for n in ("1", "2")
+    ]
+    sign_in(client, members.council, "ru_liaison")
+    page = f"/council/programmes/{programme_id}"
+    action = f"/council/measures/{measures[1]}/updates"
+    fields = {"reported_on": "2022-05-01", "progress": "много", "text": "Проведены учения"}
+    answer = forms.submit(client, page, action, {**fields, "evidence": "Акт №7"})
+    assert answer.status_code == 422
+    refused, other = (
+        answer.text.split(f'action="/council/measures/{m}/updates"')[1] for m in measures[::-1]
+    )
+    # Only the form that was sent is filled in and open; the other measure's stays empty.
+    assert "Проведены учения</textarea>" in refused.split("</form>")[0]
+    assert 'id="e-progress">' in refused.split("</form>")[0]
+    assert "Проведены учения" not in other.split("</form>")[0]
+    assert answer.text.count("<details open>") == 1
