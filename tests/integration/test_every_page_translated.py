@@ -142,6 +142,22 @@ KNOWN_UNTRANSLATED: dict[str, frozenset[str]] = {
             "uses the phone",
         }
     ),
+    # The review board's queue: the offence category and flag reason's new messages await
+    # their Russian.
+    "/records/review": frozenset(
+        {
+            "Its offence category is one states have used against dissidents and believers",
+            "Offence category",
+            "Why it is before the board",
+        }
+    ),
+    "/review": frozenset(
+        {
+            "Its offence category is one states have used against dissidents and believers",
+            "Offence category",
+            "Why it is before the board",
+        }
+    ),
     # The document record's form: document types shown as stored.
     "/records/new?kind": frozenset(
         {"id_card", "other", "passport", "residence_permit", "travel_document", "visa"}
