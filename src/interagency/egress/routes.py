@@ -98,9 +98,32 @@ DECIDED: dict[Verdict, str] = {
 }
 
 
+# The tabs of the exports pages, each with what its page first asks of the reader.
+TABS: tuple[tuple[str, str, Action], ...] = (
+    ("/exports/third-parties", lazy("Third parties"), Action.LIST_THIRD_PARTIES),
+    ("/exports/consents", lazy("Consents"), Action.LIST_CONSENTS),
+    ("/exports/subscriptions", lazy("Subscriptions"), Action.LIST_SUBSCRIPTIONS),
+)
+
+
+def _tabs(request: Request) -> list[tuple[str, str]]:
+    """Only the tabs the reader may open: a link that answers 403 is a dead end."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        return []
+    own = Subject(agency_id=principal.agency_id)
+    return [
+        (href, i18n.gettext(label))
+        for href, label, action in TABS
+        if policy.takes_part(principal, action)
+        and (action is not Action.LIST_CONSENTS or policy.allowed(principal, action, own))
+    ]
+
+
 def _context(request: Request, **values: Any) -> dict[str, Any]:
     language = str(request.state.language)
     return {
+        "export_tabs": _tabs(request),
         "labels": LABELS,
         "formats": FORMATS,
         "country": lambda code: country_name(code, language),

@@ -108,10 +108,16 @@ class FormState:
         self.placed.add(name)
         return Markup('<p class="field-error" id="e-{0}">{1}</p>').format(name, problem)
 
-    def invalid(self, name: str) -> Markup:
-        if self.problem(name) is None:
+    def invalid(self, name: str, hint: str | None = None) -> Markup:
+        """The field's ARIA attributes: marked invalid and described by its error when it
+        has one, and by its own `hint` (an element id) always. A tag may carry only one
+        aria-describedby, so the hint is given here rather than written in the tag."""
+        described = [f"e-{name}"] if self.problem(name) is not None else []
+        described += [hint] if hint else []
+        if not described:
             return Markup("")
-        return Markup('aria-invalid="true" aria-errormessage="e-{0}"').format(name)
+        invalid = Markup('aria-invalid="true" ') if self.problem(name) is not None else ""
+        return invalid + Markup('aria-describedby="{0}"').format(" ".join(described))
 
     def unplaced(self) -> list[dict[str, str]]:
         """Errors not shown beside any field: rules of the whole form, and fields the page

@@ -104,7 +104,7 @@ def test_a_refused_council_form_keeps_what_was_typed_with_errors_beside_the_fiel
     assert ">RU-SVC\nKZ-SVC</textarea>" in page
     assert '<option value="GREEN" selected>' in page
     assert (
-        'value="14.03.2026" aria-invalid="true" aria-errormessage="e-held_on">'
+        'value="14.03.2026" aria-invalid="true" aria-describedby="e-held_on">'
         '<p class="field-error" id="e-held_on">Enter a date as YYYY-MM-DD.</p>'
     ) in page
     assert 'id="e-number">Enter a whole number.</p>' in page

@@ -39,7 +39,7 @@ def test_a_third_party_with_an_unknown_country_is_refused_beside_the_country(
     answer = submit(client, "/exports/third-parties", "/exports/third-parties", fields, "ru")
     assert answer.status_code == 422
     assert 'id="e-country">QQ — не код страны по ISO 3166-1' in answer.text
-    assert 'aria-invalid="true" aria-errormessage="e-country"' in answer.text
+    assert 'aria-invalid="true" aria-describedby="e-country"' in answer.text
     assert 'value="Генеральный секретариат Интерпола"' in answer.text
     assert ">Соглашение о сотрудничестве, статья 4</textarea>" in answer.text
     assert rows(gate, ThirdParty) == 0
