@@ -608,9 +608,30 @@ def flag(uow: UnitOfWork, caller: Caller, record_id: int, data: VersionedReasonI
     return record
 
 
-def review_queue(uow: UnitOfWork, caller: Caller) -> list[RecordSummary]:
-    """Records awaiting the board's decision, oldest first (reviewers only)."""
-    return [_summary(r) for r in _in_review(uow, caller)]
+@dataclass(frozen=True)
+class QueueItem:
+    """A record before the review board, with what the board decides on: its offence
+    category, the agency that holds it and, if a person flagged it, why."""
+
+    summary: RecordSummary
+    offence_category: OffenceCategory | None
+    owner_agency: str
+    flagged_reason: str | None
+
+
+def review_queue(uow: UnitOfWork, caller: Caller) -> list[QueueItem]:
+    """Records awaiting the board's decision, oldest first (reviewers only). A flag's
+    reason is the record's content: each one opened is audited as read."""
+    rows = _in_review(uow, caller)
+    agencies = dict(uow.session.execute(select(Agency.id, Agency.code)).all())
+    items = []
+    for record in rows:
+        reason = record.flagged_reason
+        if reason is not None:
+            audit_record(uow, caller, "records:record:view", record.id, shown="flag-reason")
+        offence = OffenceCategory(record.offence_category) if record.offence_category else None
+        items.append(QueueItem(_summary(record), offence, agencies[record.owner_agency_id], reason))
+    return items
 
 
 def read_review_queue(uow: UnitOfWork, caller: Caller) -> ReadOut:

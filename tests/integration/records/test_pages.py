@@ -4,6 +4,8 @@ review board's pages."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from interagency.background import run_pending
@@ -195,3 +197,39 @@ def test_the_link_form_is_a_form_like_the_others_and_names_link_kinds_in_words(
     links = owner.get(path).text
     assert f'holds the document: <a href="/records/{passport}">' in links
     assert "holds_document:" not in links
+
+
+def _links(page: str) -> set[str]:
+    return set(re.findall(r'href="(/[^"#]*)', page))
+
+
+def test_the_review_queue_says_what_the_board_decides_on_and_offers_only_usable_links(
+    container: Container, council: Council, records: Records
+) -> None:
+    owner = _client(container, council, "ru_liaison")
+    path = submit(
+        owner, "/records/new", "/records", **{**PERSON_FORM, "offence_category": "extremism"}
+    ).headers["location"]
+    flagged = records.save("ru_liaison", RecordIn.model_validate({
+        "kind": "person", "particulars": {"surname": "Алиев"}, "subject_category": "suspect",
+        "purpose": "Security of the regional games", "legal_basis": "Agreement, art. 5",
+    })).record.public_id  # fmt: skip
+    assert submit(
+        owner,
+        f"/records/{flagged}",
+        f"/records/{flagged}/flag",
+        reason="He spoke at a rally of the opposition",
+        version="1",
+    ).is_redirect
+    reviewer = _client(container, council, "board_reviewer")
+    queue = reviewer.get("/records/review").text
+    first = queue.split(f'id="review-{path.rsplit("/", 1)[-1]}"')[1].split("</section>")[0]
+    assert "extremism" in first
+    assert "RU-SVC" in first
+    second = queue.split(f'id="review-{flagged}"')[1].split("</section>")[0]
+    assert "He spoke at a rally of the opposition" in second
+    assert "RU-SVC" in second
+    pages = [queue, reviewer.get(path).text]
+    for page in pages:
+        for link in _links(page):
+            assert reviewer.get(link).status_code == 200, link
