@@ -9,6 +9,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -204,9 +206,23 @@ def create_record(
     container: ContainerDep,
 ) -> Response:
     saved = services.create(
-        uow, caller, records_context(container), valid(RecordIn, form.record_values())
+        uow, caller, records_context(container), valid(RecordIn, _checked(form))
     )
     return done(request, uow, f"/records/{saved.record.public_id}", _screened_message(saved))
+
+
+def _checked(form: RecordForm) -> dict[str, Any]:
+    """The form's values for the service, its particulars checked first so that each
+    problem is shown beside its own field (`p_<name>`) rather than for the whole form."""
+    values = form.record_values()
+    kind = RecordKind(form.kind) if form.kind in set(RecordKind) else RecordKind.PERSON
+    try:
+        PARTICULARS[kind].model_validate(values["particulars"])
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *(f"p_{e['loc'][0]}",)[: len(e["loc"])])} for e in exc.errors()]
+        ) from None
+    return values
 
 
 def _screened_message(saved: services.Saved) -> str:
@@ -506,7 +522,7 @@ def update_record(
     caller: CallerDep,
     container: ContainerDep,
 ) -> Response:
-    data = valid(RecordUpdate, form.record_values())
+    data = valid(RecordUpdate, _checked(form))
     saved = services.update(uow, caller, records_context(container), record_id, data)
     return done(
         request, uow, f"/records/{request.path_params['record_id']}", _screened_message(saved)

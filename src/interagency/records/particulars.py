@@ -68,8 +68,10 @@ class PersonParticulars(Particulars):
     def _readable_date(cls, value: str, info: ValidationInfo) -> str:
         try:
             birth = parse_birth_date(value)
-        except FieldError as error:
-            raise ValueError(str(error)) from None
+        except FieldError:
+            raise ValueError(
+                lazy("Write the date as DD.MM.YYYY, YYYY-MM-DD or the year alone, a real date.")
+            ) from None
         # Nobody is born tomorrow: a year like 2099 is a slip, refused where it is typed.
         # A value stored before this rule is shown as it is (cross-checking ignores it).
         to_come = birth is not None and placeholder_date_reason(birth) == IN_THE_FUTURE
@@ -80,7 +82,7 @@ class PersonParticulars(Particulars):
     @model_validator(mode="after")
     def _named(self) -> PersonParticulars:
         if not (self.full_name or self.surname or self.given_name):
-            raise ValueError("a person needs a surname, a given name or a full name")
+            raise ValueError(lazy("A person needs a surname, a given name or a full name."))
         return self
 
     def title(self) -> str:
@@ -151,7 +153,7 @@ class PhoneParticulars(Particulars):
     @classmethod
     def _dialable(cls, value: str) -> str:
         if not 7 <= len(_DIGITS.sub("", value)) <= 15:
-            raise ValueError("a phone number has 7 to 15 digits, with its country code")
+            raise ValueError(lazy("A phone number has 7 to 15 digits, with its country code."))
         return value
 
     def title(self) -> str:

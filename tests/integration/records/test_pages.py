@@ -233,3 +233,37 @@ def test_the_review_queue_says_what_the_board_decides_on_and_offers_only_usable_
     for page in pages:
         for link in _links(page):
             assert reviewer.get(link).status_code == 200, link
+
+
+def test_a_refused_record_form_keeps_what_was_typed_with_each_error_beside_its_field(
+    container: Container, council: Council, records: Records
+) -> None:
+    from tests.support.forms import submit as submit_form
+
+    owner = _client(container, council, "ru_liaison")
+    typed = {
+        **PERSON_FORM,
+        "p_surname": "Г" * 201,
+        "p_sex": "X",
+        "p_birth_date": "01.05.2099",
+        "purpose": "Охрана региональных игр",
+        "tlp": "GREEN",
+    }
+    answer = submit_form(owner, "/records/new", "/records", typed, language="ru")
+    assert answer.status_code == 422
+    page = answer.text
+    assert "String should" not in page
+    surname = page.split('id="e-p_surname"')[1].split("</p>")[0]
+    assert "Слишком длинно: не более 200 символов" in surname
+    sex = page.split('id="e-p_sex"')[1].split("</p>")[0]
+    assert "Значение не соответствует ожидаемому виду" in sex
+    assert 'id="e-p_birth_date"' in page
+    # Everything typed is there again, to be corrected rather than typed anew.
+    assert 'value="' + "Г" * 201 + '"' in page
+    assert 'value="01.05.2099"' in page
+    assert ">Охрана региональных игр</textarea>" in page
+    assert '<option value="GREEN" selected>' in page
+    assert (
+        "No records yet" in owner.get("/records").text
+        or "Записей пока нет" in owner.get("/records", headers={"Accept-Language": "ru"}).text
+    )
