@@ -67,6 +67,10 @@ LATIN_ON_RUSSIAN_PAGES = {
     "testclient",  # the address the in-process client reports, listed with its sessions
     "Muhammad Abdullaev",  # the name search's example: one name written in both scripts
 }
+# Codes that look like raw keys but are shown on purpose, in every language.
+CODES_SHOWN = {
+    "auth:login",  # the audit filter's example of an action tag, typed as it is
+}
 # Cyrillic words an English page may show, each reviewed.
 CYRILLIC_ON_ENGLISH_PAGES = {
     "Абдуллаев",  # the name search's example, as above
@@ -77,99 +81,7 @@ CYRILLIC_ON_ENGLISH_PAGES = {
 # now, by page shape; `ALL` for a page whose text is being rewritten as a whole. Each
 # entry is a fault to fix, not an exception: remove it with the fix.
 ALL = frozenset({"*"})
-KNOWN_UNTRANSLATED: dict[str, frozenset[str]] = {
-    # The audit page is being rebuilt (paged, details in words): tags, outcomes and raw
-    # JSON details are shown as stored.
-    "/audit": ALL,
-    "/audit?page": ALL,
-    # Compose: the recipient chooser's and the grades' legend's new messages await their
-    # Russian; "AGENCY:login" is the address placeholder.
-    "/exchange/new": frozenset(
-        {
-            "AGENCY:login",
-            "Find an agency desk or person",
-            "Nothing matches change or clear the text to see the recipients",
-            "Type part of a name or code what you have ticked stays shown",
-            "What the grades mean",
-            "cannot be assessed",
-            "evaluation",
-            "known personally to the source",
-            "known to be true without reservation",
-            "not known personally to the source but corroborated",
-            "not known personally to the source cannot be corroborated",
-            "not reliable",
-            "reliable",
-            "the whole agency",
-            "usually reliable",
-        }
-    ),
-    # A thread's page: the same grades' legend.
-    "/exchange/threads/<id>": frozenset(
-        {
-            "What the grades mean",
-            "cannot be assessed",
-            "evaluation",
-            "known personally to the source",
-            "known to be true without reservation",
-            "not known personally to the source but corroborated",
-            "not known personally to the source cannot be corroborated",
-            "not reliable",
-            "reliable",
-            "the whole agency",
-            "usually reliable",
-        }
-    ),
-    # Our own records' list: the search by name and its new messages await their Russian.
-    "/records": frozenset(
-        {
-            "Find a person by name",
-            "Name or number",
-            "Your agency's records last changed first",
-            "a page",
-        }
-    ),
-    "/records/dpo": frozenset({"Name or number"}),
-    "/records/due": frozenset({"Name or number"}),
-    # A record's page: the link form's and the link types' new messages await their Russian.
-    "/records/<id>": frozenset(
-        {
-            "As shown on its page such as R-abcd a document phone vehicle or organisation of "
-            "your agency",
-            "Reference of the other record",
-            "belongs to the organisation",
-            "drives the vehicle",
-            "holds the document",
-            "uses the phone",
-        }
-    ),
-    # The review board's queue: the offence category and flag reason's new messages await
-    # their Russian.
-    "/records/review": frozenset(
-        {
-            "Its offence category is one states have used against dissidents and believers",
-            "Offence category",
-            "Why it is before the board",
-        }
-    ),
-    "/review": frozenset(
-        {
-            "Its offence category is one states have used against dissidents and believers",
-            "Offence category",
-            "Why it is before the board",
-        }
-    ),
-    # The document record's form: document types shown as stored.
-    "/records/new?kind": frozenset(
-        {"id_card", "other", "passport", "residence_permit", "travel_document", "visa"}
-    ),
-    # The upload page: column names and "yes" in prose, outside <code>.
-    "/records/upload": frozenset({"hit_agencies", "is_minor", "smuggled_migrant", "yes"}),
-    # Council: the document's "compiled" and the programme's "Progress" await their Russian.
-    "/council/documents/<id>": frozenset({"compiled"}),
-    "/council/programmes/<id>": frozenset({"Progress"}),
-    # The export gate's formats in words: new messages await their Russian.
-    "/exports": frozenset({"a message in an exchange thread", "the file as it was uploaded"}),
-}
+KNOWN_UNTRANSLATED: dict[str, frozenset[str]] = {}
 
 # A token that is a code, not a word: it has a digit (H1, R-…, 2026, alpha-3) or no
 # lowercase letter (TLP:AMBER, RU-FSB, PDF, UTC), is an address, an e-mail, a file name,
@@ -237,7 +149,9 @@ def latin_content() -> tuple[str, ...]:
 
 def _latin_content(phrase: str) -> bool:
     folded = _folded(phrase)
-    return phrase in LATIN_ON_RUSSIAN_PAGES or any(folded in text for text in latin_content())
+    return phrase in LATIN_ON_RUSSIAN_PAGES | CODES_SHOWN or any(
+        folded in text for text in latin_content()
+    )
 
 
 def problems_on_russian_page(texts: tuple[str, ...]) -> set[str]:
@@ -263,7 +177,7 @@ def problems_on_english_page(texts: tuple[str, ...]) -> set[str]:
         token
         for text in texts
         for token in (raw.strip(_PUNCTUATION) for raw in text.split())
-        if _RAW_KEY.fullmatch(token) and not _is_code(token)
+        if _RAW_KEY.fullmatch(token) and not _is_code(token) and token not in CODES_SHOWN
     )
     return found
 

@@ -159,7 +159,8 @@ class Row:
 _ROW = re.compile(r'<tr class="outcome-\w+">(.*?)</tr>', re.S)
 _CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 _LIST = re.compile(r'<dl class="detail( personal)?">(.*?)</dl>', re.S)
-_PAIR = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
+_PAIR = re.compile(r"<dt><code>(.*?)</code></dt><dd>(.*?)</dd>", re.S)
+_SAMP = re.compile(r"</?samp>")
 _FOLDED = re.compile(r"<details><summary>.*?</summary>(.*?)</details>", re.S)
 _ACTION = re.compile(r"<code>(.*?)</code>")
 
@@ -167,7 +168,7 @@ _ACTION = re.compile(r"<code>(.*?)</code>")
 def _shown(pairs: str) -> dict[str, str]:
     """The values of a details list, each whole (a long one is folded after its start)."""
     return {
-        html.unescape(key): html.unescape(_FOLDED.sub(r"\1", value))
+        html.unescape(key): html.unescape(_SAMP.sub("", _FOLDED.sub(r"\1", value)))
         for key, value in _PAIR.findall(pairs)
     }
 

@@ -20,3 +20,14 @@ def test_an_unknown_problem_gets_the_generic_message() -> None:
 def test_a_problem_without_its_constraint_does_not_fail() -> None:
     with i18n.language("en"):
         assert describe_problem({"type": "string_too_short"}) == "The value is not valid."
+
+
+def test_a_page_never_shows_a_regular_expression_the_api_does() -> None:
+    error = {"type": "string_pattern_mismatch", "ctx": {"pattern": "^[MFmf]?$"}}
+    with i18n.language("en"):
+        assert "^[MFmf]?$" in describe_problem(error)
+        assert describe_problem(error, for_page=True) == (
+            "This is not in the form the field asks for."
+        )
+    with i18n.language("ru"):
+        assert "^" not in describe_problem(error, for_page=True)

@@ -295,7 +295,7 @@ class _Loader:
                     DocumentVersion(
                         number=1,
                         body=reports.compiled_text(report, codes),
-                        note="compiled",
+                        note="Compiled from the contributions",
                         created_by_id=self.author,
                     )
                 ],

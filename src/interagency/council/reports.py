@@ -17,11 +17,15 @@ from interagency.council.policy import Action
 from interagency.council.schemas import ContributionIn, DocumentIn, Marking, ReportIn, VersionIn
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import Conflict, InvalidInput
-from interagency.i18n import lazy
+from interagency.i18n import gettext, lazy
 from interagency.identity.principals import Caller
 from interagency.inputs import STORED
 
 KIND = "council-report"
+
+# A version's note is written by people in their language; the compiler writes its own
+# in the language of the one who compiles, like a note they would have written.
+COMPILED_NOTE = lazy("Compiled again from the contributions")
 
 
 def contributors(report: AnnualReport) -> set[int]:
@@ -160,7 +164,7 @@ def compile_report(uow: UnitOfWork, caller: Caller, report_id: int) -> Document:
         report.document_id = document.id
     else:
         document = documents.add_version(
-            uow, caller, report.document_id, VersionIn(body=text, note="compiled")
+            uow, caller, report.document_id, VersionIn(body=text, note=gettext(COMPILED_NOTE))
         )
     uow.session.flush()
     access.record(uow, caller, "council:report:compile", KIND, report.id, {"document": document.id})

@@ -116,14 +116,22 @@ VALIDATION_PROBLEMS: dict[str, str] = {
     "json_invalid": lazy("The request body is not valid JSON."),
 }
 GENERIC_PROBLEM = lazy("The value is not valid.")
+# On a page the field's label and hint say what form a value takes; a regular expression
+# would only be noise to the person reading it.
+PAGE_PROBLEMS: dict[str, str] = {
+    "string_pattern_mismatch": lazy("This is not in the form the field asks for."),
+}
 
 
-def describe_problem(error: Mapping[str, Any]) -> str:
+def describe_problem(error: Mapping[str, Any], for_page: bool = False) -> str:
     stated = (error.get("ctx") or {}).get("error")
     if error.get("type") == "value_error" and isinstance(stated, ValueError):
         # A rule of the schema itself (e.g. "a request needs a deadline"), in its own words.
         return gettext(str(stated))
-    template = VALIDATION_PROBLEMS.get(str(error.get("type", "")), GENERIC_PROBLEM)
+    kind = str(error.get("type", ""))
+    template = (PAGE_PROBLEMS if for_page else {}).get(kind) or VALIDATION_PROBLEMS.get(
+        kind, GENERIC_PROBLEM
+    )
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
     try:
         return gettext(template).format(**context)
@@ -131,11 +139,13 @@ def describe_problem(error: Mapping[str, Any]) -> str:
         return gettext(GENERIC_PROBLEM)
 
 
-def describe_validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+def describe_validation_errors(
+    exc: RequestValidationError, for_page: bool = False
+) -> list[dict[str, str]]:
     described = []
     for error in exc.errors():
         location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        described.append({"field": location, "problem": describe_problem(error)})
+        described.append({"field": location, "problem": describe_problem(error, for_page)})
     return described
 
 
@@ -151,7 +161,7 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = describe_validation_errors(exc)
+    problems = describe_validation_errors(exc, for_page=not is_api(request.url.path))
     again = await forms.shown_again(request, problems, 422)
     if again is not None:
         return again

@@ -92,11 +92,14 @@ def test_details_are_words_not_json(
     # No JSON object left on the page, escaped or not.
     assert "{&#34;" not in row
     assert '{"' not in row
-    assert "<dt>reason</dt><dd>Кириллица</dd>" in row
-    assert "<dt>rows</dt><dd>7, 8</dd>" in row
-    assert "<dt>kept</dt><dd>yes</dd>" in row
+    assert "<dt><code>reason</code></dt><dd><samp>Кириллица</samp></dd>" in row
+    assert "<dt><code>rows</code></dt><dd><samp>7, 8</samp></dd>" in row
+    assert "<dt><code>kept</code></dt><dd><samp>yes</samp></dd>" in row
     # A long value is cut to its beginning, the whole of it one click away.
-    assert f"<details><summary>{'x' * 80}…</summary>{long_value}</details>" in row
+    assert (
+        f"<details><summary><samp>{'x' * 80}…</samp></summary><samp>{long_value}</samp></details>"
+        in row
+    )
     assert "access denied" in row
     assert "<code>test:probe</code>" in row
 
