@@ -135,7 +135,9 @@ def checked_file_name(value: str) -> str:
     try:
         return clean_file_name(value)
     except Refused as refused:
-        raise InvalidInput(refused.message, **refused.params) from None
+        error = InvalidInput(refused.message)
+        error.params = dict(refused.params)
+        raise error from None
 
 
 def require_visible(value: str) -> str:
