@@ -58,7 +58,7 @@ def test_a_refused_account_request_keeps_its_fields_and_says_beside_each_what_to
     assert answer.status_code == 422
     page = answer.text
     assert 'action="/admin/users"' in page
-    assert 'id="e-login">Значение не соответствует ожидаемому виду' in page
+    assert 'id="e-login">Значение не в том виде, который требует поле.' in page
     assert 'id="e-reason">Слишком коротко: не менее 10 символов.</p>' in page
     assert 'aria-invalid="true" aria-describedby="e-reason"' in page
     assert 'value="Пётр Новиков"' in page

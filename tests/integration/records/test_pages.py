@@ -13,6 +13,7 @@ from interagency.bootstrap import Container
 from interagency.records.schemas import RecordIn
 from interagency.web.app import create_app
 from tests.integration.records.conftest import Records
+from tests.support.forms import submit as submit_form
 from tests.support.identity import Council, sign_in, submit
 
 PERSON_FORM = {
@@ -256,7 +257,7 @@ def test_a_refused_record_form_keeps_what_was_typed_with_each_error_beside_its_f
     surname = page.split('id="e-p_surname"')[1].split("</p>")[0]
     assert "Слишком длинно: не более 200 символов" in surname
     sex = page.split('id="e-p_sex"')[1].split("</p>")[0]
-    assert "Значение не соответствует ожидаемому виду" in sex
+    assert "Значение не в том виде, который требует поле" in sex
     assert 'id="e-p_birth_date"' in page
     # Everything typed is there again, to be corrected rather than typed anew.
     assert 'value="' + "Г" * 201 + '"' in page
@@ -267,3 +268,20 @@ def test_a_refused_record_form_keeps_what_was_typed_with_each_error_beside_its_f
         "No records yet" in owner.get("/records").text
         or "Записей пока нет" in owner.get("/records", headers={"Accept-Language": "ru"}).text
     )
+
+
+def test_a_refused_reason_is_kept_in_its_own_form_only(
+    container: Container, council: Council, records: Records
+) -> None:
+    owner = _client(container, council, "ru_liaison")
+    path = submit(owner, "/records/new", "/records", **PERSON_FORM).headers["location"]
+    answer = submit_form(owner, path, f"{path}/flag", {"reason": "Why?"}, "ru")
+    assert answer.status_code == 422
+    flag_form = answer.text.split(f'action="{path}/flag"', 1)[1].split("</form>", 1)[0]
+    assert ">Why?</textarea>" in flag_form
+    assert 'class="field-error" id="e-reason">Слишком коротко' in flag_form
+    # The page's other reason forms are left as they were: empty and unmarked.
+    erasure = answer.text.split(f'action="{path}/erasure"', 1)
+    if len(erasure) == 2:
+        assert "Why?" not in erasure[1].split("</form>", 1)[0]
+    assert "awaiting the review board" not in owner.get(path).text
