@@ -111,5 +111,5 @@ def test_outcomes_and_known_actions_are_in_words(
     page = _auditor(client, council).get("/audit", params={"action": "auth:login:failed"})
     row = _rows(page.text)[0]
     assert "Sign-in failed" in row
-    assert '<td class="outcome">did not succeed</td>' in row
+    assert '<td class="outcome short">did not succeed</td>' in row
     assert '<option value="denied" >access denied</option>' in page.text
