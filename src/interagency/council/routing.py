@@ -110,7 +110,6 @@ def context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]:
         "codes": access.codes(uow),
         "names": access.agency_names(uow, request.state.language),
         "label": labels.label,
-        "marking": access.label,
         "today": today,
         "overdue": lambda task: meetings.is_overdue(task, today),
         "may": lambda action, marked=None, concerned=(): policy.may(
