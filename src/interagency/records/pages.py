@@ -598,7 +598,14 @@ _ACTIONS: dict[str, Handler] = {
     ),
     "erasure-approve": lambda uow, caller, _c, rid, f: protection.approve_erasure(uow, caller, rid),
     "links": lambda uow, caller, _c, rid, f: services.link(
-        uow, caller, rid, valid(LinkIn, {"to_record": f["to_record"], "kind": f["kind"]})
+        uow,
+        caller,
+        rid,
+        valid(
+            LinkIn,
+            {"to_record": f["to_record"], "kind": f["kind"]},
+            form_names={"kind": "link_kind"},
+        ),
     ),
     "neutrality": lambda uow, caller, c, rid, f: services.decide_neutrality(
         uow,

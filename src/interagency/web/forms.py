@@ -10,7 +10,7 @@ errors to render itself, and no template needs its own error context.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
@@ -35,9 +35,13 @@ NEVER_ECHOED = frozenset({csrf.FIELD, FORM_PAGE})
 SECRET_PREFIXES = ("password", "current_password", "new_password")
 
 
-def valid(model: type[Model], data: dict[str, Any]) -> Model:
+def valid(
+    model: type[Model], data: dict[str, Any], form_names: Mapping[str, str] | None = None
+) -> Model:
     """A form's fields as the service's input model; invalid fields answer 422 with each
-    field and what to fix, on the form's own page."""
+    field and what to fix, on the form's own page. `form_names` names the form's field for
+    a model field called otherwise there (`kind` sent as `link_kind`), so that its error
+    stands beside it."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -47,6 +51,10 @@ def valid(model: type[Model], data: dict[str, Any]) -> Model:
         rules = [e for e in errors if e["type"] == "value_error" and not e["loc"]]
         if rules and len(rules) == len(errors):
             raise InvalidInput(str(rules[0]["ctx"]["error"])) from None
+        names = form_names or {}
+        for error in errors:
+            if error["loc"] and error["loc"][0] in names:
+                error["loc"] = (names[str(error["loc"][0])], *error["loc"][1:])
         raise RequestValidationError(errors) from None
 
 

@@ -199,6 +199,14 @@ def test_the_link_form_is_a_form_like_the_others_and_names_link_kinds_in_words(
     assert f'holds the document: <a href="/records/{passport}">' in links
     assert "holds_document:" not in links
 
+    refused = submit_form(
+        owner, path, f"{path}/links", {"link_kind": "owns_yacht", "to_record": f"R-{passport}"}
+    )
+    assert refused.status_code == 422
+    # The error stands beside the link type, whatever the service calls that field.
+    assert 'id="e-link_kind">Choose one of' in refused.text
+    assert f'value="R-{passport}"' in refused.text
+
 
 def _links(page: str) -> set[str]:
     return set(re.findall(r'href="(/[^"#]*)', page))
