@@ -7,6 +7,7 @@ session, so `asyncio.run` there fails; a thread of its own gets a loop of its ow
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -24,7 +25,9 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         except BaseException as exc:  # noqa: BLE001 - raised again in the test's thread
             failures.append(exc)
 
-    worker = threading.Thread(target=main)
+    # The caller's context goes along (its language, say), as a server's thread pool does.
+    context = contextvars.copy_context()
+    worker = threading.Thread(target=context.run, args=(main,))
     worker.start()
     worker.join()
     if failures:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from interagency import i18n
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -217,9 +218,13 @@ def test_a_type_not_allowed_is_refused_whatever_its_name(
     data: bytes,
     filename: str,
 ) -> None:
-    with pytest.raises(InvalidInput) as refused:
+    # The allowed types are named in the language of the one refused.
+    with i18n.language("en"), pytest.raises(InvalidInput) as refused:
         receive(container, store, council.agencies["RU-SVC"], data, filename=filename)
     assert refused.value.params == {"allowed": "PDF, PNG, plain text (UTF-8), CSV, Word (DOCX)"}
+    with i18n.language("ru"), pytest.raises(InvalidInput) as refused:
+        receive(container, store, council.agencies["RU-SVC"], data, filename=filename)
+    assert refused.value.params == {"allowed": "PDF, PNG, обычный текст (UTF-8), CSV, Word (DOCX)"}
     assert files_under(root) == []
 
 

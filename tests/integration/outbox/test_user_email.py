@@ -14,6 +14,7 @@ from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
 from interagency.errors import InvalidInput
 from interagency.identity.models import ApprovalRequest, User
+from tests.support.forms import submit as submit_form
 from tests.support.identity import Council, sign_in, submit
 
 
@@ -130,7 +131,7 @@ def test_the_account_form_takes_an_address_and_keeps_a_bad_one_for_correction(
         "reason": "Joins the analysis desk",
     }
 
-    bad = submit(admin, "/admin/users", "/admin/users", **fields, email="no-at-sign")
+    bad = submit_form(admin, "/admin/users", "/admin/users", {**fields, "email": "no-at-sign"})
     good = submit(admin, "/admin/users", "/admin/users", **fields, email="mailed@fsb.demo.invalid")
     approve_last(app, council, container)
 
