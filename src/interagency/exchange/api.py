@@ -122,7 +122,13 @@ def list_threads(
     return page
 
 
-@api.get("/counts", summary="How many visible threads are in each state, and overdue")
+@api.get(
+    "/counts",
+    summary="How many visible threads are in each state, and overdue",
+    description=f"A state's count is exact up to {queries.COUNT_CAP:,}; {queries.COUNT_CAP + 1:,} "
+    f"means more than {queries.COUNT_CAP:,} (counting further would cost as much as the whole "
+    "history). Overdue threads are counted exactly.",
+)
 def thread_counts(uow: UowDep, caller: CallerDep) -> dict[str, int]:
     return queries.counts(uow, caller)
 

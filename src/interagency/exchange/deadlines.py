@@ -19,5 +19,9 @@ def deadline_for(day: date, zone_name: str) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
 
 
+# A recipient in these states still owes its answer.
+OWING = frozenset({"new", "acknowledged"})
+
+
 def is_overdue(deadline_at: datetime | None, status: str, now: datetime) -> bool:
-    return deadline_at is not None and deadline_at < now and status in ("new", "acknowledged")
+    return deadline_at is not None and deadline_at < now and status in OWING

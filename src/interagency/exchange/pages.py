@@ -206,14 +206,17 @@ def _page_url(path: str, kept: Mapping[str, str], page: int) -> str:
 
 
 def _pager(
-    path: str, kept: Mapping[str, str], page: int, per_page: int, total: int
+    path: str, kept: Mapping[str, str], page: int, per_page: int, total: int, exact: bool = True
 ) -> dict[str, Any]:
+    """Links to the pages around this one; past a count that stopped at its cap, the
+    pages go on and the last is not known."""
     last = max(1, -(-total // per_page))
     return {
         "page": page,
         "last": last,
+        "more": not exact,
         "previous": _page_url(path, kept, page - 1) if page > 1 else None,
-        "next": _page_url(path, kept, page + 1) if page < last else None,
+        "next": _page_url(path, kept, page + 1) if page < last or not exact else None,
     }
 
 
@@ -247,7 +250,8 @@ def inbox_page(
         "may_send": caller.principal is not None and may_send(caller.principal.roles),
         "filters": kept,
         "errors": problems,
-        "pager": _pager("/exchange", kept, page.page, page.per_page, page.total),
+        "pager": _pager("/exchange", kept, page.page, page.per_page, page.total, page.total_exact),
+        "count_cap": queries.COUNT_CAP,
         "tab_urls": {box: _page_url("/exchange", {**kept, "box": box}, 1) for box in BOXES},
         **_filter_options(uow, caller),
     }

@@ -11,20 +11,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Subquery,
+    and_,
+    distinct,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput
-from interagency.exchange import services
+from interagency.exchange import listing, services
 from interagency.exchange.access import Access, access
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.deadlines import is_overdue
 from interagency.exchange.models import (
     Attachment,
     Dissemination,
+    InboxEntry,
     Inspection,
     Message,
     ReadReceipt,
@@ -53,6 +66,8 @@ from interagency.identity.schemas import CODE_PATTERN
 from interagency.markings import HandlingCode, Tlp
 
 MAX_PER_PAGE = 100
+# Totals and counts are exact up to here; past it, the reader learns "more than".
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -80,17 +95,6 @@ def _agency_names(uow: UnitOfWork) -> dict[int, str]:
     return {row.id: row.code for row in uow.rows(select(Agency.id, Agency.code))}
 
 
-def _overdue_clause(now: datetime) -> ColumnElement[bool]:
-    late = exists(
-        select(Recipient.id).where(
-            Recipient.thread_id == Thread.id,
-            Recipient.deadline_at < now,
-            Recipient.status.in_([Status.NEW.value, Status.ACKNOWLEDGED.value]),
-        )
-    )
-    return and_(late, Thread.closed_at.is_(None))
-
-
 def _code_filter(value: str, problem: str) -> str:
     """An agency or desk code from a filter, upper-cased; anything else is refused here,
     before it reaches SQL (PostgreSQL refuses a NUL byte with an error, not a no-match)."""
@@ -100,27 +104,16 @@ def _code_filter(value: str, problem: str) -> str:
     return code
 
 
-def _filtered(
-    uow: UnitOfWork,
-    caller: Caller,
-    f: InboxFilter,
-    now: datetime,
-    seen_as: Action = Action.READ_METADATA,
-) -> Select[Any]:
-    """The threads the caller may `seen_as` (list them, or read them for a search) that
-    pass the filters."""
-    principal = caller.principal
-    assert principal is not None
-    query = select(Thread).where(listable(principal, seen_as))
-    received = exists(
-        select(Recipient.id).where(
-            Recipient.thread_id == Thread.id, Recipient.agency_id == principal.agency_id
-        )
-    )
+def _conditions(
+    uow: UnitOfWork, principal: Principal, f: InboxFilter, now: datetime
+) -> list[ColumnElement[bool]]:
+    """The filters as conditions on inbox rows, which carry the thread's columns."""
+    entry = InboxEntry
+    found: list[ColumnElement[bool]] = []
     if f.box == "incoming":
-        query = query.where(received)
+        found.append(entry.received)
     elif f.box == "outgoing":
-        query = query.where(Thread.originator_agency_id == principal.agency_id)
+        found.append(entry.originator_agency_id == principal.agency_id)
     elif f.box != "all":
         raise InvalidInput(lazy("The box must be all, incoming or outgoing."))
     if f.agency:
@@ -130,12 +123,12 @@ def _filtered(
         agency_id = uow.session.scalar(select(Agency.id).where(Agency.code == agency_code))
         if agency_id is None:
             raise InvalidInput(lazy("There is no agency with the code {code}."), code=f.agency)
-        query = query.where(
+        found.append(
             or_(
-                Thread.originator_agency_id == agency_id,
+                entry.originator_agency_id == agency_id,
                 exists(
                     select(Recipient.id).where(
-                        Recipient.thread_id == Thread.id, Recipient.agency_id == agency_id
+                        Recipient.thread_id == entry.thread_id, Recipient.agency_id == agency_id
                     )
                 ),
             )
@@ -143,35 +136,119 @@ def _filtered(
     if f.desk:
         desk_code = _code_filter(f.desk, lazy("The desk filter must be a desk code, e.g. CT."))
         desk_ids = list(uow.session.scalars(select(Desk.id).where(Desk.code == desk_code)))
-        query = query.where(
+        found.append(
             or_(
-                Thread.originator_desk_id.in_(desk_ids),
+                exists(
+                    select(Thread.id).where(
+                        Thread.id == entry.thread_id, Thread.originator_desk_id.in_(desk_ids)
+                    )
+                ),
                 exists(
                     select(Recipient.id).where(
-                        Recipient.thread_id == Thread.id, Recipient.desk_id.in_(desk_ids)
+                        Recipient.thread_id == entry.thread_id, Recipient.desk_id.in_(desk_ids)
                     )
                 ),
             )
         )
     for column, value in (
-        (Thread.kind, f.kind),
-        (Thread.status, f.status),
-        (Thread.priority, f.priority),
-        (Thread.tlp, f.tlp),
-        (Thread.handling_code, f.handling_code),
+        (entry.kind, f.kind),
+        (entry.status, f.status),
+        (entry.priority, f.priority),
+        (entry.tlp, f.tlp),
+        (entry.handling_code, f.handling_code),
     ):
         if value:
-            query = query.where(column == value)
+            found.append(column == value)
     if f.since:
-        query = query.where(
-            Thread.updated_at >= datetime.combine(f.since, time(), tzinfo=now.tzinfo)
-        )
+        found.append(entry.updated_at >= datetime.combine(f.since, time(), tzinfo=now.tzinfo))
     if f.until:
         end = datetime.combine(f.until + timedelta(days=1), time(), tzinfo=now.tzinfo)
-        query = query.where(Thread.updated_at < end)
+        found.append(entry.updated_at < end)
     if f.overdue:
-        query = query.where(_overdue_clause(now))
-    return query
+        found.append(entry.earliest_deadline < now)
+    return found
+
+
+def _newest(
+    principal: Principal,
+    action: Action,
+    conditions: Sequence[ColumnElement[bool]],
+    now: datetime,
+    most: int | None,
+) -> Subquery:
+    """Thread ids and times from the principal's own rows, at most `most` per holder,
+    newest first: each holder's part is one walk down its index that stops at `most`.
+    A thread reached through several holders appears once per holder."""
+    parts = []
+    allowed = listing.granted(principal, action, now)
+    for holder in listing.holders_of(principal):
+        part = select(InboxEntry.thread_id, InboxEntry.updated_at).where(
+            InboxEntry.holder == holder, allowed, *conditions
+        )
+        if most is not None:
+            limited = (
+                part.order_by(InboxEntry.updated_at.desc(), InboxEntry.thread_id.desc())
+                .limit(most)
+                .subquery()
+            )
+            part = select(limited.c.thread_id, limited.c.updated_at)
+        parts.append(part)
+    return union_all(*parts).subquery()
+
+
+def visible_among(
+    uow: UnitOfWork,
+    principal: Principal,
+    f: InboxFilter,
+    now: datetime,
+    action: Action,
+    thread_id: ColumnElement[int],
+) -> ColumnElement[bool]:
+    """Whether the thread `thread_id` names is one on which the policy grants `action` and
+    that passes the filters: for a search, which finds its threads by its terms first and
+    then looks up each one's rows."""
+    return exists(
+        select(InboxEntry.id).where(
+            InboxEntry.thread_id == thread_id,
+            InboxEntry.holder.in_(listing.holders_of(principal)),
+            listing.granted(principal, action, now),
+            *_conditions(uow, principal, f, now),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _PageOfIds:
+    ids: list[int]
+    total: int
+    exact: bool
+
+
+def _page_of_ids(
+    uow: UnitOfWork, principal: Principal, f: InboxFilter, now: datetime
+) -> _PageOfIds:
+    """One page of the threads the principal may list, and how many there are, counted
+    up to the cap (or to the end of this page, if it lies further)."""
+    offset = (f.page - 1) * f.per_page
+    cap = max(COUNT_CAP, offset + f.per_page)
+    conditions = _conditions(uow, principal, f, now)
+    found = _newest(principal, Action.READ_METADATA, conditions, now, cap + 1)
+    threads = (
+        select(found.c.thread_id, func.max(found.c.updated_at).label("updated_at"))
+        .group_by(found.c.thread_id)
+        .subquery()
+    )
+    rows = uow.rows(
+        select(threads.c.thread_id, func.count().over().label("total"))
+        .order_by(threads.c.updated_at.desc(), threads.c.thread_id.desc())
+        .offset(offset)
+        .limit(f.per_page)
+    )
+    if rows:
+        counted = int(rows[0].total)
+    else:  # past the last page: the window saw no row to count
+        counted = uow.session.scalar(select(func.count()).select_from(threads)) or 0
+    return _PageOfIds([row.thread_id for row in rows], min(counted, cap), counted <= cap)
 
 
 @dataclass(frozen=True)
@@ -309,21 +386,10 @@ def inbox(
             lazy("Pages start at 1 and hold 1 to {most} threads."), most=MAX_PER_PAGE
         )
     now = utcnow()
-    query = _filtered(uow, caller, f, now)
-    # One query for the page and the total: the window counts every row the filter kept.
-    rows = uow.rows(
-        query.with_only_columns(*_LISTED_COLUMNS, func.count().over().label("total"))
-        .order_by(Thread.updated_at.desc(), Thread.id.desc())
-        .offset((f.page - 1) * f.per_page)
-        .limit(f.per_page)
-    )
-    threads = _listed(uow, rows)
-    if rows:
-        total = int(rows[0].total)
-    elif f.page > 1:  # past the last page: the window saw no row to count
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    else:
-        total = 0
+    found = _page_of_ids(uow, caller.principal, f, now)
+    listed = listed_threads(uow, found.ids)
+    threads = [listed[thread_id] for thread_id in found.ids]
+    total = found.total
     codes = _agency_names(uow)
     mine = _inspecting(uow, caller.principal.user_id, now)
     items = [
@@ -338,7 +404,9 @@ def inbox(
             personal={"query": f.described()},
         ),
     )
-    return Page[ThreadSummary](items=items, total=total, page=f.page, per_page=f.per_page)
+    return Page[ThreadSummary](
+        items=items, total=total, total_exact=found.exact, page=f.page, per_page=f.per_page
+    )
 
 
 def thread_summary(
@@ -353,23 +421,32 @@ def thread_summary(
 
 
 def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
-    """How many visible threads are in each state, and how many are overdue."""
+    """How many visible threads are in each state, and how many are overdue.
+
+    A state's count stops past `COUNT_CAP` (it reads `COUNT_CAP + 1` then: "more than"),
+    so that it costs the same after a decade of threads; overdue threads are counted
+    exactly, among the open requests alone."""
     principal = caller.principal
     assert principal is not None
     now = utcnow()
-    visible = listable(principal, Action.READ_METADATA)
-    rows = uow.session.execute(
-        select(Thread.status, func.count()).where(visible).group_by(Thread.status)
-    ).all()
-    result = {status.value: 0 for status in Status}
-    result.update({status: int(n) for status, n in rows})
-    result["overdue"] = int(
-        uow.session.scalar(
-            select(func.count()).select_from(Thread).where(visible, _overdue_clause(now))
-        )
-        or 0
+    visible = partial(_newest, principal, Action.READ_METADATA, now=now)
+    statements = {
+        status.value: visible([InboxEntry.status == status.value], most=COUNT_CAP + 1)
+        for status in Status
+    }
+    statements["overdue"] = visible(
+        [InboxEntry.earliest_deadline.is_not(None), InboxEntry.earliest_deadline < now],
+        most=None,
     )
-    return result
+    row = uow.rows(
+        select(
+            *(
+                select(func.count(distinct(found.c.thread_id))).scalar_subquery().label(name)
+                for name, found in statements.items()
+            )
+        )
+    )[0]
+    return {name: min(int(row._mapping[name]), COUNT_CAP + 1) for name in statements}
 
 
 def thread_view(

@@ -243,7 +243,10 @@ class ThreadOut(ThreadSummary):
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
+    # Counted up to a cap (1,000, or the end of the page asked for): `total_exact` is false
+    # when there are more, and `total` is then the cap.
     total: int
+    total_exact: bool = True
     page: int
     per_page: int
 

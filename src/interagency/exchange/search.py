@@ -25,11 +25,11 @@ from interagency.exchange.queries import (
     MAX_PER_PAGE,
     InboxFilter,
     _agency_names,
-    _filtered,
     _inspecting,
     _summary,
     listed_threads,
     readable_in_list,
+    visible_among,
 )
 from interagency.exchange.schemas import Page, ThreadSummary
 from interagency.exchange.sealing import open_body
@@ -80,9 +80,9 @@ def search(
         # Ranked, counted and paged on ids alone; the page's threads are read afterwards,
         # so the window does not carry every matching thread's whole row.
         visible = (
-            _filtered(uow, caller, f, now, seen_as=Action.READ_CONTENT)
+            select(Thread.id, hits.c.score, func.count().over().label("total"))
             .join(hits, hits.c.thread_id == Thread.id)
-            .with_only_columns(Thread.id, hits.c.score, func.count().over().label("total"))
+            .where(visible_among(uow, principal, f, now, Action.READ_CONTENT, hits.c.thread_id))
         )
         ranked = uow.session.execute(
             visible.order_by(hits.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import distinct, func, select
 
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork, utcnow
-from interagency.exchange.codes import Status
-from interagency.exchange.models import Inspection, Recipient, Thread
+from interagency.exchange import listing
+from interagency.exchange.models import InboxEntry, Inspection
 from interagency.exchange.policy import OVERSIGHT_ROLES, SENDERS, Action
 from interagency.exchange.services import Context
-from interagency.exchange.visibility import listable
 from interagency.identity.policy import Principal
 
 # Those who exchange, and those who oversee the exchange from its metadata.
@@ -38,21 +37,16 @@ def uses_exchange(principal: Principal | None) -> bool:
 
 def new_incoming(uow: UnitOfWork, principal: Principal) -> int | None:
     """Open threads addressed to the user's agency that nobody there has acknowledged yet,
-    counted among those the user may see; None for users who have no exchange."""
+    counted among those the user may see; None for users who have no exchange.
+
+    Read on every page: only the rows still waiting for an acknowledgement are visited."""
     if not uses_exchange(principal):
         return None
-    waiting = exists(
-        select(Recipient.id).where(
-            Recipient.thread_id == Thread.id,
-            Recipient.agency_id == principal.agency_id,
-            Recipient.status == Status.NEW.value,
-        )
+    allowed = listing.granted(principal, Action.READ_METADATA, utcnow())
+    waiting = select(InboxEntry.thread_id).where(
+        InboxEntry.holder.in_(listing.holders_of(principal)), InboxEntry.unacknowledged, allowed
     )
-    query = (
-        select(func.count())
-        .select_from(Thread)
-        .where(listable(principal, Action.READ_METADATA), waiting, Thread.closed_at.is_(None))
-    )
+    query = select(func.count(distinct(waiting.subquery().c.thread_id)))
     return int(uow.session.scalar(query) or 0)
 
 

@@ -1,0 +1,251 @@
+"""The inbox's table: each party's way onto each thread, derived from the policy's relations.
+
+`visibility.listable` says in SQL which threads a user may list, but as a clause over
+every thread: its cost grows with the history of the whole council. Here the same
+relations are written down when a thread changes, one row per holder (the author, the
+sending desk and agency, each recipient agency and each named desk or user, each DPO
+inspecting), so that a reader's page reads only the rows of its own holders, newest
+first, and stops at the page's end.
+
+Rows are never edited by hand. Whenever a flush touches a thread, its recipients or an
+inspection, the thread's rows are derived again from what is stored (`entries_for`),
+just before the transaction commits: every path that changes a thread keeps its rows
+true without remembering to. The TLP levels each relation earns are not stored: the
+reader's clause asks the policy table (`policy.allowed_tlps`), as `listable` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, event, false, insert, or_, select
+from sqlalchemy.orm import Session, UOWTransaction
+
+from interagency.exchange.codes import Status
+from interagency.exchange.deadlines import OWING
+from interagency.exchange.models import InboxEntry, Inspection, Recipient, Thread
+from interagency.exchange.policy import Action, Relation, allowed_tlps
+from interagency.identity.models import Role, User
+from interagency.identity.policy import Principal
+
+
+def user_holder(user_id: int) -> str:
+    return f"u:{user_id}"
+
+
+def desk_holder(desk_id: int) -> str:
+    return f"d:{desk_id}"
+
+
+def agency_holder(agency_id: int) -> str:
+    return f"a:{agency_id}"
+
+
+def holders_of(principal: Principal) -> list[str]:
+    """Every holder whose rows may list a thread for the principal."""
+    return [
+        user_holder(principal.user_id),
+        agency_holder(principal.agency_id),
+        *(desk_holder(d) for d in sorted(principal.desk_ids)),
+    ]
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """What the rows copy from a thread."""
+
+    id: int
+    author_id: int
+    originator_agency_id: int
+    originator_desk_id: int | None
+    tlp: str
+    handling_code: str
+    kind: str
+    priority: str
+    status: str
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecipientState:
+    agency_id: int
+    desk_id: int | None
+    user_id: int | None
+    status: str
+    deadline_at: datetime | None
+
+
+@dataclass(frozen=True)
+class InspectionState:
+    user_id: int
+    agency_id: int  # the inspecting DPO's
+    expires_at: datetime
+
+
+def entries_for(
+    thread: ThreadState,
+    recipients: Sequence[RecipientState],
+    inspections: Sequence[InspectionState] = (),
+) -> list[dict[str, Any]]:
+    """The inbox rows of one thread, as values for `insert(InboxEntry)`."""
+    is_open = thread.closed_at is None
+    receiving = {r.agency_id for r in recipients}
+    waiting = {r.agency_id for r in recipients if is_open and r.status == Status.NEW.value}
+    # A recipient that still owes an answer by a deadline: the thread is overdue once the
+    # earliest of these deadlines has passed (as `deadlines.is_overdue` says of each).
+    owed = [
+        r.deadline_at
+        for r in recipients
+        if is_open and r.deadline_at is not None and r.status in OWING
+    ]
+    origin = thread.originator_agency_id
+    parties: dict[tuple[str, str, int], datetime | None] = {
+        (user_holder(thread.author_id), Relation.AUTHOR, origin): None,
+        (agency_holder(origin), Relation.ORIGINATOR_AGENCY, origin): None,
+    }
+    if thread.originator_desk_id is not None:
+        parties[(desk_holder(thread.originator_desk_id), Relation.ORIGINATOR_DESK, origin)] = None
+    for r in recipients:
+        parties[(agency_holder(r.agency_id), Relation.RECIPIENT_AGENCY, r.agency_id)] = None
+        if r.user_id is not None:
+            parties[(user_holder(r.user_id), Relation.NAMED_RECIPIENT, r.agency_id)] = None
+        if r.desk_id is not None:
+            parties[(desk_holder(r.desk_id), Relation.NAMED_RECIPIENT, r.agency_id)] = None
+    for i in inspections:
+        key = (user_holder(i.user_id), Relation.INSPECTING, i.agency_id)
+        parties[key] = max(i.expires_at, parties.get(key) or i.expires_at)
+    shared = {
+        "thread_id": thread.id,
+        "tlp": thread.tlp,
+        "handling_code": thread.handling_code,
+        "kind": thread.kind,
+        "priority": thread.priority,
+        "status": thread.status,
+        "originator_agency_id": origin,
+        "updated_at": thread.updated_at,
+        "earliest_deadline": min(owed) if owed else None,
+    }
+    return [
+        {
+            **shared,
+            "holder": holder,
+            "relation": relation.value,
+            "agency_id": agency_id,
+            "expires_at": expires_at,
+            "received": agency_id in receiving,
+            "unacknowledged": agency_id in waiting,
+        }
+        for (holder, relation, agency_id), expires_at in sorted(parties.items())
+    ]
+
+
+# -- keeping the rows true ------------------------------------------------------------
+
+_CHANGED = "interagency.exchange.inbox_changed"
+_CREATED = "interagency.exchange.inbox_created"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_threads(session: Session, flush: UOWTransaction) -> None:
+    changed: set[int] = session.info.setdefault(_CHANGED, set())
+    created: set[int] = session.info.setdefault(_CREATED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Thread):
+            changed.add(obj.id)
+            if obj in session.new:
+                created.add(obj.id)
+        elif isinstance(obj, Recipient | Inspection):
+            changed.add(obj.thread_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _rewrite_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the transaction itself has not ended
+    # The commit's own flush comes after this event: flush first, so nothing is missed.
+    session.flush()
+    changed: set[int] = session.info.pop(_CHANGED, set())
+    created: set[int] = session.info.pop(_CREATED, set())
+    if changed:
+        rewrite(session, sorted(changed), new=created)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+    session.info.pop(_CREATED, None)
+
+
+def rewrite(session: Session, thread_ids: Sequence[int], *, new: Iterable[int] = ()) -> None:
+    """Derives the rows of these threads again from what is stored; threads made in this
+    transaction have no rows or inspections yet, which spares two statements."""
+    connection = session.connection()
+    threads = connection.execute(select(*_THREAD_COLUMNS).where(Thread.id.in_(thread_ids))).all()
+    parties: dict[int, list[RecipientState]] = {}
+    for r in connection.execute(
+        select(Recipient.thread_id, *_RECIPIENT_COLUMNS)
+        .where(Recipient.thread_id.in_(thread_ids))
+        .order_by(Recipient.id)
+    ):
+        parties.setdefault(r.thread_id, []).append(RecipientState(*r[1:]))
+    existing = [t for t in thread_ids if t not in set(new)]
+    looks: dict[int, list[InspectionState]] = {}
+    if existing:
+        for i in connection.execute(
+            select(Inspection.thread_id, Inspection.user_id, User.agency_id, Inspection.expires_at)
+            .join(User, User.id == Inspection.user_id)
+            .where(Inspection.thread_id.in_(existing))
+        ):
+            looks.setdefault(i.thread_id, []).append(InspectionState(*i[1:]))
+        connection.execute(delete(InboxEntry).where(InboxEntry.thread_id.in_(existing)))
+    rows = [
+        row
+        for t in threads
+        for row in entries_for(ThreadState(*t), parties.get(t.id, []), looks.get(t.id, []))
+    ]
+    if rows:
+        connection.execute(insert(InboxEntry), rows)
+
+
+_THREAD_COLUMNS = (
+    Thread.id, Thread.author_id, Thread.originator_agency_id, Thread.originator_desk_id,
+    Thread.tlp, Thread.handling_code, Thread.kind, Thread.priority, Thread.status,
+    Thread.updated_at, Thread.closed_at,
+)  # fmt: skip
+_RECIPIENT_COLUMNS = (
+    Recipient.agency_id, Recipient.desk_id, Recipient.user_id, Recipient.status,
+    Recipient.deadline_at,
+)  # fmt: skip
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _earned(action: Action, roles: frozenset[Role]) -> tuple[tuple[Relation, tuple[str, ...]], ...]:
+    """Each relation that earns `action` for these roles, with the TLP levels it earns."""
+    return tuple(
+        (relation, tuple(sorted(t.value for t in tlps)))
+        for relation in Relation
+        if (tlps := allowed_tlps(action, relation, roles))
+    )
+
+
+def granted(principal: Principal, action: Action, now: datetime) -> ColumnElement[bool]:
+    """The rows through which the policy grants `action` to the principal: the relation,
+    the TLP levels it earns for the principal's roles, and the relation's own condition."""
+    clauses = []
+    for relation, tlps in _earned(action, principal.roles):
+        clause = and_(InboxEntry.relation == relation.value, InboxEntry.tlp.in_(tlps))
+        if relation is Relation.NAMED_RECIPIENT:
+            # A user or desk is addressed on behalf of the agency they belong to.
+            clause = and_(clause, InboxEntry.agency_id == principal.agency_id)
+        elif relation is Relation.INSPECTING:
+            clause = and_(clause, InboxEntry.expires_at > now)
+        clauses.append(clause)
+    return or_(*clauses) if clauses else false()
