@@ -158,7 +158,9 @@ def send_thread(
 ) -> ThreadOut:
     ctx = exchange_context(container)
     thread = services.send(uow, caller, ctx, data)
-    return _view(uow, caller, container, thread.id)
+    view = queries.sent_view(uow, caller, ctx, thread, data)
+    uow.commit()
+    return view
 
 
 def _view(uow: UnitOfWork, caller: Caller, container: Container, thread_id: int) -> ThreadOut:

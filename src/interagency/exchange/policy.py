@@ -209,6 +209,16 @@ def allowed_tlps(action: Action, relation: Relation, roles: Iterable[Role]) -> f
     )
 
 
+# The roles to which some rule grants anything through an inspection: for anyone else,
+# whether an inspection runs changes no decision, and need not be read.
+INSPECTING_ROLES = frozenset(
+    role
+    for rule in RULES
+    if Relation.INSPECTING in rule.relations and rule.effect is not Effect.DENY
+    for role in rule.roles
+)
+
+
 # Thread-independent permissions.
 def may_send(roles: Iterable[Role]) -> bool:
     return not SENDERS.isdisjoint(roles)

@@ -45,12 +45,13 @@ from interagency.exchange.models import (
     Thread,
     ThreadLink,
 )
-from interagency.exchange.policy import Action, Effect, Relation, effect_of
+from interagency.exchange.policy import INSPECTING_ROLES, Action, Effect, Relation, effect_of
 from interagency.exchange.schemas import (
     AttachmentOut,
     MessageOut,
     Page,
     RecipientOut,
+    ThreadIn,
     ThreadOut,
     ThreadSummary,
     TimelineEvent,
@@ -365,12 +366,15 @@ def readable_in_list(principal: Principal, thread: _Listed, inspecting: set[int]
     return effect is Effect.ALLOW
 
 
-def _inspecting(uow: UnitOfWork, user_id: int, now: datetime) -> set[int]:
+def _inspecting(uow: UnitOfWork, principal: Principal, now: datetime) -> set[int]:
+    """The threads the principal is inspecting now (only a DPO or an auditor can be)."""
+    if INSPECTING_ROLES.isdisjoint(principal.roles):
+        return set()
     return {
         row.thread_id
         for row in uow.rows(
             select(Inspection.thread_id).where(
-                Inspection.user_id == user_id, Inspection.expires_at > now
+                Inspection.user_id == principal.user_id, Inspection.expires_at > now
             )
         )
     }
@@ -391,7 +395,7 @@ def inbox(
     threads = [listed[thread_id] for thread_id in found.ids]
     total = found.total
     codes = _agency_names(uow)
-    mine = _inspecting(uow, caller.principal.user_id, now)
+    mine = _inspecting(uow, caller.principal, now)
     items = [
         _summary(uow, ctx, t, readable_in_list(caller.principal, t, mine), codes, now)
         for t in threads
@@ -542,6 +546,88 @@ def thread_view(
         messages=messages,
         timeline=_timeline(uow, thread, rows, codes, receipts),
     )
+
+
+def sent_view(
+    uow: UnitOfWork, caller: Caller, ctx: services.Context, thread: Thread, data: ThreadIn
+) -> ThreadOut:
+    """The answer to starting a thread, built from what `services.send` has just written
+    instead of reading the thread back: its first message, its recipients, no receipts,
+    no requests. The policy is asked all the same; `send` audited the sending."""
+    principal = caller.principal
+    assert principal is not None
+    granted = Access(principal, thread, relations_of(principal, thread))
+    if not granted.may(Action.READ_CONTENT):
+        return thread_view(uow, caller, ctx, thread.id)
+    now = utcnow()
+    message = uow.session.scalars(select(Message).where(Message.thread_id == thread.id)).one()
+    origin = _code(uow, thread.originator_agency_id)
+    references: list[str] = []
+    if data.references:
+        references = list(
+            uow.session.scalars(
+                select(Thread.reference)
+                .join(ThreadLink, ThreadLink.linked_thread_id == Thread.id)
+                .where(ThreadLink.thread_id == thread.id)
+            )
+        )
+    states = [
+        RecipientOut(
+            agency=_code(uow, r.agency_id),
+            desk=desk.code if r.desk_id and (desk := uow.session.get(Desk, r.desk_id)) else None,
+            user=user.login if r.user_id and (user := uow.session.get(User, r.user_id)) else None,
+            status=Status(r.status),
+            deadline_at=r.deadline_at,
+            overdue=is_overdue(r.deadline_at, r.status, now),
+            acknowledged_at=None,
+            read_at=None,
+        )
+        for r in thread.recipients
+    ]
+    deadlines = [r.deadline_at for r in thread.recipients if r.deadline_at]
+    return ThreadOut(
+        id=thread.public_id,
+        reference=thread.reference,
+        subject=data.subject,
+        kind=MessageKind(thread.kind),
+        priority=Priority(thread.priority),
+        handling_code=HandlingCode(thread.handling_code),
+        tlp=Tlp(thread.tlp),
+        status=Status(thread.status),
+        originator=origin,
+        recipients=sorted({state.agency for state in states}),
+        deadline_at=min(deadlines) if deadlines else None,
+        overdue=any(state.overdue for state in states),
+        updated_at=thread.updated_at,
+        version=thread.version,
+        restriction=data.restriction,
+        case_numbers=list(data.case_numbers),
+        references=references,
+        recipient_states=states,
+        messages=[
+            MessageOut(
+                id=message.public_id,
+                author=principal.full_name,
+                agency=origin,
+                kind=MessageKind(message.kind),
+                handling_code=message.handling_code,
+                tlp=message.tlp,
+                source_grade=message.source_grade,
+                information_grade=message.information_grade,
+                body=data.body,
+                created_at=message.created_at,
+                attachments=[],
+            )
+        ],
+        timeline=[TimelineEvent(at=thread.created_at, kind="sent", agency=origin)],
+    )
+
+
+def _code(uow: UnitOfWork, agency_id: int) -> str:
+    """An agency's code, from the session if it holds the agency already."""
+    agency = uow.session.get(Agency, agency_id)
+    assert agency is not None  # (a thread's agencies exist)
+    return agency.code
 
 
 def _attachments(

@@ -95,7 +95,7 @@ def search(
             total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
         threads = listed_threads(uow, [row.id for row in ranked])
         codes = _agency_names(uow)
-        mine = _inspecting(uow, principal.user_id, now)
+        mine = _inspecting(uow, principal, now)
         messages = _messages_of(uow, [row.id for row in ranked])
         for row in ranked:
             thread = threads[row.id]

@@ -126,3 +126,29 @@ def test_a_malformed_agency_or_desk_filter_is_refused_with_what_to_fix(
     by_code = client.get("/api/v1/exchange/threads", params={"agency": "ru-svc"}, headers=reader)
     assert by_code.status_code == 200
     assert by_code.json()["total"] == 1
+
+
+def test_a_new_thread_is_answered_as_reading_it_back_would_show_it(
+    client: TestClient, council: Council, container: Container
+) -> None:
+    """The answer to a post is built from what was written, not read back: it must say
+    exactly what the thread then reads as, for an H3 thread with a restriction, case
+    numbers, a reference, a named desk and a second agency."""
+    sender = _auth(container, council, "ru_liaison")
+    earlier = client.post("/api/v1/exchange/threads", json=_red_request(), headers=sender).json()
+    request = {
+        **_red_request(),
+        "tlp": "AMBER",
+        "handling_code": "H3",
+        "restriction": "Только для пограничных служб",
+        "case_numbers": ["УД-2026-17"],
+        "references": [earlier["reference"]],
+        "recipients": [{"agency": "KZ-SVC", "desk": "CT"}, {"agency": "TEST-SEC"}],
+    }
+    sent = client.post("/api/v1/exchange/threads", json=request, headers=sender)
+    assert sent.status_code == 201, sent.text
+    read = client.get(f"/api/v1/exchange/threads/{sent.json()['id']}", headers=sender)
+    assert read.status_code == 200, read.text
+    assert sent.json() == read.json()
+    assert sent.json()["references"] == [earlier["reference"]]
+    assert {s["desk"] for s in sent.json()["recipient_states"]} == {"CT", None}
