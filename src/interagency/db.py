@@ -14,9 +14,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from select import POLLIN, poll
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Self
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import (
     DateTime,
     Engine,
@@ -32,6 +34,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -144,7 +147,33 @@ def make_engine(url: str, *, most_connections: int | None = None, **options: Any
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    # No `pool_pre_ping`: a round trip before every transaction costs more than the short
+    # queries of a request. A connection is checked without one as it leaves the pool.
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkout", _refuse_dead_connection)
+    return engine
+
+
+def _refuse_dead_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Makes the pool replace a connection that can be seen to be dead, without asking the
+    server: closed or broken on our side, left inside a transaction, or with something to
+    read on its socket. An idle connection is sent nothing, so a readable socket means the
+    server closed it (a restart, `pg_terminate_backend`, an idle timeout) or sent what no
+    query asked for; either way it is not worth keeping.
+
+    A connection that dies unseen (a network cut without a word from the server) fails
+    at its first statement, and that request fails: nothing is retried once a statement
+    has been sent, so nothing is ever done twice.
+    """
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+        raise DisconnectionError("the connection was returned inside a transaction")
+    # poll, not select: it has no limit on the descriptor's number.
+    poller = poll()
+    poller.register(dbapi_connection.fileno(), POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection or sent something unasked")
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -200,6 +229,8 @@ class UnitOfWork:
         self._after_commit: list[Callable[[], None]] = []
         self._after_rollback: list[Callable[[], None]] = []
         self._committed = False
+        # Whether `write` ran since the transaction began (the ORM keeps its own count).
+        self._wrote = False
 
     @property
     def session(self) -> Session:
@@ -210,6 +241,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._session_factory()
         self._committed = False
+        self._wrote = False
         if self.read_only:
             self._session.connection(execution_options={READ_ONLY: True})
         return self
@@ -249,12 +281,28 @@ class UnitOfWork:
         on the transaction's connection, after flushing pending ORM changes."""
         self.session.flush()
         self.session.connection().execute(statement, parameters)
+        self._wrote = True
 
     def commit(self) -> None:
         while self._before_commit:
             self._before_commit.pop(0)()
         self.session.commit()
         self._committed = True
+
+    def commit_written(self, *, end: bool = False) -> None:
+        """Commits at once what the transaction has written so far, if anything; with `end`,
+        ends the transaction even if it only read (its connection goes back to the pool and,
+        on SQLite, its write lock is released). The block goes on in a new transaction, which
+        its owner commits or not as usual; callbacks still wait for the end of the block.
+
+        For the few writes that must last whatever the rest of the work does: a request's
+        authentication ends an expired session and touches a live one once a minute, and a
+        page that only reads commits nothing.
+        """
+        session = self.session
+        if end or self._wrote or session.new or session.dirty or session.deleted:
+            session.commit()
+            self._wrote = False
 
     def before_commit(self, callback: Callable[[], None]) -> None:
         """Runs `callback` in the transaction just before it commits (e.g. appending the

@@ -28,7 +28,7 @@ from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller, principal_of
 from interagency.identity.sessions import SessionLimits
 from interagency.web.cookies import set_cookie
-from interagency.web.deps import get_container
+from interagency.web.deps import get_container, get_uow
 from interagency.web.ratelimit import RateLimiter, process_share
 
 SESSION_COOKIE = "session"
@@ -112,33 +112,63 @@ def _limit(request: Request, token: str | None) -> None:
         )
 
 
-def resolve_principal(request: Request, container: Container) -> Principal | None:
-    """The principal of this request, resolved in a short transaction of its own so that
-    the session's last-seen time and expiry are saved even by read-only pages."""
+def resolve_principal(request: Request, container: Container, uow: UnitOfWork) -> Principal | None:
+    """The principal of this request, resolved in the request's own unit of work.
+
+    Authentication and the route's work share one transaction, which the route commits or
+    not as before. What authentication itself writes is committed at once, since a page
+    that only reads commits nothing: an expired session's end, and a live session's or a
+    token's last use (written once a minute, so most requests write nothing here). A
+    refused token is audited in a transaction of its own once the request's has ended,
+    whether the request then fails (401) or goes on as anonymous to a public page.
+    """
     is_api = request.url.path.startswith("/api/")
-    token = bearer_token(request) if is_api else None
+    principal = None
     if is_api:
+        token = bearer_token(request)
         _limit(request, token)
-    with container.uow() as uow:
-        principal = None
-        if is_api:
-            # Bearer tokens only: a cookie is an ambient credential that a foreign page
-            # could make the browser send, so the API never reads the session cookie.
-            principal = tokens.resolve(uow, token) if token else None
-            if token and principal is None:  # unknown, expired or revoked: worth knowing about
-                refused = Caller(None, client_address(request)).event(
-                    "auth:token:refused", outcome="denied", detail={"prefix": token[:10]}
-                )
-                audit.record_refused(uow, refused)  # counted, not chained, in a flood
-        else:
-            raw = request.cookies.get(SESSION_COOKIE)
-            active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
-            if active is not None and active.stage is SessionStage.COMPLETE:
-                principal = principal_of(active.user)
-                request.state.unread = notifications.unread_count(uow, principal.user_id)
-                _count_for_shell(request, uow, principal)
-        uow.commit()
+        # Bearer tokens only: a cookie is an ambient credential that a foreign page
+        # could make the browser send, so the API never reads the session cookie.
+        principal = tokens.resolve(uow, token) if token else None
+        if token and principal is None:  # unknown, expired or revoked: worth knowing about
+            refused = Caller(None, client_address(request)).event(
+                "auth:token:refused", outcome="denied", detail={"prefix": token[:10]}
+            )
+            _audit_once_ended(uow, refused)
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        active = sessions.resolve(uow, raw, session_limits(container)) if raw else None
+        # Now, before the next query flushes the session's changes out of sight.
+        uow.commit_written()
+        if active is not None and active.stage is SessionStage.COMPLETE:
+            principal = principal_of(active.user)
+            request.state.unread = notifications.unread_count(uow, principal.user_id)
+            _count_for_shell(request, uow, principal)
+    uow.commit_written(end=_body_still_to_come(request))
     return principal
+
+
+def _audit_once_ended(uow: UnitOfWork, event: audit.AuditEvent) -> None:
+    def record() -> None:
+        with uow.new() as own:
+            audit.record_refused(own, event)  # counted, not chained, in a flood
+            own.commit()
+
+    # One of the two runs, as the request's unit of work ends.
+    uow.after_commit(record)
+    uow.after_rollback(record)
+
+
+def _body_still_to_come(request: Request) -> bool:
+    """Whether the request's body may still be on its way once authentication is done: the
+    transaction must not be held open (on SQLite, with the write lock) while a client
+    sends a large file. FastAPI reads the body a route declares before its dependencies
+    run; a body it does not declare is read later, by the route or the form's CSRF check.
+    """
+    if getattr(request.scope.get("route"), "body_field", None) is not None:
+        return False
+    headers = request.headers
+    return "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
 
 
 def _count_for_shell(request: Request, uow: UnitOfWork, principal: Principal) -> None:
@@ -148,11 +178,14 @@ def _count_for_shell(request: Request, uow: UnitOfWork, principal: Principal) ->
 
 
 def authenticate(
-    request: Request, container: Annotated[Container, Depends(get_container)]
+    request: Request,
+    container: Annotated[Container, Depends(get_container)],
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
 ) -> Principal | None:
     """Application-wide dependency: resolves the principal and refuses anonymous requests
-    to anything that is not public."""
-    principal = resolve_principal(request, container)
+    to anything that is not public. It gets the same unit of work as the route (FastAPI
+    makes a dependency once per request), so that one transaction serves both."""
+    principal = resolve_principal(request, container, uow)
     request.state.principal = principal
     if principal is None and not is_public(request.url.path):
         raise NotAuthenticated(lazy("Sign in to continue."))
