@@ -23,7 +23,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, event, false, insert, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.util import identity_key
 
 from interagency.exchange.codes import Status
 from interagency.exchange.deadlines import OWING
@@ -104,7 +106,7 @@ def entries_for(
         if is_open and r.deadline_at is not None and r.status in OWING
     ]
     origin = thread.originator_agency_id
-    parties: dict[tuple[str, str, int], datetime | None] = {
+    parties: dict[tuple[str, Relation, int], datetime | None] = {
         (user_holder(thread.author_id), Relation.AUTHOR, origin): None,
         (agency_holder(origin), Relation.ORIGINATOR_AGENCY, origin): None,
     }
@@ -148,19 +150,33 @@ def entries_for(
 
 _CHANGED = "interagency.exchange.inbox_changed"
 _CREATED = "interagency.exchange.inbox_created"
+# Threads whose loaded recipients may not be all there are: read them from the database.
+_UNSURE = "interagency.exchange.inbox_unsure"
+# The changed threads themselves: the session holds unchanged objects only weakly, and a
+# thread let go after its flush would have to be read again, here and by the request.
+_HELD = "interagency.exchange.inbox_held"
 
 
 @event.listens_for(Session, "after_flush")
 def _note_changed_threads(session: Session, flush: UOWTransaction) -> None:
     changed: set[int] = session.info.setdefault(_CHANGED, set())
     created: set[int] = session.info.setdefault(_CREATED, set())
+    unsure: set[int] = session.info.setdefault(_UNSURE, set())
+    held: list[Thread] = session.info.setdefault(_HELD, [])
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Thread):
             changed.add(obj.id)
+            held.append(obj)
             if obj in session.new:
                 created.add(obj.id)
         elif isinstance(obj, Recipient | Inspection):
             changed.add(obj.thread_id)
+            # A recipient added without its thread, or removed, is not in (or still in)
+            # the thread's loaded list.
+            if isinstance(obj, Recipient) and (
+                obj in session.deleted or (obj in session.new and "thread" not in vars(obj))
+            ):
+                unsure.add(obj.thread_id)
 
 
 @event.listens_for(Session, "before_commit")
@@ -171,29 +187,75 @@ def _rewrite_before_commit(session: Session) -> None:
     session.flush()
     changed: set[int] = session.info.pop(_CHANGED, set())
     created: set[int] = session.info.pop(_CREATED, set())
+    unsure: set[int] = session.info.pop(_UNSURE, set())
+    held = session.info.pop(_HELD, [])
     if changed:
-        rewrite(session, sorted(changed), new=created)
+        rewrite(session, sorted(changed), new=created, loaded=_loaded(session, changed - unsure))
+    del held  # kept until here, so that the threads' objects were there to be read
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_changes(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
-    session.info.pop(_CREATED, None)
+    for key in (_CHANGED, _CREATED, _UNSURE, _HELD):
+        session.info.pop(key, None)
 
 
-def rewrite(session: Session, thread_ids: Sequence[int], *, new: Iterable[int] = ()) -> None:
-    """Derives the rows of these threads again from what is stored; threads made in this
-    transaction have no rows or inspections yet, which spares two statements."""
+_Parties = tuple[ThreadState, list[RecipientState]]
+
+
+def _loaded(session: Session, thread_ids: Iterable[int]) -> dict[int, _Parties]:
+    """The threads, among these, that the session holds whole with their recipients, as
+    just flushed: their rows are derived without reading them back."""
+    found: dict[int, _Parties] = {}
+    for thread_id in thread_ids:
+        thread = session.identity_map.get(identity_key(Thread, thread_id))
+        if (
+            not isinstance(thread, Thread)
+            or not _current(thread)
+            or "recipients" not in vars(thread)
+        ):
+            continue
+        if not all(_current(r) for r in thread.recipients):
+            continue
+        found[thread_id] = (
+            ThreadState(*(getattr(thread, c.key) for c in _THREAD_COLUMNS)),
+            [RecipientState(*(getattr(r, c.key) for c in _RECIPIENT_COLUMNS))
+             for r in thread.recipients],
+        )  # fmt: skip
+    return found
+
+
+def _current(obj: object) -> bool:
+    """Whether an object's attributes hold what was flushed (none expired, none pending)."""
+    state = sa_inspect(obj)
+    return not state.expired_attributes and not state.modified and state.persistent
+
+
+def rewrite(
+    session: Session,
+    thread_ids: Sequence[int],
+    *,
+    new: Iterable[int] = (),
+    loaded: dict[int, _Parties] | None = None,
+) -> None:
+    """Derives the rows of these threads again from what is stored. Threads made in this
+    transaction have no rows or inspections yet, and the `loaded` ones need not be read
+    again: a new thread's rows cost one insert."""
     connection = session.connection()
-    threads = connection.execute(select(*_THREAD_COLUMNS).where(Thread.id.in_(thread_ids))).all()
-    parties: dict[int, list[RecipientState]] = {}
-    for r in connection.execute(
-        select(Recipient.thread_id, *_RECIPIENT_COLUMNS)
-        .where(Recipient.thread_id.in_(thread_ids))
-        .order_by(Recipient.id)
-    ):
-        parties.setdefault(r.thread_id, []).append(RecipientState(*r[1:]))
-    existing = [t for t in thread_ids if t not in set(new)]
+    parties: dict[int, _Parties] = dict(loaded or {})
+    unread = [t for t in thread_ids if t not in parties]
+    if unread:
+        recipients: dict[int, list[RecipientState]] = {}
+        for r in connection.execute(
+            select(Recipient.thread_id, *_RECIPIENT_COLUMNS)
+            .where(Recipient.thread_id.in_(unread))
+            .order_by(Recipient.id)
+        ):
+            recipients.setdefault(r.thread_id, []).append(RecipientState(*r[1:]))
+        for t in connection.execute(select(*_THREAD_COLUMNS).where(Thread.id.in_(unread))):
+            parties[t.id] = (ThreadState(*t), recipients.get(t.id, []))
+    made = set(new)
+    existing = [t for t in thread_ids if t not in made]
     looks: dict[int, list[InspectionState]] = {}
     if existing:
         for i in connection.execute(
@@ -205,8 +267,9 @@ def rewrite(session: Session, thread_ids: Sequence[int], *, new: Iterable[int] =
         connection.execute(delete(InboxEntry).where(InboxEntry.thread_id.in_(existing)))
     rows = [
         row
-        for t in threads
-        for row in entries_for(ThreadState(*t), parties.get(t.id, []), looks.get(t.id, []))
+        for thread_id in thread_ids
+        if thread_id in parties
+        for row in entries_for(*parties[thread_id], looks.get(thread_id, []))
     ]
     if rows:
         connection.execute(insert(InboxEntry), rows)

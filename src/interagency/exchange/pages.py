@@ -281,7 +281,14 @@ def search_page(
         "found": found,
         "filters": kept,
         "errors": problems,
-        "pager": _pager("/exchange/search", with_query, found.page, found.per_page, found.total)
+        "pager": _pager(
+            "/exchange/search",
+            with_query,
+            found.page,
+            found.per_page,
+            found.total,
+            found.total_exact,
+        )
         if found
         else None,
         **_filter_options(uow, caller),

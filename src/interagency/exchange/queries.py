@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -112,7 +113,7 @@ def _conditions(
     entry = InboxEntry
     found: list[ColumnElement[bool]] = []
     if f.box == "incoming":
-        found.append(entry.received)
+        found.append(entry.received.is_(True))
     elif f.box == "outgoing":
         found.append(entry.originator_agency_id == principal.agency_id)
     elif f.box != "all":
@@ -203,7 +204,7 @@ def visible_among(
     f: InboxFilter,
     now: datetime,
     action: Action,
-    thread_id: ColumnElement[int],
+    thread_id: ColumnElement[int] | InstrumentedAttribute[int],
 ) -> ColumnElement[bool]:
     """Whether the thread `thread_id` names is one on which the policy grants `action` and
     that passes the filters: for a search, which finds its threads by its terms first and

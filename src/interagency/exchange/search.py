@@ -9,11 +9,14 @@ cut from the decrypted text of the threads returned, after the policy let them t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, case, exists, func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -34,10 +37,15 @@ from interagency.exchange.queries import (
 from interagency.exchange.schemas import Page, ThreadSummary
 from interagency.exchange.sealing import open_body
 from interagency.i18n import lazy
+from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 
 SNIPPET_RADIUS = 80
 MAX_QUERY = 200
+# Matches are ranked among the newest this many (or up to the page asked for, if further):
+# past them the total says "more than", and a narrower query or a filter finds older ones.
+SEARCH_WINDOW = 1000
+RAREST_PROBE = 5000
 
 
 class SearchHit(BaseModel):
@@ -63,36 +71,14 @@ def search(
     returned: list[int] = []
     items: list[SearchHit] = []
     total = 0
+    exact = True
     if terms:
-        weight = func.sum(case((IndexTerm.in_subject, 3), else_=1)).label("score")
-        matched = (
-            select(IndexTerm.thread_id.label("thread_id"), weight)
-            .where(IndexTerm.agency_id == principal.agency_id, IndexTerm.term.in_(terms))
-            .group_by(IndexTerm.thread_id)
+        offset = (f.page - 1) * f.per_page
+        found = _newest_matches(
+            uow, principal, f, now, terms, max(SEARCH_WINDOW, offset + f.per_page)
         )
-        if len(terms) > 1:
-            # Every word of the query must occur in the thread: one flag per word, which
-            # aggregates by hashing where a distinct count would sort every group.
-            matched = matched.having(
-                and_(*(func.max(case((IndexTerm.term == t, 1), else_=0)) == 1 for t in terms))
-            )
-        hits = matched.subquery()
-        # Ranked, counted and paged on ids alone; the page's threads are read afterwards,
-        # so the window does not carry every matching thread's whole row.
-        visible = (
-            select(Thread.id, hits.c.score, func.count().over().label("total"))
-            .join(hits, hits.c.thread_id == Thread.id)
-            .where(visible_among(uow, principal, f, now, Action.READ_CONTENT, hits.c.thread_id))
-        )
-        ranked = uow.session.execute(
-            visible.order_by(hits.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
-            .offset((f.page - 1) * f.per_page)
-            .limit(f.per_page)
-        ).all()
-        if ranked:
-            total = int(ranked[0].total)
-        elif f.page > 1:  # past the last page: the window saw no row to count
-            total = uow.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+        total, exact = len(found.ids), found.exact
+        ranked = _ranked(uow, principal.agency_id, terms, found.ids, offset, f.per_page)
         threads = listed_threads(uow, [row.id for row in ranked])
         codes = _agency_names(uow)
         mine = _inspecting(uow, principal, now)
@@ -120,7 +106,112 @@ def search(
             personal={"query": text, "filters": f.described()},
         ),
     )
-    return Page[SearchHit](items=items, total=total, page=f.page, per_page=f.per_page)
+    return Page[SearchHit](
+        items=items, total=total, total_exact=exact, page=f.page, per_page=f.per_page
+    )
+
+
+@dataclass(frozen=True)
+class _Matches:
+    ids: list[int]
+    exact: bool  # false: there are more matches, older than these
+
+
+def _newest_matches(
+    uow: UnitOfWork,
+    principal: Principal,
+    f: InboxFilter,
+    now: datetime,
+    terms: Sequence[str],
+    window: int,
+) -> _Matches:
+    """The newest threads, at most `window`, that hold every term and that the principal
+    may read through the filters.
+
+    One walk down the index of the rarest term, newest thread first; each thread it meets
+    is checked for the other terms and for the policy, and the walk stops once the window
+    is full. A common word thus costs a window's worth of checks, not all its matches,
+    and a rare one no more than its matches."""
+    agency_id = principal.agency_id
+    rarest, *others = _rarest_first(uow, agency_id, terms)
+    walked = (
+        select(IndexTerm.thread_id)
+        .where(IndexTerm.agency_id == agency_id, IndexTerm.term == rarest)
+        .distinct()
+        .order_by(IndexTerm.thread_id.desc())
+        .subquery()
+    )
+    also = [
+        exists(
+            select(IndexTerm.thread_id).where(
+                IndexTerm.agency_id == agency_id,
+                IndexTerm.term == term,
+                IndexTerm.thread_id == walked.c.thread_id,
+            )
+        )
+        for term in others
+    ]
+    readable = visible_among(uow, principal, f, now, Action.READ_CONTENT, walked.c.thread_id)
+    rows = uow.rows(
+        select(walked.c.thread_id)
+        .where(*also, readable)
+        .order_by(walked.c.thread_id.desc())
+        .limit(window + 1)
+    )
+    ids = [row.thread_id for row in rows]
+    return _Matches(ids[:window], len(ids) <= window)
+
+
+def _rarest_first(uow: UnitOfWork, agency_id: int, terms: Sequence[str]) -> list[str]:
+    """The terms, the one with the fewest index rows first (each counted no further than
+    `RAREST_PROBE`, which is enough to tell a rare word from a common one)."""
+    if len(terms) == 1:
+        return list(terms)
+    probes = [
+        select(func.count())
+        .select_from(
+            select(IndexTerm.thread_id)
+            .where(IndexTerm.agency_id == agency_id, IndexTerm.term == term)
+            .limit(RAREST_PROBE)
+            .subquery()
+        )
+        .scalar_subquery()
+        for term in terms
+    ]
+    counts = uow.rows(select(*probes))[0]
+    return [term for _, term in sorted(zip(counts, terms, strict=True))]
+
+
+def _ranked(
+    uow: UnitOfWork,
+    agency_id: int,
+    terms: Sequence[str],
+    thread_ids: Sequence[int],
+    offset: int,
+    limit: int,
+) -> Sequence[Row[Any]]:
+    """One page of the matches, the best first: a word in the subject weighs three times
+    a word in a body; then the newest."""
+    if not thread_ids:
+        return []
+    score = func.sum(case((IndexTerm.in_subject, 3), else_=1)).label("score")
+    scores = (
+        select(IndexTerm.thread_id, score)
+        .where(
+            IndexTerm.agency_id == agency_id,
+            IndexTerm.term.in_(terms),
+            IndexTerm.thread_id.in_(thread_ids),
+        )
+        .group_by(IndexTerm.thread_id)
+        .subquery()
+    )
+    return uow.rows(
+        select(Thread.id, scores.c.score)
+        .join(scores, scores.c.thread_id == Thread.id)
+        .order_by(scores.c.score.desc(), Thread.updated_at.desc(), Thread.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
 
 
 def _messages_of(uow: UnitOfWork, thread_ids: list[int]) -> dict[int, list[Message]]:

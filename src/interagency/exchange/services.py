@@ -192,6 +192,8 @@ def send(
         status=Status.NEW.value,
         case_numbers="\n".join(data.case_numbers),
         updated_at=now,
+        # Known to be empty: saying so spares loading the list when recipients are added.
+        recipients=[],
     )
     uow.session.add(thread)
     uow.session.flush()

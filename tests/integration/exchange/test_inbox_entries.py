@@ -29,7 +29,7 @@ from sqlalchemy import Connection, select
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import DomainError
 from interagency.exchange import inspection, listing, queries, services
-from interagency.exchange.models import InboxEntry, Thread
+from interagency.exchange.models import InboxEntry, Recipient, Thread
 from interagency.exchange.policy import Action
 from interagency.exchange.queries import InboxFilter
 from interagency.exchange.schemas import InspectionIn, RecipientIn, ReplyIn
@@ -285,3 +285,28 @@ def test_totals_and_counts_stop_at_the_cap_and_say_so(
     assert (last.total, last.total_exact, len(last.items)) == (4, True, 1)
     assert counted["new"] == 3  # the cap and one more: "more than 2"
     assert counted["closed"] == 0
+
+
+def test_a_recipient_added_beside_its_loaded_thread_still_gets_its_rows(
+    exchange: Exchange,
+) -> None:
+    """The rows are derived from the session's objects when it holds the thread whole; a
+    recipient written by its thread id alone is not in the thread's loaded list, and the
+    rows must then be read from the database."""
+    sent = exchange.send("a_ct_liaison_officer", [Address("B")])
+    with exchange.container.uow() as uow:
+        thread = uow.session.get(Thread, sent.id)
+        assert thread is not None
+        assert len(thread.recipients) == 1  # loaded, without the one added below
+        thread.priority = "urgent"
+        uow.session.add(Recipient(thread_id=sent.id, agency_id=exchange.agencies["C"]))
+        uow.commit()
+    with exchange.container.uow() as uow:
+        holders = set(
+            uow.session.scalars(select(InboxEntry.holder).where(InboxEntry.thread_id == sent.id))
+        )
+        priorities = set(
+            uow.session.scalars(select(InboxEntry.priority).where(InboxEntry.thread_id == sent.id))
+        )
+    assert f"a:{exchange.agencies['C']}" in holders
+    assert priorities == {"urgent"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, insert, select
 
 from interagency.exchange import queries, search, services
@@ -225,3 +226,33 @@ def test_a_rebuilt_index_holds_exactly_what_posting_wrote(exchange: Exchange) ->
         )
         uow.commit()
     assert [hit.thread.id for hit in found.items] == [lost.public_id]
+
+
+def test_matches_are_ranked_among_the_newest_and_the_total_says_there_are_more(
+    exchange: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 2)
+    to_b = [Address("B", desk="CT")]
+    oldest = exchange.send(
+        "a_ct_liaison_officer", to_b, from_desk="CT",
+        subject="Поддельные паспорта", body="Поддельные паспорта предъявлены на посту.",
+    )  # fmt: skip
+    newer = [
+        exchange.send(
+            "a_ct_liaison_officer", to_b, from_desk="CT",
+            subject=f"Сводка {n}", body="Поддельные паспорта предъявлены на посту.",
+        ).public_id
+        for n in range(2)
+    ]  # fmt: skip
+    with exchange.container.uow() as uow:
+        caller = exchange.caller(uow, SEARCHER)
+        first = search.search(uow, caller, exchange.context, QUERY, InboxFilter(per_page=1))
+        deep = search.search(uow, caller, exchange.context, QUERY, InboxFilter(page=3, per_page=1))
+    # The oldest has the words in its subject too and would rank first in a full ranking;
+    # among the newest two, it is not there, and the total says there are more.
+    assert (first.total, first.total_exact) == (2, False)
+    assert [hit.thread.id for hit in first.items] == [newer[1]]
+    # A page past the window widens it to the page's end: here, to every match.
+    assert (deep.total, deep.total_exact) == (3, True)
+    assert [hit.thread.id for hit in deep.items] == [newer[0]]
+    assert oldest.public_id not in {hit.thread.id for hit in first.items + deep.items}
