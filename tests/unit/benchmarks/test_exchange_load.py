@@ -1,32 +1,15 @@
 """Helpers of the exchange load benchmark: percentiles, the arrival clock, the verdict on a
-series of steps, and the reading of HTTP response heads."""
+series of steps, CPU per request, and the reading of HTTP response heads."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+from tests.unit.benchmarks.modules import benchmark
 
-
-def _load() -> ModuleType:
-    name = "exchange_load"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "exchange_load.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load()
+bench = benchmark("exchange_load")
+http = benchmark("exchange_http")
+cpu = benchmark("exchange_cpu")
 
 
 def test_nearest_rank_percentiles_of_one_to_a_hundred() -> None:
@@ -52,7 +35,7 @@ def test_no_values_have_no_percentile() -> None:
 
 
 def test_arrivals_keep_each_operation_on_its_own_fixed_clock() -> None:
-    schedule = bench.arrivals({"post": 2, "inbox": 4}, duration=3)
+    schedule = http.arrivals({"post": 2, "inbox": 4}, duration=3)
     posts = [t for t, op in schedule if op == "post"]
     pages = [t for t, op in schedule if op == "inbox"]
     assert posts == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
@@ -61,7 +44,7 @@ def test_arrivals_keep_each_operation_on_its_own_fixed_clock() -> None:
 
 
 def test_arrivals_skip_an_operation_without_rate() -> None:
-    assert bench.arrivals({"post": 0, "inbox": 1}, duration=2) == [(0.0, "inbox"), (1.0, "inbox")]
+    assert http.arrivals({"post": 0, "inbox": 1}, duration=2) == [(0.0, "inbox"), (1.0, "inbox")]
 
 
 def test_exchange_rates_keep_one_post_to_two_pages_and_one_thread_to_two_replies() -> None:
@@ -90,10 +73,10 @@ def test_an_error_fails_a_step_however_fast() -> None:
 
 def test_summaries_count_unexpected_statuses_as_errors() -> None:
     results = [
-        bench.Result("inbox", 0.010, 200),
-        bench.Result("inbox", 0.020, 500),
-        bench.Result("reply", 0.030, 201),
-        bench.Result("reply", 0.040, 0),
+        http.Result("inbox", 0.010, 200),
+        http.Result("inbox", 0.020, 500),
+        http.Result("reply", 0.030, 201),
+        http.Result("reply", 0.040, 0),
     ]
     summaries = bench.summarise(results)
     assert summaries["inbox"].errors == 1
@@ -105,19 +88,19 @@ def test_summaries_count_unexpected_statuses_as_errors() -> None:
 
 def test_a_response_head_gives_status_and_length() -> None:
     head = b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nContent-Length: 42\r\n\r\n"
-    assert bench.parse_head(head) == (201, 42)
-    assert bench.parse_head(b"HTTP/1.1 204 No Content\r\n\r\n") == (204, 0)
+    assert http.parse_head(head) == (201, 42)
+    assert http.parse_head(b"HTTP/1.1 204 No Content\r\n\r\n") == (204, 0)
 
 
 def test_a_chunked_or_garbled_head_is_refused() -> None:
-    with pytest.raises(bench.ProtocolError):
-        bench.parse_head(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-    with pytest.raises(bench.ProtocolError):
-        bench.parse_head(b"SSH-2.0-OpenSSH\r\n\r\n")
+    with pytest.raises(http.ProtocolError):
+        http.parse_head(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+    with pytest.raises(http.ProtocolError):
+        http.parse_head(b"SSH-2.0-OpenSSH\r\n\r\n")
 
 
 def test_a_request_carries_its_json_body_with_its_length() -> None:
-    raw = bench.request_bytes(
+    raw = http.request_bytes(
         "POST", "/api/v1/x", "127.0.0.1:9", {"Authorization": "Bearer t"}, b'{"a":1}'
     )
     assert raw == (
@@ -125,3 +108,45 @@ def test_a_request_carries_its_json_body_with_its_length() -> None:
         b"Content-Type: application/json\r\nContent-Length: 7\r\n\r\n"
         b'{"a":1}'
     )
+
+
+def test_merged_operations_are_summarised_together_and_apart() -> None:
+    results = [
+        http.Result("search:rare word", 0.010, 200),
+        http.Result("search:common word", 0.030, 200),
+        http.Result("search:common word", 0.050, 503),
+    ]
+    summaries = bench.summarise(results, merge={"search:": "search"})
+    assert summaries["search"].requests == 3
+    assert summaries["search"].errors == 1  # a search answers 200, whatever its kind
+    assert summaries["search:common word"].requests == 2
+    assert summaries["all"].requests == 3
+
+
+def test_refusals_are_counted_apart_from_answers() -> None:
+    results = [
+        http.Result("inbox", 0.010, 200),
+        http.Result("inbox", 0.001, 503),
+        http.Result("inbox", 0.001, 503),
+        http.Result("inbox", 30.0, 0),
+    ]
+    summary = bench.summarise(results)["inbox"]
+    assert summary.answered == 1
+    assert summary.refused == 2
+    assert summary.errors == 3
+
+
+def test_cpu_per_answered_request_adds_application_and_postgres() -> None:
+    use = cpu.CpuUse(seconds={"app": 3.0, "postgres": 1.0}, client_seconds=0.5)
+    found = bench.cpu_per_request(use, answered=500)
+    assert found["app"] == pytest.approx(6.0)
+    assert found["postgres"] == pytest.approx(2.0)
+    assert found["both"] == pytest.approx(8.0)
+    assert found["client"] == pytest.approx(1.0)
+    assert found["postgres shared"] is None  # not measured: not reported as zero
+
+
+def test_cpu_per_request_of_nothing_answered_is_unknown() -> None:
+    found = bench.cpu_per_request(cpu.CpuUse(seconds={"app": 1.0, "postgres": 1.0}), 0)
+    assert found["app"] is None
+    assert found["both"] is None
