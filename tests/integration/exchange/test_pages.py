@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from interagency.audit.models import AuditEntry
 from interagency.bootstrap import Container
-from interagency.exchange import attachments
+from interagency.exchange import attachments, queries, services
 from interagency.exchange.models import Message, Recipient, Thread
+from interagency.exchange.schemas import RecipientIn, ThreadIn
 from interagency.exchange.web_context import exchange_context
 from tests.support.asynchronous import run_async
 from tests.support.forms import hidden_fields
@@ -445,3 +446,23 @@ def test_a_file_is_uploaded_through_the_page_and_downloaded_as_a_file(
     got = kz.get(link.group(1))
     assert got.content == content
     assert got.headers["content-disposition"].startswith("attachment;")
+
+
+def test_past_the_cap_the_inbox_says_more_than_and_pages_on(
+    as_user: As, council: Council, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    # A page of 25 is always counted whole: one more thread than a page goes past the cap.
+    data = ThreadIn(
+        subject=SUBJECT, body=BODY, kind="notification", recipients=[RecipientIn(agency="KZ-SVC")]
+    )
+    with container.uow() as uow:
+        for _ in range(26):
+            services.send(uow, council.caller(uow, "ru_liaison"), exchange_context(container), data)
+        uow.commit()
+    page = as_user("kz_liaison").get("/exchange", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "More than 25 threads" in page.text
+    assert "Page 1 of more than 1" in page.text
+    assert 'rel="next"' in page.text
+    assert "more than 2" in page.text  # the count of new threads, past the cap
