@@ -167,7 +167,8 @@ def _conditions(
         end = datetime.combine(f.until + timedelta(days=1), time(), tzinfo=now.tzinfo)
         found.append(entry.updated_at < end)
     if f.overdue:
-        found.append(entry.earliest_deadline < now)
+        # Said outright, so that the planner takes the index of the rows still owed.
+        found += [entry.earliest_deadline.is_not(None), entry.earliest_deadline < now]
     return found
 
 
