@@ -93,8 +93,17 @@ class InboxFilter:
         return {k: str(v) for k, v in vars(self).items() if v not in (None, False, "", {})}
 
 
+_CODES = "interagency.exchange.agency_codes"
+
+
 def _agency_names(uow: UnitOfWork) -> dict[int, str]:
-    return {row.id: row.code for row in uow.rows(select(Agency.id, Agency.code))}
+    """Every agency's code by id, read once a transaction (a list, its export receipt and
+    a post's answer each need them)."""
+    codes: dict[int, str] | None = uow.session.info.get(_CODES)
+    if codes is None:
+        rows = uow.rows(select(Agency.id, Agency.code))
+        codes = uow.session.info[_CODES] = {row.id: row.code for row in rows}
+    return codes
 
 
 def _code_filter(value: str, problem: str) -> str:
@@ -563,7 +572,8 @@ def sent_view(
         return thread_view(uow, caller, ctx, thread.id)
     now = utcnow()
     message = uow.session.scalars(select(Message).where(Message.thread_id == thread.id)).one()
-    origin = _code(uow, thread.originator_agency_id)
+    codes = _agency_names(uow)
+    origin = codes[thread.originator_agency_id]
     references: list[str] = []
     if data.references:
         references = list(
@@ -575,7 +585,7 @@ def sent_view(
         )
     states = [
         RecipientOut(
-            agency=_code(uow, r.agency_id),
+            agency=codes[r.agency_id],
             desk=desk.code if r.desk_id and (desk := uow.session.get(Desk, r.desk_id)) else None,
             user=user.login if r.user_id and (user := uow.session.get(User, r.user_id)) else None,
             status=Status(r.status),
@@ -623,13 +633,6 @@ def sent_view(
         ],
         timeline=[TimelineEvent(at=thread.created_at, kind="sent", agency=origin)],
     )
-
-
-def _code(uow: UnitOfWork, agency_id: int) -> str:
-    """An agency's code, from the session if it holds the agency already."""
-    agency = uow.session.get(Agency, agency_id)
-    assert agency is not None  # (a thread's agencies exist)
-    return agency.code
 
 
 def _attachments(
