@@ -5,6 +5,11 @@ Appends are serialised, so that two writers can never both extend the same head 
 the chain: on PostgreSQL by a transaction-level advisory lock held until commit or
 rollback, on SQLite by the write lock every transaction takes at BEGIN IMMEDIATE. The
 primary key on `seq` is the last guard: a second entry with the same number is refused.
+
+Every request appends, and the lock is held from the append to the commit, so the append
+sends the server as little as the chain allows, and nothing it can do before taking the
+lock is left until after: on PostgreSQL one round trip takes the lock and reads the head,
+and one more writes each entry together with its personal values.
 """
 
 from __future__ import annotations
@@ -12,16 +17,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, cast, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from interagency.audit import chain, personal
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry, AuditPersonal
-from interagency.db import UnitOfWork, lock_for_transaction, utcnow
+from interagency.db import UnitOfWork, utcnow
 
 # Any fixed number: it names the audit trail's lock among PostgreSQL advisory locks.
 APPEND_LOCK_KEY = 0x6175646974  # "audit"
@@ -37,17 +43,61 @@ _PENDING_KEY = "interagency.audit.pending"
 _INSERT_ENTRY = insert(AuditEntry)
 _INSERT_PERSONAL = insert(AuditPersonal)
 _HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+# An entry and its personal values, if it has any, in one statement (PostgreSQL), run
+# once for each entry of an append (psycopg sends them all before it waits for an
+# answer). The foreign key is checked at the end of the statement, once both rows are in.
+_PERSONAL_VALUES = {
+    column.name: cast(bindparam(column.name), column.type)
+    for column in AuditPersonal.__table__.columns
+}
+_NO_PERSONAL_VALUES = dict.fromkeys(_PERSONAL_VALUES)
+_INSERT_ENTRY_AND_PERSONAL = (
+    insert(AuditPersonal)
+    .from_select(
+        list(_PERSONAL_VALUES),
+        select(*_PERSONAL_VALUES.values()).where(_PERSONAL_VALUES["salt"].is_not(None)),
+    )
+    .add_cte(
+        insert(AuditEntry)
+        .values({column.name: bindparam(column.name) for column in AuditEntry.__table__.columns})
+        .cte("entry")
+    )
+)
+# Two statements in one message: PostgreSQL gives each statement of a simple query a
+# snapshot of its own, so the second reads the head as it is once the lock is held (in
+# one statement it would read the head as it was before the wait, and fork the chain).
+# No parameters in it: only a query without them goes as a simple query.
+_LOCK_THEN_HEAD = (
+    f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY:d});"  # noqa: S608 (a constant number)
+    " SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1"
+)
 
 
-def lock_chain(session: Session) -> None:
-    """Takes the append lock until the end of the session's transaction."""
-    lock_for_transaction(session, APPEND_LOCK_KEY)
+def locked_head(session: Session) -> tuple[int, str] | None:
+    """Takes the append lock until the end of the session's transaction and returns the
+    newest entry's sequence number and hash then, or None for an empty chain."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        # SQLite: the transaction holds the write lock since BEGIN IMMEDIATE.
+        row = connection.execute(_HEAD).first()
+        return None if row is None else (row[0], row[1])
+    result = connection.exec_driver_sql(_LOCK_THEN_HEAD)
+    try:
+        cursor = result.cursor
+        cursor.nextset()  # past the lock's empty answer
+        head = cursor.fetchone()
+    finally:
+        result.close()
+    return None if head is None else (head[0], head[1])
 
 
-def chain_head(session: Session) -> tuple[int, str] | None:
-    """The newest entry's sequence number and hash, or None for an empty chain."""
-    row = session.connection().execute(_HEAD).first()
-    return None if row is None else (row[0], row[1])
+@dataclass(frozen=True)
+class _Prepared:
+    """What an entry is before it has a place in the chain."""
+
+    event: AuditEvent
+    detail_json: str
+    personal: personal.Pending | None
 
 
 def append(session: Session, event: AuditEvent, *, at: datetime | None = None) -> int:
@@ -64,22 +114,19 @@ def append_all(
     The rows are written with plain inserts rather than through the ORM's unit of work:
     every request appends, and the ORM's bookkeeping cost more than the append itself.
     """
-    lock_chain(session)
-    head = chain_head(session)
+    prepared = [_prepared(session, event) for event in events]
+    # Pending ORM work goes first, before the lock: the entries may name rows it adds.
+    session.flush()
+    head = locked_head(session)
     seq, prev_hash = (0, chain.GENESIS_HASH) if head is None else head
     moment = at or utcnow()
     entries: list[dict[str, object]] = []
     personal_rows: list[dict[str, object]] = []
     seqs: list[int] = []
-    for event in events:
+    for item in prepared:
         seq += 1
-        detail_json = chain.canonical_json(dict(event.detail)).decode()
-        digest: str | None = None
-        if event.personal is not None:
-            salt = secrets.token_hex(chain.SALT_BYTES)
-            personal_json = chain.canonical_json(dict(event.personal)).decode()
-            digest = chain.personal_digest(salt, personal_json)
-            personal_rows.append(personal.row(session, seq, salt, event, personal_json, moment))
+        event = item.event
+        digest = None if item.personal is None else item.personal.digest
         canonical = chain.entry_bytes(
             seq=seq,
             at=chain.canonical_time(moment),
@@ -91,7 +138,7 @@ def append_all(
             object_kind=event.object_kind,
             object_ref=event.object_ref,
             client_address=event.client_address,
-            detail_json=detail_json,
+            detail_json=item.detail_json,
             personal_digest=digest,
             prev_hash=prev_hash,
         )
@@ -108,21 +155,44 @@ def append_all(
                 "object_kind": event.object_kind,
                 "object_ref": event.object_ref,
                 "client_address": event.client_address,
-                "detail": detail_json,
+                "detail": item.detail_json,
                 "personal_digest": digest,
                 "prev_hash": prev_hash,
                 "entry_hash": entry_hash,
             }
         )
+        if item.personal is not None:
+            personal_rows.append(personal.row(session, seq, item.personal, moment))
         seqs.append(seq)
         prev_hash = entry_hash
-    # Entries before their personal rows (foreign key); flushed ORM work stays first.
-    session.flush()
+    _insert(session, entries, personal_rows)
+    return seqs
+
+
+def _prepared(session: Session, event: AuditEvent) -> _Prepared:
+    detail_json = chain.canonical_json(dict(event.detail)).decode()
+    if event.personal is None:
+        return _Prepared(event, detail_json, None)
+    personal_json = chain.canonical_json(dict(event.personal)).decode()
+    salt = secrets.token_hex(chain.SALT_BYTES)
+    return _Prepared(event, detail_json, personal.prepare(session, event, personal_json, salt))
+
+
+def _insert(
+    session: Session, entries: list[dict[str, object]], personal_rows: list[dict[str, object]]
+) -> None:
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        by_seq = {row["seq"]: row for row in personal_rows}
+        rows = [
+            {**_NO_PERSONAL_VALUES, **entry, **by_seq.get(entry["seq"], {})} for entry in entries
+        ]
+        connection.execute(_INSERT_ENTRY_AND_PERSONAL, rows)
+        return
+    # Entries before their personal rows (foreign key).
     connection.execute(_INSERT_ENTRY, entries)
     if personal_rows:
         connection.execute(_INSERT_PERSONAL, personal_rows)
-    return seqs
 
 
 def record(uow: UnitOfWork, event: AuditEvent) -> None:

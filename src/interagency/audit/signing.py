@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interagency.audit import witness
 from interagency.audit.keys import load_or_create_signing_key
-from interagency.audit.log import SIGNER_INFO_KEY, chain_head, lock_chain
+from interagency.audit.log import SIGNER_INFO_KEY, locked_head
 from interagency.audit.models import AuditCheckpoint
 from interagency.audit.witness import Checkpoint
 from interagency.config import Settings
@@ -41,8 +41,7 @@ def sign_head(context: AuditContext) -> Checkpoint | None:
     with UnitOfWork(context.session_factory) as uow:
         session = uow.session
         # The append lock also keeps two signers from signing the same head twice.
-        lock_chain(session)
-        head = chain_head(session)
+        head = locked_head(session)
         if head is None:
             return None
         last_signed = session.scalar(

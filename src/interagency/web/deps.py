@@ -25,7 +25,9 @@ async def get_container(request: Request) -> Container:
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    """A unit of work for this request; the route commits it when the request succeeds."""
+    """The request's unit of work, made once a request and shared by authentication and the
+    route: the route commits it when its work succeeds; otherwise it is rolled back when
+    the request ends (`auth.resolve_principal` says what authentication keeps)."""
     with container_of(request).uow() as uow:
         yield uow
 
