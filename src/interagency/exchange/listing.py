@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, event, false, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, event, false, insert, or_, select, true
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.util import identity_key
@@ -33,6 +33,7 @@ from interagency.exchange.models import InboxEntry, Inspection, Recipient, Threa
 from interagency.exchange.policy import Action, Relation, allowed_tlps
 from interagency.identity.models import Role, User
 from interagency.identity.policy import Principal
+from interagency.markings import Tlp
 
 
 def user_holder(user_id: int) -> str:
@@ -299,16 +300,46 @@ def _earned(action: Action, roles: frozenset[Role]) -> tuple[tuple[Relation, tup
     )
 
 
-def granted(principal: Principal, action: Action, now: datetime) -> ColumnElement[bool]:
+# The relations a row of each kind of holder can carry (see `entries_for`).
+_HOLDER_RELATIONS = {
+    "u": frozenset({Relation.AUTHOR, Relation.NAMED_RECIPIENT, Relation.INSPECTING}),
+    "d": frozenset({Relation.ORIGINATOR_DESK, Relation.NAMED_RECIPIENT}),
+    "a": frozenset({Relation.ORIGINATOR_AGENCY, Relation.RECIPIENT_AGENCY}),
+}
+_ALL_LEVELS = tuple(sorted(t.value for t in Tlp))
+# Relations that hold only under a condition of their own, besides the TLP level.
+_CONDITIONAL = frozenset({Relation.NAMED_RECIPIENT, Relation.INSPECTING})
+
+
+def granted(
+    principal: Principal, action: Action, now: datetime, holder: str | None = None
+) -> ColumnElement[bool]:
     """The rows through which the policy grants `action` to the principal: the relation,
-    the TLP levels it earns for the principal's roles, and the relation's own condition."""
+    the TLP levels it earns for the principal's roles, and the relation's own condition.
+
+    For the rows of one holder the clause is as short as the policy allows: a walk down a
+    holder's rows checks it on every row it meets. Only the relations that holder's rows
+    can carry are asked about; a relation that earns every level asks no level; and when
+    every relation such rows can carry earns the same levels unconditionally, the
+    relation is not asked at all."""
+    possible = _HOLDER_RELATIONS[holder[0]] if holder else frozenset(Relation)
+    earned = [(r, tlps) for r, tlps in _earned(action, principal.roles) if r in possible]
+    if not earned:
+        return false()
+    levels = {tlps for _, tlps in earned}
+    if {r for r, _ in earned} == possible and not possible & _CONDITIONAL and len(levels) == 1:
+        return _at_levels(levels.pop())
     clauses = []
-    for relation, tlps in _earned(action, principal.roles):
-        clause = and_(InboxEntry.relation == relation.value, InboxEntry.tlp.in_(tlps))
+    for relation, tlps in earned:
+        clause = and_(InboxEntry.relation == relation.value, _at_levels(tlps))
         if relation is Relation.NAMED_RECIPIENT:
             # A user or desk is addressed on behalf of the agency they belong to.
             clause = and_(clause, InboxEntry.agency_id == principal.agency_id)
         elif relation is Relation.INSPECTING:
             clause = and_(clause, InboxEntry.expires_at > now)
         clauses.append(clause)
-    return or_(*clauses) if clauses else false()
+    return or_(*clauses)
+
+
+def _at_levels(tlps: tuple[str, ...]) -> ColumnElement[bool]:
+    return true() if tlps == _ALL_LEVELS else InboxEntry.tlp.in_(tlps)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
+    Select,
     Subquery,
     and_,
     distinct,
@@ -192,8 +193,8 @@ def _newest(
     newest first: each holder's part is one walk down its index that stops at `most`.
     A thread reached through several holders appears once per holder."""
     parts = []
-    allowed = listing.granted(principal, action, now)
     for holder in listing.holders_of(principal):
+        allowed = listing.granted(principal, action, now, holder)
         part = select(InboxEntry.thread_id, InboxEntry.updated_at).where(
             InboxEntry.holder == holder, allowed, *conditions
         )
@@ -219,7 +220,7 @@ def visible_among(
     """Whether the thread `thread_id` names is one on which the policy grants `action` and
     that passes the filters: for a search, which finds its threads by its terms first and
     then looks up each one's rows."""
-    return exists(
+    return one_per_row(
         select(InboxEntry.id).where(
             InboxEntry.thread_id == thread_id,
             InboxEntry.holder.in_(listing.holders_of(principal)),
@@ -227,6 +228,14 @@ def visible_among(
             *_conditions(uow, principal, f, now),
         )
     )
+
+
+def one_per_row(rows: Select[Any]) -> ColumnElement[bool]:
+    """Whether `rows`, a query correlated to the outer row, finds anything: asked row by
+    row as the outer query walks. An EXISTS would do, but PostgreSQL may turn it into a
+    join that first reads every row it could match (all the reader's threads), where a
+    walk that stops after a page needs only the rows it meets."""
+    return rows.limit(1).scalar_subquery().is_not(None)
 
 
 @dataclass(frozen=True)

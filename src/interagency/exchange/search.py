@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Row, case, exists, func, select
+from sqlalchemy import Row, case, func, select
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -31,6 +31,7 @@ from interagency.exchange.queries import (
     _inspecting,
     _summary,
     listed_threads,
+    one_per_row,
     readable_in_list,
     visible_among,
 )
@@ -142,7 +143,7 @@ def _newest_matches(
         .subquery()
     )
     also = [
-        exists(
+        one_per_row(
             select(IndexTerm.thread_id).where(
                 IndexTerm.agency_id == agency_id,
                 IndexTerm.term == term,
