@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import selectinload
 
 from interagency import audit
 from interagency.db import UnitOfWork
@@ -41,7 +42,10 @@ def agency_out(agency: Agency, users: Collection[ListedUserOut] = ()) -> AgencyO
 
 def list_agencies(uow: UnitOfWork, caller: Caller) -> list[AgencyOut]:
     guard.require(caller, Action.VIEW_DIRECTORY, "agency")
-    rows = uow.session.scalars(select(Agency).order_by(Agency.kind, Agency.code)).unique()
+    # Every agency's desks with one more query, not one an agency.
+    rows = uow.session.scalars(
+        select(Agency).options(selectinload(Agency.desks)).order_by(Agency.kind, Agency.code)
+    ).unique()
     listed: dict[int, list[ListedUserOut]] = defaultdict(list)
     for agency_id, login, full_name in uow.session.execute(
         select(User.agency_id, User.login, User.full_name)
