@@ -284,6 +284,8 @@ class UnitOfWork:
         self._wrote = True
 
     def commit(self) -> None:
+        for hook in _EVERY_COMMIT:
+            hook(self.session)
         while self._before_commit:
             self._before_commit.pop(0)()
         self.session.commit()
@@ -324,6 +326,19 @@ class UnitOfWork:
         audit trail records it in a transaction of its own after this one is rolled back.
         """
         self._after_rollback.append(callback)
+
+
+# Work a feature does in every transaction before it commits, ahead of the unit of work's
+# own callbacks: those append the audit entries, under a lock held until the commit, and
+# nothing that could have been done before the lock should wait inside it.
+_EVERY_COMMIT: list[Callable[[Session], None]] = []
+
+
+def before_every_commit(hook: Callable[[Session], None]) -> Callable[[Session], None]:
+    """Registers `hook`, run with the session as each unit of work commits, before the
+    unit of work's own callbacks (a decorator)."""
+    _EVERY_COMMIT.append(hook)
+    return hook
 
 
 @contextmanager

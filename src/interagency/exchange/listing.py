@@ -22,11 +22,26 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, event, false, insert, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    delete,
+    event,
+    false,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.util import identity_key
 
+from interagency.db import UTCDateTime, before_every_commit
 from interagency.exchange.codes import Status
 from interagency.exchange.deadlines import OWING
 from interagency.exchange.models import InboxEntry, Inspection, Recipient, Thread
@@ -180,8 +195,13 @@ def _note_changed_threads(session: Session, flush: UOWTransaction) -> None:
                 unsure.add(obj.thread_id)
 
 
+@before_every_commit
 @event.listens_for(Session, "before_commit")
 def _rewrite_before_commit(session: Session) -> None:
+    """Writes the rows of the threads changed since the last commit. A unit of work runs
+    it before appending its audit entries, so that the audit's lock is not held for it;
+    a session committed some other way runs it as it commits (and finds nothing left to do
+    if the unit of work has)."""
     if session.in_nested_transaction():
         return  # a savepoint's release: the transaction itself has not ended
     # The commit's own flush comes after this event: flush first, so nothing is missed.
@@ -289,6 +309,31 @@ _RECIPIENT_COLUMNS = (
 
 # -- reading ---------------------------------------------------------------------------
 
+# A reader's clauses name the reader by these parameters, never by values built into the
+# statement: the statements are built once for each shape and reused by every reader, and
+# a parameter left out is an error, not someone else's value.
+READER_AGENCY = bindparam("reader_agency", type_=Integer, required=True)
+READER_NOW = bindparam("reader_now", type_=UTCDateTime(), required=True)
+READER_HOLDERS: BindParameter[str] = bindparam(
+    "reader_holders", type_=String, expanding=True, required=True
+)
+
+
+def reader_holder(number: int) -> BindParameter[str]:
+    """The parameter of the reader's `number`th holder (in the order of `holders_of`)."""
+    return bindparam(f"reader_holder_{number}", type_=String, required=True)
+
+
+def reader_parameters(principal: Principal, now: datetime) -> dict[str, Any]:
+    """The values of the reader's parameters for a statement built with them."""
+    holders = holders_of(principal)
+    return {
+        "reader_agency": principal.agency_id,
+        "reader_now": now,
+        "reader_holders": holders,
+        **{f"reader_holder_{n}": holder for n, holder in enumerate(holders)},
+    }
+
 
 @lru_cache(maxsize=256)
 def _earned(action: Action, roles: frozenset[Role]) -> tuple[tuple[Relation, tuple[str, ...]], ...]:
@@ -311,19 +356,19 @@ _ALL_LEVELS = tuple(sorted(t.value for t in Tlp))
 _CONDITIONAL = frozenset({Relation.NAMED_RECIPIENT, Relation.INSPECTING})
 
 
-def granted(
-    principal: Principal, action: Action, now: datetime, holder: str | None = None
-) -> ColumnElement[bool]:
-    """The rows through which the policy grants `action` to the principal: the relation,
-    the TLP levels it earns for the principal's roles, and the relation's own condition.
+@lru_cache(maxsize=1024)
+def granted(action: Action, roles: frozenset[Role], kind: str | None = None) -> ColumnElement[bool]:
+    """The rows through which the policy grants `action` to a reader with these roles:
+    the relation, the TLP levels it earns, and the relation's own condition (on the
+    reader's parameters, `reader_parameters`).
 
-    For the rows of one holder the clause is as short as the policy allows: a walk down a
-    holder's rows checks it on every row it meets. Only the relations that holder's rows
-    can carry are asked about; a relation that earns every level asks no level; and when
-    every relation such rows can carry earns the same levels unconditionally, the
-    relation is not asked at all."""
-    possible = _HOLDER_RELATIONS[holder[0]] if holder else frozenset(Relation)
-    earned = [(r, tlps) for r, tlps in _earned(action, principal.roles) if r in possible]
+    For the rows of one kind of holder ("u", "d" or "a") the clause is as short as the
+    policy allows, since a walk down a holder's rows checks it on every row it meets: only
+    the relations such rows can carry are asked about; a relation that earns every level
+    asks no level; and when every relation such rows can carry earns the same levels
+    unconditionally, the relation is not asked at all."""
+    possible = _HOLDER_RELATIONS[kind] if kind else frozenset(Relation)
+    earned = [(r, tlps) for r, tlps in _earned(action, roles) if r in possible]
     if not earned:
         return false()
     levels = {tlps for _, tlps in earned}
@@ -334,12 +379,18 @@ def granted(
         clause = and_(InboxEntry.relation == relation.value, _at_levels(tlps))
         if relation is Relation.NAMED_RECIPIENT:
             # A user or desk is addressed on behalf of the agency they belong to.
-            clause = and_(clause, InboxEntry.agency_id == principal.agency_id)
+            clause = and_(clause, InboxEntry.agency_id == READER_AGENCY)
         elif relation is Relation.INSPECTING:
-            clause = and_(clause, InboxEntry.expires_at > now)
+            clause = and_(clause, InboxEntry.expires_at > READER_NOW)
         clauses.append(clause)
     return or_(*clauses)
 
 
 def _at_levels(tlps: tuple[str, ...]) -> ColumnElement[bool]:
     return true() if tlps == _ALL_LEVELS else InboxEntry.tlp.in_(tlps)
+
+
+def granted_to(principal: Principal, action: Action) -> ColumnElement[bool]:
+    """The principal's rows (any holder of theirs) through which the policy grants
+    `action`, on the reader's parameters."""
+    return and_(InboxEntry.holder.in_(READER_HOLDERS), granted(action, principal.roles))

@@ -11,15 +11,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Integer,
     Row,
     Select,
     Subquery,
     and_,
+    bindparam,
     distinct,
     exists,
     func,
@@ -62,7 +65,7 @@ from interagency.exchange.sealing import open_body, open_filename, open_restrict
 from interagency.exchange.visibility import listable, relations_of
 from interagency.filestore.models import StoredFile
 from interagency.i18n import lazy
-from interagency.identity.models import Agency, Desk, User
+from interagency.identity.models import Agency, AgencyKind, Desk, Role, User
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.identity.schemas import CODE_PATTERN
@@ -186,17 +189,17 @@ def _newest(
     principal: Principal,
     action: Action,
     conditions: Sequence[ColumnElement[bool]],
-    now: datetime,
-    most: int | None,
+    most: int | BindParameter[int] | None,
 ) -> Subquery:
     """Thread ids and times from the principal's own rows, at most `most` per holder,
     newest first: each holder's part is one walk down its index that stops at `most`.
-    A thread reached through several holders appears once per holder."""
+    A thread reached through several holders appears once per holder. The reader is named
+    by parameters (`listing.reader_parameters`)."""
     parts = []
-    for holder in listing.holders_of(principal):
-        allowed = listing.granted(principal, action, now, holder)
+    for number, holder in enumerate(listing.holders_of(principal)):
+        allowed = listing.granted(action, principal.roles, holder[0])
         part = select(InboxEntry.thread_id, InboxEntry.updated_at).where(
-            InboxEntry.holder == holder, allowed, *conditions
+            InboxEntry.holder == listing.reader_holder(number), allowed, *conditions
         )
         if most is not None:
             limited = (
@@ -219,12 +222,11 @@ def visible_among(
 ) -> ColumnElement[bool]:
     """Whether the thread `thread_id` names is one on which the policy grants `action` and
     that passes the filters: for a search, which finds its threads by its terms first and
-    then looks up each one's rows."""
+    then looks up each one's rows. The statement is run with `listing.reader_parameters`."""
     return one_per_row(
         select(InboxEntry.id).where(
             InboxEntry.thread_id == thread_id,
-            InboxEntry.holder.in_(listing.holders_of(principal)),
-            listing.granted(principal, action, now),
+            listing.granted_to(principal, action),
             *_conditions(uow, principal, f, now),
         )
     )
@@ -245,6 +247,42 @@ class _PageOfIds:
     exact: bool
 
 
+_MOST = bindparam("most", type_=Integer, required=True)
+_OFFSET = bindparam("page_offset", type_=Integer, required=True)
+_SIZE = bindparam("page_size", type_=Integer, required=True)
+
+
+def _page_statements(
+    principal: Principal, conditions: Sequence[ColumnElement[bool]]
+) -> tuple[Select[Any], Select[Any]]:
+    """The statement of a page of ids with their total, and the total alone (for a page
+    past the last)."""
+    found = _newest(principal, Action.READ_METADATA, conditions, _MOST)
+    threads = (
+        select(found.c.thread_id, func.max(found.c.updated_at).label("updated_at"))
+        .group_by(found.c.thread_id)
+        .subquery()
+    )
+    page = (
+        select(threads.c.thread_id, func.count().over().label("total"))
+        .order_by(threads.c.updated_at.desc(), threads.c.thread_id.desc())
+        .offset(_OFFSET)
+        .limit(_SIZE)
+    )
+    return page, select(func.count()).select_from(threads)
+
+
+@lru_cache(maxsize=512)
+def _unfiltered_page_statements(
+    roles: frozenset[Role], desks: int
+) -> tuple[Select[Any], Select[Any]]:
+    """The statements of an unfiltered page, the same for every reader with these roles
+    and as many desks: built (and their cache keys computed) once, not per request. The
+    reader's own holders are parameters."""
+    shape = Principal(0, "", "", 0, AgencyKind.MEMBER_AGENCY, roles, frozenset(range(desks)))
+    return _page_statements(shape, [])
+
+
 def _page_of_ids(
     uow: UnitOfWork, principal: Principal, f: InboxFilter, now: datetime
 ) -> _PageOfIds:
@@ -253,22 +291,19 @@ def _page_of_ids(
     offset = (f.page - 1) * f.per_page
     cap = max(COUNT_CAP, offset + f.per_page)
     conditions = _conditions(uow, principal, f, now)
-    found = _newest(principal, Action.READ_METADATA, conditions, now, cap + 1)
-    threads = (
-        select(found.c.thread_id, func.max(found.c.updated_at).label("updated_at"))
-        .group_by(found.c.thread_id)
-        .subquery()
-    )
-    rows = uow.rows(
-        select(threads.c.thread_id, func.count().over().label("total"))
-        .order_by(threads.c.updated_at.desc(), threads.c.thread_id.desc())
-        .offset(offset)
-        .limit(f.per_page)
-    )
-    if rows:
-        counted = int(rows[0].total)
-    else:  # past the last page: the window saw no row to count
-        counted = uow.session.scalar(select(func.count()).select_from(threads)) or 0
+    if conditions:
+        page, total = _page_statements(principal, conditions)
+    else:
+        page, total = _unfiltered_page_statements(principal.roles, len(principal.desk_ids))
+    parameters = {
+        **listing.reader_parameters(principal, now),
+        "most": cap + 1,
+        "page_offset": offset,
+        "page_size": f.per_page,
+    }
+    rows = uow.rows(page, parameters)
+    # Past the last page the window saw no row to count: the total is asked alone.
+    counted = int(rows[0].total) if rows else int(uow.rows(total, parameters)[0][0])
     return _PageOfIds([row.thread_id for row in rows], min(counted, cap), counted <= cap)
 
 
@@ -453,7 +488,7 @@ def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
     principal = caller.principal
     assert principal is not None
     now = utcnow()
-    visible = partial(_newest, principal, Action.READ_METADATA, now=now)
+    visible = partial(_newest, principal, Action.READ_METADATA)
     statements = {
         status.value: visible([InboxEntry.status == status.value], most=COUNT_CAP + 1)
         for status in Status
@@ -468,7 +503,8 @@ def counts(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
                 select(func.count(distinct(found.c.thread_id))).scalar_subquery().label(name)
                 for name, found in statements.items()
             )
-        )
+        ),
+        listing.reader_parameters(principal, now),
     )[0]
     return {name: min(int(row._mapping[name]), COUNT_CAP + 1) for name in statements}
 

@@ -21,7 +21,7 @@ from sqlalchemy import Row, case, func, select
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput
-from interagency.exchange import services
+from interagency.exchange import listing, services
 from interagency.exchange.models import IndexTerm, Message, Thread
 from interagency.exchange.policy import Action
 from interagency.exchange.queries import (
@@ -157,7 +157,8 @@ def _newest_matches(
         select(walked.c.thread_id)
         .where(*also, readable)
         .order_by(walked.c.thread_id.desc())
-        .limit(window + 1)
+        .limit(window + 1),
+        listing.reader_parameters(principal, now),
     )
     ids = [row.thread_id for row in rows]
     return _Matches(ids[:window], len(ids) <= window)

@@ -42,12 +42,12 @@ def new_incoming(uow: UnitOfWork, principal: Principal) -> int | None:
     Read on every page: only the rows still waiting for an acknowledgement are visited."""
     if not uses_exchange(principal):
         return None
-    allowed = listing.granted(principal, Action.READ_METADATA, utcnow())
     waiting = select(InboxEntry.thread_id).where(
-        InboxEntry.holder.in_(listing.holders_of(principal)), InboxEntry.unacknowledged, allowed
+        listing.granted_to(principal, Action.READ_METADATA), InboxEntry.unacknowledged
     )
     query = select(func.count(distinct(waiting.subquery().c.thread_id)))
-    return int(uow.session.scalar(query) or 0)
+    parameters = listing.reader_parameters(principal, utcnow())
+    return int(uow.session.scalar(query, parameters) or 0)
 
 
 # The badge beside the exchange's link in every page's navigation, read by `base.html`.

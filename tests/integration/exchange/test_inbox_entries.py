@@ -82,7 +82,8 @@ def _by_clause(uow: UnitOfWork, principal: Principal, action: Action, at: dateti
 
 def _by_table(uow: UnitOfWork, principal: Principal, action: Action, at: datetime) -> set[int]:
     clause = queries.visible_among(uow, principal, InboxFilter(), at, action, Thread.id)
-    return set(uow.session.scalars(select(Thread.id).where(clause)))
+    parameters = listing.reader_parameters(principal, at)
+    return set(uow.session.scalars(select(Thread.id).where(clause), parameters))
 
 
 def _rows(uow: UnitOfWork) -> Counter[tuple[object, ...]]:
