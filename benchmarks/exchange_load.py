@@ -34,6 +34,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -427,6 +428,23 @@ def load_note() -> str:
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
+def source_note() -> str:
+    """Which code is measured: the commit the imported package comes from, and whether
+    its sources differ from it (others may be changing them during a run)."""
+    import interagency
+
+    root = Path(interagency.__file__).resolve().parents[2]
+
+    def git(*words: str) -> str:
+        done = subprocess.run(["git", "-C", str(root), *words], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "src")
+    return f"interagency at commit {git('rev-parse', '--short', 'HEAD')}" + (
+        " with uncommitted changes" if dirty else ""
+    )
+
+
 def postmaster_pid(url: str) -> int | None:
     """The PostgreSQL server's main process, when it runs on this machine."""
     engine = create_engine(url)
@@ -702,8 +720,8 @@ def arguments() -> argparse.Namespace:
         default=os.cpu_count() or 1,
         help="server processes, as `interagency serve --workers` (default: one a core)",
     )
-    add("--step-start", type=float, default=20)
-    add("--step-by", type=float, default=20)
+    add("--step-start", type=float, default=10)
+    add("--step-by", type=float, default=10)
     add("--step-max", type=float, default=400)
     add("--step-seconds", type=float, default=15)
     add(
@@ -723,7 +741,8 @@ def main() -> None:
     report: dict[str, Any] = {"arguments": {k: str(v) for k, v in vars(args).items()}, "sizes": {}}
     rng = random.Random(20261207)
     began = time.perf_counter()
-    print(f"{date.today().isoformat()}, {load_note()}")
+    print(f"{date.today().isoformat()}, {load_note()}; {source_note()}")
+    report["source"] = source_note()
     with database(args.server_url, args.reuse, args.keep) as db:
         print(f"database {db.name}")
         container = scratch_platform(db.url, db.folder)
@@ -757,8 +776,9 @@ def main() -> None:
                     f"  seeded in {seeded.seconds:.0f} s (index builds "
                     f"{seeded.rebuild_seconds:.0f} s, VACUUM ANALYZE {seeded.vacuum_seconds:.0f} s)"
                 )
-                checked = exchange_seed.verify_sample(container, 50, rng)
-                print(f"  {checked} threads checked against the application's own writers")
+            # Also on a kept database: the code measured may write its rows otherwise.
+            checked = exchange_seed.verify_sample(container, 50, rng)
+            print(f"  {checked} threads checked against the application's own writers")
             found["counts"] = counts(container)
             sample_threads(container, fixture, rng)
             found.update(measure(ctx, fixture, queries))
