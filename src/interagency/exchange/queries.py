@@ -39,6 +39,7 @@ from interagency.exchange import listing, services
 from interagency.exchange.access import Access, access
 from interagency.exchange.codes import MessageKind, Priority, Status
 from interagency.exchange.deadlines import is_overdue
+from interagency.exchange.listing import RecipientState
 from interagency.exchange.models import (
     Attachment,
     Dissemination,
@@ -308,17 +309,6 @@ def _page_of_ids(
 
 
 @dataclass(frozen=True)
-class _Party:
-    """A recipient of a listed thread, as plain columns."""
-
-    agency_id: int
-    desk_id: int | None
-    user_id: int | None
-    status: str
-    deadline_at: datetime | None
-
-
-@dataclass(frozen=True)
 class _Listed:
     """A thread of a list or a search, as plain columns: loading ORM objects for every
     line of every page costs more than the query that finds them."""
@@ -338,7 +328,7 @@ class _Listed:
     closed_at: datetime | None
     updated_at: datetime
     version: int
-    recipients: tuple[_Party, ...]
+    recipients: tuple[RecipientState, ...]
 
 
 _LISTED_COLUMNS = (
@@ -352,7 +342,7 @@ _LISTED_COLUMNS = (
 def _listed(uow: UnitOfWork, rows: Sequence[Row[Any]]) -> list[_Listed]:
     """The threads of `rows` (which start with `_LISTED_COLUMNS`) with their recipients,
     read with one more query."""
-    parties: dict[int, list[_Party]] = {}
+    parties: dict[int, list[RecipientState]] = {}
     if rows:
         for r in uow.rows(
             select(
@@ -363,7 +353,7 @@ def _listed(uow: UnitOfWork, rows: Sequence[Row[Any]]) -> list[_Listed]:
             .order_by(Recipient.id)
         ):  # fmt: skip
             parties.setdefault(r.thread_id, []).append(
-                _Party(r.agency_id, r.desk_id, r.user_id, r.status, r.deadline_at)
+                RecipientState(r.agency_id, r.desk_id, r.user_id, r.status, r.deadline_at)
             )
     names = [column.key for column in _LISTED_COLUMNS]
     return [
