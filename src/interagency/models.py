@@ -9,6 +9,7 @@ from interagency.identity import models as identity_models
 from interagency.jobs import models as jobs_models
 from interagency.outbox import models as outbox_models
 from interagency.records import models as records_models
+from interagency.screening import models as screening_models
 from interagency.vault import models as vault_models
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "jobs_models",
     "outbox_models",
     "records_models",
+    "screening_models",
     "vault_models",
 ]

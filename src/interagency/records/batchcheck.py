@@ -23,11 +23,13 @@ from interagency.identity.principals import Caller
 from interagency.matching.batch import EngineLimits, link
 from interagency.matching.features import person_features
 from interagency.matching.screen.index import keys_from_row
-from interagency.records import comparison, crosscheck, pairing
+from interagency.records import comparison, pairing, screened
 from interagency.records.models import Hit, Record, RecordKind, Screening
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards, found_side_allows, matchable, may_pair
 from interagency.records.sealing import open_particulars
+from interagency.screening import service as screening
+from interagency.screening import subjects
 from interagency.vault import Vault
 
 Progress = Callable[[str], None]
@@ -134,7 +136,7 @@ def record_hits(
 ) -> list[Hit]:
     """Records the hits of `pairs` and tells both sides. A caller that records one batch's
     hits in several parts passes `alert_probing=False` and alerts once at the end
-    (`crosscheck.check_near_identical`), or each part would alert again."""
+    (`screening.service.check_near_identical`), or each part would alert again."""
     step = progress or (lambda _: None)
     today = utcnow().date()
     now = utcnow()
@@ -142,20 +144,22 @@ def record_hits(
     # The plan was read in an earlier transaction: the safeguards are judged again here,
     # under the screening lock, on the records as they are now.
     pairing.lock_screening(uow, planned.kind.value)
-    involved = _load_many(uow, {i for i, _ in pairs} | {m.found_id for _, m in pairs})
-    states = pairing.states_of(uow, {r.owner_agency_id for r in involved.values()})
-    guards = {i: pairing.safeguards_of(r, states[r.owner_agency_id]) for i, r in involved.items()}
-    existing = _existing_hits(uow, sorted({i for i, _ in pairs}))
+    held = screened.subjects_of(uow, list({i for i, _ in pairs} | {m.found_id for _, m in pairs}))
+    guards = subjects.safeguards_of(uow, held.values())
+    existing = screening.existing_hits_of(uow, [held[i].id for i in {i for i, _ in pairs}])
     hits: list[Hit] = []
     for query_id, match in pairs:
-        if not may_pair(guards[query_id], guards[match.found_id], today):
+        searching, found = held[query_id], held[match.found_id]
+        mine, theirs = guards.get(searching.id), guards.get(found.id)
+        if mine is None or theirs is None or not may_pair(mine, theirs, today):
             continue  # e.g. a refugee's record never meets the state they fled
-        searching, found = involved[query_id], involved[match.found_id]
-        known = existing.get((query_id, match.found_id))
-        hits.append(crosscheck.store_hit(uow, caller, known, searching, found, match, now, states))
+        known = existing.get((searching.id, found.id))
+        hits.append(
+            screening.store_hit(uow, caller, known, searching, found, (mine, theirs), match, now)
+        )
     if hits and alert_probing:
         agency_id = hits[0].searching_agency_id
-        crosscheck.check_near_identical(uow, caller, agency_id, (h.found_record_id for h in hits))
+        screening.check_near_identical(uow, caller, agency_id, (h.found_subject_id for h in hits))
     for start in range(0, len(planned.searching_ids), _CHUNK):
         chunk = planned.searching_ids[start : start + _CHUNK]
         # Not matched against the objects in the session: that costs a pass over
@@ -165,34 +169,19 @@ def record_hits(
             execution_options={"synchronize_session": False},
         )
     counts = Counter(h.searching_record_id for h in hits)
+    searched = screened.subjects_of(uow, list(planned.queries))
     uow.session.add_all(
-        Screening(record_id=record_id, screened_at=now, hits_found=counts[record_id])
+        Screening(
+            subject_id=searched[record_id].id,
+            record_id=record_id,
+            screened_at=now,
+            hits_found=counts[record_id],
+        )
         for record_id in planned.queries
     )
     uow.session.flush()
     step(f"{len(hits)} hits recorded")
     return hits
-
-
-def _existing_hits(uow: UnitOfWork, searching_ids: list[int]) -> dict[tuple[int, int], Hit]:
-    """The hits these records found before, looked up at once rather than a pair at a time."""
-    found: dict[tuple[int, int], Hit] = {}
-    for start in range(0, len(searching_ids), _CHUNK):
-        chunk = searching_ids[start : start + _CHUNK]
-        rows = uow.session.scalars(select(Hit).where(Hit.searching_record_id.in_(chunk)))
-        found.update(((h.searching_record_id, h.found_record_id), h) for h in rows)
-    return found
-
-
-def _load_many(uow: UnitOfWork, ids: set[int]) -> dict[int, Record]:
-    ordered = sorted(ids)
-    found: dict[int, Record] = {}
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
-        found.update(
-            (r.id, r) for r in uow.session.scalars(select(Record).where(Record.id.in_(chunk)))
-        )
-    return found
 
 
 def _load(uow: UnitOfWork, record_ids: Sequence[int]) -> list[Record]:

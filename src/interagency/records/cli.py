@@ -1,14 +1,15 @@
 """`interagency records rescreen`: the daily sweep of hits, then the cross-check of the
 records that wait for it (`records.maintenance`). Run daily: by cron, a systemd timer or
 a scheduled job. `interagency records index-names`: the names' blind index, once after
-the upgrade that brought the search by name."""
+the upgrade that brought the search by name; `interagency records index-screening`: the
+screening service's candidate keys, once after the upgrade that brought the service."""
 
 from __future__ import annotations
 
 import typer
 
 from interagency.identity.principals import operator
-from interagency.records import name_index
+from interagency.records import name_index, screened
 from interagency.records.maintenance import rescreen as rescreen_records
 from interagency.terminal import console, container_or_exit, progress_of
 
@@ -28,6 +29,9 @@ def rescreen() -> None:
         f"{outcome.hits} hits, {outcome.still_waiting} still wait "
         "(screened three times in the last day)."
     )
+    console.print(
+        f"{outcome.subjects_deleted} screened subjects deleted (retention ended, no hit)."
+    )
 
 
 @records_app.command("index-names")
@@ -39,3 +43,15 @@ def index_names() -> None:
         count = name_index.index_all(uow, container.vault)
         uow.commit()
     console.print(f"{count} person records indexed for the search by name.")
+
+
+@records_app.command("index-screening")
+def index_screening() -> None:
+    """Write the screening keys of every record, so that other agencies' screenings find
+    it: once after the upgrade that brought the screening service (records saved since
+    are keyed as saved)."""
+    container = container_or_exit()
+    with container.uow() as uow:
+        count = screened.index_all(uow, container.vault)
+        uow.commit()
+    console.print(f"{count} records keyed for screening.")

@@ -28,6 +28,8 @@ from interagency.records import policy, services
 from interagency.records.models import Hit, HitStatus, Record, RecordKind
 from interagency.records.policy import Action, Relation
 from interagency.records.schemas import HitCheckIn, HitOut
+from interagency.screening import registry
+from interagency.screening.models import Subject
 from interagency.vault import Vault
 
 KIND: Final = "hit"
@@ -71,7 +73,11 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         ).all()
     )
     owner = principal.agency_id == hit.owner_agency_id
-    kind = uow.session.scalar(select(Record.kind).where(Record.id == hit.found_record_id))
+    ours = uow.session.get(Subject, hit.found_subject_id if owner else hit.searching_subject_id)
+    found = uow.session.get(Subject, hit.found_subject_id)
+    assert ours is not None  # (a hit joins two subjects that exist)
+    assert found is not None
+    named = registry.kind_of(ours.kind).holder.references(uow, [ours.ref])
     # How a person checked may name what their agency holds: it stays with that agency.
     checker_agency = uow.session.scalar(select(User.agency_id).where(User.id == hit.checked_by_id))
     return HitOut(
@@ -79,8 +85,8 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         side="owner" if owner else "searcher",
         owner_agency=codes[hit.owner_agency_id],
         searching_agency=codes[hit.searching_agency_id],
-        record_id=_public_id(uow, hit.found_record_id if owner else hit.searching_record_id),
-        kind=RecordKind(kind or RecordKind.PERSON.value),
+        record_id=named.get(ours.ref, ""),
+        kind=RecordKind(found.matches_as),
         band=hit.band,
         status=hit.status,
         score=hit.score if owner else None,
@@ -130,15 +136,17 @@ def page_for_agency(uow: UnitOfWork, caller: Caller, vault: Vault, page: int = 1
     never the other agency's."""
     principal, rows = _agency_hits(uow, caller, page)
     ours = [_our_record_id(principal, hit) for hit in rows]
-    found = uow.session.scalars(select(Record).where(Record.id.in_(ours))).all()
+    records = [i for i in ours if i is not None]
+    found = uow.session.scalars(select(Record).where(Record.id.in_(records))).all()
     titles = services.open_titles(uow, caller, vault, found)
     return [
-        HitLine(out(uow, principal, hit), titles.get(record_id, ""))
+        HitLine(out(uow, principal, hit), titles.get(record_id, "") if record_id else "")
         for hit, record_id in zip(rows, ours, strict=True)
     ]
 
 
-def _our_record_id(principal: Principal, hit: Hit) -> int:
+def _our_record_id(principal: Principal, hit: Hit) -> int | None:
+    """Our side's record; None when our subject is not a record (it has no title here)."""
     owner = principal.agency_id == hit.owner_agency_id
     return hit.found_record_id if owner else hit.searching_record_id
 
@@ -271,9 +279,3 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
         ),
     )
     return out(uow, principal, hit)
-
-
-def _public_id(uow: UnitOfWork, record_id: int) -> str:
-    public_id = uow.session.scalar(select(Record.public_id).where(Record.id == record_id))
-    assert public_id is not None  # (a hit joins two records that exist)
-    return public_id

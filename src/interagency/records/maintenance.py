@@ -1,5 +1,6 @@
 """The daily upkeep of shared records: the sweep of hits, then the cross-check of the
-records that wait for it.
+records that wait for it. The same run deletes the screened subjects of other kinds whose
+retention ended without a hit (`screening.service.sweep_retention`).
 
 The sweep expires, for both sides alike, the hits that a change withdrew and the hits
 whose pair the safeguards no longer allow (a record past its review date). A record waits
@@ -23,6 +24,7 @@ from interagency.db import UnitOfWork
 from interagency.identity.principals import Caller
 from interagency.records import crosscheck, movement
 from interagency.records.models import Record
+from interagency.screening import service as screening
 from interagency.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -36,6 +38,7 @@ class RescreenOutcome:
     screened: int  # of those, cross-checked now
     hits: int  # hits those cross-checks found (new or found again)
     still_waiting: int  # over their daily limit: they wait for a later run
+    subjects_deleted: int = 0  # subjects of other kinds past their retention, no hit
 
 
 def rescreen(
@@ -48,6 +51,7 @@ def rescreen(
     transaction so that pages and other screenings wait for one record at most."""
     with new_uow() as uow:
         expired = movement.sweep(uow, caller)
+        deleted = screening.sweep_retention(uow, caller)
         uow.commit()
     waiting = _waiting_records(new_uow)
     report = progress or (lambda _done, _total: None)
@@ -65,6 +69,7 @@ def rescreen(
         screened=screened,
         hits=hits,
         still_waiting=still,
+        subjects_deleted=sum(deleted.values()),
     )
 
 

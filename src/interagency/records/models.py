@@ -351,18 +351,22 @@ class ReviewExtension(Sealed, Base):
 
 
 class Screening(Base):
-    """One cross-check of a record: at most three a day, the rest are probing."""
+    """One screening of a subject (`screening.service`): at most three a day, the rest
+    are probing."""
 
     __tablename__ = "record_screenings"
 
     id: Mapped[intpk]
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("screening_subjects.id"), index=True)
+    # The record screened, when the subject is a record.
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
     screened_at: Mapped[datetime] = mapped_column(index=True)
     hits_found: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Hit(Sealed, Base):
-    """A possible match between a searching agency's record and another agency's record.
+    """A possible match between a searching agency's subject (a record, or a subject of
+    another kind of the screening service) and another agency's subject.
 
     The searching agency sees the reference, the owner and the band; the owner sees the
     score and its explanation. Neither sees the other's particulars from the hit.
@@ -371,7 +375,7 @@ class Hit(Sealed, Base):
     __tablename__ = "record_hits"
     sealed_under = "owner_agency_id"
     __table_args__ = (
-        UniqueConstraint("searching_record_id", "found_record_id"),
+        UniqueConstraint("searching_subject_id", "found_subject_id"),
         CheckConstraint(one_of("band", Band), name="band_known"),
         CheckConstraint(one_of("status", HitStatus), name="status_known"),
         CheckConstraint(
@@ -390,8 +394,14 @@ class Hit(Sealed, Base):
     id: Mapped[intpk]
     # Random, so that a reference reveals neither how many hits there are nor their order.
     reference: Mapped[str] = mapped_column(String(24), unique=True)
-    searching_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    found_record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    searching_subject_id: Mapped[int] = mapped_column(
+        ForeignKey("screening_subjects.id"), index=True
+    )
+    found_subject_id: Mapped[int] = mapped_column(ForeignKey("screening_subjects.id"), index=True)
+    # The subjects' records, when they are records: what the records' own pages, lists
+    # and requests for details read.
+    searching_record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    found_record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
     searching_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     band: Mapped[str] = mapped_column(String(16))

@@ -37,9 +37,12 @@ from interagency.identity.models import Role
 from interagency.identity.principals import Caller
 from interagency.records import pairing
 from interagency.records.models import DetailsStatus, Hit, Record
-from interagency.records.policy import may_pair, why_not_matchable
+from interagency.records.policy import Safeguards, may_pair, why_not_matchable
+from interagency.screening import registry, subjects
+from interagency.screening.models import Subject
 
 KIND: Final = "hit"
+_CHUNK: Final = 5000
 
 
 class Movement(StrEnum):
@@ -84,20 +87,9 @@ def moves(movement: Movement) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return wrap
 
 
-def why_forbidden(
-    uow: UnitOfWork,
-    searching: Record,
-    found: Record,
-    today: date,
-    states: dict[int, int | None] | None = None,
-) -> str | None:
-    """None when the safeguards allow the pair now; otherwise what stops it. `states`
-    maps agencies to their member states, for callers that looked them up already."""
-    agencies = (searching.owner_agency_id, found.owner_agency_id)
-    if states is None or not set(agencies) <= states.keys():
-        states = pairing.states_of(uow, agencies)
-    mine = pairing.safeguards_of(searching, states[searching.owner_agency_id])
-    theirs = pairing.safeguards_of(found, states[found.owner_agency_id])
+def why_forbidden(mine: Safeguards, theirs: Safeguards, today: date) -> str | None:
+    """None when the safeguards allow the pair (searching side first) now; otherwise what
+    stops it."""
     if may_pair(mine, theirs, today):
         return None
     return why_not_matchable(theirs, today) or why_not_matchable(mine, today) or "pairing"
@@ -110,14 +102,15 @@ def require(uow: UnitOfWork, caller: Caller, hit: Hit, movement: Movement) -> No
     reason may be the other agency's record); the searching agency gets the answer an
     unknown hit gets. Every refusal is audited, with its reason.
     """
-    searching, found = _pair(uow, hit)
-    pairing.lock_screening(uow, found.kind)
+    searching, found = _subjects(uow, hit)
+    pairing.lock_screening(uow, found.matches_as)
     # What a change committed while this waited for the lock is what counts.
     uow.session.flush()
-    for row in (searching, found, hit):
-        uow.session.refresh(row)
+    uow.session.refresh(hit)
     reason = "withdrawn" if _closed(hit) else None
-    reason = reason or why_forbidden(uow, searching, found, utcnow().date())
+    if reason is None:
+        guards = subjects.safeguards_of(uow, [searching, found], fresh=True)
+        reason = _why_not(guards, searching.id, found.id, utcnow().date())
     if reason is not None:
         refusal = _refusal(caller, hit.reference, movement, reason)
         principal = caller.principal
@@ -129,21 +122,16 @@ def require(uow: UnitOfWork, caller: Caller, hit: Hit, movement: Movement) -> No
     _passed_gate(movement)
 
 
-def require_pair(
-    uow: UnitOfWork,
-    caller: Caller,
-    searching: Record,
-    found: Record,
-    states: dict[int, int | None] | None = None,
-) -> None:
+def require_pair(caller: Caller, searching: Subject, mine: Safeguards, theirs: Safeguards) -> None:
     """The gate of a hit being recorded (`Movement.HIT_SHOWN`), for screenings: they hold
-    the screening lock and read both records in this transaction, so the records as given
-    are the records as they are."""
-    reason = why_forbidden(uow, searching, found, utcnow().date(), states)
+    the screening lock and read both subjects' safeguards in this transaction, so the
+    safeguards as given are the safeguards as they are."""
+    reason = why_forbidden(mine, theirs, utcnow().date())
     if reason is not None:
-        # Named by the searching record alone: the found one is the other agency's, and
+        # Named by the searching subject alone: the found one is the other agency's, and
         # the refusal is audited as the searching side's.
-        refusal = _refusal(caller, searching.id, Movement.HIT_SHOWN, reason, kind="record")
+        kind = registry.kind_of(searching.kind)
+        refusal = _refusal(caller, searching.ref, Movement.HIT_SHOWN, reason, kind=kind.object_kind)
         raise Conflict(lazy("The safeguards do not allow these records to meet.")).refused_as(
             refusal
         )
@@ -168,12 +156,37 @@ def _refusal(
     )
 
 
-def _pair(uow: UnitOfWork, hit: Hit) -> tuple[Record, Record]:
-    searching = uow.session.get(Record, hit.searching_record_id)
-    found = uow.session.get(Record, hit.found_record_id)
+def _subjects(uow: UnitOfWork, hit: Hit) -> tuple[Subject, Subject]:
+    searching = uow.session.get(Subject, hit.searching_subject_id)
+    found = uow.session.get(Subject, hit.found_subject_id)
     if searching is None or found is None:  # the foreign keys make this impossible
-        raise LookupError(f"hit {hit.reference} lost a record")
+        raise LookupError(f"hit {hit.reference} lost a subject")
     return searching, found
+
+
+def _why_not(
+    guards: dict[int, Safeguards], searching_id: int, found_id: int, today: date
+) -> str | None:
+    mine, theirs = guards.get(searching_id), guards.get(found_id)
+    if mine is None or theirs is None:
+        return "erased"  # the subject's own row is gone
+    return why_forbidden(mine, theirs, today)
+
+
+def _forbidden(uow: UnitOfWork, hits: list[Hit], today: date) -> list[Hit]:
+    """The hits whose pair the safeguards forbid now, judged with one read per kind."""
+    ids = {i for h in hits for i in (h.searching_subject_id, h.found_subject_id)}
+    held: list[Subject] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        held.extend(uow.session.scalars(select(Subject).where(Subject.id.in_(chunk))))
+    guards = subjects.safeguards_of(uow, held)
+    return [
+        h
+        for h in hits
+        if _why_not(guards, h.searching_subject_id, h.found_subject_id, today) is not None
+    ]
 
 
 def _closed(hit: Hit) -> bool:
@@ -184,15 +197,10 @@ def withdraw_forbidden(uow: UnitOfWork, caller: Caller, record: Record) -> list[
     """After `record` changed: withdraws its open hits, on either side, whose pair the
     safeguards now forbid, so that nothing more moves through them; tells the record's
     agency. The caller holds the screening lock of the record's kind."""
-    today = utcnow().date()
-    withdrawn = []
-    for hit in _open_hits_of(uow, [record.id]):
-        searching, found = _pair(uow, hit)
-        if why_forbidden(uow, searching, found, today) is None:
-            continue
+    withdrawn = _forbidden(uow, _open_hits_of(uow, [record.id]), utcnow().date())
+    for hit in withdrawn:
         hit.withdrawn_at = utcnow()
         hit.withdrawn_by_agency_id = record.owner_agency_id
-        withdrawn.append(hit)
     if withdrawn:
         references = [hit.reference for hit in withdrawn]
         told = {
@@ -222,11 +230,11 @@ def sweep(uow: UnitOfWork, caller: Caller) -> list[str]:
     """The daily sweep: open hits that were withdrawn, or whose pair the safeguards no
     longer allow (a review date passed), expire for both sides alike; an open request for
     their details ends with them. Returns the references expired."""
-    today = utcnow().date()
+    open_hits = list(uow.session.scalars(select(Hit).where(Hit.expired_at.is_(None))))
+    forbidden = {h.id for h in _forbidden(uow, open_hits, utcnow().date())}
     expired = []
-    for hit in uow.session.scalars(select(Hit).where(Hit.expired_at.is_(None))):
-        searching, found = _pair(uow, hit)
-        if hit.withdrawn_at is None and why_forbidden(uow, searching, found, today) is None:
+    for hit in open_hits:
+        if hit.withdrawn_at is None and hit.id not in forbidden:
             continue
         hit.expired_at = utcnow()
         if hit.details_status in (DetailsStatus.REQUESTED.value, DetailsStatus.PROPOSED.value):

@@ -25,7 +25,15 @@ from interagency.identity import guard, notifications
 from interagency.identity.models import Role
 from interagency.identity.principals import Caller
 from interagency.inputs import STORED
-from interagency.records import comparison, movement, name_index, pairing, policy, services
+from interagency.records import (
+    comparison,
+    movement,
+    name_index,
+    pairing,
+    policy,
+    screened,
+    services,
+)
 from interagency.records.models import AccessRequest, AccessRequestStatus, Record, RecordKind
 from interagency.records.particulars import PersonParticulars
 from interagency.records.policy import Action
@@ -90,6 +98,7 @@ def approve_erasure(uow: UnitOfWork, caller: Caller, record_id: int) -> Record:
     pairing.lock_screening(uow, record.kind)
     record.particulars_sealed = None
     name_index.forget_name(uow, record.id)
+    screened.forget(uow, record.id)
     if record.factual_indications is not None:
         record.factual_indications = ERASED
     for field in ("flagged_reason", "necessity_reason", "neutrality_reason"):

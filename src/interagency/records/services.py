@@ -25,7 +25,7 @@ from interagency.identity.models import Agency, AgencyKind, MemberState
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
-from interagency.records import crosscheck, movement, name_index, pairing, policy
+from interagency.records import crosscheck, movement, name_index, pairing, policy, screened
 from interagency.records.models import (
     Hit,
     Neutrality,
@@ -251,6 +251,7 @@ def store_many(
     principal = require_own(uow, caller, Action.CREATE)
     stored = [_new_record(uow, principal, ctx, data, upload_id=upload_id) for data in rows]
     name_index.index_new(uow, ctx.vault, stored)
+    screened.enrol(uow, ctx.vault, stored)
     ids = [record.id for record, _ in stored]
     audit_record(uow, caller, "records:record:create-many", None, ids=ids)
     return ids

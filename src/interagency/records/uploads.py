@@ -34,7 +34,7 @@ from interagency.inputs import checked_file_name
 from interagency.jobs import enqueue
 from interagency.jobs.kinds import Run, Superseded
 from interagency.matching.cleaning import DateColumn, SetAside, Why
-from interagency.records import batchcheck, bulk, crosscheck, pairing, services
+from interagency.records import batchcheck, bulk, pairing, services
 from interagency.records.models import (
     BulkUpload,
     Hit,
@@ -44,6 +44,7 @@ from interagency.records.models import (
     UploadStatus,
 )
 from interagency.records.policy import Action
+from interagency.screening import service as screening
 
 KIND: Final = "record-upload"
 JOB: Final = "records.upload"
@@ -359,7 +360,7 @@ def _finish(
         if status is UploadStatus.DONE and found:
             # Once for the whole upload, with its end: many of its records hitting one
             # record looks like probing.
-            crosscheck.check_near_identical(uow, run.caller, upload.agency_id, found)
+            screening.check_near_identical(uow, run.caller, upload.agency_id, found)
         upload.status = status.value
         upload.stage = UploadStage.FINISHED.value
         upload.finished_at = utcnow()
@@ -387,7 +388,7 @@ def _finish(
 
 
 def _found_by(uow: UnitOfWork, upload_id: int) -> list[int]:
-    """The records the upload's records hit. Asked for by lists of ids: written as a join,
+    """The subjects the upload's records hit. Asked for by lists of ids: written as a join,
     the statistics of a table that just grew by the upload's rows (not analysed yet) led
     PostgreSQL to compare every hit with every uploaded record, for minutes."""
     uploaded = list(uow.session.scalars(select(Record.id).where(Record.upload_id == upload_id)))
@@ -395,7 +396,7 @@ def _found_by(uow: UnitOfWork, upload_id: int) -> list[int]:
     for start in range(0, len(uploaded), BATCH):
         chunk = uploaded[start : start + BATCH]
         found += uow.session.scalars(
-            select(Hit.found_record_id).where(Hit.searching_record_id.in_(chunk))
+            select(Hit.found_subject_id).where(Hit.searching_record_id.in_(chunk))
         )
     return found
 

@@ -33,6 +33,21 @@ class AgencyDataKey(Base):
     retired_at: Mapped[datetime | None]
 
 
+class CouncilKey(Base):
+    """A key of the council as a whole rather than of one agency, wrapped under a master
+    key as the agencies' data keys are. "matching" keys the screening index
+    (`Vault.matching_terms`): every agency's subjects must meet under one key."""
+
+    __tablename__ = "council_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    master_key_id: Mapped[str] = mapped_column(String(64))
+    wrapped_key: Mapped[bytes] = mapped_column(
+        LargeBinary, comment="AES-256-GCM under the master key: nonce | ciphertext | tag"
+    )
+    created_at: Mapped[created_at]
+
+
 class SealedTerm(Base):
     """A blind-index term of a searchable sealed column (`vault.columns.SealedText`): a
     keyed hash of one stemmed word, under the sealing agency's index key."""

@@ -9,6 +9,11 @@ key under a new master key; `rotate_data_keys` gives every agency a new data-key
 The blind-index key of an agency is derived (HKDF-SHA-256) from version 1 of its data
 key. Data-key rotation adds versions and never removes version 1, so the index key and
 every stored term stay valid; master-key rotation does not change data keys at all.
+
+The council's matching key (`matching_terms`) is one random key for all agencies, made on
+first use and stored wrapped like a data key: screening compares subjects of different
+agencies, so their keys must be hashed alike, and a database dump alone cannot test a
+guessed name against them.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from sqlalchemy.orm import Session
 from interagency.db import utcnow
 from interagency.vault import blind_index, sealed
 from interagency.vault.keys import KEY_BYTES, KeyProvider, WrappedKey
-from interagency.vault.models import AgencyDataKey
+from interagency.vault.models import AgencyDataKey, CouncilKey
 from interagency.vault.sealed import Tampered
 
 _INDEX_KEY_INFO = b"interagency blind index v1"
@@ -45,6 +50,13 @@ _FIRST_ROWS_KEY = "interagency.vault.first_rows"
 # Agencies whose first data key this transaction made (it may yet be rolled back).
 _MADE_KEY = "interagency.vault.made"
 _MADE_ROWS_KEY = "interagency.vault.made_rows"
+
+
+_MATCHING_KEY = "matching"
+
+
+def _council_context(name: str) -> bytes:
+    return f"interagency council key {name}".encode()
 
 
 def _wrap_context(agency_id: int, version: int) -> bytes:
@@ -74,6 +86,7 @@ class Vault:
         # agency id -> index key, derived from a committed version 1 (which never
         # changes: a re-wrap changes its wrapped bytes, not the key itself)
         self._index_keys: dict[int, bytes] = {}
+        self._council_keys: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     # -- sealing -------------------------------------------------------------------
@@ -135,6 +148,12 @@ class Vault:
         word of a message that happens to spell the same."""
         index_key = self._index_key(session, agency_id)
         return {blind_index.term(index_key, f"name:{key}") for key in keys}
+
+    def matching_terms(self, session: Session, texts: Iterable[str]) -> set[str]:
+        """Keyed hashes (32 hex characters) of screening keys under the council's matching
+        key: the same text gives the same term whichever agency holds it."""
+        key = self._council_key(session, _MATCHING_KEY)
+        return {blind_index.term(key, f"match:{text}") for text in texts}
 
     # -- opaque references ---------------------------------------------------------
 
@@ -261,6 +280,37 @@ class Vault:
                 self._index_keys[agency_id] = index_key
         return index_key
 
+    def _council_key(self, session: Session, name: str) -> bytes:
+        known = self._council_keys.get(name)
+        if known is not None:
+            return known
+        row = session.get(CouncilKey, name)
+        made = row is None
+        if row is None:
+            wrapped = self.provider.wrap(
+                secrets.token_bytes(KEY_BYTES), context=_council_context(name)
+            )
+            row = CouncilKey(
+                name=name, master_key_id=wrapped.master_key_id, wrapped_key=wrapped.wrapped
+            )
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:  # another transaction made it first: theirs counts
+                made = False
+                row = session.get(CouncilKey, name, populate_existing=True)
+                if row is None:
+                    raise
+        key = self.provider.unwrap(
+            WrappedKey(row.master_key_id, row.wrapped_key), context=_council_context(name)
+        )
+        # A key made in this transaction may still be rolled back: not shared until then
+        # (the session's own row answers for it meanwhile).
+        if not made:
+            with self._lock:
+                self._council_keys[name] = key
+        return key
+
 
 def new_data_key(provider: KeyProvider, agency_id: int, version: int) -> AgencyDataKey:
     wrapped = provider.wrap(
@@ -290,19 +340,31 @@ def rewrap_all(
     key_id: str,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Re-wraps, under master key `key_id`, every data key wrapped under another one;
-    returns how many, telling `progress(done, total)` as it goes. Rows are locked so a
-    concurrent rotation waits."""
-    rows = session.scalars(
-        select(AgencyDataKey)
-        .where(AgencyDataKey.master_key_id != key_id)
-        .order_by(AgencyDataKey.agency_id, AgencyDataKey.version)
-        .with_for_update()
-    ).all()
+    """Re-wraps, under master key `key_id`, every data key and council key wrapped under
+    another one; returns how many, telling `progress(done, total)` as it goes. Rows are
+    locked so a concurrent rotation waits."""
+    rows: list[AgencyDataKey | CouncilKey] = [
+        *session.scalars(
+            select(AgencyDataKey)
+            .where(AgencyDataKey.master_key_id != key_id)
+            .order_by(AgencyDataKey.agency_id, AgencyDataKey.version)
+            .with_for_update()
+        ),
+        *session.scalars(
+            select(CouncilKey)
+            .where(CouncilKey.master_key_id != key_id)
+            .order_by(CouncilKey.name)
+            .with_for_update()
+        ),
+    ]
     report = progress or (lambda _done, _total: None)
     report(0, len(rows))
     for done, row in enumerate(rows, start=1):
-        context = _wrap_context(row.agency_id, row.version)
+        context = (
+            _wrap_context(row.agency_id, row.version)
+            if isinstance(row, AgencyDataKey)
+            else _council_context(row.name)
+        )
         key = provider.unwrap(WrappedKey(row.master_key_id, row.wrapped_key), context=context)
         wrapped = provider.wrap(key, context=context, key_id=key_id)
         row.master_key_id = wrapped.master_key_id

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from interagency.db import utcnow
 from interagency.records import hits, services
-from interagency.records.crosscheck import NEAR_IDENTICAL_LIMIT, SCREENINGS_PER_DAY
+from interagency.screening.service import NEAR_IDENTICAL_LIMIT, SCREENINGS_PER_DAY
 from interagency.records.models import Hit, Record
 from interagency.records.schemas import NeutralityIn, ReasonIn, RecordUpdate, VersionedReasonIn
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, Records, person

@@ -12,7 +12,7 @@ from interagency.db import utcnow
 from interagency.identity.models import Notification
 from interagency.identity.principals import operator
 from interagency.records import services
-from interagency.records.crosscheck import SCREENINGS_PER_DAY
+from interagency.screening.service import SCREENINGS_PER_DAY
 from interagency.records.maintenance import RescreenOutcome, rescreen
 from interagency.records.models import Hit, Record, Screening
 from interagency.records.schemas import RecordUpdate

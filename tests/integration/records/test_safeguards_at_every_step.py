@@ -487,9 +487,9 @@ def test_every_movement_has_its_service_and_none_skips_the_gate() -> None:
     import ast
     import inspect
 
-    from interagency.records import crosscheck
+    from interagency.screening import service as screening
 
-    assert crosscheck.store_hit  # (imported: its declaration is registered)
+    assert screening.store_hit  # (imported: its declaration is registered)
     assert {m for m, names in movement.MOVERS.items() if names} == set(movement.Movement)
     package = inspect.getsourcefile(movement)
     assert package is not None

@@ -1,0 +1,110 @@
+"""Records as subjects of the screening service: the kind "record", screened against
+records, kept under the records' own review dates rather than a retention of the
+service's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from sqlalchemy import select
+
+from interagency.db import UnitOfWork
+from interagency.records import pairing
+from interagency.records.models import Record
+from interagency.records.particulars import Particulars
+from interagency.records.policy import Safeguards
+from interagency.records.sealing import open_particulars
+from interagency.screening import registry, subjects
+from interagency.screening.models import Subject
+from interagency.vault import Vault
+
+_CHUNK: Final = 5000
+_INDEX_BATCH: Final = 1000
+
+
+class RecordHolder:
+    """The records feature answering for its records (see `registry.Holder`)."""
+
+    def safeguards(
+        self, uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False
+    ) -> Mapping[int, Safeguards]:
+        records = _load(uow, refs, fresh=fresh)
+        states = pairing.states_of(uow, {r.owner_agency_id for r in records.values()})
+        return {i: pairing.safeguards_of(r, states[r.owner_agency_id]) for i, r in records.items()}
+
+    def particulars(
+        self, uow: UnitOfWork, vault: Vault, refs: Sequence[int]
+    ) -> Mapping[int, Particulars]:
+        opened = {i: open_particulars(uow, vault, r) for i, r in _load(uow, refs).items()}
+        return {i: p for i, p in opened.items() if p is not None}
+
+    def references(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, str]:
+        return {i: r.public_id for i, r in _load(uow, refs).items()}
+
+    def told(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, frozenset[int]]:
+        return {i: frozenset({r.created_by_id}) for i, r in _load(uow, refs).items()}
+
+    def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
+        raise RuntimeError("records are erased by their DPO, never by a retention sweep")
+
+
+RECORDS: Final = registry.register(
+    registry.SubjectKind(
+        name="record",
+        purpose="Records of persons, documents, vehicles, phones and organisations that "
+        "member agencies share to find what other agencies hold on the same subject.",
+        screened_against=frozenset({"record"}),
+        holder=RecordHolder(),
+        object_kind="record",
+        screen_action="records:record:screen",
+        record_rows=True,
+    )
+)
+
+
+def enrol(
+    uow: UnitOfWork, vault: Vault, stored: Sequence[tuple[Record, Particulars | None]]
+) -> dict[int, Subject]:
+    """The records' subjects by record id, their keys rewritten from the particulars
+    (None: erased, found by nothing)."""
+    entries = [
+        subjects.Entry(record.id, record.owner_agency_id, record.kind, particulars)
+        for record, particulars in stored
+    ]
+    return subjects.enrol(uow, vault, RECORDS, entries)
+
+
+def subjects_of(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, Subject]:
+    return subjects.of_refs(uow, RECORDS, record_ids)
+
+
+def forget(uow: UnitOfWork, record_id: int) -> None:
+    subjects.forget_keys(uow, RECORDS, record_id)
+
+
+def index_all(uow: UnitOfWork, vault: Vault) -> int:
+    """Rewrites the keys of every record (after the upgrade that brought the service, or a
+    change of the candidate rules); the number of records with particulars."""
+    count = 0
+    ids = list(uow.session.scalars(select(Record.id).order_by(Record.id)))
+    for start in range(0, len(ids), _INDEX_BATCH):
+        records = _load(uow, ids[start : start + _INDEX_BATCH])
+        stored = [(r, open_particulars(uow, vault, r)) for r in records.values()]
+        enrol(uow, vault, stored)
+        count += sum(1 for _, particulars in stored if particulars is not None)
+        uow.session.expunge_all()  # a million records are not held at once
+    return count
+
+
+def _load(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[int, Record]:
+    found: dict[int, Record] = {}
+    ordered = sorted(set(refs))
+    options = {"populate_existing": True} if fresh else {}
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        rows = uow.session.scalars(
+            select(Record).where(Record.id.in_(chunk)).execution_options(**options)
+        )
+        found.update((r.id, r) for r in rows)
+    return found

@@ -1,0 +1,6 @@
+"""Every feature's kinds of subject, registered by importing the module that declares
+them (`registry.register`). A feature that screens a new kind adds its module here."""
+
+from interagency.records import screened
+
+__all__ = ["screened"]

@@ -1,0 +1,44 @@
+"""Tables of the screening service: what is screened or screened against, and the keyed
+hashes its candidates are found by."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from interagency.db import Base, created_at, intpk
+
+
+class Subject(Base):
+    """One thing screened or screened against: a record, and later a border crossing, an
+    accreditation applicant or a channel's facilitator. `kind` names its registration
+    (`registry.SubjectKind`), `ref` its row in that kind's own table; the personal data
+    stays there, sealed. Hits point to subjects, whatever their kind."""
+
+    __tablename__ = "screening_subjects"
+    __table_args__ = (UniqueConstraint("kind", "ref"),)
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[int] = mapped_column(Integer)
+    owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # What its particulars describe (person, document, vehicle, phone, organisation):
+    # only subjects that describe the same are compared.
+    matches_as: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[created_at]
+    # The last screening; a kind's retention counts from it.
+    screened_at: Mapped[datetime | None]
+
+
+class SubjectKey(Base):
+    """A candidate key of a subject (`screening.keys`): a keyed hash under the council's
+    matching key, so that candidates come from an equality join and a dump of this table
+    reveals no name. Rewritten whenever the subject's particulars are."""
+
+    __tablename__ = "screening_keys"
+    __table_args__ = (Index("ix_screening_keys_subject", "subject_id"),)
+
+    term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("screening_subjects.id"), primary_key=True)

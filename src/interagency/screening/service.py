@@ -1,0 +1,353 @@
+"""The screening service: one subject, of any registered kind, screened against the
+subjects other agencies hold, under one set of rules.
+
+1. The safeguards (`records.policy.may_pair`) judge the subject and every candidate under
+   the screening lock of what they describe, and the movement gate judges each hit again
+   as it is recorded (`records.movement.require_pair`).
+2. Candidates come from an equality join on keyed hashes (`subjects.enrol`); only they
+   are opened, and the engine scores them as it scores every pair (`comparison.rescore`):
+   a name alone is never a hit.
+3. The searching side learns a hit's reference, the owner and the band; the holder also
+   sees the score and what each field contributed (`records.hits.out`). Nothing beyond
+   reference and band moves before a person of the holder has confirmed the hit
+   (`records.details`).
+4. Probing is limited alike for every kind: a subject is screened at most
+   `SCREENINGS_PER_DAY` times in 24 hours, and an agency whose subjects keep hitting one
+   other agency's subject (`NEAR_IDENTICAL_LIMIT` in 24 hours, single and batch
+   screenings counted together) alerts the data protection officers of both.
+5. Subjects that hit nothing are deleted on their kind's schedule (`sweep_retention`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlalchemy import delete, exists, func, or_, select
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.identity import notifications
+from interagency.identity.models import Role
+from interagency.identity.principals import Caller
+from interagency.records import comparison, movement, pairing
+from interagency.records.models import Hit, HitStatus, Screening
+from interagency.records.movement import Movement, moves
+from interagency.records.particulars import Particulars, PersonParticulars
+from interagency.records.policy import Safeguards, matchable, may_pair
+from interagency.screening import keys, registry, subjects
+from interagency.screening.models import Subject, SubjectKey
+from interagency.vault import Vault
+
+SCREENINGS_PER_DAY: Final = 3
+NEAR_IDENTICAL_LIMIT: Final = 3
+_DAY: Final = timedelta(hours=24)
+_CHUNK: Final = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one screening did: the hits it recorded, or why it did not run."""
+
+    hits: tuple[Hit, ...] = ()
+    screened: bool = True
+    deferred: bool = False  # the daily limit was reached: the subject waits
+    compared: int = 0  # candidates the safeguards let it meet, each opened and scored
+
+
+def screen(
+    uow: UnitOfWork, caller: Caller, vault: Vault, subject: Subject, query: Particulars | None
+) -> Outcome:
+    """Screens `subject`, whose particulars are `query` (None: erased), and records its
+    hits; the caller commits."""
+    kind = registry.kind_of(subject.kind)
+    pairing.lock_screening(uow, subject.matches_as)
+    now = utcnow()
+    mine = subjects.safeguards_of(uow, [subject]).get(subject.id)
+    if query is None or mine is None or not matchable(mine, now.date()):
+        return Outcome(screened=False)
+    if _screenings_since(uow, subject.id, now - _DAY) >= SCREENINGS_PER_DAY:
+        _alert_edit_probing(uow, caller, subject)
+        return Outcome(screened=False, deferred=True)
+    found = candidates(uow, vault, subject, query)
+    theirs = subjects.safeguards_of(uow, found)
+    allowed = {
+        c.id: c for c in found if c.id in theirs and may_pair(mine, theirs[c.id], now.date())
+    }
+    matches = compare(query, subjects.opened(uow, vault, allowed.values()))
+    known = _existing_hits(uow, subject.id, [m.found_id for m in matches])
+    hits = tuple(
+        store_hit(uow, caller, known.get(m.found_id), subject, allowed[m.found_id],
+                  (mine, theirs[m.found_id]), m, now)
+        for m in matches
+    )  # fmt: skip
+    fresh = [m.found_id for m in matches if m.found_id not in known]
+    if fresh:
+        check_near_identical(uow, caller, subject.owner_agency_id, fresh)
+    subject.screened_at = now
+    uow.session.add(
+        Screening(
+            subject_id=subject.id,
+            record_id=subject.ref if kind.record_rows else None,
+            screened_at=now,
+            hits_found=len(hits),
+        )
+    )
+    uow.session.flush()
+    audit.record(
+        uow,
+        caller.event(
+            kind.screen_action,
+            object_kind=kind.object_kind,
+            object_ref=subject.ref,
+            detail={"hits": [h.reference for h in hits], "compared": len(allowed)},
+        ),
+    )
+    return Outcome(hits=hits, compared=len(allowed))
+
+
+def candidates(
+    uow: UnitOfWork, vault: Vault, subject: Subject, query: Particulars
+) -> list[Subject]:
+    """Other agencies' subjects of the kinds `subject` is screened against that share a
+    candidate key with it: found by their keyed hashes, nothing opened."""
+    terms = vault.matching_terms(uow.session, keys.lookup_texts(subject.matches_as, query))
+    if not terms:
+        return []
+    sharing = select(SubjectKey.subject_id).where(SubjectKey.term.in_(sorted(terms)))
+    return list(
+        uow.session.scalars(
+            select(Subject)
+            .where(
+                Subject.id.in_(sharing),
+                Subject.kind.in_(sorted(registry.kind_of(subject.kind).screened_against)),
+                Subject.matches_as == subject.matches_as,
+                Subject.owner_agency_id != subject.owner_agency_id,
+            )
+            .order_by(Subject.id)
+        )
+    )
+
+
+def compare(query: Particulars, opened: Mapping[int, Particulars]) -> list[comparison.Match]:
+    """The engine's matches among the opened candidates (by subject id), most probable
+    first: persons scored pair by pair as the batch engine's pairs are rescored."""
+    if not isinstance(query, PersonParticulars):
+        return comparison.identifier_matches(query, opened)
+    wanted = keys.features_of(query)
+    matches = [
+        match
+        for subject_id, person in opened.items()
+        if isinstance(person, PersonParticulars)
+        and (match := comparison.rescore(wanted, keys.features_of(person, subject_id)))
+    ]
+    return sorted(matches, key=lambda m: (-m.probability, m.found_id))
+
+
+def _screenings_since(uow: UnitOfWork, subject_id: int, since: datetime) -> int:
+    return (
+        uow.session.scalar(
+            select(func.count())
+            .select_from(Screening)
+            .where(Screening.subject_id == subject_id, Screening.screened_at > since)
+        )
+        or 0
+    )
+
+
+def _existing_hits(uow: UnitOfWork, searching_id: int, found_ids: list[int]) -> dict[int, Hit]:
+    if not found_ids:
+        return {}
+    rows = uow.session.scalars(
+        select(Hit).where(
+            Hit.searching_subject_id == searching_id, Hit.found_subject_id.in_(found_ids)
+        )
+    )
+    return {hit.found_subject_id: hit for hit in rows}
+
+
+def existing_hits_of(uow: UnitOfWork, searching_ids: Sequence[int]) -> dict[tuple[int, int], Hit]:
+    """The hits these subjects found before, by (searching, found) subject id."""
+    found: dict[tuple[int, int], Hit] = {}
+    ordered = sorted(set(searching_ids))
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        rows = uow.session.scalars(select(Hit).where(Hit.searching_subject_id.in_(chunk)))
+        found.update(((h.searching_subject_id, h.found_subject_id), h) for h in rows)
+    return found
+
+
+@moves(Movement.HIT_SHOWN)
+def store_hit(
+    uow: UnitOfWork,
+    caller: Caller,
+    existing: Hit | None,
+    searching: Subject,
+    found: Subject,
+    guards: tuple[Safeguards, Safeguards],
+    match: comparison.Match,
+    now: datetime,
+) -> Hit:
+    """`existing` brought up to date, or a new hit announced to both sides. The caller
+    holds the screening lock, read both subjects' safeguards (`guards`, searching side
+    first) after taking it, and checks new hits for probing. A hit withdrawn or expired
+    earlier, and found again now that the safeguards allow it, is open again."""
+    movement.require_pair(caller, searching, *guards)
+    if existing is not None:
+        existing.withdrawn_at = existing.expired_at = existing.withdrawn_by_agency_id = None
+    searching_kind = registry.kind_of(searching.kind)
+    found_kind = registry.kind_of(found.kind)
+    hit = existing or Hit(
+        reference=f"HIT-{secrets.token_hex(5).upper()}",
+        searching_subject_id=searching.id,
+        found_subject_id=found.id,
+        searching_record_id=searching.ref if searching_kind.record_rows else None,
+        found_record_id=found.ref if found_kind.record_rows else None,
+        searching_agency_id=searching.owner_agency_id,
+        owner_agency_id=found.owner_agency_id,
+        status=HitStatus.NEW.value,
+        created_at=now,
+    )
+    hit.band = match.band.value
+    hit.score = match.probability
+    hit.explanation = list(match.explanation)
+    hit.updated_at = now
+    if existing is None:
+        uow.session.add(hit)
+        _announce(uow, caller, searching, found, hit)
+    return hit
+
+
+def _announce(
+    uow: UnitOfWork, caller: Caller, searching: Subject, found: Subject, hit: Hit
+) -> None:
+    """Both sides learn of the hit by its reference; neither notice names its content."""
+    searching_kind = registry.kind_of(searching.kind)
+    link = f"/records/hits/{hit.reference}"
+    searchers = set(searching_kind.holder.told(uow, [searching.ref]).get(searching.ref, ()))
+    if caller.principal is not None and caller.principal.agency_id == searching.owner_agency_id:
+        searchers.add(caller.principal.user_id)
+    notifications.notify(
+        uow, searchers, "records:hit", {"reference": hit.reference, "band": hit.band}, link
+    )
+    holders = registry.kind_of(found.kind).holder.told(uow, [found.ref]).get(found.ref, ())
+    notifications.notify(
+        uow, set(holders), "records:hit-on-yours", {"reference": hit.reference}, link
+    )
+    # The entry is the searching side's: what it may know of the hit, no more. The found
+    # subject and the score are the holder's; the hit's row keeps them, by this reference.
+    audit.record(
+        uow,
+        caller.event(
+            "records:hit:found",
+            object_kind="hit",
+            object_ref=hit.reference,
+            detail={f"searching_{searching_kind.object_kind}": searching.ref, "band": hit.band},
+        ),
+    )
+
+
+def check_near_identical(
+    uow: UnitOfWork, caller: Caller, searching_agency_id: int, found_ids: Iterable[int]
+) -> None:
+    """Many subjects of one agency hitting the same subject in a day look like probing,
+    however they were submitted: one alert for each subject hit so, to the DPOs of both
+    agencies. `found_ids` are subject ids."""
+    uow.session.flush()
+    since = utcnow() - _DAY
+    ordered = sorted(set(found_ids))
+    for start in range(0, len(ordered), _CHUNK):
+        probed = uow.session.execute(
+            select(
+                Hit.owner_agency_id,
+                func.min(Hit.reference),
+                func.count(func.distinct(Hit.searching_subject_id)),
+            )
+            .where(
+                Hit.found_subject_id.in_(ordered[start : start + _CHUNK]),
+                Hit.searching_agency_id == searching_agency_id,
+                Hit.created_at > since,
+            )
+            .group_by(Hit.found_subject_id, Hit.owner_agency_id)
+            .having(func.count(func.distinct(Hit.searching_subject_id)) >= NEAR_IDENTICAL_LIMIT)
+        ).all()
+        for owner_agency_id, reference, records in probed:
+            _alert_dpos(
+                uow,
+                caller,
+                "near-identical",
+                [searching_agency_id, owner_agency_id],
+                {"reference": reference, "records": int(records)},
+            )
+
+
+def _alert_edit_probing(uow: UnitOfWork, caller: Caller, subject: Subject) -> None:
+    """The subject's holder and every agency it has hit: both sides of the probing."""
+    kind = registry.kind_of(subject.kind)
+    hit_owners = uow.session.scalars(
+        select(Hit.owner_agency_id).where(Hit.searching_subject_id == subject.id).distinct()
+    )
+    named = kind.holder.references(uow, [subject.ref]).get(subject.ref, "")
+    _alert_dpos(
+        uow,
+        caller,
+        "edits",
+        [subject.owner_agency_id, *hit_owners],
+        {kind.object_kind: named, "limit": SCREENINGS_PER_DAY},
+    )
+
+
+def _alert_dpos(
+    uow: UnitOfWork, caller: Caller, kind: str, agency_ids: list[int], params: dict[str, object]
+) -> None:
+    dpos = notifications.holders_of(uow, Role.DATA_PROTECTION_OFFICER, set(agency_ids))
+    notifications.notify(uow, dpos, f"records:probing-{kind}", dict(params), "/records/dpo")
+    audit.record(
+        uow,
+        caller.event(
+            f"records:probing:{kind}",
+            object_kind="record",
+            detail={**params, "agencies": sorted(set(agency_ids))},
+        ),
+    )
+
+
+def sweep_retention(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
+    """Deletes, with their own rows, the subjects of each kind with a retention whose
+    last screening (or enrolment) is older than it and that hit nothing and were hit by
+    nothing; returns how many, by kind."""
+    now = utcnow()
+    deleted: dict[str, int] = {}
+    for kind in registry.kinds():
+        if kind.retention is None:
+            continue
+        involved = or_(Hit.searching_subject_id == Subject.id, Hit.found_subject_id == Subject.id)
+        stale = uow.session.scalars(
+            select(Subject).where(
+                Subject.kind == kind.name,
+                func.coalesce(Subject.screened_at, Subject.created_at) < now - kind.retention,
+                ~exists().where(involved),
+            )
+        ).all()
+        if not stale:
+            continue
+        ids = [s.id for s in stale]
+        kind.holder.forget(uow, [s.ref for s in stale])
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            uow.write(delete(SubjectKey).where(SubjectKey.subject_id.in_(chunk)))
+            uow.write(delete(Screening).where(Screening.subject_id.in_(chunk)))
+            uow.write(delete(Subject).where(Subject.id.in_(chunk)))
+        deleted[kind.name] = len(ids)
+        audit.record(
+            uow,
+            caller.event(
+                "screening:retention:delete",
+                object_kind="subject",
+                detail={"kind": kind.name, "count": len(ids)},
+            ),
+        )
+    return deleted
