@@ -42,6 +42,7 @@ FOREIGN_FACTS: Final[Mapping[str, frozenset[str]]] = {
     # How many of the other agencies' records the safeguards let this one meet: a count
     # of what they hold.
     "records:record:screen": frozenset({"compared"}),
+    "screening:screen": frozenset({"compared"}),
 }
 
 # Rule 4: detail keys whose values are shown as recorded to every reader. Anything not
