@@ -64,8 +64,10 @@ def test_hits_have_the_batch_engines_scores(records: Records) -> None:
         threshold=comparison.POSSIBLE_FROM, keep_prior=True,
     ).pairs  # fmt: skip
     batch = {}
-    for a_id, b_id, probability in zip(pairs["a_id"], pairs["b_id"], pairs["probability"]):
-        # Each pair is a hit both ways: the later record of the two searched and found.
+    for a_id, b_id, probability in zip(
+        pairs["a_id"], pairs["b_id"], pairs["probability"], strict=True
+    ):
+        # The record saved later searched, and found the one saved before it.
         later, earlier = max(int(a_id), int(b_id)), min(int(a_id), int(b_id))
         batch[(later, earlier)] = float(probability)
     by_name_alone = {
