@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from interagency.db import utcnow
 from interagency.records import hits, services
-from interagency.screening.service import NEAR_IDENTICAL_LIMIT, SCREENINGS_PER_DAY
 from interagency.records.models import Hit, Record
 from interagency.records.schemas import NeutralityIn, ReasonIn, RecordUpdate, VersionedReasonIn
+from interagency.screening.service import NEAR_IDENTICAL_LIMIT, SCREENINGS_PER_DAY
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, Records, person
 from tests.support.refusals import refused
 

@@ -12,10 +12,10 @@ from interagency.db import utcnow
 from interagency.identity.models import Notification
 from interagency.identity.principals import operator
 from interagency.records import services
-from interagency.screening.service import SCREENINGS_PER_DAY
 from interagency.records.maintenance import RescreenOutcome, rescreen
 from interagency.records.models import Hit, Record, Screening
 from interagency.records.schemas import RecordUpdate
+from interagency.screening.service import SCREENINGS_PER_DAY
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, Records, person
 
 OLEG_RU = {"surname": "Петров", "given_name": "Олег", "birth_date": "02.07.1979", "sex": "M"}
