@@ -1,7 +1,8 @@
 """Shared records in a real browser, the whole flow: KZ-KNB uploads a file, the batch
 cross-check finds a person RU-FSB holds (written in Cyrillic there, in Latin here), KZ-KNB
-asks for the details, an RU-FSB officer proposes to release them, an RU-FSB supervisor
-approves (four eyes), and the KZ-KNB officer reads them in the exchange."""
+asks for the details, an RU-FSB officer confirms the hit against the record and proposes
+to release them, an RU-FSB supervisor approves (four eyes), and the KZ-KNB officer reads
+them in the exchange."""
 
 from __future__ import annotations
 
@@ -53,6 +54,12 @@ def test_upload_hit_request_and_four_eyes_release(signed_in_page: SignedInPage) 
     _english(officer)
     officer.goto(f"/records/hits/{reference}")
     expect(officer.locator("#score")).to_be_visible()
+    # Nothing is offered for release before a person of RU-FSB has confirmed the hit.
+    expect(officer.locator("#confirm-first")).to_be_visible()
+    officer.get_by_label("The same: confirmed").check()
+    officer.get_by_label("How it was checked").fill("Birth date and both names in our file")
+    officer.get_by_role("button", name="Record the check").click()
+    expect(officer.locator("#check-status")).to_contain_text("confirmed")
     officer.get_by_label("Why release them").fill("Same birth date and name in two scripts")
     officer.get_by_role("button", name="Propose to release (a supervisor approves)").click()
     expect(officer.locator("#details-status")).to_contain_text("release proposed")

@@ -31,7 +31,7 @@ from interagency.identity.principals import Caller
 from interagency.inputs import STORED
 from interagency.markings import HandlingCode, InformationGrade, SourceGrade, Tlp
 from interagency.records import hits, movement, services
-from interagency.records.models import DetailsStatus, Hit, Record
+from interagency.records.models import DetailsStatus, Hit, HitStatus, Record
 from interagency.records.movement import Movement, moves
 from interagency.records.policy import Action
 from interagency.records.schemas import HitOut
@@ -88,6 +88,7 @@ def propose(uow: UnitOfWork, caller: Caller, reference: str, note: str) -> HitOu
     principal = caller.principal
     assert principal is not None
     _expect(hit, DetailsStatus.REQUESTED, DetailsStatus.PROPOSED)
+    _confirmed(uow, hit)
     found = uow.session.get(Record, hit.found_record_id)
     assert found is not None  # (a foreign key)
     hit.details_status = DetailsStatus.PROPOSED.value
@@ -118,6 +119,7 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
     principal = caller.principal
     assert principal is not None
     _expect(hit, DetailsStatus.PROPOSED)
+    _confirmed(uow, hit)
     guard.check(
         caller,
         principal.user_id != hit.release_proposed_by_id,
@@ -242,6 +244,22 @@ def _export_line(receipt: egress.Receipt) -> str:
         f"Выдача {receipt.export_id}, действительна до {until} / "
         f"Export {receipt.export_id}, valid until {until}"
     )
+
+
+def _confirmed(uow: UnitOfWork, hit: Hit) -> None:
+    """No decision rests on an automated hit alone: a person of the owning agency, which
+    holds the found record's full data, has confirmed it (`hits.check`) before anything
+    beyond its reference and band is released. (A check recorded by the searching side,
+    as was possible before, does not count.)"""
+    checker_agency = uow.session.scalar(select(User.agency_id).where(User.id == hit.checked_by_id))
+    if hit.status != HitStatus.CONFIRMED.value or checker_agency != hit.owner_agency_id:
+        raise Conflict(
+            lazy(
+                "Hit {ref} is not confirmed: a person of your agency checks it against the "
+                "record first, and only a confirmed hit's details are released."
+            ),
+            ref=hit.reference,
+        )
 
 
 def _expect(hit: Hit, *statuses: DetailsStatus) -> None:

@@ -74,7 +74,10 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     Action.VIEW_HIT: _grant(
         [*_STAFF, Role.DATA_PROTECTION_OFFICER], Relation.OWNER, Relation.SEARCHER
     ),
-    Action.CHECK_HIT: _grant(_STAFF, Relation.OWNER, Relation.SEARCHER),
+    # A hit is checked by the side that holds the found record's full data: the searching
+    # side knows a reference and a band, nothing to compare. Nothing beyond those leaves
+    # before such a check confirmed the hit (`details`).
+    Action.CHECK_HIT: _grant(_STAFF, Relation.OWNER),
     Action.VIEW_DUE: _grant([Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
     # The details behind a hit: asked for by the searching agency's officers, released by
     # the owner's with four eyes (a supervisor approves what an officer proposes).

@@ -289,26 +289,35 @@ def test_many_near_identical_records_hitting_one_record_alert_both_dpos(records:
 def test_a_hit_is_confirmed_only_with_a_note_of_how_and_the_note_stays_on_its_side(
     records: Records,
 ) -> None:
+    """The owner checks: it holds the found record's full data. The searching side has a
+    reference and a band, nothing to compare, and may not record a check."""
     records.save("ru_liaison", person(RASHAD_RU))
     reference = records.save("kz_liaison", person(RASHAD_LATIN)).screening.hits[0].reference
     from interagency.records.schemas import HitCheckIn
 
-    with records.container.uow() as uow:
-        checked = hits.check(
+    with records.container.uow() as uow, refused():
+        hits.check(
             uow,
             records.council.caller(uow, "kz_liaison"),
             reference,
-            HitCheckIn(confirmed=True, how="Compared the passport photographs after release"),
+            HitCheckIn(confirmed=True, how="It looks like the same name to us"),
+        )
+    with records.container.uow() as uow:
+        checked = hits.check(
+            uow,
+            records.council.caller(uow, "ru_liaison"),
+            reference,
+            HitCheckIn(confirmed=True, how="Compared the passport photographs in our file"),
         )
         uow.commit()
     assert checked.status == "confirmed"
     assert checked.check_note is not None
     with records.container.uow() as uow:
-        other_side = hits.view(uow, records.council.caller(uow, "ru_liaison"), reference)
+        other_side = hits.view(uow, records.council.caller(uow, "kz_liaison"), reference)
         uow.commit()
     assert other_side.status == "confirmed"
     assert other_side.check_note is None
     with records.container.uow() as uow:
         row = uow.session.scalar(select(Hit).where(Hit.reference == reference))
         assert row is not None
-        assert row.checked_by_id == records.council.users["kz_liaison"]
+        assert row.checked_by_id == records.council.users["ru_liaison"]

@@ -60,6 +60,13 @@ def test_details_are_released_by_four_eyes_to_the_officer_who_asked(
     assert (
         searcher.post(f"{base}/release/propose", {"note": "Release it, please"}).status_code == 403
     )
+    # Nothing is released on an automated hit alone: the owner's officer confirms it first,
+    # and only the owner's side may (the searching side has nothing to compare).
+    unconfirmed = officer.post(f"{base}/release/propose", {"note": "Same person: release"})
+    assert unconfirmed.status_code == 409
+    check = {"confirmed": True, "how": "Compared the birth date and the passport"}
+    assert searcher.post(f"{base}/check", check).status_code == 403
+    assert officer.post(f"{base}/check", check).is_success
     assert officer.post(f"{base}/release/propose", {"note": "Same person: release"}).is_success
     # Four eyes: the proposer's own approval is refused even where the role would allow it.
     assert officer.post(f"{base}/release/approve").status_code == 403
@@ -123,9 +130,10 @@ def test_a_record_kept_from_before_the_input_rules_is_still_released(
     searcher = Side(client, container, council, "kz_liaison")
     base = f"/api/v1/records/hits/{reference}"
     assert searcher.post(f"{base}/details", {"justification": "Needed for the case"}).is_success
-    proposed = Side(client, container, council, "ru_liaison").post(
-        f"{base}/release/propose", {"note": "Same person: release"}
-    )
+    owner = Side(client, container, council, "ru_liaison")
+    check = {"confirmed": True, "how": "Compared the birth date and the passport"}
+    assert owner.post(f"{base}/check", check).is_success
+    proposed = owner.post(f"{base}/release/propose", {"note": "Same person: release"})
     assert proposed.is_success, proposed.text
     released = Side(client, container, council, "ru_supervisor").post(f"{base}/release/approve")
     assert released.status_code == 200, released.text

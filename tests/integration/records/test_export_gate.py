@@ -52,6 +52,8 @@ def test_released_details_cross_to_the_searching_agency_under_an_export_id(
     base = f"/api/v1/records/hits/{reference}"
     assert searcher.post(f"{base}/details", {"justification": "Planned attack"}).is_success
     officer = Side(client, container, council, "ru_liaison")
+    check = {"confirmed": True, "how": "Compared the birth date and the passport"}
+    assert officer.post(f"{base}/check", check).is_success
     assert officer.post(f"{base}/release/propose", {"note": "Same person"}).is_success
     released = Side(client, container, council, "ru_supervisor").post(f"{base}/release/approve")
     assert released.status_code == 200, released.text

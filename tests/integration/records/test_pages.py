@@ -70,6 +70,18 @@ def test_a_record_entered_by_form_is_found_by_the_other_agency_and_its_details_r
 
     owner_view = owner.get(f"/records/hits/{reference}")
     assert 'id="score"' in owner_view.text
+    # The owner checks the hit before any release is offered.
+    assert 'id="confirm-first"' in owner_view.text
+    assert "/release/propose" not in owner_view.text
+    assert "/check" not in hit_page.text  # the searching side has nothing to compare
+    checked = submit(
+        owner,
+        f"/records/hits/{reference}",
+        f"/records/hits/{reference}/check",
+        outcome="confirmed",
+        how="Compared the birth date with our file",
+    )
+    assert checked.status_code == 303
     proposed = submit(
         owner,
         f"/records/hits/{reference}",

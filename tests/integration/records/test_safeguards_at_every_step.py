@@ -30,7 +30,13 @@ from interagency.exchange.web_context import exchange_context
 from interagency.records import details, movement, protection, services
 from interagency.records import hits as hits_service
 from interagency.records.models import DetailsStatus, Hit, Record
-from interagency.records.schemas import NeutralityIn, ReasonIn, RecordUpdate, VersionedReasonIn
+from interagency.records.schemas import (
+    HitCheckIn,
+    NeutralityIn,
+    ReasonIn,
+    RecordUpdate,
+    VersionedReasonIn,
+)
 from tests.integration.records.conftest import Records, person
 from tests.support.refusals import refused
 
@@ -303,6 +309,13 @@ class SafeguardsMachine(RuleBasedStateMachine):
     def propose_release(self, pick: int) -> None:
         reference, searching, found = self._pick_hit(pick)
         allowed = self._allowed_now(searching, found)
+        # The owner's officer confirms the hit first (a check moves nothing); found
+        # confirmed or dismissed already, it stays as it is.
+        check = HitCheckIn(confirmed=True, how="Compared with our file")
+        self._act(
+            OFFICER[self.side[found]],
+            lambda uow, caller: hits_service.check(uow, caller, reference, check),
+        )
         went = self._act(
             OFFICER[self.side[found]],
             lambda uow, caller: details.propose(uow, caller, reference, "Same person"),
@@ -367,7 +380,10 @@ def _request_and_propose(records: Records, reference: str) -> None:
         details.request(uow, caller, exchange_context(container), reference, "We must know")
         uow.commit()
     with container.uow() as uow:
-        details.propose(uow, council.caller(uow, OFFICER[RU]), reference, "Same person")
+        caller = council.caller(uow, OFFICER[RU])
+        check = HitCheckIn(confirmed=True, how="Compared with our file")
+        hits_service.check(uow, caller, reference, check)
+        details.propose(uow, caller, reference, "Same person")
         uow.commit()
 
 
