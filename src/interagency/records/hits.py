@@ -23,7 +23,6 @@ from interagency.identity import guard
 from interagency.identity.models import Agency, User
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
-from interagency.markings import HandlingCode, Tlp
 from interagency.records import policy, services
 from interagency.records.models import Hit, HitStatus, Record, RecordKind
 from interagency.records.policy import Action, Relation
@@ -34,9 +33,6 @@ from interagency.vault import Vault
 
 KIND: Final = "hit"
 PAGE_SIZE: Final = 50
-# How a hit leaves in a list: it names a possible match of another agency's record.
-LIST_TLP: Final = Tlp.AMBER_STRICT
-LIST_HANDLING: Final = HandlingCode.H2
 
 
 def _relations(principal: Principal, hit: Hit) -> frozenset[Relation]:
@@ -118,7 +114,7 @@ def read_one(uow: UnitOfWork, caller: Caller, reference: str) -> tuple[HitOut, e
     hit = gate(uow, caller, Action.VIEW_HIT, reference)
     assert caller.principal is not None
     audit.record(uow, caller.event("records:hit:view", object_kind=KIND, object_ref=reference))
-    receipt = egress.release(uow, caller, egress.Door.HIT_LIST, [_gate_item(hit)], fmt="json")
+    receipt = egress.release(uow, caller, egress.Door.HIT_LIST, _gate_items(uow, [hit]), fmt="json")
     return out(uow, caller.principal, hit), receipt
 
 
@@ -188,24 +184,35 @@ def read_for_agency(
     """`page_for_agency` read through the API, without our records' names: a bulk read
     through the export gate; a hit it withholds is left out."""
     principal, rows = _agency_hits(uow, caller, page)
-    receipt = egress.release(
-        uow, caller, egress.Door.HIT_LIST, [_gate_item(hit) for hit in rows], fmt="json"
-    )
+    receipt = egress.release(uow, caller, egress.Door.HIT_LIST, _gate_items(uow, rows), fmt="json")
     return [out(uow, principal, hit) for hit in rows if receipt.passed(hit.reference)], receipt
 
 
-def _gate_item(hit: Hit) -> egress.Item:
-    """A hit as the export gate sees it: the owner's record was found, so the owner is
-    the owning agency; marked as the request for its details is, since it names a
-    possible match."""
-    return egress.Item(
-        kind=KIND,
-        ref=hit.reference,
-        owner_agency_id=hit.owner_agency_id,
-        tlp=LIST_TLP,
-        handling=LIST_HANDLING,
-        permit=egress.Permit.ALLOW,  # (either side of the hit may read it)
+def _gate_items(uow: UnitOfWork, rows: Sequence[Hit]) -> list[egress.Item]:
+    """Hits as the export gate sees them: the found subject's holder is the owner, and
+    each hit is marked as its found subject's kind marks hits (`registry.SubjectKind`),
+    since it names a possible match of that subject."""
+    found = dict(
+        uow.session.execute(
+            select(Subject.id, Subject.kind).where(
+                Subject.id.in_({h.found_subject_id for h in rows})
+            )
+        ).all()
     )
+    items = []
+    for hit in rows:
+        kind = registry.kind_of(found[hit.found_subject_id])
+        items.append(
+            egress.Item(
+                kind=KIND,
+                ref=hit.reference,
+                owner_agency_id=hit.owner_agency_id,
+                tlp=kind.tlp,
+                handling=kind.handling,
+                permit=egress.Permit.ALLOW,  # (either side of the hit may read it)
+            )
+        )
+    return items
 
 
 def _hit_reader(caller: Caller) -> Principal:
