@@ -122,6 +122,16 @@ def settings_for(database_url: str, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@contextmanager
+def platform_at(settings: Settings) -> Iterator[Container]:
+    """A platform on a database of its own (a migration test's), its pool closed after."""
+    container = bootstrap(settings)
+    try:
+        yield container
+    finally:
+        container.engine.dispose()
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return settings_for(database_url)

@@ -9,13 +9,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from interagency import migrations
-from interagency.bootstrap import bootstrap
 from interagency.db import UnitOfWork
 from interagency.exchange import inspection, services
 from interagency.exchange.models import InboxEntry
 from interagency.exchange.schemas import InspectionIn, RecipientIn
 from interagency.markings import Tlp
-from tests.support.databases import FreshDatabase, settings_for
+from tests.support.databases import FreshDatabase, platform_at, settings_for
 from tests.support.exchange import SIDES, Address, Exchange, build_exchange
 from tests.support.identity import build_council
 
@@ -33,8 +32,7 @@ def test_migration_0020_derives_the_rows_posting_wrote(
         settings = settings_for(
             url, key_dir=tmp_path, audit_witness_file=tmp_path / "witness.jsonl"
         )
-        container = bootstrap(settings)
-        try:
+        with platform_at(settings) as container:
             with container.uow() as uow:
                 council = build_council(uow, container)
                 users = build_exchange(uow, council, container)
@@ -62,17 +60,11 @@ def test_migration_0020_derives_the_rows_posting_wrote(
                 uow.commit()
             with container.uow() as uow:
                 written = _rows(uow)
-        finally:
-            container.engine.dispose()
 
         migrations.downgrade(url, "0019")
         migrations.upgrade(url, "0020")
-        container = bootstrap(settings)
-        try:
-            with container.uow() as uow:
-                derived = _rows(uow)
-        finally:
-            container.engine.dispose()
+        with platform_at(settings) as container, container.uow() as uow:
+            derived = _rows(uow)
     assert len(written) >= 15
     assert {row[2] for row in written} >= {"author", "named_recipient", "inspecting"}
     assert derived == written

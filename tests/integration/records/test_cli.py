@@ -17,16 +17,22 @@ from interagency.screening.models import SubjectKey
 runner = CliRunner()
 
 
-def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo on SQLite, which the commands run against; their output plain text."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     for forces_a_terminal in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(forces_a_terminal, raising=False)
     assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
-    engine = create_engine(url)
+    return url
+
+
+def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
+    demo_url: str,
+) -> None:
+    engine = create_engine(demo_url)
     with engine.begin() as connection:
         hits = connection.scalar(select(func.count()).select_from(Hit))
         notices = connection.scalar(select(func.count()).select_from(Notification))
@@ -48,14 +54,8 @@ def test_rescreen_cross_checks_the_waiting_records_without_announcing_old_hits(
     engine.dispose()
 
 
-def test_index_screening_keys_the_records_an_upgrade_left_without_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("INTERAGENCY_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
-    engine = create_engine(url)
+def test_index_screening_keys_the_records_an_upgrade_left_without_keys(demo_url: str) -> None:
+    engine = create_engine(demo_url)
     with engine.begin() as connection:
         keyed = set(connection.execute(select(SubjectKey.term, SubjectKey.subject_id)).all())
         live = connection.scalar(

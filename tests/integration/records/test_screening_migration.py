@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from interagency import migrations
-from interagency.bootstrap import bootstrap
 from interagency.db import UnitOfWork
 from interagency.records import services
 from interagency.records.models import Hit, Record, Screening
 from interagency.records.screened import index_all
 from interagency.screening.models import Subject, SubjectKey
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
-from tests.support.databases import FreshDatabase, settings_for
+from tests.support.databases import FreshDatabase, platform_at, settings_for
 from tests.support.identity import build_council
 
 OLEG = {"surname": "Petrov", "given_name": "Oleg", "birth_date": "1979-07-02"}
@@ -62,8 +61,7 @@ def test_migration_0021_makes_records_subjects_and_index_all_keys_them(
         settings = settings_for(
             url, key_dir=tmp_path, audit_witness_file=tmp_path / "witness.jsonl"
         )
-        container = bootstrap(settings)
-        try:
+        with platform_at(settings) as container:
             with container.uow() as uow:
                 council = build_council(uow, container)
                 uow.commit()
@@ -80,21 +78,16 @@ def test_migration_0021_makes_records_subjects_and_index_all_keys_them(
             with container.uow() as uow:
                 written = _state(uow)
                 records = len(uow.session.scalars(select(Record.id)).all())
-        finally:
-            container.engine.dispose()
 
         migrations.downgrade(url, "0020")
         migrations.upgrade(url, "0021")
-        container = bootstrap(settings)
-        try:
+        with platform_at(settings) as container:
             with container.uow() as uow:
                 migrated = _state(uow)
                 indexed = index_all(uow, container.vault)
                 uow.commit()
             with container.uow() as uow:
                 keyed = _state(uow)
-        finally:
-            container.engine.dispose()
     subjects, hits, screenings, keys = written
     assert len(subjects) == records == indexed == 3
     assert len(hits) == 1
