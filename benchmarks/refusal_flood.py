@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from exchange_load import scratch_database, scratch_platform
+from exchange_load import database, scratch_platform
 from interagency import audit
 from interagency.audit.events import AuditEvent
 from interagency.audit.models import AuditEntry
@@ -130,9 +128,8 @@ def main() -> None:
         "reference (each refusal chained)": audit.record,
         "counted (audit.refusals)": audit.record_refused,
     }
-    with scratch_database(args.server_url) as url, tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        container = scratch_platform(url, folder)
+    with database(args.server_url, None, keep=False) as db:
+        container = scratch_platform(db.url, db.folder)
         results = {}
         for name, recorder in runs.items():
             per_refusal, grown = alone(container, recorder, args.refusals)
