@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.util import identity_key
 
 from interagency.db import UnitOfWork
 from interagency.records import pairing
@@ -98,11 +99,20 @@ def index_all(uow: UnitOfWork, vault: Vault) -> int:
 
 
 def _load(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[int, Record]:
+    """The records, those this transaction holds already taken as they are (a screening
+    reads its candidates for the safeguards, then opens them and tells their authors);
+    `fresh` reads every one again from the database."""
     found: dict[int, Record] = {}
-    ordered = sorted(set(refs))
+    wanted = sorted(set(refs))
+    if not fresh:
+        for record_id in wanted:
+            held = uow.session.identity_map.get(identity_key(Record, record_id))
+            if isinstance(held, Record) and not inspect(held).expired:
+                found[record_id] = held
+        wanted = [i for i in wanted if i not in found]
     options = {"populate_existing": True} if fresh else {}
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
         rows = uow.session.scalars(
             select(Record).where(Record.id.in_(chunk)).execution_options(**options)
         )
