@@ -22,6 +22,7 @@ from interagency.vault import Vault
 
 _CHUNK: Final = 5000
 _INDEX_BATCH: Final = 1000
+_LOADED: Final = "interagency.records.screened.loaded"
 
 
 class RecordHolder:
@@ -94,19 +95,26 @@ def index_all(uow: UnitOfWork, vault: Vault) -> int:
         stored = [(r, open_particulars(uow, vault, r)) for r in records.values()]
         enrol(uow, vault, stored)
         count += sum(1 for _, particulars in stored if particulars is not None)
-        uow.session.expunge_all()  # a million records are not held at once
+        # A million records are not held at once.
+        uow.session.info.pop(_LOADED, None)
+        uow.session.expunge_all()
     return count
 
 
 def _load(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[int, Record]:
-    """The records, those this transaction holds already taken as they are (a screening
+    """The records, those this transaction read already taken as they are (a screening
     reads its candidates for the safeguards, then opens them and tells their authors);
     `fresh` reads every one again from the database."""
+    # The session holds the rows it loaded only weakly (a record the caller holds, such as
+    # the one screened, stays in it): kept here, they stay for the transaction.
+    kept: dict[int, Record] = uow.session.info.setdefault(_LOADED, {})
     found: dict[int, Record] = {}
     wanted = sorted(set(refs))
     if not fresh:
         for record_id in wanted:
-            held = uow.session.identity_map.get(identity_key(Record, record_id))
+            held = kept.get(record_id) or uow.session.identity_map.get(
+                identity_key(Record, record_id)
+            )
             if isinstance(held, Record) and not inspect(held).expired:
                 found[record_id] = held
         wanted = [i for i in wanted if i not in found]
@@ -117,4 +125,5 @@ def _load(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[
             select(Record).where(Record.id.in_(chunk)).execution_options(**options)
         )
         found.update((r.id, r) for r in rows)
+    kept.update(found)
     return found
