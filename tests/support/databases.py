@@ -122,6 +122,12 @@ def settings_for(database_url: str, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def own_settings(database_url: str, folder: Path) -> Settings:
+    """The settings of a platform on a database of its own (a migration test's): its keys
+    and audit witness in `folder`, so that it can be started again on the same data."""
+    return settings_for(database_url, key_dir=folder, audit_witness_file=folder / "witness.jsonl")
+
+
 @contextmanager
 def platform_at(settings: Settings) -> Iterator[Container]:
     """A platform on a database of its own (a migration test's), its pool closed after."""

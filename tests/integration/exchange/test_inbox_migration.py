@@ -14,7 +14,7 @@ from interagency.exchange import inspection, services
 from interagency.exchange.models import InboxEntry
 from interagency.exchange.schemas import InspectionIn, RecipientIn
 from interagency.markings import Tlp
-from tests.support.databases import FreshDatabase, platform_at, settings_for
+from tests.support.databases import FreshDatabase, own_settings, platform_at
 from tests.support.exchange import SIDES, Address, Exchange, build_exchange
 from tests.support.identity import build_council
 
@@ -29,9 +29,7 @@ def test_migration_0020_derives_the_rows_posting_wrote(
 ) -> None:
     with fresh_database() as url:
         migrations.upgrade(url)
-        settings = settings_for(
-            url, key_dir=tmp_path, audit_witness_file=tmp_path / "witness.jsonl"
-        )
+        settings = own_settings(url, tmp_path)
         with platform_at(settings) as container:
             with container.uow() as uow:
                 council = build_council(uow, container)

@@ -22,7 +22,7 @@ from interagency.exchange.schemas import RecipientIn, ThreadIn
 from interagency.exchange.services import Context, send
 from interagency.identity import accounts
 from interagency.identity.models import AccountKind, User
-from tests.support.databases import FreshDatabase, settings_for
+from tests.support.databases import FreshDatabase, own_settings
 from tests.support.identity import Council, api_token, build_council, sign_in, submit
 
 TARGET = "ru_analyst"
@@ -165,9 +165,7 @@ def test_migration_0013_lists_the_people_already_named_on_a_thread(
     """Before 0013 any active login could be named: those already named stay reachable."""
     with fresh_database() as url:
         migrations.upgrade(url)
-        settings = settings_for(
-            url, key_dir=tmp_path, audit_witness_file=tmp_path / "witness.jsonl"
-        )
+        settings = own_settings(url, tmp_path)
         container = bootstrap(settings)
         try:
             with container.uow() as uow:

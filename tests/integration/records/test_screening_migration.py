@@ -17,7 +17,7 @@ from interagency.records.models import Hit, Record, Screening
 from interagency.records.screened import index_all
 from interagency.screening.models import Subject, SubjectKey
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
-from tests.support.databases import FreshDatabase, platform_at, settings_for
+from tests.support.databases import FreshDatabase, own_settings, platform_at
 from tests.support.identity import build_council
 
 OLEG = {"surname": "Petrov", "given_name": "Oleg", "birth_date": "1979-07-02"}
@@ -58,9 +58,7 @@ def test_migration_0021_makes_records_subjects_and_index_all_keys_them(
 ) -> None:
     with fresh_database() as url:
         migrations.upgrade(url)
-        settings = settings_for(
-            url, key_dir=tmp_path, audit_witness_file=tmp_path / "witness.jsonl"
-        )
+        settings = own_settings(url, tmp_path)
         with platform_at(settings) as container:
             with container.uow() as uow:
                 council = build_council(uow, container)
