@@ -42,7 +42,6 @@ from interagency.screening import registry, subjects
 from interagency.screening.models import Subject
 
 KIND: Final = "hit"
-_CHUNK: Final = 5000
 
 
 class Movement(StrEnum):
@@ -175,12 +174,9 @@ def _why_not(
 
 def _forbidden(uow: UnitOfWork, hits: list[Hit], today: date) -> list[Hit]:
     """The hits whose pair the safeguards forbid now, judged with one read per kind."""
-    ids = {i for h in hits for i in (h.searching_subject_id, h.found_subject_id)}
-    held: list[Subject] = []
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
-        held.extend(uow.session.scalars(select(Subject).where(Subject.id.in_(chunk))))
+    held = subjects.of_ids(
+        uow, {i for h in hits for i in (h.searching_subject_id, h.found_subject_id)}
+    )
     guards = subjects.safeguards_of(uow, held)
     return [
         h

@@ -78,7 +78,7 @@ def screen(
         c.id: c for c in found if c.id in theirs and may_pair(mine, theirs[c.id], now.date())
     }
     matches = compare(query, subjects.opened(uow, vault, allowed.values()))
-    known = _existing_hits(uow, subject.id, [m.found_id for m in matches])
+    known = {found: hit for (_, found), hit in existing_hits_of(uow, [subject.id]).items()}
     hits = tuple(
         store_hit(uow, caller, known.get(m.found_id), subject, allowed[m.found_id],
                   (mine, theirs[m.found_id]), m, now)
@@ -156,17 +156,6 @@ def _screenings_since(uow: UnitOfWork, subject_id: int, since: datetime) -> int:
         )
         or 0
     )
-
-
-def _existing_hits(uow: UnitOfWork, searching_id: int, found_ids: list[int]) -> dict[int, Hit]:
-    if not found_ids:
-        return {}
-    rows = uow.session.scalars(
-        select(Hit).where(
-            Hit.searching_subject_id == searching_id, Hit.found_subject_id.in_(found_ids)
-        )
-    )
-    return {hit.found_subject_id: hit for hit in rows}
 
 
 def existing_hits_of(uow: UnitOfWork, searching_ids: Sequence[int]) -> dict[tuple[int, int], Hit]:

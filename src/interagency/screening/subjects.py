@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from interagency.db import UnitOfWork
 from interagency.records.particulars import Particulars
@@ -72,14 +73,23 @@ def forget_keys(uow: UnitOfWork, kind: SubjectKind, ref: int) -> None:
 
 
 def of_refs(uow: UnitOfWork, kind: SubjectKind, refs: Sequence[int]) -> dict[int, Subject]:
-    found: dict[int, Subject] = {}
-    ordered = sorted(set(refs))
+    found = _chunked(uow, Subject.ref, refs, Subject.kind == kind.name)
+    return {s.ref: s for s in found}
+
+
+def of_ids(uow: UnitOfWork, ids: Iterable[int]) -> list[Subject]:
+    return _chunked(uow, Subject.id, ids)
+
+
+def _chunked(
+    uow: UnitOfWork, column: InstrumentedAttribute[int], values: Iterable[int], *where: Any
+) -> list[Subject]:
+    """The subjects whose `column` is one of `values`, read a bounded list at a time."""
+    ordered = sorted(set(values))
+    found: list[Subject] = []
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
-        rows = uow.session.scalars(
-            select(Subject).where(Subject.kind == kind.name, Subject.ref.in_(chunk))
-        )
-        found.update((s.ref, s) for s in rows)
+        found.extend(uow.session.scalars(select(Subject).where(column.in_(chunk), *where)))
     return found
 
 
