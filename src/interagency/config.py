@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # absolute limit, so a forgotten session on a shared desk does not stay open.
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
+    # Border crossings that hit nothing, or whose hits were dismissed, are deleted this
+    # many hours after their screening (data minimisation: never more than 30 days).
+    movements_keep_hours: int = Field(default=24, ge=1, le=720)
     # Requests per minute allowed on the JSON API, per token and per client address.
     api_rate_per_token: int = Field(default=300, ge=1)
     api_rate_per_address: int = Field(default=600, ge=1)

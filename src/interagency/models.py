@@ -7,6 +7,7 @@ from interagency.exchange import models as exchange_models
 from interagency.filestore import models as filestore_models
 from interagency.identity import models as identity_models
 from interagency.jobs import models as jobs_models
+from interagency.movements import models as movements_models
 from interagency.outbox import models as outbox_models
 from interagency.records import models as records_models
 from interagency.screening import models as screening_models
@@ -20,6 +21,7 @@ __all__ = [
     "filestore_models",
     "identity_models",
     "jobs_models",
+    "movements_models",
     "outbox_models",
     "records_models",
     "screening_models",

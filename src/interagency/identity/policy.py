@@ -90,6 +90,9 @@ class Principal:
     roles: frozenset[Role]
     desk_ids: frozenset[int]
     must_change_password: bool = False
+    # False for a service account: a system acting with a token, never a person who
+    # checked something.
+    person: bool = True
 
     @property
     def serves_the_council(self) -> bool:

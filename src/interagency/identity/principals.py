@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, String, cast, literal, select, union_all
 
 from interagency.audit import AuditEvent
-from interagency.identity.models import Agency, AgencyKind, Role, User, UserDesk, UserRole
+from interagency.identity.models import (
+    AccountKind,
+    Agency,
+    AgencyKind,
+    Role,
+    User,
+    UserDesk,
+    UserRole,
+)
 from interagency.identity.policy import Principal
 
 
@@ -24,6 +32,7 @@ def principal_of(user: User) -> Principal:
         roles=user.role_set,
         desk_ids=frozenset(desk.id for desk in user.desks),
         must_change_password=user.password_must_change,
+        person=user.kind == AccountKind.PERSON.value,
     )
 
 
@@ -42,7 +51,7 @@ def enabled_principals(*criteria: ColumnElement[bool]) -> Select[Any]:
     return (
         select(
             User.id, User.login, User.full_name, User.agency_id, Agency.kind,
-            User.password_must_change,
+            User.password_must_change, User.kind.label("account_kind"),
             _GRANTS.c.kind.label("grant_kind"), _GRANTS.c.value.label("grant_value"),
         )
         .join(Agency, Agency.id == User.agency_id)
@@ -65,6 +74,7 @@ def principal_from(rows: Sequence[Row[Any]]) -> Principal | None:
         roles=frozenset(Role(r.grant_value) for r in rows if r.grant_kind == "role"),
         desk_ids=frozenset(int(r.grant_value) for r in rows if r.grant_kind == "desk"),
         must_change_password=first.password_must_change,
+        person=first.account_kind == AccountKind.PERSON.value,
     )
 
 

@@ -247,12 +247,13 @@ def _export_line(receipt: egress.Receipt) -> str:
 
 
 def _confirmed(uow: UnitOfWork, hit: Hit) -> None:
-    """No decision rests on an automated hit alone: a person of the owning agency, which
-    holds the found record's full data, has confirmed it (`hits.check`) before anything
-    beyond its reference and band is released. (A check recorded by the searching side,
-    as was possible before, does not count.)"""
+    """No decision rests on an automated hit alone: a person of the agency that checks it
+    (`hits.checking_agency_id`: the owner, which holds the found record's full data, or the
+    side that screened a border crossing) has confirmed it before anything beyond its
+    reference and band is released. A check recorded by the other side does not count."""
     checker_agency = uow.session.scalar(select(User.agency_id).where(User.id == hit.checked_by_id))
-    if hit.status != HitStatus.CONFIRMED.value or checker_agency != hit.owner_agency_id:
+    checking = hits.checking_agency_id(uow, hit)
+    if hit.status != HitStatus.CONFIRMED.value or checker_agency != checking:
         raise Conflict(
             lazy(
                 "Hit {ref} is not confirmed: a person of your agency checks it against the "

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
-from interagency.errors import Conflict, NotFound
+from interagency.errors import Conflict, Forbidden, NotFound
 from interagency.exchange import services as exchange
 from interagency.i18n import lazy
 from interagency.identity import guard
@@ -69,6 +69,8 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         ).all()
     )
     owner = principal.agency_id == hit.owner_agency_id
+    # The score and what each field contributed are for the side that checks the hit.
+    checks = principal.agency_id == checking_agency_id(uow, hit)
     ours = uow.session.get(Subject, hit.found_subject_id if owner else hit.searching_subject_id)
     found = uow.session.get(Subject, hit.found_subject_id)
     assert ours is not None  # (a hit joins two subjects that exist)
@@ -85,8 +87,8 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         kind=RecordKind(found.matches_as),
         band=hit.band,
         status=hit.status,
-        score=hit.score if owner else None,
-        explanation=hit.explanation if owner else None,
+        score=hit.score if checks else None,
+        explanation=hit.explanation if checks else None,
         check_note=hit.check_note if checker_agency == principal.agency_id else None,
         details_status=hit.details_status,
         # Only the agency whose change withdrew the hit learns it before the daily sweep.
@@ -96,6 +98,18 @@ def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
         release_thread=_reference(uow, hit.release_thread_id),
         created_at=hit.created_at,
     )
+
+
+def searching_kind(uow: UnitOfWork, hit: Hit) -> registry.SubjectKind:
+    subject = uow.session.get(Subject, hit.searching_subject_id)
+    assert subject is not None  # (a foreign key)
+    return registry.kind_of(subject.kind)
+
+
+def checking_agency_id(uow: UnitOfWork, hit: Hit) -> int:
+    """The agency whose person checks the hit (`registry.SubjectKind.checked_by_searcher`)."""
+    searcher_checks = searching_kind(uow, hit).checked_by_searcher
+    return hit.searching_agency_id if searcher_checks else hit.owner_agency_id
 
 
 def _reference(uow: UnitOfWork, thread_id: int | None) -> str | None:
@@ -266,9 +280,14 @@ def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal,
 def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> HitOut:
     """A person records that they checked the hit, how, and whether it is the same. Until
     then the hit is only a possible match."""
-    hit = gate(uow, caller, Action.CHECK_HIT, reference)
+    kind = _kind_by_reference(uow, reference)
+    by_searcher = kind is not None and kind.checked_by_searcher
+    action = Action.CHECK_SEARCHED_HIT if by_searcher else Action.CHECK_HIT
+    hit = gate(uow, caller, action, reference)
     principal = caller.principal
     assert principal is not None
+    if not principal.person:
+        raise Forbidden(lazy("A person checks a hit: a service account cannot."))
     if hit.status != HitStatus.NEW.value:
         raise Conflict(lazy("Hit {ref} has been checked already."), ref=reference)
     hit.status = (HitStatus.CONFIRMED if data.confirmed else HitStatus.DISMISSED).value
@@ -285,4 +304,16 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
             detail={"confirmed": data.confirmed},
         ),
     )
+    if data.confirmed and kind is not None and kind.on_confirmed is not None:
+        kind.on_confirmed(uow, caller, hit)
     return out(uow, principal, hit)
+
+
+def _kind_by_reference(uow: UnitOfWork, reference: str) -> registry.SubjectKind | None:
+    """The kind of the hit's searching subject (None: no such hit; `gate` answers)."""
+    name = uow.session.scalar(
+        select(Subject.kind)
+        .join(Hit, Hit.searching_subject_id == Subject.id)
+        .where(Hit.reference == reference)
+    )
+    return None if name is None else registry.kind_of(name)

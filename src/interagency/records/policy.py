@@ -36,6 +36,7 @@ class Action(StrEnum):
     DECIDE_NEUTRALITY = "records:neutrality:decide"
     VIEW_HIT = "records:hit:view"
     CHECK_HIT = "records:hit:check"
+    CHECK_SEARCHED_HIT = "records:hit:check-searched"
     VIEW_DUE = "records:due:view"
     REQUEST_DETAILS = "records:details:request"
     PROPOSE_RELEASE = "records:details:propose"
@@ -78,6 +79,9 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     # side knows a reference and a band, nothing to compare. Nothing beyond those leaves
     # before such a check confirmed the hit (`details`).
     Action.CHECK_HIT: _grant(_STAFF, Relation.OWNER),
+    # Except where the searching side holds what a person compares (`registry.SubjectKind.
+    # checked_by_searcher`: a border officer has the traveller and the document).
+    Action.CHECK_SEARCHED_HIT: _grant(_STAFF, Relation.SEARCHER),
     Action.VIEW_DUE: _grant([Role.DATA_PROTECTION_OFFICER], Relation.OWNER),
     # The details behind a hit: asked for by the searching agency's officers, released by
     # the owner's with four eyes (a supervisor approves what an officer proposes).
@@ -160,7 +164,9 @@ class Safeguards:
 
     owner_agency_id: int
     owner_state_id: int | None
-    category: SubjectCategory
+    # None: not a data subject the agency holds, but an event screened against them (a
+    # border crossing), found by nothing.
+    category: SubjectCategory | None
     offence: OffenceCategory | None
     flagged: bool
     neutrality: Neutrality
@@ -170,6 +176,9 @@ class Safeguards:
     hits_to_all: bool
     hit_agency_ids: frozenset[int]
     refuge_from_state_id: int | None
+    # Matched only as victims and witnesses are, with a stated necessity and another
+    # supervisor's approval (minors in fighters' profiles).
+    protected: bool = False
 
 
 def why_not_matchable(record: Safeguards, today: date) -> str | None:
@@ -178,7 +187,8 @@ def why_not_matchable(record: Safeguards, today: date) -> str | None:
         return "erased"
     if record.review_due < today:
         return "review-overdue"
-    if record.category in PROTECTED_CATEGORIES and not record.necessity_approved:
+    protected = record.protected or record.category in PROTECTED_CATEGORIES
+    if protected and not record.necessity_approved:
         return "protected-category"
     if (
         needs_neutrality_review(record.offence, flagged=record.flagged)

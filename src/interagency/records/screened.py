@@ -69,12 +69,19 @@ def enrol(
     uow: UnitOfWork, vault: Vault, stored: Sequence[tuple[Record, Particulars | None]]
 ) -> dict[int, Subject]:
     """The records' subjects by record id, their keys rewritten from the particulars
-    (None: erased, found by nothing)."""
+    (None: erased, found by nothing). The subjects other features made of the same
+    records (a fighter's profile) get the same keys: what finds them is what the record
+    holds now."""
     entries = [
         subjects.Entry(record.id, record.owner_agency_id, record.kind, particulars)
         for record, particulars in stored
     ]
-    return subjects.enrol(uow, vault, RECORDS, entries)
+    found = subjects.enrol(uow, vault, RECORDS, entries)
+    for kind in _companions():
+        held = subjects.of_refs(uow, kind, [e.ref for e in entries])
+        if held:
+            subjects.enrol(uow, vault, kind, [e for e in entries if e.ref in held])
+    return found
 
 
 def subjects_of(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, Subject]:
@@ -82,7 +89,13 @@ def subjects_of(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, Subject
 
 
 def forget(uow: UnitOfWork, record_id: int) -> None:
-    subjects.forget_keys(uow, RECORDS, record_id)
+    for kind in (RECORDS, *_companions()):
+        subjects.forget_keys(uow, kind, record_id)
+
+
+def _companions() -> list[registry.SubjectKind]:
+    """The other kinds whose subjects are records."""
+    return [k for k in registry.kinds() if k.record_rows and k.name != RECORDS.name]
 
 
 def index_all(uow: UnitOfWork, vault: Vault) -> int:

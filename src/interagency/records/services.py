@@ -157,7 +157,7 @@ def _member_agency_ids(uow: UnitOfWork, codes: list[str]) -> list[int]:
     return [rows[code] for code in wanted]
 
 
-def _state_id(uow: UnitOfWork, code: str) -> int:
+def state_id_of(uow: UnitOfWork, code: str) -> int:
     text = code.strip().upper()
     column = MemberState.iso_alpha2 if len(text) == 2 else MemberState.iso_alpha3
     state_id = uow.session.scalar(select(MemberState.id).where(column == text))
@@ -171,7 +171,7 @@ def _apply(uow: UnitOfWork, principal: Principal, record: Record, data: RecordIn
     if data.refuge_from is None:
         record.refuge_from_state_id = None
     else:
-        fled = _state_id(uow, data.refuge_from)
+        fled = state_id_of(uow, data.refuge_from)
         own_state = uow.session.scalar(
             select(Agency.member_state_id).where(Agency.id == principal.agency_id)
         )
@@ -685,8 +685,12 @@ def request_necessity(
     principal = caller.principal
     assert principal is not None
     _current(record, data.version)
-    if SubjectCategory(record.subject_category) not in policy.PROTECTED_CATEGORIES:
-        raise InvalidInput(lazy("Only a victim's or a witness's record needs this approval."))
+    # A minor's record may need it too: a fighter's profile of a minor is matched only so.
+    protected = SubjectCategory(record.subject_category) in policy.PROTECTED_CATEGORIES
+    if not protected and not record.is_minor:
+        raise InvalidInput(
+            lazy("Only the record of a victim, a witness or a minor needs this approval.")
+        )
     if record.necessity_approved_by_id is not None:
         raise Conflict(lazy("Matching this record has been approved already."))
     record.necessity_reason = data.reason.strip()

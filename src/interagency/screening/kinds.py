@@ -1,6 +1,7 @@
 """Every feature's kinds of subject, registered by importing the module that declares
 them (`registry.register`). A feature that screens a new kind adds its module here."""
 
-from interagency.records import screened
+from interagency.movements import screened as movements
+from interagency.records import screened as records
 
-__all__ = ["screened"]
+__all__ = ["movements", "records"]

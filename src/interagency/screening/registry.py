@@ -10,13 +10,15 @@ Everything else, the rules included, is the service's, the same for every kind.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from interagency.db import UnitOfWork
+from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
+from interagency.records.models import Hit
 from interagency.records.particulars import Particulars
 from interagency.records.policy import Safeguards
 from interagency.vault import Vault
@@ -62,7 +64,8 @@ class SubjectKind:
     tlp: Tlp = Tlp.AMBER_STRICT
     handling: HandlingCode = HandlingCode.H2
     # How long after its last screening a subject that hit nothing is deleted; None: the
-    # holding feature keeps it under its own review dates (records are).
+    # holding feature keeps it under its own review dates (records are), or sweeps it under
+    # its own setting (`service.sweep_retention`'s `retention`: border crossings).
     retention: timedelta | None = None
     # How the audit trail names a subject of the kind, and its screenings.
     object_kind: str = "subject"
@@ -70,6 +73,14 @@ class SubjectKind:
     # Its refs are rows of `records`: its hits also carry the record's id, which the
     # records' own pages and the requests for details read.
     record_rows: bool = False
+    # Who checks a hit of a subject of this kind on another: the side holding the found
+    # subject's full data (records), or the searching side, which holds the subject
+    # screened and compares it with what the engine says agreed (a border crossing: the
+    # officer has the traveller and the document). The other side sees only the
+    # reference, the band and the date.
+    checked_by_searcher: bool = False
+    # Called in the checking transaction when a person confirmed such a hit.
+    on_confirmed: Callable[[UnitOfWork, Caller, Hit], None] | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}

@@ -222,10 +222,13 @@ def _announce(
     notifications.notify(
         uow, searchers, "records:hit", {"reference": hit.reference, "band": hit.band}, link
     )
-    holders = registry.kind_of(found.kind).holder.told(uow, [found.ref]).get(found.ref, ())
-    notifications.notify(
-        uow, set(holders), "records:hit-on-yours", {"reference": hit.reference}, link
-    )
+    # Where the searching side checks the hit, the holder hears of it once a person there
+    # confirmed it (`registry.SubjectKind.on_confirmed`), not of every automated hit.
+    if not searching_kind.checked_by_searcher:
+        holders = registry.kind_of(found.kind).holder.told(uow, [found.ref]).get(found.ref, ())
+        notifications.notify(
+            uow, set(holders), "records:hit-on-yours", {"reference": hit.reference}, link
+        )
     # The entry is the searching side's: what it may know of the hit, no more. The found
     # subject and the score are the holder's; the hit's row keeps them, by this reference.
     audit.record(
@@ -304,32 +307,41 @@ def _alert_dpos(
     )
 
 
-def sweep_retention(uow: UnitOfWork, caller: Caller) -> dict[str, int]:
-    """Deletes, with their own rows, the subjects of each kind with a retention whose
-    last screening (or enrolment) is older than it and that hit nothing and were hit by
-    nothing; returns how many, by kind."""
+def sweep_retention(
+    uow: UnitOfWork, caller: Caller, retention: Mapping[str, timedelta] | None = None
+) -> dict[str, int]:
+    """Deletes, with their own rows, the subjects of each kind with a retention (the
+    kind's, or the one `retention` sets for it) whose last screening (or enrolment) is
+    older than it and that are in no hit but hits a person dismissed; those hits go with
+    them. Returns how many subjects, by kind."""
     now = utcnow()
     deleted: dict[str, int] = {}
     for kind in registry.kinds():
-        if kind.retention is None:
+        keep = (retention or {}).get(kind.name, kind.retention)
+        if keep is None:
             continue
         involved = or_(Hit.searching_subject_id == Subject.id, Hit.found_subject_id == Subject.id)
         stale = uow.session.scalars(
             select(Subject).where(
                 Subject.kind == kind.name,
-                func.coalesce(Subject.screened_at, Subject.created_at) < now - kind.retention,
-                ~exists().where(involved),
+                func.coalesce(Subject.screened_at, Subject.created_at) < now - keep,
+                ~exists().where(involved, Hit.status != HitStatus.DISMISSED.value),
             )
         ).all()
         if not stale:
             continue
         ids = [s.id for s in stale]
-        kind.holder.forget(uow, [s.ref for s in stale])
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
+            uow.write(
+                delete(Hit).where(
+                    or_(Hit.searching_subject_id.in_(chunk), Hit.found_subject_id.in_(chunk))
+                )
+            )
             uow.write(delete(SubjectKey).where(SubjectKey.subject_id.in_(chunk)))
             uow.write(delete(Screening).where(Screening.subject_id.in_(chunk)))
             uow.write(delete(Subject).where(Subject.id.in_(chunk)))
+        kind.holder.forget(uow, [s.ref for s in stale])
         deleted[kind.name] = len(ids)
         audit.record(
             uow,

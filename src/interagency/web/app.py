@@ -29,6 +29,9 @@ from interagency.exchange import web_context as exchange_web_context
 from interagency.identity import account_routes, admin_routes, audit_routes, login_routes
 from interagency.identity import routes as identity_routes
 from interagency.jobs import routes as jobs_routes
+from interagency.movements import api as movements_api
+from interagency.movements import manifest_routes
+from interagency.movements import pages as movements_pages
 from interagency.records import api as records_api
 from interagency.records import pages as records_pages
 from interagency.web import api_docs, auth, csrf, errors, pages
@@ -73,6 +76,10 @@ ROUTERS = (
     reports_routes.api,
     records_api.api,
     records_pages.router,
+    movements_api.api,
+    manifest_routes.api,
+    manifest_routes.pages,
+    movements_pages.router,
     egress_routes.pages,
     egress_routes.api,
     jobs_routes.router,
