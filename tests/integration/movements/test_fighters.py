@@ -6,12 +6,14 @@ rule hold on every screening."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from interagency.errors import Forbidden, NotFound
+from interagency.identity.principals import Caller
 from interagency.movements import alerts, counts, profiles
 from interagency.movements.models import FighterAlert
 from interagency.records import hits, services
@@ -166,3 +168,13 @@ def test_a_minors_profile_hits_once_another_supervisor_approved_the_necessity(
                                    ReasonIn(reason="Necessary to protect the child."))  # fmt: skip
         uow.commit()
     assert len(cross(records).hits) == 1
+
+
+def test_a_border_systems_service_account_submits_but_never_checks(records: Records) -> None:
+    keep_profile(records)
+    reference = cross(records).hits[0].reference
+    with records.container.uow() as uow:
+        person = records.council.principal(uow, "kz_liaison")
+        system = Caller(dataclasses.replace(person, person=False), "192.0.2.20")
+        with pytest.raises(Forbidden):
+            hits.check(uow, system, reference, HitCheckIn(confirmed=True, how="Automated."))
