@@ -21,6 +21,7 @@ from interagency.jobs import Job, JobState, operators
 from interagency.jobs.kinds import JobKind, Run
 from interagency.jobs.queue import JobQueue, Schedule, daily_at, every_minute
 from interagency.jobs.runner import execute
+from interagency.movements import manifests, minimisation
 from interagency.outbox import SmtpMailer, dispatch_due
 from interagency.records import maintenance, uploads
 
@@ -66,6 +67,12 @@ def _rescreen(run: Run) -> None:
     maintenance.rescreen(run.uow, run.container.vault, run.caller, progress)
 
 
+def _sweep_crossings(run: Run) -> None:
+    with run.uow() as uow:
+        minimisation.sweep(uow, run.caller, run.container.settings.movements_keep_hours)
+        uow.commit()
+
+
 def _hourly(moment: datetime) -> bool:
     # Exported files are kept a day: an hour more on the disk, sealed, is no matter.
     return moment.minute == 0
@@ -80,6 +87,8 @@ KINDS = (
     JobKind("jobs.purge", _purge_done_jobs, "deleting the jobs done a month ago"),
     JobKind(prepared.JOB, prepared.make, "a long thread's export: let out, drawn, stored"),
     JobKind(prepared.EXPIRE_JOB, prepared.expire, "releasing exported files past their time"),
+    JobKind(manifests.JOB, manifests.process, "a manifest of crossings: read, store, screen"),
+    JobKind("movements.sweep", _sweep_crossings, "deleting crossings past their retention"),
 )
 SCHEDULES = (
     Schedule("audit.sign", every_minute()),
@@ -87,6 +96,7 @@ SCHEDULES = (
     Schedule("records.rescreen", daily_at(2)),
     Schedule("jobs.purge", daily_at(3)),
     Schedule(prepared.EXPIRE_JOB, _hourly),
+    Schedule("movements.sweep", _hourly),
 )
 
 

@@ -134,14 +134,20 @@ class Rows(Iterator[dict[str, str]]):
         return dict(zip(self.header, chain(next(self._cells), repeat("")), strict=False))
 
 
-def read_rows(filename: str, source: BinaryIO) -> Rows:
+def read_rows(filename: str, source: BinaryIO, *, max_rows: int | None = None) -> Rows:
     """The rows of a CSV (UTF-8) or XLSX file (its first sheet), read as they are asked
     for. `source` is a seekable binary stream. The header is read at once: raises
     InvalidInput for a file that is neither, has no header, or breaks a limit; reading
-    the rows raises it when a row breaks one."""
+    the rows raises it when a row breaks one. `max_rows` replaces `MAX_ROWS` for a
+    feature whose files are larger (a day's manifest of crossings)."""
+    limit = MAX_ROWS if max_rows is None else max_rows
     head = source.read(len(_XLSX_MAGIC))
     source.seek(0)
-    cells = _xlsx_cells(filename, source) if head == _XLSX_MAGIC else _csv_cells(filename, source)
+    cells = (
+        _xlsx_cells(filename, source, limit)
+        if head == _XLSX_MAGIC
+        else _csv_cells(filename, source)
+    )
     header = tuple(cell.strip().lower() for cell in next(cells, ()))
     if not any(header):
         raise InvalidInput(lazy("{file}: the first row must name the columns."), file=filename)
@@ -151,11 +157,10 @@ def read_rows(filename: str, source: BinaryIO) -> Rows:
             file=filename,
             limit=MAX_COLUMNS,
         )
-    return Rows(header, _at_most_max_rows(filename, cells))
+    return Rows(header, _at_most(filename, cells, limit))
 
 
-def _at_most_max_rows(filename: str, cells: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
-    limit = MAX_ROWS
+def _at_most(filename: str, cells: Iterator[Sequence[str]], limit: int) -> Iterator[Sequence[str]]:
     for count, row in enumerate(cells, start=1):
         if count > limit:
             raise _too_many_rows(filename, limit)
@@ -275,14 +280,14 @@ def _line_of_first_bad_byte(source: BinaryIO) -> int:
 # --- XLSX
 
 
-def _xlsx_cells(filename: str, source: BinaryIO) -> Iterator[list[str]]:
+def _xlsx_cells(filename: str, source: BinaryIO, max_rows: int) -> Iterator[list[str]]:
     """The header (without its trailing blank cells), then every row of the first sheet
     as wide as the header, blank ones too."""
     from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(source) as archive:
-            _scan_workbook(filename, archive)
+            _scan_workbook(filename, archive, max_rows)
         workbook = load_workbook(source, read_only=True, data_only=True)
     except InvalidInput:
         raise
@@ -330,7 +335,7 @@ def _cell_text(cell: Any) -> str:
     return str(cell)
 
 
-def _scan_workbook(filename: str, archive: zipfile.ZipFile) -> None:
+def _scan_workbook(filename: str, archive: zipfile.ZipFile, max_rows: int) -> None:
     """Inflates every part once, in chunks, and refuses the workbook as soon as it
     passes a limit: parts, bytes inflated, bytes of a part loaded whole, rows of a part."""
     parts = archive.infolist()
@@ -357,10 +362,10 @@ def _scan_workbook(filename: str, archive: zipfile.ZipFile) -> None:
                 raise _part_too_large(filename)
             rows.feed(chunk)
             # Row 1 is the header.
-            if rows.count > MAX_ROWS + 1:
-                raise _too_many_rows(filename, MAX_ROWS)
-        if rows.finish() > MAX_ROWS + 1:
-            raise _too_many_rows(filename, MAX_ROWS)
+            if rows.count > max_rows + 1:
+                raise _too_many_rows(filename, max_rows)
+        if rows.finish() > max_rows + 1:
+            raise _too_many_rows(filename, max_rows)
 
 
 def _worksheet_parts(filename: str, archive: zipfile.ZipFile) -> frozenset[str]:

@@ -1,0 +1,611 @@
+"""A day's passenger manifest: the request stores the file, sealed, and answers at once;
+a background job reads it row by row, stores each valid row as a crossing and screens
+the crossings against the profiles the agency may learn of.
+
+- Limits are enforced while the file is read (`MAX_ROWS` rows, `bulk.MAX_COLUMNS`
+  columns; CSV and XLSX through `records.bulk.read_rows`, Parquet a batch of rows at a
+  time), and a file over one is refused with a code the manifest's page explains.
+- The job commits a batch of rows at a time, with the count of rows read: run again
+  after a crash, it goes on from there and stores no row twice.
+- Screening a million crossings one by one costs hours, and nearly all of them meet no
+  profile at all. So a batch's candidate keys are looked up in one query, under the
+  screening lock; only crossings that share a key with a profile of another agency go
+  through the screening service, which applies every safeguard and records the hits.
+  The rest are recorded as screened with nothing opened: the service would have found
+  no candidate for them either.
+- Crossings that hit nothing are stored like those submitted one at a time and deleted
+  by the hourly sweep when their retention ends (`minimisation`): one path for both, and
+  a hit a person dismisses later is swept the same way.
+- The manifest keeps counts and problems as [row, column, code], never a value of a
+  row, and its file is deleted when the job ends, done or failed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from itertools import islice
+from typing import Any, BinaryIO, Final
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select, update
+
+from interagency import audit
+from interagency.db import UnitOfWork, utcnow
+from interagency.errors import DomainError, Forbidden, InvalidInput, NotFound
+from interagency.filestore import FileStore
+from interagency.filestore.models import FileStatus, StoredFile
+from interagency.i18n import lazy
+from interagency.identity.policy import Principal
+from interagency.identity.principals import Caller
+from interagency.inputs import checked_file_name
+from interagency.jobs import enqueue
+from interagency.jobs.kinds import Run, Superseded
+from interagency.movements import crossings
+from interagency.movements.models import Crossing, CrossingManifest, ManifestStatus
+from interagency.movements.schemas import CrossingIn
+from interagency.movements.screened import CROSSINGS, particulars_of
+from interagency.records import bulk, pairing
+from interagency.records.models import Screening
+from interagency.records.particulars import PersonParticulars
+from interagency.screening import keys, subjects
+from interagency.screening import service as screening
+from interagency.screening.models import Subject, SubjectKey
+from interagency.vault import Vault
+
+KIND: Final = "crossing-manifest"
+JOB: Final = "movements.manifest"
+# Rows of a day at the busiest crossing points of the region, with room to spare.
+MAX_ROWS: Final = 1_000_000
+# Rows stored and screened in one transaction.
+BATCH: Final = 1000
+# Problems kept on the manifest (all are counted).
+PROBLEMS_KEPT: Final = 500
+COLUMNS: Final = tuple(CrossingIn.model_fields)
+FINISHED: Final = frozenset({ManifestStatus.DONE.value, ManifestStatus.FAILED.value})
+_PARQUET_MAGIC: Final = b"PAR1"
+_TERMS_PER_QUERY: Final = 5000
+# Crossings are persons to the engine.
+_MATCHES_AS: Final = "person"
+
+logger = logging.getLogger(__name__)
+
+# Why a file was refused, by the code kept on the manifest (`refusal`, "code" or
+# "code:number"); the number fills {number}.
+REFUSALS: Final[dict[str, str]] = {
+    "scan": lazy("The file was refused by the malware scan."),
+    "rights": lazy("You may no longer submit crossings for your agency; the file was deleted."),
+    "not-a-table": lazy(
+        "The file is not a CSV (UTF-8), XLSX or Parquet file; save the manifest as one of them."
+    ),
+    "no-header": lazy("The first row of the file must name the columns."),
+    "too-many-rows": lazy(
+        "The file has more than {number} rows; split the day into several files."
+    ),
+    "too-many-columns": lazy(
+        "The file has more than {number} columns; keep only the columns of a manifest."
+    ),
+    "too-much-data": lazy(
+        "The file holds more than {number} MB of data once unpacked; split it into several files."
+    ),
+    "not-utf8": lazy("The text is not UTF-8 at line {number}; save the file as UTF-8 CSV."),
+    "bad-csv": lazy("Line {number} is not valid CSV; save the file again as CSV (UTF-8)."),
+    "row-too-long": lazy(
+        "Row {number} is too long; check that its quotes are closed, or shorten it."
+    ),
+    "unreadable": lazy("The file could not be read; save it again as CSV (UTF-8) or Parquet."),
+}
+
+# What a problem's code means, for the codes of the checks of a row's columns; the
+# rules of a whole row are kept as their own message.
+PROBLEMS: Final[dict[str, str]] = {
+    "unknown_column": lazy("not a column of a manifest"),
+    "missing": lazy("required, but empty"),
+    "string_too_long": lazy("too long"),
+    "string_too_short": lazy("too short"),
+    "string_pattern_mismatch": lazy("not in the expected form"),
+    "enum": lazy("not one of the values allowed"),
+    "literal_error": lazy("not one of the values allowed"),
+    "datetime_parsing": lazy("not a date and time (YYYY-MM-DDTHH:MM+HH:MM)"),
+    "datetime_from_date_parsing": lazy("not a date and time (YYYY-MM-DDTHH:MM+HH:MM)"),
+    "datetime_type": lazy("not a date and time (YYYY-MM-DDTHH:MM+HH:MM)"),
+    "timezone_aware": lazy("the time needs its offset from UTC (+05:00, Z)"),
+    "value_error": lazy("holds a character that is not allowed"),
+}
+
+
+class ScanPending(RuntimeError):
+    """The file's scan has not passed it yet: the job is tried again after a pause."""
+
+
+class Refused(Exception):
+    """The file cannot be read to its end; `code` says why (`REFUSALS`)."""
+
+    def __init__(self, code: str, number: int | None = None) -> None:
+        super().__init__(code)
+        self.code = code if number is None else f"{code}:{number}"
+
+
+# ------------------------------------------------------------------------- the requests
+
+
+def accept(
+    uow: UnitOfWork, caller: Caller, file_store: FileStore, filename: str, stored_file: StoredFile
+) -> CrossingManifest:
+    """Keeps the received file for the manifest's job and asks for the job, in the
+    caller's transaction."""
+    principal = crossings.require_submitter(caller)
+    checked_file_name(filename)  # the name itself is not kept: the file goes with the job
+    if stored_file.agency_id != principal.agency_id:
+        raise Forbidden(lazy("The file was received for another agency."))
+    file_store.add_reference(uow, stored_file.id)
+    manifest = CrossingManifest(
+        agency_id=principal.agency_id,
+        created_by_id=principal.user_id,
+        stored_file_id=stored_file.id,
+        status=ManifestStatus.QUEUED.value,
+        rows=0,
+        screened=0,
+        hits=0,
+        problems=[],
+        problem_count=0,
+    )
+    uow.session.add(manifest)
+    uow.session.flush()
+    audit.record(
+        uow,
+        caller.event("movements:manifest:accept", object_kind=KIND, object_ref=manifest.public_id),
+    )
+    enqueue(uow, JOB, manifest.id, acting_user_id=principal.user_id)
+    return manifest
+
+
+def status(uow: UnitOfWork, caller: Caller, manifest_id: int) -> CrossingManifest:
+    """One of the caller's agency's manifests; any other answers as an unknown one."""
+    principal = crossings.require_submitter(caller)
+    manifest = uow.session.get(CrossingManifest, manifest_id)
+    if manifest is None or manifest.agency_id != principal.agency_id:
+        raise NotFound(lazy("There is no such manifest."))
+    audit.record(
+        uow,
+        caller.event("movements:manifest:view", object_kind=KIND, object_ref=manifest.public_id),
+    )
+    return manifest
+
+
+def recent(uow: UnitOfWork, caller: Caller, limit: int = 20) -> list[CrossingManifest]:
+    principal = crossings.require_submitter(caller)
+    found = list(
+        uow.session.scalars(
+            select(CrossingManifest)
+            .where(CrossingManifest.agency_id == principal.agency_id)
+            .order_by(CrossingManifest.id.desc())
+            .limit(limit)
+        )
+    )
+    audit.record(
+        uow,
+        caller.event(
+            "movements:manifest:list",
+            object_kind=KIND,
+            detail={"returned": [m.public_id for m in found]},
+        ),
+    )
+    return found
+
+
+def refusal_text(code: str | None) -> str | None:
+    """The refusal kept on a manifest as a message (an msgid with {number} filled in by
+    the caller after translating: `refusal_parts`)."""
+    parts = refusal_parts(code)
+    return None if parts is None else parts[0]
+
+
+def refusal_parts(code: str | None) -> tuple[str, dict[str, str]] | None:
+    """The message id of a refusal and its parameters."""
+    if code is None:
+        return None
+    name, _, number = code.partition(":")
+    return REFUSALS.get(name, REFUSALS["unreadable"]), {"number": number}
+
+
+def problem_text(code: str) -> str:
+    """The message id that explains a problem's code (a rule's own message is one)."""
+    return PROBLEMS.get(code, code)
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def read_rows(source: BinaryIO) -> Iterator[dict[str, str]]:
+    """The rows of a manifest below its header as column → text, blank ones included
+    (so that counting numbers them from 2 as a spreadsheet does). The first row given is
+    the header: its columns as names to themselves. Raises `Refused` when the file breaks
+    a limit or cannot be read, while it is read."""
+    head = source.read(len(_PARQUET_MAGIC))
+    source.seek(0)
+    try:
+        if head == _PARQUET_MAGIC:
+            yield from _parquet_rows(source)
+            return
+        rows = bulk.read_rows("manifest", source, max_rows=MAX_ROWS)
+        yield {name: name for name in rows.header}
+        yield from rows
+    except InvalidInput as error:
+        raise _refused(error) from None
+
+
+def _refused(error: InvalidInput) -> Refused:
+    """The code of a refusal of `bulk.read_rows` (its messages name the file, which is
+    not kept)."""
+    message = error.message
+    number = error.params.get("limit", error.params.get("line", error.params.get("row")))
+    number = number if isinstance(number, int) else None
+    for marker, code in (
+        ("rows;", "too-many-rows"),
+        ("columns;", "too-many-columns"),
+        ("first row must name", "no-header"),
+        ("MB of data", "too-much-data"),
+        ("not UTF-8", "not-utf8"),
+        ("not valid CSV", "bad-csv"),
+        ("is longer than", "row-too-long"),
+    ):
+        if marker in message:
+            return Refused(code, number)
+    return Refused("unreadable")
+
+
+def _parquet_rows(source: BinaryIO) -> Iterator[dict[str, str]]:
+    """A Parquet file's rows, a batch at a time: the footer's declared counts give the
+    fast refusal, counting while reading the guarantee. Only the columns of a manifest
+    are read; the others are named in the header, to be reported."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(source)
+        names = [str(name).strip().lower() for name in parquet.schema_arrow.names]
+        declared = parquet.metadata.num_rows
+    except (pa.ArrowException, OSError, ValueError):
+        raise Refused("unreadable") from None
+    if not any(names):
+        raise Refused("no-header")
+    if len(names) > bulk.MAX_COLUMNS:
+        raise Refused("too-many-columns", bulk.MAX_COLUMNS)
+    if declared > MAX_ROWS:
+        raise Refused("too-many-rows", MAX_ROWS)
+    unpacked = sum(
+        parquet.metadata.row_group(i).total_byte_size for i in range(parquet.num_row_groups)
+    )
+    if unpacked > bulk.MAX_UNPACKED_BYTES:
+        raise Refused("too-much-data", bulk.MAX_UNPACKED_BYTES // (1024 * 1024))
+    yield {name: name for name in names}
+    wanted = [original for original, name in zip(parquet.schema_arrow.names, names, strict=True)
+              if name in COLUMNS]  # fmt: skip
+    read = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=BATCH, columns=wanted or None):
+            for row in batch.to_pylist():
+                read += 1
+                if read > MAX_ROWS:
+                    raise Refused("too-many-rows", MAX_ROWS)
+                texts = {str(k).strip().lower(): _cell(v) for k, v in row.items()}
+                if sum(len(text) for text in texts.values()) > bulk.MAX_ROW_CHARS:
+                    raise Refused("row-too-long", read + 1)
+                yield texts
+    except (pa.ArrowException, OSError, ValueError):
+        raise Refused("unreadable") from None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_row(number: int, row: dict[str, str]) -> tuple[CrossingIn | None, list[list[object]]]:
+    """The row's crossing, or None and its problems as [row, column, code]: the codes are
+    pydantic's error types, or a rule's own message, never the value."""
+    values = {k: v.strip() for k, v in row.items() if k in COLUMNS and v.strip()}
+    try:
+        return CrossingIn.model_validate(values), []
+    except ValidationError as error:
+        return None, [_problem(number, item) for item in error.errors()]
+
+
+def _problem(number: int, item: Any) -> list[object]:
+    location = [str(part) for part in item["loc"] if not isinstance(part, int)]
+    column = location[0] if location else "-"
+    code = str(item["type"])
+    if code == "value_error" and not location:
+        # A rule of the whole row (`CrossingIn._rules`): its message is a fixed text.
+        cause = item.get("ctx", {}).get("error")
+        code = str(cause.args[0]) if cause is not None and cause.args else code
+    return [number, column, code]
+
+
+# ------------------------------------------------------------------------------ the job
+
+
+def process(run: Run) -> None:
+    """The manifest's job: read, store and screen, a batch a transaction, from where an
+    earlier run stopped."""
+    manifest_id = run.subject_id
+    assert manifest_id is not None
+    with run.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        if manifest is None or manifest.status in FINISHED:
+            return
+        agency_id = manifest.agency_id
+    try:
+        principal = crossings.require_submitter(run.caller)
+        if principal.agency_id != agency_id:
+            raise Forbidden(lazy("The manifest belongs to another agency."))
+    except DomainError:
+        # The file is deleted all the same; the job ends refused (`jobs.runner`).
+        _finish(run, manifest_id, ManifestStatus.FAILED, refusal="rights")
+        raise
+    with run.uow() as uow:
+        uow.write(
+            update(CrossingManifest)
+            .where(CrossingManifest.id == manifest_id)
+            .values(status=ManifestStatus.RUNNING.value)
+        )
+        uow.commit()
+    try:
+        _screen_file(run, manifest_id, principal)
+    except Refused as refused:
+        _finish(run, manifest_id, ManifestStatus.FAILED, refusal=refused.code)
+        return
+    _finish(run, manifest_id, ManifestStatus.DONE)
+
+
+def _source(run: Run, manifest_id: int) -> BinaryIO:
+    """The file's plaintext, held in memory, never on disk (the file store's size limit
+    bounds it), once the scan has passed it."""
+    store = run.container.file_store
+    with run.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        assert manifest is not None
+        assert manifest.stored_file_id is not None
+        verdict = store.scan_pending_file(uow, manifest.stored_file_id)
+        uow.commit()
+        if verdict is FileStatus.REJECTED:
+            raise Refused("scan")
+        if verdict is FileStatus.QUARANTINED:
+            raise ScanPending(manifest.public_id)  # the scanner failed: tried again later
+        return io.BytesIO(b"".join(store.open_stream(uow.session, manifest.stored_file_id)))
+
+
+def _screen_file(run: Run, manifest_id: int, principal: Principal) -> None:
+    with run.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        assert manifest is not None
+        done = manifest.rows
+    rows = read_rows(_source(run, manifest_id))
+    header = next(rows, None)
+    if header is None:
+        raise Refused("no-header")
+    unknown = [[1, column, "unknown_column"] for column in header if column not in COLUMNS]
+    if done == 0 and unknown:
+        _add_problems(run, manifest_id, unknown)
+    for batch in _batches(islice(rows, done, None)):
+        _store_batch(run, manifest_id, principal, done, batch)
+        done += len(batch)
+        run.report("screening", done)
+
+
+def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
+    while batch := list(islice(rows, BATCH)):
+        yield batch
+
+
+def _store_batch(
+    run: Run, manifest_id: int, principal: Principal, done: int, batch: list[dict[str, str]]
+) -> None:
+    """Stores and screens one batch of rows (numbered from `done` + 2) in one transaction,
+    with the manifest's counts."""
+    vault = run.container.vault
+    valid: dict[int, CrossingIn] = {}
+    problems: list[list[object]] = []
+    for number, row in enumerate(batch, start=done + 2):
+        if not any(text.strip() for text in row.values()):
+            continue
+        data, found = check_row(number, row)
+        problems.extend(found)
+        if data is not None:
+            valid[number] = data
+    with run.uow() as uow:
+        numbers = sorted(valid)
+        stored = set(
+            uow.session.scalars(
+                select(Crossing.manifest_row).where(
+                    Crossing.manifest_id == manifest_id,
+                    Crossing.manifest_row.in_(numbers),
+                )
+            )
+        ) if numbers else set()  # fmt: skip
+        made: list[Crossing] = []
+        for number, data in valid.items():
+            if number in stored:
+                continue
+            crossing = crossings.build(uow, principal, data)
+            crossing.manifest_id, crossing.manifest_row = manifest_id, number
+            made.append(crossing)
+        uow.session.add_all(made)
+        uow.session.flush()
+        screened, hits = screen_many(
+            uow, run.caller, vault, made, manifest_ref=_ref(uow, manifest_id)
+        )
+        moved = uow.session.connection().execute(
+            update(CrossingManifest)
+            # Only from where this run read it: a run another worker took over meanwhile
+            # finds it moved on, and its batch is rolled back.
+            .where(CrossingManifest.id == manifest_id, CrossingManifest.rows == done)
+            .values(
+                rows=done + len(batch),
+                screened=CrossingManifest.screened + screened,
+                hits=CrossingManifest.hits + hits,
+            )
+        )
+        if not moved.rowcount:
+            raise Superseded
+        if problems:
+            _keep_problems(uow, manifest_id, problems)
+        uow.commit()
+
+
+def _ref(uow: UnitOfWork, manifest_id: int) -> str:
+    return (
+        uow.session.scalar(
+            select(CrossingManifest.public_id).where(CrossingManifest.id == manifest_id)
+        )
+        or ""
+    )
+
+
+def screen_many(
+    uow: UnitOfWork,
+    caller: Caller,
+    vault: Vault,
+    stored: Sequence[Crossing],
+    *,
+    manifest_ref: str = "",
+) -> tuple[int, int]:
+    """Enrols and screens stored crossings of one agency; how many were screened and how
+    many hits they found. Under the screening lock, one query finds which of them share a
+    candidate key with a profile of another agency; those are screened by the service,
+    the others recorded as screened with nothing opened. The caller commits."""
+    if not stored:
+        return 0, 0
+    pairing.lock_screening(uow, _MATCHES_AS)
+    opened = {c.id: particulars_of(c) for c in stored}
+    entries = [subjects.Entry(c.id, c.agency_id, _MATCHES_AS, opened[c.id]) for c in stored]
+    enrolled = subjects.enrol(uow, vault, CROSSINGS, entries)
+    wanted = {c.id: _lookup_terms(uow, vault, opened[c.id]) for c in stored}
+    agency_ids = {c.agency_id for c in stored}
+    assert len(agency_ids) == 1, "a batch is one agency's"
+    shared = _terms_of_profiles(uow, set().union(*wanted.values()), agency_ids.pop())
+    screened = hits = 0
+    quiet: list[Subject] = []
+    for crossing in stored:
+        subject = enrolled[crossing.id]
+        if wanted[crossing.id] & shared:
+            outcome = screening.screen(uow, caller, vault, subject, opened[crossing.id])
+            screened += outcome.screened
+            hits += len(outcome.hits)
+        else:
+            quiet.append(subject)
+    if quiet:
+        _record_quiet(uow, caller, quiet, manifest_ref)
+    return screened + len(quiet), hits
+
+
+def _lookup_terms(uow: UnitOfWork, vault: Vault, person: PersonParticulars) -> set[str]:
+    return set(vault.matching_terms(uow.session, keys.lookup_texts(_MATCHES_AS, person)))
+
+
+def _terms_of_profiles(uow: UnitOfWork, terms: Iterable[str], agency_id: int) -> set[str]:
+    """Which of `terms` a subject of a kind crossings are screened against holds, of
+    another agency: the candidates' terms, as `screening.service.candidates` finds them
+    for one subject, for a batch at once."""
+    ordered = sorted(terms)
+    found: set[str] = set()
+    for start in range(0, len(ordered), _TERMS_PER_QUERY):
+        found.update(
+            uow.session.scalars(
+                select(SubjectKey.term)
+                .join(Subject, Subject.id == SubjectKey.subject_id)
+                .where(
+                    SubjectKey.term.in_(ordered[start : start + _TERMS_PER_QUERY]),
+                    Subject.kind.in_(sorted(CROSSINGS.screened_against)),
+                    Subject.matches_as == _MATCHES_AS,
+                    Subject.owner_agency_id != agency_id,
+                )
+                .distinct()
+            )
+        )
+    return found
+
+
+def _record_quiet(
+    uow: UnitOfWork, caller: Caller, quiet: Sequence[Subject], manifest_ref: str
+) -> None:
+    """Crossings that share no key with any profile: screened, nothing compared, nothing
+    opened, one audit entry for them all."""
+    now = utcnow()
+    ids = [s.id for s in quiet]
+    for start in range(0, len(ids), _TERMS_PER_QUERY):
+        uow.write(
+            update(Subject)
+            .where(Subject.id.in_(ids[start : start + _TERMS_PER_QUERY]))
+            .values(screened_at=now)
+        )
+    uow.write(
+        insert(Screening),
+        [{"subject_id": i, "record_id": None, "screened_at": now, "hits_found": 0} for i in ids],
+    )
+    audit.record(
+        uow,
+        caller.event(
+            CROSSINGS.screen_action,
+            object_kind=KIND,
+            object_ref=manifest_ref or None,
+            detail={"screened": len(ids), "hits": [], "compared": 0},
+        ),
+    )
+
+
+def _add_problems(run: Run, manifest_id: int, problems: list[list[object]]) -> None:
+    with run.uow() as uow:
+        _keep_problems(uow, manifest_id, problems)
+        uow.commit()
+
+
+def _keep_problems(uow: UnitOfWork, manifest_id: int, problems: list[list[object]]) -> None:
+    manifest = uow.session.get(CrossingManifest, manifest_id)
+    assert manifest is not None
+    kept = list(manifest.problems or [])
+    room = max(PROBLEMS_KEPT - len(kept), 0)
+    manifest.problems = kept + problems[:room]
+    manifest.problem_count = manifest.problem_count + len(problems)
+
+
+def _finish(
+    run: Run, manifest_id: int, state: ManifestStatus, *, refusal: str | None = None
+) -> None:
+    """Ends the manifest and deletes its file, in one transaction."""
+    with run.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        assert manifest is not None
+        manifest.status = state.value
+        manifest.refusal = refusal
+        manifest.finished_at = utcnow()
+        if manifest.stored_file_id is not None:
+            stored, manifest.stored_file_id = manifest.stored_file_id, None
+            uow.session.flush()
+            run.container.file_store.release(uow, stored)
+        audit.record(
+            uow,
+            run.caller.event(
+                "movements:manifest:finish",
+                object_kind=KIND,
+                object_ref=manifest.public_id,
+                detail={
+                    "status": state.value,
+                    "refusal": refusal,
+                    "rows": manifest.rows,
+                    "screened": manifest.screened,
+                    "hits": manifest.hits,
+                    "problems": manifest.problem_count,
+                },
+            ),
+        )
+        uow.commit()
+    run.report("finished")

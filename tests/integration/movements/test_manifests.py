@@ -1,0 +1,231 @@
+"""A day's manifest of crossings, received as a file and screened by its job: the profile
+hit is found, the counts are right, bad rows are reported by row, column and code with no
+value of theirs, the file is deleted when the job ends, a job run again stores no row
+twice, and a file over a limit is refused with a message that says what to do."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import func, select, update
+from starlette.testclient import TestClient
+
+from interagency.background import KINDS, SCHEDULES, run_pending
+from interagency.filestore.models import StoredFile
+from interagency.jobs import Job
+from interagency.movements import crossings, manifests
+from interagency.movements.models import Crossing, CrossingManifest
+from interagency.records.models import Hit
+from interagency.web.app import create_app
+from tests.integration.movements.conftest import RASHAD_PASSPORT, keep_profile
+from tests.integration.records.conftest import Records
+from tests.support.identity import api_token, csrf_token, sign_in
+
+HEADER = (
+    "surname,given_name,birth_date,sex,document_number,document_country,occurred_at,"
+    "crossing_point,direction"
+)
+WHEN = (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="minutes")
+# A value that must never be seen again once the row was refused.
+SECRET_POINT = "Khorgos-Secret-Gate"
+
+
+def _traveller(n: int) -> str:
+    return f"Testov{n:03d},Person,1970-01-{1 + n % 28:02d},M,N{n:07d},KAZ,{WHEN},Nur Zholy,exit"
+
+
+def _csv(travellers: int = 3) -> bytes:
+    rashad = RASHAD_PASSPORT
+    lines = [
+        HEADER,
+        f"{rashad['surname']},{rashad['given_name']},{rashad['birth_date']},M,"
+        f"{rashad['document_number']},{rashad['document_country']},{WHEN},Nur Zholy,entry",
+        *(_traveller(n) for n in range(1, travellers + 1)),
+        # No document number, and a direction that is neither entry nor exit.
+        f"Badrow,Person,1971-02-03,M,,KAZ,{WHEN},{SECRET_POINT},sideways",
+        ",,,,,,,,",
+    ]
+    return "\n".join(lines).encode()
+
+
+def _send(records: Records, data: bytes, name: str = "day.csv") -> int:
+    container = records.container
+    with container.uow() as uow:
+        caller = records.council.caller(uow, "kz_liaison")
+        principal = crossings.require_submitter(caller)
+        stored = container.file_store.receive_bytes(
+            uow, data, agency_id=principal.agency_id, filename=name
+        )
+        manifest = manifests.accept(uow, caller, container.file_store, name, stored)
+        uow.commit()
+        return manifest.id
+
+
+def _manifest(records: Records, manifest_id: int) -> CrossingManifest:
+    with records.container.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        assert manifest is not None
+        uow.session.expunge(manifest)
+        return manifest
+
+
+def _count(records: Records, model: type, *where: Any) -> int:
+    with records.container.uow() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_a_csv_manifest_is_screened_and_its_file_deleted(records: Records) -> None:
+    keep_profile(records)
+    manifest_id = _send(records, _csv())
+    assert _count(records, StoredFile) == 1
+    assert run_pending(records.container) >= 1
+    manifest = _manifest(records, manifest_id)
+    assert (manifest.status, manifest.refusal) == ("done", None)
+    # Six rows below the header, the blank one counted; four stored and screened.
+    assert (manifest.rows, manifest.screened, manifest.hits) == (6, 4, 1)
+    assert manifest.problem_count == 2
+    assert sorted(map(tuple, manifest.problems)) == [
+        (6, "direction", "enum"),
+        (6, "document_number", "missing"),
+    ]
+    assert SECRET_POINT not in json.dumps(manifest.problems)
+    assert "Badrow" not in json.dumps(manifest.problems)
+    assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 4
+    with records.container.uow() as uow:
+        numbers = uow.session.scalars(
+            select(Crossing.manifest_row).where(Crossing.manifest_id == manifest_id)
+        ).all()
+    assert sorted(n or 0 for n in numbers) == [2, 3, 4, 5]
+    assert _count(records, Hit) == 1
+    # The file went with the job.
+    assert manifest.stored_file_id is None
+    assert _count(records, StoredFile) == 0
+
+
+def test_a_parquet_manifest_is_read_with_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = pa.table(
+        {
+            "surname": ["HUSEYNOV", "TESTOV", None],
+            "document_number": ["C01234567", "N0000001", "N0000002"],
+            "document_country": ["AZE", "KAZ", "KAZ"],
+            "occurred_at": [datetime.now(UTC) - timedelta(hours=1)] * 3,
+            "crossing_point": ["Nur Zholy"] * 3,
+            "direction": ["entry", "exit", "exit"],
+            "colour": ["red", "green", "blue"],
+        }
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    rows = list(manifests.read_rows(io.BytesIO(sink.getvalue())))
+    assert "colour" in rows[0]  # the header names every column, to be reported
+    assert "colour" not in rows[1]  # and only a manifest's columns are read
+    first, problems = manifests.check_row(2, rows[1])
+    assert first is not None
+    assert problems == []
+    assert first.surname == "HUSEYNOV"
+    assert first.occurred_at.tzinfo is not None
+    assert manifests.check_row(4, rows[3]) == (None, [[4, "surname", "missing"]])
+    monkeypatch.setattr(manifests, "MAX_ROWS", 2)
+    with pytest.raises(manifests.Refused) as refused:
+        list(manifests.read_rows(io.BytesIO(sink.getvalue())))
+    assert refused.value.code == "too-many-rows:2"
+
+
+def test_a_job_run_again_stores_no_row_twice(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_profile(records)
+    monkeypatch.setattr(manifests, "BATCH", 2)
+    manifest_id = _send(records, _csv(travellers=5))
+    real_build = crossings.build
+    built: list[int] = []
+
+    def fails_in_the_third_batch(*args: Any, **kwargs: Any) -> Crossing:
+        if len(built) == 4:
+            raise OSError("the disk went away")
+        built.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(crossings, "build", fails_in_the_third_batch)
+    run_pending(records.container)
+    assert _manifest(records, manifest_id).rows == 4
+    with records.container.uow() as uow:
+        uow.write(
+            update(Job).where(Job.subject_id == manifest_id).values(state="pending", attempts=0)
+        )
+        uow.commit()
+    monkeypatch.setattr(crossings, "build", real_build)
+    run_pending(records.container)
+    manifest = _manifest(records, manifest_id)
+    assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 8, 6, 1)
+    assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 6
+    assert _count(records, Hit) == 1
+    assert _count(records, StoredFile) == 0
+
+
+def test_a_file_over_the_row_limit_is_refused_with_what_to_do(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(manifests, "MAX_ROWS", 3)
+    container = records.container
+    headers = {"Authorization": f"Bearer {api_token(container, records.council, 'kz_liaison')}"}
+    with TestClient(create_app(container)) as client:
+        sent = client.post(
+            "/api/v1/movements/manifests",
+            files={"file": ("day.csv", _csv(travellers=5), "text/csv")},
+            headers=headers,
+        )
+        assert sent.status_code == 202, sent.text
+        reference = sent.json()["reference"]
+        assert sent.json()["status"] == "queued"
+        run_pending(container)
+        state = client.get(f"/api/v1/movements/manifests/{reference}", headers=headers)
+        assert state.status_code == 200
+        body = state.json()
+        assert body["status"] == "failed"
+        assert "more than 3 rows" in body["refusal"]
+        assert "split" in body["refusal"]
+        # Another agency's user finds no such manifest.
+        theirs = {"Authorization": f"Bearer {api_token(container, records.council, 'ru_liaison')}"}
+        assert (
+            client.get(f"/api/v1/movements/manifests/{reference}", headers=theirs).status_code
+            == 404
+        )
+    assert _count(records, Crossing) == 0
+    assert _count(records, StoredFile) == 0
+
+
+def test_the_pages_take_a_manifest_and_show_its_report(records: Records) -> None:
+    with TestClient(create_app(records.container)) as client:
+        sign_in(client, records.council, "kz_liaison")
+        page = client.get("/movements/manifests")
+        assert page.status_code == 200
+        assert 'action="/movements/manifests"' in page.text
+        sent = client.post(
+            "/movements/manifests",
+            data={"csrf_token": csrf_token(page.text)},
+            files={"file": ("day.csv", _csv(), "text/csv")},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        target = sent.headers["location"]
+        assert target.startswith("/movements/manifests/")
+        run_pending(records.container)
+        report = client.get(target)
+        assert report.status_code == 200
+        assert 'id="manifest-status">done<' in report.text
+        assert SECRET_POINT not in report.text
+        listed = client.get("/movements/manifests")
+        assert target in listed.text
+
+
+def test_the_job_and_the_sweep_are_registered() -> None:
+    names = {kind.name for kind in KINDS}
+    assert {manifests.JOB, "movements.sweep"} <= names
+    assert "movements.sweep" in {schedule.kind for schedule in SCHEDULES}
