@@ -39,6 +39,7 @@ class Door(StrEnum):
     HIT_DETAILS = "records:hit-details"
     RECORD_LIST = "records:record-list"
     HIT_LIST = "records:hit-list"
+    CROSSING_RELEASE = "movements:crossing-release"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,15 @@ DOORS: Final[dict[Door, DoorSpec]] = {
             Door.AUDIT_FILE, Leaves.COPY, {"csv"},
             [("GET", "/audit/export.csv")],
             lazy("The audit entries an auditor may read, as a CSV file."),
+        ),
+        _spec(
+            Door.CROSSING_RELEASE, Leaves.CROSSING, {"thread"},
+            [("POST", "/movements/alerts/{reference}/release/{step}"),
+             ("POST", "/api/v1/movements/alerts/{reference}/release/approve")],
+            lazy(
+                "A border crossing's time, place and route released to the holder of the "
+                "profile it hit, as an exchange thread."
+            ),
         ),
         _spec(
             Door.HIT_DETAILS, Leaves.CROSSING, {"thread"},

@@ -10,9 +10,9 @@ import hashlib
 
 from sqlalchemy import select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork
-from interagency.errors import Conflict
+from interagency.errors import Conflict, NotFound
 from interagency.exchange import services as exchange
 from interagency.exchange.models import MessageKind, Priority
 from interagency.exchange.schemas import RecipientIn, ThreadIn
@@ -63,6 +63,25 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
         raise Conflict(lazy("The crossing changed after its release was proposed."))
     journey = crossings.journey_of(crossing)
     holder = uow.session.scalar(select(Agency.code).where(Agency.id == alert.owner_agency_id))
+    # It crosses to the profile's holder: through the gate, which records it under an
+    # export id that the thread names.
+    receipt = egress.release(
+        uow,
+        caller,
+        egress.Door.CROSSING_RELEASE,
+        [
+            egress.Item(
+                kind=crossings.KIND,
+                ref=crossing.public_id,
+                owner_agency_id=crossing.agency_id,
+                tlp=Tlp.AMBER_STRICT,
+                handling=HandlingCode.H2,
+                permit=egress.Permit.ALLOW,  # (the release's own four eyes decided it)
+            )
+        ],
+        fmt="thread",
+        destination=egress.to_agency(alert.owner_agency_id),
+    )
     body = "\n".join(
         [
             f"Совпадение / Hit: {reference}",
@@ -71,6 +90,8 @@ def approve(uow: UnitOfWork, caller: Caller, ctx: exchange.Context, reference: s
             f"Пункт пропуска / Crossing point: {journey.crossing_point}",
             f"Перевозчик / Carrier: {journey.carrier or '-'} {journey.service}".rstrip(),
             f"Страна документа / Document country: {journey.document_country}",
+            "",
+            f"Выдача / Export {receipt.export_id}",
         ]
     )
     thread = exchange.send(
@@ -106,11 +127,19 @@ def _gate(
         .join(Crossing, Crossing.id == FighterAlert.crossing_id)
         .where(Hit.reference == reference, Hit.expired_at.is_(None))
     ).first()
+    missing = NotFound(lazy("No confirmed hit {ref} is on a crossing of yours."), ref=reference)
     if row is None:
-        crossings.gate(uow, caller, action, "-")  # answers as for an unknown crossing
-        raise AssertionError("unreachable")
+        raise missing
     alert, crossing, status = row
-    crossings.gate(uow, caller, action, crossing.public_id)
+    principal = caller.principal
+    mine = (
+        policy.relations(principal, submitter_agency_id=crossing.agency_id)
+        if principal
+        else frozenset()
+    )
+    if principal is None or policy.Relation.SUBMITTER not in mine:
+        raise guard.hidden(caller, action.value, KIND, reference, missing)
+    guard.check(caller, policy.allowed(principal, action, mine), action, KIND, reference)
     if status != HitStatus.CONFIRMED.value:
         raise Conflict(lazy("Hit {ref} is not confirmed."), ref=reference)
     return alert, crossing

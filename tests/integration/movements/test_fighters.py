@@ -13,8 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from interagency.errors import Forbidden, NotFound
+from interagency.exchange.models import Message, Thread
+from interagency.exchange.sealing import open_body
+from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
-from interagency.movements import alerts, counts, profiles
+from interagency.movements import alerts, counts, profiles, release
 from interagency.movements.models import FighterAlert
 from interagency.records import hits, services
 from interagency.records.models import Neutrality, Record
@@ -27,8 +30,15 @@ from .conftest import cross, keep_profile
 def _check(records: Records, login: str, reference: str, *, confirmed: bool) -> None:
     with records.container.uow() as uow:
         caller = records.council.caller(uow, login)
-        hits.check(uow, caller, reference, HitCheckIn(confirmed=confirmed, how="Compared the "
-                   "passport at the booth with the engine's agreeing fields."))  # fmt: skip
+        hits.check(
+            uow,
+            caller,
+            reference,
+            HitCheckIn(
+                confirmed=confirmed,
+                how="Compared the passport at the booth with the engine's agreeing fields.",
+            ),
+        )
         uow.commit()
 
 
@@ -48,15 +58,17 @@ def test_a_crossing_hits_a_listed_groups_profile_and_each_side_sees_its_part(
     # The border officer compares the traveller with what agreed: score and explanation.
     assert border.side == "searcher"
     assert border.record_id == out.reference
-    assert border.score is not None and border.explanation
+    assert border.score is not None
+    assert border.explanation
     # The holder: its own record, the reference, the band and the date; nothing else yet.
     assert holder.record_id == record.public_id
     assert (holder.score, holder.explanation) == (None, None)
     assert ("records:hit-on-yours", {"reference": reference}) not in records.notices("ru_liaison")
     # Only the submitting side checks: the holder cannot, nor can it be alerted before.
-    with records.container.uow() as uow, pytest.raises(Forbidden):
+    with records.container.uow() as uow:
         caller = records.council.caller(uow, "ru_liaison")
-        hits.check(uow, caller, reference, HitCheckIn(confirmed=True, how="Looks like him."))
+        with pytest.raises(Forbidden):
+            hits.check(uow, caller, reference, HitCheckIn(confirmed=True, how="Looks like him."))
     assert [a for a, _ in records.notices("ru_liaison") if a == "movements:alert"] == []
     _check(records, "kz_liaison", reference, confirmed=True)
     alert_notes = [p for k, p in records.notices("ru_liaison") if k == "movements:alert"]
@@ -78,7 +90,8 @@ def test_a_crossing_hits_a_listed_groups_profile_and_each_side_sees_its_part(
         uow.commit()
     with records.container.uow() as uow:
         alert = uow.session.scalar(select(FighterAlert))
-        assert alert is not None and alert.taken_up_at is not None
+        assert alert is not None
+        assert alert.taken_up_at is not None
 
 
 def test_a_profile_without_a_listed_group_waits_for_the_review_board(records: Records) -> None:
@@ -96,8 +109,13 @@ def test_a_profile_without_a_listed_group_waits_for_the_review_board(records: Re
     assert cross(records).hits == []
     with records.container.uow() as uow:
         caller = records.council.caller(uow, "board_reviewer")
-        services.decide_neutrality(uow, caller, records.context(), record.id,
-                                   NeutralityIn(cleared=True, reason="Dated acts of violence."))  # fmt: skip
+        services.decide_neutrality(
+            uow,
+            caller,
+            records.context(),
+            record.id,
+            NeutralityIn(cleared=True, reason="Dated acts of violence."),
+        )
         uow.commit()
     assert len(cross(records).hits) == 1
 
@@ -137,10 +155,20 @@ def test_a_dismissed_hit_alerts_nobody(records: Records) -> None:
 
 def test_counts_are_shown_only_from_five(records: Records) -> None:
     for n in range(5):
-        keep_profile(records, "ru_liaison", {"surname": f"Иванов{n}", "birth_date": f"19{70 + n}-01-01"},
-                     departed_on=date(2019, 4, 2 + n))  # fmt: skip
-    keep_profile(records, "ru_liaison", {"surname": "Петров", "birth_date": "1980-01-01"},
-                 status="returned", departed_on=date(2018, 1, 1), returned_on=date(2020, 2, 3))  # fmt: skip
+        keep_profile(
+            records,
+            "ru_liaison",
+            {"surname": f"Иванов{n}", "birth_date": f"19{70 + n}-01-01"},
+            departed_on=date(2019, 4, 2 + n),
+        )
+    keep_profile(
+        records,
+        "ru_liaison",
+        {"surname": "Петров", "birth_date": "1980-01-01"},
+        status="returned",
+        departed_on=date(2018, 1, 1),
+        returned_on=date(2020, 2, 3),
+    )
     with records.container.uow() as uow:
         rows = counts.monthly(uow, records.council.caller(uow, "sec_officer"))
         uow.commit()
@@ -157,15 +185,25 @@ def test_a_minors_profile_hits_once_another_supervisor_approved_the_necessity(
     with records.container.uow() as uow:
         stored = uow.session.get(Record, record.id)
         assert stored is not None
-        services.request_necessity(uow, records.council.caller(uow, "ru_supervisor"), record.id,
-                                   VersionedReasonIn(version=stored.version,
-                                                     reason="Returning minor at risk; the "
-                                                     "family asked us to find him."))  # fmt: skip
+        services.request_necessity(
+            uow,
+            records.council.caller(uow, "ru_supervisor"),
+            record.id,
+            VersionedReasonIn(
+                version=stored.version,
+                reason="Returning minor at risk; the family asked us to find him.",
+            ),
+        )
         uow.commit()
     with records.container.uow() as uow:
         caller = records.council.caller(uow, "ru_supervisor2")
-        services.approve_necessity(uow, caller, records.context(), record.id,
-                                   ReasonIn(reason="Necessary to protect the child."))  # fmt: skip
+        services.approve_necessity(
+            uow,
+            caller,
+            records.context(),
+            record.id,
+            ReasonIn(reason="Necessary to protect the child."),
+        )
         uow.commit()
     assert len(cross(records).hits) == 1
 
@@ -178,3 +216,43 @@ def test_a_border_systems_service_account_submits_but_never_checks(records: Reco
         system = Caller(dataclasses.replace(person, person=False), "192.0.2.20")
         with pytest.raises(Forbidden):
             hits.check(uow, system, reference, HitCheckIn(confirmed=True, how="Automated."))
+
+
+def test_the_crossings_place_reaches_the_holder_only_under_four_eyes(records: Records) -> None:
+    keep_profile(records)
+    reference = (
+        cross(records, crossing_point="Zhibek Zholy", carrier="KTZ", service="T-14")
+        .hits[0]
+        .reference
+    )
+    # Not before the border officer confirmed the hit.
+    with records.container.uow() as uow, pytest.raises(NotFound):
+        release.propose(uow, records.council.caller(uow, "kz_liaison"), reference)
+    _check(records, "kz_liaison", reference, confirmed=True)
+    with records.container.uow() as uow:
+        release.propose(uow, records.council.caller(uow, "kz_supervisor"), reference)
+        uow.commit()
+    context = exchange_context(records.container)
+    # The one who proposed does not approve; the holder cannot release what it does not hold.
+    for login, refusal in (("kz_supervisor", Forbidden), ("ru_supervisor", NotFound)):
+        with records.container.uow() as uow, pytest.raises(refusal):
+            release.approve(uow, records.council.caller(uow, login), context, reference)
+    with records.container.uow() as uow:
+        caller = records.council.caller(uow, "kz_liaison")
+        release.propose(uow, caller, reference)
+        uow.commit()
+    with records.container.uow() as uow:
+        alert = release.approve(
+            uow, records.council.caller(uow, "kz_supervisor"), context, reference
+        )
+        uow.commit()
+        thread = uow.session.get(Thread, alert.release_thread_id)
+        assert thread is not None
+        recipients = {r.agency_id for r in thread.recipients}
+        message = uow.session.scalar(select(Message).where(Message.thread_id == thread.id))
+        assert message is not None
+        body = open_body(uow, records.container.vault, message)
+    assert recipients == {records.council.agencies["RU-SVC"]}
+    assert "Zhibek Zholy" in body
+    assert "KTZ T-14" in body
+    assert "HUSEYNOV" not in body  # the traveller's particulars are not the place and route
