@@ -2,7 +2,8 @@
 dismissed, are deleted once their retention ends (`Settings.movements_keep_hours`, 24 by
 default and never above 30 days), by the hourly sweep, with their screening keys,
 screenings and dismissed hits (`screening.service.sweep_retention`). A crossing behind a
-confirmed hit stays with the hit under the profile's review date.
+confirmed hit stays with the hit under the profile's review date: when the hit expires
+(the daily sweep of hits), the crossing, the hit and its alert go at the next sweep.
 
 Nothing else holds a crossing's content: its audit entries name it by reference only,
 and a manifest's file is deleted when its job ends (`manifests`), whose report keeps

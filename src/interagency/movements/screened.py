@@ -27,7 +27,7 @@ from interagency.identity import notifications
 from interagency.identity.models import Role
 from interagency.inputs import STORED
 from interagency.movements import alerts, policy
-from interagency.movements.models import Crossing, FighterProfile
+from interagency.movements.models import Crossing, FighterAlert, FighterProfile
 from interagency.records import pairing
 from interagency.records.models import Neutrality, Record
 from interagency.records.particulars import Particulars, PersonParticulars
@@ -142,9 +142,12 @@ class CrossingHolder:
         }  # fmt: skip
 
     def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
+        """The crossings, with the alerts of their expired hits."""
         ordered = sorted(set(refs))
         for start in range(0, len(ordered), _CHUNK):
-            uow.write(delete(Crossing).where(Crossing.id.in_(ordered[start : start + _CHUNK])))
+            chunk = ordered[start : start + _CHUNK]
+            uow.write(delete(FighterAlert).where(FighterAlert.crossing_id.in_(chunk)))
+            uow.write(delete(Crossing).where(Crossing.id.in_(chunk)))
 
 
 def _crossings(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[int, Crossing]:

@@ -312,8 +312,10 @@ def sweep_retention(
 ) -> dict[str, int]:
     """Deletes, with their own rows, the subjects of each kind with a retention (the
     kind's, or the one `retention` sets for it) whose last screening (or enrolment) is
-    older than it and that are in no hit but hits a person dismissed; those hits go with
-    them. Returns how many subjects, by kind."""
+    older than it and that are in no live hit: none but hits a person dismissed, or hits
+    that expired (a confirmed hit keeps its subjects until the found subject's review date
+    ends it). Those hits go with them, the holder's rows first (they may point to the
+    hits). Returns how many subjects, by kind."""
     now = utcnow()
     deleted: dict[str, int] = {}
     for kind in registry.kinds():
@@ -325,12 +327,15 @@ def sweep_retention(
             select(Subject).where(
                 Subject.kind == kind.name,
                 func.coalesce(Subject.screened_at, Subject.created_at) < now - keep,
-                ~exists().where(involved, Hit.status != HitStatus.DISMISSED.value),
+                ~exists().where(
+                    involved, Hit.status != HitStatus.DISMISSED.value, Hit.expired_at.is_(None)
+                ),
             )
         ).all()
         if not stale:
             continue
         ids = [s.id for s in stale]
+        kind.holder.forget(uow, [s.ref for s in stale])
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             uow.write(
@@ -341,7 +346,6 @@ def sweep_retention(
             uow.write(delete(SubjectKey).where(SubjectKey.subject_id.in_(chunk)))
             uow.write(delete(Screening).where(Screening.subject_id.in_(chunk)))
             uow.write(delete(Subject).where(Subject.id.in_(chunk)))
-        kind.holder.forget(uow, [s.ref for s in stale])
         deleted[kind.name] = len(ids)
         audit.record(
             uow,

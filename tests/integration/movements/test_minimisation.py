@@ -6,17 +6,17 @@ personal values); a crossing behind a confirmed hit stays with its hit."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from interagency.audit import personal
 from interagency.audit.models import AuditPersonal
 from interagency.movements import minimisation
-from interagency.movements.models import Crossing
-from interagency.records import hits
-from interagency.records.models import Hit, HitStatus, Screening
+from interagency.movements.models import Crossing, FighterAlert
+from interagency.records import hits, movement
+from interagency.records.models import Hit, HitStatus, Record, Screening
 from interagency.records.schemas import HitCheckIn
 from interagency.screening.models import Subject, SubjectKey
 
@@ -88,3 +88,25 @@ def test_crossings_without_a_confirmed_hit_are_gone_after_their_retention(
     assert after["hits"] == {(confirmed.hits[0].reference, HitStatus.CONFIRMED.value)}
     for word in ("omarov", "k7777777", "huseynov", "c01234567", "not him"):
         assert word not in after["audit_personal"]
+
+
+def test_a_confirmed_crossing_goes_when_its_hit_expires(records: Records) -> None:
+    keep_profile(records)
+    confirmed = cross(records)
+    reference = confirmed.hits[0].reference
+    _check(records, reference, confirmed=True)
+    later = datetime.now(UTC) + timedelta(hours=KEEP_HOURS + 1)
+    with time_machine.travel(later, tick=False), records.container.uow() as uow:
+        caller = records.council.caller(uow, "ru_dpo")
+        assert minimisation.sweep(uow, caller, KEEP_HOURS) == 0
+        # The profile's review date passed: the daily sweep of hits expires the hit.
+        uow.session.execute(update(Record).values(review_due=date.today() - timedelta(days=1)))
+        assert movement.sweep(uow, caller) == [reference]
+        uow.commit()
+    with time_machine.travel(later, tick=False), records.container.uow() as uow:
+        assert minimisation.sweep(uow, records.council.caller(uow, "ru_dpo"), KEEP_HOURS) == 1
+        uow.commit()
+    after = _traces(records)
+    assert (after["crossings"], after["subjects"], after["hits"]) == (set(), set(), set())
+    with records.container.uow() as uow:
+        assert uow.session.scalar(select(FighterAlert)) is None
