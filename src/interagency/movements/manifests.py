@@ -388,12 +388,14 @@ def _screen_file(run: Run, manifest_id: int, principal: Principal) -> None:
         manifest = uow.session.get(CrossingManifest, manifest_id)
         assert manifest is not None
         done = manifest.rows
+        # A run that stopped in the first batch noted the header's problems already.
+        header_noted = any(problem[0] == 1 for problem in manifest.problems or [])
     rows = read_rows(_source(run, manifest_id))
     header = next(rows, None)
     if header is None:
         raise Refused("no-header")
     unknown = [[1, column, "unknown_column"] for column in header if column not in COLUMNS]
-    if done == 0 and unknown:
+    if done == 0 and unknown and not header_noted:
         _add_problems(run, manifest_id, unknown)
     for batch in _batches(islice(rows, done, None)):
         _store_batch(run, manifest_id, principal, done, batch)
