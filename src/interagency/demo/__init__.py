@@ -31,6 +31,7 @@ from interagency.identity import accounts, directory, labels, passwords, totp
 from interagency.identity import services as identity
 from interagency.identity.models import Agency, User
 from interagency.identity.schemas import AgencyIn, DeskIn, MemberStateIn, UserIn
+from interagency.movements import demo as movements_demo
 from interagency.records import demo as records_demo
 from interagency.records.web_context import records_context
 
@@ -149,6 +150,7 @@ def load_demo(container: Container) -> DemoSummary:
         summary.added["shared records"] = records_demo.load(
             uow, records_context(container), exchange_context(container)
         )
+        summary.added["fighters' profiles"] = movements_demo.load(uow, container.vault)
         summary.added["third parties"] = egress_demo.load(uow)
         uow.commit()
     return summary

@@ -309,6 +309,12 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
     return out(uow, principal, hit)
 
 
+def searched_as(uow: UnitOfWork, reference: str) -> registry.SubjectKind | None:
+    """The kind of subject the hit's search was made with (None: no such hit): its pages
+    show the check to the side that checks it."""
+    return _kind_by_reference(uow, reference)
+
+
 def _kind_by_reference(uow: UnitOfWork, reference: str) -> registry.SubjectKind | None:
     """The kind of the hit's searching subject (None: no such hit; `gate` answers)."""
     name = uow.session.scalar(

@@ -285,11 +285,19 @@ def hit_page(
     request: Request, reference: HitRef, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
     hit = hits.view(uow, caller, reference)
+    searched = hits.searched_as(uow, reference)
     uow.commit()
     rows = explain(hit.explanation)
-    return renderer.render(
-        request, "records/hit.html", _context(request, hit=hit, explanation=rows)
+    context = _context(
+        request,
+        hit=hit,
+        explanation=rows,
+        # Who checks: the owner of the record found, or the searching side where it holds
+        # what was screened (a border agency has the traveller and the document).
+        checked_by_searcher=searched is not None and searched.checked_by_searcher,
+        searched_as=searched.object_kind if searched is not None else "record",
     )
+    return renderer.render(request, "records/hit.html", context)
 
 
 @router.post("/hits/{reference}/details")
