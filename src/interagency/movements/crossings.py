@@ -46,15 +46,6 @@ def require_submitter(caller: Caller) -> Principal:
 def build(uow: UnitOfWork, principal: Principal, data: CrossingIn) -> Crossing:
     """The crossing's row, its texts sealed at flush."""
     fled = state_id_of(uow, data.protection_from) if data.protection_from else None
-    traveller = {
-        "surname": data.surname,
-        "given_name": data.given_name,
-        "patronymic": data.patronymic,
-        "birth_date": data.birth_date,
-        "sex": data.sex,
-        "passport": data.document_number,
-        "nationality": data.document_country,
-    }
     journey = JourneyIn(
         crossing_point=data.crossing_point,
         document_country=data.document_country,
@@ -68,7 +59,7 @@ def build(uow: UnitOfWork, principal: Principal, data: CrossingIn) -> Crossing:
         direction=data.direction.value,
         protection=data.protection.value,
         protection_from_state_id=fled,
-        particulars=traveller_text(traveller),
+        particulars=traveller_text(data.traveller().model_dump()),
         journey=journey.model_dump_json(),
     )
 

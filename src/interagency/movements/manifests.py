@@ -9,13 +9,12 @@ the crossings against the profiles the agency may learn of.
   after a crash, it goes on from there and stores no row twice.
 - Screening a million crossings one by one costs hours, and nearly all of them meet no
   profile at all. So a batch's candidate keys are looked up in one query, under the
-  screening lock; only crossings that share a key with a profile of another agency go
-  through the screening service, which applies every safeguard and records the hits.
-  The rest are recorded as screened with nothing opened: the service would have found
-  no candidate for them either.
-- Crossings that hit nothing are stored like those submitted one at a time and deleted
-  by the hourly sweep when their retention ends (`minimisation`): one path for both, and
-  a hit a person dismisses later is swept the same way.
+  screening lock; only crossings that share a key with a profile of another agency are
+  stored and go through the screening service, which applies every safeguard and
+  records the hits. The rest are recorded as screened with nothing opened, and never
+  stored: the service would have found no candidate for them either, and what is never
+  stored needs no deleting. Those stored that hit nothing are deleted by the hourly
+  sweep when their retention ends (`minimisation`), as single crossings are.
 - The manifest keeps counts and problems as [row, column, code], never a value of a
   row, and its file is deleted when the job ends, done or failed.
 """
@@ -24,13 +23,13 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from itertools import islice
 from typing import Any, BinaryIO, Final
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -46,12 +45,10 @@ from interagency.jobs.kinds import Run, Superseded
 from interagency.movements import crossings
 from interagency.movements.models import Crossing, CrossingManifest, ManifestStatus
 from interagency.movements.schemas import CrossingIn
-from interagency.movements.screened import CROSSINGS, particulars_of
+from interagency.movements.screened import CROSSINGS
 from interagency.records import bulk, pairing
-from interagency.records.models import Screening
 from interagency.records.particulars import PersonParticulars
-from interagency.screening import keys, subjects
-from interagency.screening import service as screening
+from interagency.screening import keys
 from interagency.screening.models import Subject, SubjectKey
 from interagency.vault import Vault
 
@@ -424,27 +421,7 @@ def _store_batch(
         if data is not None:
             valid[number] = data
     with run.uow() as uow:
-        numbers = sorted(valid)
-        stored = set(
-            uow.session.scalars(
-                select(Crossing.manifest_row).where(
-                    Crossing.manifest_id == manifest_id,
-                    Crossing.manifest_row.in_(numbers),
-                )
-            )
-        ) if numbers else set()  # fmt: skip
-        made: list[Crossing] = []
-        for number, data in valid.items():
-            if number in stored:
-                continue
-            crossing = crossings.build(uow, principal, data)
-            crossing.manifest_id, crossing.manifest_row = manifest_id, number
-            made.append(crossing)
-        uow.session.add_all(made)
-        uow.session.flush()
-        screened, hits = screen_many(
-            uow, run.caller, vault, made, manifest_ref=_ref(uow, manifest_id)
-        )
+        hits = _screen_rows(uow, run.caller, vault, principal, manifest_id, valid)
         moved = uow.session.connection().execute(
             update(CrossingManifest)
             # Only from where this run read it: a run another worker took over meanwhile
@@ -452,7 +429,7 @@ def _store_batch(
             .where(CrossingManifest.id == manifest_id, CrossingManifest.rows == done)
             .values(
                 rows=done + len(batch),
-                screened=CrossingManifest.screened + screened,
+                screened=CrossingManifest.screened + len(valid),
                 hits=CrossingManifest.hits + hits,
             )
         )
@@ -463,6 +440,59 @@ def _store_batch(
         uow.commit()
 
 
+def _screen_rows(
+    uow: UnitOfWork,
+    caller: Caller,
+    vault: Vault,
+    principal: Principal,
+    manifest_id: int,
+    valid: Mapping[int, CrossingIn],
+) -> int:
+    """Screens a batch's valid rows (by row number); how many hits they found.
+
+    Under the screening lock, one query finds which rows share a candidate key with a
+    profile of another agency. Only those are stored, sealed, and screened by the service,
+    which applies every safeguard. A row that shares no key with any profile hits nothing
+    whatever the safeguards say: it is recorded as screened in one audit entry for the
+    batch and never stored, so nothing of it outlives the job (the file goes when the job
+    ends). A run again after a crash stores no row twice."""
+    if not valid:
+        return 0
+    pairing.lock_screening(uow, _MATCHES_AS)
+    wanted = {n: _lookup_terms(uow, vault, data.traveller()) for n, data in valid.items()}
+    shared = _terms_of_profiles(uow, set().union(*wanted.values()), principal.agency_id)
+    candidates = sorted(n for n, terms in wanted.items() if terms & shared)
+    stored = set(
+        uow.session.scalars(
+            select(Crossing.manifest_row).where(
+                Crossing.manifest_id == manifest_id, Crossing.manifest_row.in_(candidates)
+            )
+        )
+    ) if candidates else set()  # fmt: skip
+    made: list[Crossing] = []
+    for number in candidates:
+        if number in stored:
+            continue
+        crossing = crossings.build(uow, principal, valid[number])
+        crossing.manifest_id, crossing.manifest_row = manifest_id, number
+        made.append(crossing)
+    uow.session.add_all(made)
+    uow.session.flush()
+    found = crossings.screen(uow, caller, vault, made)
+    quiet = len(valid) - len(candidates)
+    if quiet:
+        audit.record(
+            uow,
+            caller.event(
+                CROSSINGS.screen_action,
+                object_kind=KIND,
+                object_ref=_ref(uow, manifest_id),
+                detail={"screened": quiet, "hits": [], "compared": 0},
+            ),
+        )
+    return len(found)
+
+
 def _ref(uow: UnitOfWork, manifest_id: int) -> str:
     return (
         uow.session.scalar(
@@ -470,43 +500,6 @@ def _ref(uow: UnitOfWork, manifest_id: int) -> str:
         )
         or ""
     )
-
-
-def screen_many(
-    uow: UnitOfWork,
-    caller: Caller,
-    vault: Vault,
-    stored: Sequence[Crossing],
-    *,
-    manifest_ref: str = "",
-) -> tuple[int, int]:
-    """Enrols and screens stored crossings of one agency; how many were screened and how
-    many hits they found. Under the screening lock, one query finds which of them share a
-    candidate key with a profile of another agency; those are screened by the service,
-    the others recorded as screened with nothing opened. The caller commits."""
-    if not stored:
-        return 0, 0
-    pairing.lock_screening(uow, _MATCHES_AS)
-    opened = {c.id: particulars_of(c) for c in stored}
-    entries = [subjects.Entry(c.id, c.agency_id, _MATCHES_AS, opened[c.id]) for c in stored]
-    enrolled = subjects.enrol(uow, vault, CROSSINGS, entries)
-    wanted = {c.id: _lookup_terms(uow, vault, opened[c.id]) for c in stored}
-    agency_ids = {c.agency_id for c in stored}
-    assert len(agency_ids) == 1, "a batch is one agency's"
-    shared = _terms_of_profiles(uow, set().union(*wanted.values()), agency_ids.pop())
-    screened = hits = 0
-    quiet: list[Subject] = []
-    for crossing in stored:
-        subject = enrolled[crossing.id]
-        if wanted[crossing.id] & shared:
-            outcome = screening.screen(uow, caller, vault, subject, opened[crossing.id])
-            screened += outcome.screened
-            hits += len(outcome.hits)
-        else:
-            quiet.append(subject)
-    if quiet:
-        _record_quiet(uow, caller, quiet, manifest_ref)
-    return screened + len(quiet), hits
 
 
 def _lookup_terms(uow: UnitOfWork, vault: Vault, person: PersonParticulars) -> set[str]:
@@ -534,34 +527,6 @@ def _terms_of_profiles(uow: UnitOfWork, terms: Iterable[str], agency_id: int) ->
             )
         )
     return found
-
-
-def _record_quiet(
-    uow: UnitOfWork, caller: Caller, quiet: Sequence[Subject], manifest_ref: str
-) -> None:
-    """Crossings that share no key with any profile: screened, nothing compared, nothing
-    opened, one audit entry for them all."""
-    now = utcnow()
-    ids = [s.id for s in quiet]
-    for start in range(0, len(ids), _TERMS_PER_QUERY):
-        uow.write(
-            update(Subject)
-            .where(Subject.id.in_(ids[start : start + _TERMS_PER_QUERY]))
-            .values(screened_at=now)
-        )
-    uow.write(
-        insert(Screening),
-        [{"subject_id": i, "record_id": None, "screened_at": now, "hits_found": 0} for i in ids],
-    )
-    audit.record(
-        uow,
-        caller.event(
-            CROSSINGS.screen_action,
-            object_kind=KIND,
-            object_ref=manifest_ref or None,
-            detail={"screened": len(ids), "hits": [], "compared": 0},
-        ),
-    )
 
 
 def _add_problems(run: Run, manifest_id: int, problems: list[list[object]]) -> None:

@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from interagency.i18n import lazy
 from interagency.inputs import Input, Line, Text
 from interagency.movements.models import Direction, FighterStatus, Protection
 from interagency.movements.policy import UN_1267_GROUPS
+from interagency.records.particulars import PersonParticulars
 
 Alpha3 = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
@@ -44,11 +52,7 @@ class ProfileIn(Input):
     def _rules(self) -> ProfileIn:
         today = date.today()
         if self.un_group is not None and self.un_group not in UN_1267_GROUPS:
-            raise ValueError(
-                lazy("{group} is not a group of the UN 1267 list known here.").format(
-                    group=self.un_group
-                )
-            )
+            raise ValueError(lazy("Choose a group of the UN 1267 list, or none."))
         for when in (self.departed_on, self.returned_on, self.status_since, self.basis_dated):
             if when is not None and when > today:
                 raise ValueError(lazy("A date of the profile cannot be in the future."))
@@ -107,7 +111,26 @@ class CrossingIn(Input):
             )
         if self.occurred_at > datetime.now(self.occurred_at.tzinfo):
             raise ValueError(lazy("A crossing cannot be in the future."))
+        try:
+            self.traveller()
+        except ValidationError:
+            raise ValueError(
+                lazy("Write the date of birth as DD.MM.YYYY, YYYY-MM-DD or the year alone.")
+            ) from None
         return self
+
+    def traveller(self) -> PersonParticulars:
+        """The traveller as the engine compares them: the document's number and country
+        stand for a record's passport and nationality."""
+        return PersonParticulars(
+            surname=self.surname,
+            given_name=self.given_name,
+            patronymic=self.patronymic,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            passport=self.document_number,
+            nationality=self.document_country,
+        )
 
 
 class JourneyIn(BaseModel):

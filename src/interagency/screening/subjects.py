@@ -36,7 +36,8 @@ def enrol(
     uow: UnitOfWork, vault: Vault, kind: SubjectKind, entries: Sequence[Entry]
 ) -> dict[int, Subject]:
     """The subjects of the kind's rows by ref, made on first enrolment, and their keys
-    rewritten from the particulars given. Many at once cost three statements."""
+    rewritten from the particulars given (if anything is screened against the kind).
+    Many at once cost three statements."""
     found = of_refs(uow, kind, [e.ref for e in entries])
     changed = [found[e.ref].id for e in entries if e.ref in found]
     made = [
@@ -52,10 +53,13 @@ def enrol(
     for start in range(0, len(changed), _CHUNK):
         chunk = changed[start : start + _CHUNK]
         uow.write(delete(SubjectKey).where(SubjectKey.subject_id.in_(chunk)))
+    # A kind nothing is screened against (border crossings) is found by nothing: its
+    # subjects get no keys, which would only be one more trace of them.
+    searched = any(kind.name in other.screened_against for other in registry.kinds())
     rows = [
         {"term": term, "subject_id": found[e.ref].id}
         for e in entries
-        if e.particulars is not None
+        if e.particulars is not None and searched
         for term in sorted(
             vault.matching_terms(uow.session, keys.stored_texts(e.matches_as, e.particulars))
         )

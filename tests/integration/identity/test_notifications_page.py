@@ -45,7 +45,13 @@ def test_every_notification_reads_as_a_russian_sentence(
     client: TestClient, container: Container, council: Council
 ) -> None:
     kinds = sorted(sent_kinds())
-    params = {"reference": "HIT-7Q2M", "record": "7q2m", "references": [], "login": "ru_analyst"}
+    params = {
+        "reference": "HIT-7Q2M",
+        "record": "7q2m",
+        "references": [],
+        "login": "ru_analyst",
+        "due": "2026-12-08T10:00",
+    }
     with container.uow() as uow:
         user = council.users["ru_liaison"]
         for kind in kinds:

@@ -87,7 +87,7 @@ def test_a_csv_manifest_is_screened_and_its_file_deleted(records: Records) -> No
     assert run_pending(records.container) >= 1
     manifest = _manifest(records, manifest_id)
     assert (manifest.status, manifest.refusal) == ("done", None)
-    # Six rows below the header, the blank one counted; four stored and screened.
+    # Six rows below the header, the blank one counted; four screened.
     assert (manifest.rows, manifest.screened, manifest.hits) == (6, 4, 1)
     assert manifest.problem_count == 2
     assert sorted(map(tuple, manifest.problems)) == [
@@ -96,12 +96,13 @@ def test_a_csv_manifest_is_screened_and_its_file_deleted(records: Records) -> No
     ]
     assert SECRET_POINT not in json.dumps(manifest.problems)
     assert "Badrow" not in json.dumps(manifest.problems)
-    assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 4
+    # Only the row that shares a candidate key with a profile was stored: the others met
+    # no profile, and what is never stored needs no deleting.
     with records.container.uow() as uow:
         numbers = uow.session.scalars(
             select(Crossing.manifest_row).where(Crossing.manifest_id == manifest_id)
         ).all()
-    assert sorted(n or 0 for n in numbers) == [2, 3, 4, 5]
+    assert numbers == [2]
     assert _count(records, Hit) == 1
     # The file went with the job.
     assert manifest.stored_file_id is None
@@ -143,16 +144,16 @@ def test_a_job_run_again_stores_no_row_twice(
     keep_profile(records)
     monkeypatch.setattr(manifests, "BATCH", 2)
     manifest_id = _send(records, _csv(travellers=5))
-    real_build = crossings.build
-    built: list[int] = []
+    real_screen = crossings.screen
+    batches: list[int] = []
 
-    def fails_in_the_third_batch(*args: Any, **kwargs: Any) -> Crossing:
-        if len(built) == 4:
+    def fails_in_the_third_batch(*args: Any, **kwargs: Any) -> list[Hit]:
+        if len(batches) == 2:
             raise OSError("the disk went away")
-        built.append(1)
-        return real_build(*args, **kwargs)
+        batches.append(1)
+        return real_screen(*args, **kwargs)
 
-    monkeypatch.setattr(crossings, "build", fails_in_the_third_batch)
+    monkeypatch.setattr(crossings, "screen", fails_in_the_third_batch)
     run_pending(records.container)
     assert _manifest(records, manifest_id).rows == 4
     with records.container.uow() as uow:
@@ -160,11 +161,12 @@ def test_a_job_run_again_stores_no_row_twice(
             update(Job).where(Job.subject_id == manifest_id).values(state="pending", attempts=0)
         )
         uow.commit()
-    monkeypatch.setattr(crossings, "build", real_build)
+    monkeypatch.setattr(crossings, "screen", real_screen)
     run_pending(records.container)
     manifest = _manifest(records, manifest_id)
     assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 8, 6, 1)
-    assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 6
+    # The one row that met a profile is stored, once.
+    assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 1
     assert _count(records, Hit) == 1
     assert _count(records, StoredFile) == 0
 
