@@ -12,14 +12,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from interagency.errors import Forbidden, NotFound
+from interagency.errors import Conflict, Forbidden, NotFound
 from interagency.exchange.models import Message, Thread
 from interagency.exchange.sealing import open_body
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
 from interagency.movements import alerts, counts, profiles, release
 from interagency.movements.models import FighterAlert
-from interagency.records import hits, services
+from interagency.records import details, hits, services
 from interagency.records.models import Neutrality, Record
 from interagency.records.schemas import HitCheckIn, NeutralityIn, ReasonIn, VersionedReasonIn
 
@@ -256,3 +256,32 @@ def test_the_crossings_place_reaches_the_holder_only_under_four_eyes(records: Re
     assert "Zhibek Zholy" in body
     assert "KTZ T-14" in body
     assert "HUSEYNOV" not in body  # the traveller's particulars are not the place and route
+
+
+def test_the_profiles_details_reach_the_border_agency_through_the_records_release(
+    records: Records,
+) -> None:
+    record = keep_profile(records)
+    reference = cross(records).hits[0].reference
+    context = exchange_context(records.container)
+    with records.container.uow() as uow:
+        details.request(
+            uow,
+            records.council.caller(uow, "kz_liaison"),
+            context,
+            reference,
+            "The traveller is in secondary inspection at Nur Zholy now.",
+        )
+        uow.commit()
+    # The holder releases nothing before a person at the border confirmed the hit.
+    with records.container.uow() as uow, pytest.raises(Conflict):
+        details.propose(uow, records.council.caller(uow, "ru_liaison"), reference, "Release.")
+    _check(records, "kz_liaison", reference, confirmed=True)
+    with records.container.uow() as uow:
+        details.propose(uow, records.council.caller(uow, "ru_liaison"), reference, "Release.")
+        uow.commit()
+    with records.container.uow() as uow:
+        out = details.approve(uow, records.council.caller(uow, "ru_supervisor"), context, reference)
+        uow.commit()
+    assert out.details_status == "released"
+    assert out.record_id == record.public_id
