@@ -26,6 +26,7 @@ ATTACHMENT_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.text",
     "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.apache.parquet",
 )
 
 

@@ -1,6 +1,6 @@
 """What a file is, judged from its bytes only (never its name), against an allowlist.
 
-A small table of magic numbers recognises PDF and images; ZIP containers are opened and
+A small table of magic numbers recognises PDF, images and Parquet; ZIP containers are opened and
 accepted only as Word/Excel (OOXML) or OpenDocument files without macros; anything else
 must be UTF-8 text with no control characters and no markup at its start (an HTML or SVG
 file is refused even though it is text). Everything not recognised is refused.
@@ -39,8 +39,13 @@ ODT = FileType("application/vnd.oasis.opendocument.text", lazy("OpenDocument tex
 ODS = FileType(
     "application/vnd.oasis.opendocument.spreadsheet", lazy("OpenDocument spreadsheet (ODS)")
 )
+# Columnar data (a day's passenger manifest): read only by pyarrow, which refuses a file
+# that is not whole.
+PARQUET = FileType("application/vnd.apache.parquet", "Parquet")
 
-KNOWN_TYPES: tuple[FileType, ...] = (PDF, PNG, JPEG, GIF, TEXT, CSV, DOCX, XLSX, ODT, ODS)
+KNOWN_TYPES: tuple[FileType, ...] = (
+    PDF, PNG, JPEG, GIF, TEXT, CSV, DOCX, XLSX, ODT, ODS, PARQUET
+)  # fmt: skip
 BY_MEDIA_TYPE = {file_type.media_type: file_type for file_type in KNOWN_TYPES}
 
 # Leading bytes of the binary formats accepted as they are.
@@ -50,6 +55,7 @@ MAGIC_NUMBERS: tuple[tuple[bytes, FileType], ...] = (
     (b"\xff\xd8\xff", JPEG),
     (b"GIF87a", GIF),
     (b"GIF89a", GIF),
+    (b"PAR1", PARQUET),
 )
 ZIP_MAGIC = b"PK\x03\x04"
 

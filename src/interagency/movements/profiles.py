@@ -37,11 +37,8 @@ KIND = "profile"
 _ADULT_CATEGORIES = frozenset(
     {SubjectCategory.SUSPECT, SubjectCategory.CONVICTED, SubjectCategory.POTENTIAL_OFFENDER}
 )
-REVIEW_REASON = (
-    "Профиль иностранного боевика-террориста: проверка по статье 3 до сверки на границах "
-    "других государств / Foreign terrorist fighter's profile: Article 3 review before other "
-    "states' borders screen against it"
-)
+# The flag's reason, as the review board's page names it in the reader's language.
+REVIEW_REASON = "movements:fighter-profile"
 
 
 def keep(

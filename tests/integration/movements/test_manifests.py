@@ -231,3 +231,28 @@ def test_the_job_and_the_sweep_are_registered() -> None:
     names = {kind.name for kind in KINDS}
     assert {manifests.JOB, "movements.sweep"} <= names
     assert "movements.sweep" in {schedule.kind for schedule in SCHEDULES}
+
+
+def test_a_parquet_manifest_is_screened_by_the_job(records: Records) -> None:
+    keep_profile(records)
+    rashad = RASHAD_PASSPORT
+    when = datetime.now(UTC) - timedelta(hours=1)
+    table = pa.table(
+        {
+            "surname": [rashad["surname"], "TESTOV"],
+            "given_name": [rashad["given_name"], "IVAN"],
+            "birth_date": [rashad["birth_date"], "1970-01-01"],
+            "document_number": [rashad["document_number"], "N0000001"],
+            "document_country": [rashad["document_country"], "KAZ"],
+            "occurred_at": [when, when],
+            "crossing_point": ["Nur Zholy", "Nur Zholy"],
+            "direction": ["entry", "exit"],
+        }
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    manifest_id = _send(records, sink.getvalue(), name="day.parquet")
+    run_pending(records.container)
+    manifest = _manifest(records, manifest_id)
+    assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 2, 2, 1)
+    assert _count(records, StoredFile) == 0

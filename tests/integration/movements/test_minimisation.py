@@ -1,7 +1,8 @@
 """Data minimisation: a crossing that hit nothing, and one behind a hit a person
 dismissed, are gone after their retention from every place they passed through (the
 crossings, the screening service's subjects, keys and screenings, the hits, the audit's
-personal values); a crossing behind a confirmed hit stays with its hit."""
+personal values, a manifest's file, its job and its report); a crossing behind a
+confirmed hit stays with its hit."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from sqlalchemy import select, update
 
 from interagency.audit import personal
 from interagency.audit.models import AuditPersonal
+from interagency.background import run_pending
+from interagency.filestore.models import StoredFile
+from interagency.jobs.models import Job
 from interagency.movements import minimisation
-from interagency.movements.models import Crossing, FighterAlert
+from interagency.movements.models import Crossing, CrossingManifest, FighterAlert
 from interagency.records import hits, movement
 from interagency.records.models import Hit, HitStatus, Record, Screening
 from interagency.records.schemas import HitCheckIn
@@ -22,6 +26,7 @@ from interagency.screening.models import Subject, SubjectKey
 
 from ..records.conftest import Records
 from .conftest import cross, keep_profile
+from .test_manifests import _csv, _send
 
 KEEP_HOURS = 24
 
@@ -111,3 +116,35 @@ def test_a_confirmed_crossing_goes_when_its_hit_expires(records: Records) -> Non
     assert (after["crossings"], after["subjects"], after["hits"]) == (set(), set(), set())
     with records.container.uow() as uow:
         assert uow.session.scalar(select(FighterAlert)) is None
+
+
+def test_a_manifests_rows_leave_no_trace_but_counts(records: Records) -> None:
+    """The uploaded file, the job and the report: the places a manifest's rows pass."""
+    keep_profile(records)
+    manifest_id = _send(records, _csv(travellers=3))
+    run_pending(records.container)
+    with records.container.uow() as uow:
+        manifest = uow.session.get(CrossingManifest, manifest_id)
+        assert manifest is not None
+        report = json.dumps([manifest.problems, manifest.refusal], ensure_ascii=False)
+        jobs = uow.session.execute(select(Job.__table__)).all()
+        files = uow.session.scalars(select(StoredFile.id)).all()
+        assert manifest.stored_file_id is None
+    assert files == []
+    stored_blobs = [p for p in records.container.file_store.root.rglob("*") if p.is_file()]
+    assert stored_blobs == []
+    seen = (report + json.dumps([[str(v) for v in row] for row in jobs])).lower()
+    for word in ("testov", "n0000001", "badrow", "khorgos", "huseynov", "c01234567"):
+        assert word not in seen
+    # Of the rows, only the one that met a profile was stored; its hit is a person's to
+    # check, and dismissed it goes with the sweep like any crossing.
+    with records.container.uow() as uow:
+        reference = uow.session.scalar(select(Hit.reference))
+    assert reference is not None
+    _check(records, reference, confirmed=False)
+    later = datetime.now(UTC) + timedelta(hours=KEEP_HOURS + 1)
+    with time_machine.travel(later, tick=False), records.container.uow() as uow:
+        assert minimisation.sweep(uow, records.council.caller(uow, "ru_dpo"), KEEP_HOURS) == 1
+        uow.commit()
+    after = _traces(records)
+    assert (after["crossings"], after["subjects"], after["hits"]) == (set(), set(), set())
