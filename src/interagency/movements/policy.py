@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Final
 
+from interagency.i18n import lazy
 from interagency.identity.models import AgencyKind, Role
 from interagency.identity.policy import Principal
 
@@ -64,11 +65,11 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
 # screened at another state's borders only once the board has cleared it (Article 3),
 # because terrorism labels are a known instrument against dissidents and believers.
 UN_1267_GROUPS: Final[dict[str, str]] = {
-    "QDe.004": "Al-Qaida",
-    "QDe.010": "Islamic Movement of Uzbekistan",
-    "QDe.115": "Islamic State in Iraq and the Levant (Da'esh)",
-    "QDe.119": "Islamic Jihad Group",
-    "QDe.137": "Al-Nusrah Front for the People of the Levant",
+    "QDe.004": lazy("Al-Qaida"),
+    "QDe.010": lazy("Islamic Movement of Uzbekistan"),
+    "QDe.115": lazy("Islamic State in Iraq and the Levant (Da'esh)"),
+    "QDe.119": lazy("Islamic Jihad Group"),
+    "QDe.137": lazy("Al-Nusrah Front for the People of the Levant"),
 }
 
 # Counts below this are shown as "fewer than": a small number can name a person.
