@@ -109,7 +109,7 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         ),
         _spec(
             Door.CROSSING_RELEASE, Leaves.CROSSING, {"thread"},
-            [("POST", "/movements/alerts/{reference}/release/{step}"),
+            [("POST", "/movements/crossings/{crossing_id}/release/{reference}/{step}"),
              ("POST", "/api/v1/movements/alerts/{reference}/release/approve")],
             lazy(
                 "A border crossing's time, place and route released to the holder of the "
