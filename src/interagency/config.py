@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Border crossings that hit nothing, or whose hits were dismissed, are deleted this
     # many hours after their screening (data minimisation: never more than 30 days).
     movements_keep_hours: int = Field(default=24, ge=1, le=720)
+    # A day's passenger manifest may be larger than any attachment: a million rows of CSV
+    # are some 150 MB (Parquet a fraction of it).
+    manifest_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     # Requests per minute allowed on the JSON API, per token and per client address.
     api_rate_per_token: int = Field(default=300, ge=1)
     api_rate_per_address: int = Field(default=600, ge=1)

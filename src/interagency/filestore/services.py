@@ -164,6 +164,7 @@ class FileStore:
         agency_id: int,
         filename: str,
         declared_length: int | None,
+        max_bytes: int | None = None,
     ) -> StoredFile:
         """Stores an upload for `agency_id` and returns its row (reference count unchanged:
         call `add_reference` for each attachment that points to it).
@@ -174,14 +175,17 @@ class FileStore:
         the allowed ones) or content the scanner refuses. Content already stored for the
         agency is not stored twice: its existing row is returned. With `scan_on_receive`
         the scan runs at once and the row comes back `clean`; otherwise `quarantined`.
+        `max_bytes` replaces the store's limit for a kind of upload that needs another (a
+        day's manifest).
         """
         check_filename(filename)
+        limit = max_bytes or self.max_bytes
         if declared_length is not None:
             if declared_length < 0:
                 raise InvalidInput(lazy("The declared length of the file cannot be negative."))
-            if declared_length > self.max_bytes:
-                raise self._too_large()
-        spooled = await self._spool(chunks, agency_id, declared_length)
+            if declared_length > limit:
+                raise self._too_large(limit)
+        spooled = await self._spool(chunks, agency_id, declared_length, limit)
         try:
             # anyio's worker waits for the thread even when the request is cancelled, so
             # the unit of work is never used from two threads at once.
@@ -206,14 +210,14 @@ class FileStore:
         with ThreadPoolExecutor(1, thread_name_prefix="filestore-receive") as helper:
             return helper.submit(asyncio.run, receiving).result()
 
-    def _too_large(self) -> TooLarge:
+    def _too_large(self, limit: int) -> TooLarge:
         return TooLarge(
             lazy("The file is larger than the limit of {limit} MiB; send a smaller file."),
-            limit=round(self.max_bytes / 1024 / 1024, 1),
+            limit=round(limit / 1024 / 1024, 1),
         )
 
     async def _spool(
-        self, chunks: AsyncIterator[bytes], agency_id: int, declared_length: int | None
+        self, chunks: AsyncIterator[bytes], agency_id: int, declared_length: int | None, limit: int
     ) -> _Spooled:
         spool = await to_thread.run_sync(
             _SpoolFile.create, self.agency_folder(agency_id), agency_id
@@ -223,8 +227,8 @@ class FileStore:
             batch = bytearray()
             async for chunk in chunks:
                 size += len(chunk)
-                if size > self.max_bytes:
-                    raise self._too_large()
+                if size > limit:
+                    raise self._too_large(limit)
                 if declared_length is not None and size > declared_length:
                     raise _length_mismatch(declared_length)
                 batch += chunk

@@ -34,6 +34,9 @@ api = APIRouter(
 )
 
 ManifestId = Annotated[int, Depends(key_of(CrossingManifest, "manifest_id"))]
+# The paths that receive a manifest, with the manifests' own size limit
+# (`Settings.manifest_max_bytes`, applied by the web layer's body limit and the file store).
+UPLOAD_PATHS = ("/api/v1/movements/manifests", "/movements/manifests")
 _CHUNK = 64 * 1024
 
 
@@ -102,7 +105,12 @@ async def _accept(
     principal = await run_in_threadpool(crossings.require_submitter, caller)
     name = file.filename or "manifest"
     stored = await container.file_store.receive(
-        uow, _chunks(file), agency_id=principal.agency_id, filename=name, declared_length=None
+        uow,
+        _chunks(file),
+        agency_id=principal.agency_id,
+        filename=name,
+        declared_length=None,
+        max_bytes=container.settings.manifest_max_bytes,
     )
     manifest: CrossingManifest = await run_in_threadpool(
         manifests.accept, uow, caller, container.file_store, name, stored

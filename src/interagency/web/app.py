@@ -151,6 +151,7 @@ def create_app(container: Container) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=container.settings.attachment_max_bytes,
         page_app=errors.too_large_app,
+        larger=dict.fromkeys(manifest_routes.UPLOAD_PATHS, container.settings.manifest_max_bytes),
     )
     app.add_middleware(
         RequestContextMiddleware, settings=container.settings, error_app=errors.internal_error_app

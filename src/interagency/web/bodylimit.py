@@ -8,6 +8,9 @@ its file through the file store, which counts the bytes and stops at its limit);
 is counted here as it is read, and refused with 413 once past the limit, so that no other
 route reads an unbounded body whole.
 
+A few routes receive files of their own kind with a larger limit of their own (`larger`,
+by exact path: a day's passenger manifest); every other request keeps the attachments'.
+
 A page request refused for its size is answered by `page_app` (the translated error page)
 rather than with problem details: a person sent it, not a program.
 """
@@ -15,6 +18,7 @@ rather than with problem details: a person sent it, not a program.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,32 +28,41 @@ ENVELOPE_BYTES = 1024 * 1024
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, page_app: ASGIApp | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        page_app: ASGIApp | None = None,
+        larger: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.page_app = page_app
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            max_bytes = self.larger.get(scope["path"], self.max_bytes)
             headers = dict(scope["headers"])
             declared = headers.get(b"content-length")
             if declared is not None and (
-                not declared.isdigit() or int(declared) > self.max_bytes + ENVELOPE_BYTES
+                not declared.isdigit() or int(declared) > max_bytes + ENVELOPE_BYTES
             ):
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, max_bytes)
                 return
             chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
             if chunked and declared is None:
                 if not scope["path"].startswith("/api/"):
-                    await self._refuse(scope, receive, send)
+                    await self._refuse(scope, receive, send, max_bytes)
                     return
-                receive = self._counted(receive)
+                receive = self._counted(receive, max_bytes)
         await self.app(scope, receive, send)
 
-    def _counted(self, receive: Receive) -> Receive:
+    def _counted(self, receive: Receive, max_bytes: int) -> Receive:
         """`receive`, refusing the request (413, through the app's error handler) once the
         body read so far is past the limit."""
-        limit = self.max_bytes + ENVELOPE_BYTES
+        limit = max_bytes + ENVELOPE_BYTES
         received = 0
 
         async def counted() -> Message:
@@ -63,7 +76,7 @@ class BodyLimitMiddleware:
 
         return counted
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         if self.page_app is not None and not scope["path"].startswith("/api/"):
             await self.page_app(scope, _unread, _closing(send))
             return
@@ -73,7 +86,7 @@ class BodyLimitMiddleware:
                 "title": "Content Too Large",
                 "status": 413,
                 "detail": (
-                    f"The request is larger than the limit of {self.max_bytes // 1048576} MiB"
+                    f"The request is larger than the limit of {max_bytes // 1048576} MiB"
                     " for a file; send a smaller file."
                 ),
             }
