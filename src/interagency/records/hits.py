@@ -280,7 +280,7 @@ def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal,
 def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> HitOut:
     """A person records that they checked the hit, how, and whether it is the same. Until
     then the hit is only a possible match."""
-    kind = _kind_by_reference(uow, reference)
+    kind = searched_as(uow, reference)
     by_searcher = kind is not None and kind.checked_by_searcher
     action = Action.CHECK_SEARCHED_HIT if by_searcher else Action.CHECK_HIT
     hit = gate(uow, caller, action, reference)
@@ -310,13 +310,8 @@ def check(uow: UnitOfWork, caller: Caller, reference: str, data: HitCheckIn) -> 
 
 
 def searched_as(uow: UnitOfWork, reference: str) -> registry.SubjectKind | None:
-    """The kind of subject the hit's search was made with (None: no such hit): its pages
-    show the check to the side that checks it."""
-    return _kind_by_reference(uow, reference)
-
-
-def _kind_by_reference(uow: UnitOfWork, reference: str) -> registry.SubjectKind | None:
-    """The kind of the hit's searching subject (None: no such hit; `gate` answers)."""
+    """The kind of the hit's searching subject (None: no such hit; `gate` answers): who
+    checks the hit, and what its pages show."""
     name = uow.session.scalar(
         select(Subject.kind)
         .join(Hit, Hit.searching_subject_id == Subject.id)
