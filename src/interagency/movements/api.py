@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from interagency.exchange.web_context import exchange_context
 from interagency.movements import alerts, counts, crossings, profiles, release
 from interagency.movements.models import FighterAlert
+from interagency.movements.profiles import AlertLine
 from interagency.movements.schemas import CountRow, CrossingIn, CrossingOut, ProfileIn, ProfileOut
 from interagency.records.paths import RecordId
 from interagency.web.auth import CallerDep
@@ -36,7 +37,7 @@ class AlertState(BaseModel):
 
 class BoardOut(BaseModel):
     profiles: list[ProfileOut]
-    alerts: list[profiles.AlertLine]
+    alerts: list[AlertLine]
 
 
 @api.post(

@@ -14,7 +14,7 @@ from interagency import audit, egress
 from interagency.db import UnitOfWork
 from interagency.errors import Conflict, NotFound
 from interagency.exchange import services as exchange
-from interagency.exchange.models import MessageKind, Priority
+from interagency.exchange.codes import MessageKind, Priority
 from interagency.exchange.schemas import RecipientIn, ThreadIn
 from interagency.i18n import lazy
 from interagency.identity import guard, notifications

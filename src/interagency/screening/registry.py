@@ -80,7 +80,7 @@ class SubjectKind:
     # reference, the band and the date.
     checked_by_searcher: bool = False
     # Called in the checking transaction when a person confirmed such a hit.
-    on_confirmed: Callable[[UnitOfWork, Caller, Hit], None] | None = None
+    on_confirmed: Callable[[UnitOfWork, Caller, Hit], object] | None = None
 
 
 _KINDS: dict[str, SubjectKind] = {}
