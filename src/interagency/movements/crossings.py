@@ -90,15 +90,13 @@ def submit(uow: UnitOfWork, caller: Caller, vault: Vault, data: CrossingIn) -> C
 def screen(
     uow: UnitOfWork, caller: Caller, vault: Vault, crossings: Sequence[Crossing]
 ) -> list[Hit]:
-    """Enrols the stored crossings and screens each through the service; their hits."""
+    """Enrols the stored crossings and screens them through the service; their hits."""
     opened = {c.id: particulars_of(c) for c in crossings}
     entries = [subjects.Entry(c.id, c.agency_id, "person", opened[c.id]) for c in crossings]
     enrolled = subjects.enrol(uow, vault, CROSSINGS, entries)
-    found: list[Hit] = []
-    for crossing in crossings:
-        outcome = screening.screen(uow, caller, vault, enrolled[crossing.id], opened[crossing.id])
-        found.extend(outcome.hits)
-    return found
+    items = [(enrolled[c.id], opened[c.id]) for c in crossings]
+    outcomes = screening.screen_many(uow, caller, vault, items)
+    return [hit for outcome in outcomes for hit in outcome.hits]
 
 
 def lines_of(uow: UnitOfWork, hits: Sequence[Hit]) -> list[HitLine]:

@@ -21,6 +21,7 @@ subjects other agencies hold, under one set of rules.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,30 +64,80 @@ def screen(
 ) -> Outcome:
     """Screens `subject`, whose particulars are `query` (None: erased), and records its
     hits; the caller commits."""
-    kind = registry.kind_of(subject.kind)
-    pairing.lock_screening(uow, subject.matches_as)
+    return screen_many(uow, caller, vault, [(subject, query)])[0]
+
+
+def screen_many(
+    uow: UnitOfWork,
+    caller: Caller,
+    vault: Vault,
+    items: Sequence[tuple[Subject, Particulars | None]],
+) -> list[Outcome]:
+    """`screen` for many subjects at once (a day's manifest): the same rules, subject by
+    subject, with their candidates, safeguards and particulars read in a few statements
+    for them all. Outcomes in the order of `items`; the caller commits."""
+    if not items:
+        return []
+    for matches_as in sorted({subject.matches_as for subject, _ in items}):
+        pairing.lock_screening(uow, matches_as)
     now = utcnow()
-    mine = subjects.safeguards_of(uow, [subject]).get(subject.id)
-    if query is None or mine is None or not matchable(mine, now.date()):
-        return Outcome(screened=False)
-    if _screenings_since(uow, subject.id, now - _DAY) >= SCREENINGS_PER_DAY:
-        _alert_edit_probing(uow, caller, subject)
-        return Outcome(screened=False, deferred=True)
-    found = candidates(uow, vault, subject, query)
-    theirs = subjects.safeguards_of(uow, found)
+    today = now.date()
+    mine = subjects.safeguards_of(uow, [subject for subject, _ in items])
+    done = _screenings_since(uow, [subject.id for subject, _ in items], now - _DAY)
+    outcomes: dict[int, Outcome] = {}
+    ready: list[tuple[int, Subject, Particulars]] = []
+    for index, (subject, query) in enumerate(items):
+        guards = mine.get(subject.id)
+        if query is None or guards is None or not matchable(guards, today):
+            outcomes[index] = Outcome(screened=False)
+        elif done.get(subject.id, 0) >= SCREENINGS_PER_DAY:
+            _alert_edit_probing(uow, caller, subject)
+            outcomes[index] = Outcome(screened=False, deferred=True)
+        else:
+            ready.append((index, subject, query))
+    found = _candidates_of(uow, vault, [(subject, query) for _, subject, query in ready])
+    theirs = subjects.safeguards_of(uow, {c.id: c for cs in found.values() for c in cs}.values())
     allowed = {
-        c.id: c for c in found if c.id in theirs and may_pair(mine, theirs[c.id], now.date())
+        subject.id: {
+            c.id: c
+            for c in found[subject.id]
+            if c.id in theirs and may_pair(mine[subject.id], theirs[c.id], today)
+        }
+        for _, subject, _ in ready
     }
-    matches = compare(query, subjects.opened(uow, vault, allowed.values()))
-    known = {found: hit for (_, found), hit in existing_hits_of(uow, [subject.id]).items()}
-    hits = tuple(
-        store_hit(uow, caller, known.get(m.found_id), subject, allowed[m.found_id],
-                  (mine, theirs[m.found_id]), m, now)
-        for m in matches
-    )  # fmt: skip
-    fresh = [m.found_id for m in matches if m.found_id not in known]
-    if fresh:
-        check_near_identical(uow, caller, subject.owner_agency_id, fresh)
+    opened = subjects.opened(
+        uow, vault, {c.id: c for a in allowed.values() for c in a.values()}.values()
+    )
+    known = existing_hits_of(uow, [subject.id for _, subject, _ in ready])
+    fresh: dict[int, list[int]] = defaultdict(list)
+    for index, subject, query in ready:
+        meets = allowed[subject.id]
+        matches = compare(query, {i: opened[i] for i in meets if i in opened})
+        hits = tuple(
+            store_hit(uow, caller, known.get((subject.id, m.found_id)), subject,
+                      meets[m.found_id], (mine[subject.id], theirs[m.found_id]), m, now)
+            for m in matches
+        )  # fmt: skip
+        fresh[subject.owner_agency_id].extend(
+            m.found_id for m in matches if (subject.id, m.found_id) not in known
+        )
+        _record_screening(uow, caller, subject, hits, len(meets), now)
+        outcomes[index] = Outcome(hits=hits, compared=len(meets))
+    for agency_id, found_ids in sorted(fresh.items()):
+        if found_ids:
+            check_near_identical(uow, caller, agency_id, found_ids)
+    return [outcomes[index] for index in range(len(items))]
+
+
+def _record_screening(
+    uow: UnitOfWork,
+    caller: Caller,
+    subject: Subject,
+    hits: Sequence[Hit],
+    compared: int,
+    now: datetime,
+) -> None:
+    kind = registry.kind_of(subject.kind)
     subject.screened_at = now
     uow.session.add(
         Screening(
@@ -103,10 +154,9 @@ def screen(
             kind.screen_action,
             object_kind=kind.object_kind,
             object_ref=subject.ref,
-            detail={"hits": [h.reference for h in hits], "compared": len(allowed)},
+            detail={"hits": [h.reference for h in hits], "compared": compared},
         ),
     )
-    return Outcome(hits=hits, compared=len(allowed))
 
 
 def candidates(
@@ -114,22 +164,44 @@ def candidates(
 ) -> list[Subject]:
     """Other agencies' subjects of the kinds `subject` is screened against that share a
     candidate key with it: found by their keyed hashes, nothing opened."""
-    terms = vault.matching_terms(uow.session, keys.lookup_texts(subject.matches_as, query))
-    if not terms:
-        return []
-    sharing = select(SubjectKey.subject_id).where(SubjectKey.term.in_(sorted(terms)))
-    return list(
-        uow.session.scalars(
-            select(Subject)
-            .where(
-                Subject.id.in_(sharing),
-                Subject.kind.in_(sorted(registry.kind_of(subject.kind).screened_against)),
-                Subject.matches_as == subject.matches_as,
-                Subject.owner_agency_id != subject.owner_agency_id,
-            )
-            .order_by(Subject.id)
-        )
+    return _candidates_of(uow, vault, [(subject, query)])[subject.id]
+
+
+def _candidates_of(
+    uow: UnitOfWork, vault: Vault, items: Sequence[tuple[Subject, Particulars]]
+) -> dict[int, list[Subject]]:
+    """`candidates` of each subject, by its id, from one lookup of all their keys."""
+    wanted = {
+        subject.id: vault.matching_terms(uow.session, keys.lookup_texts(subject.matches_as, query))
+        for subject, query in items
+    }
+    kinds = sorted(
+        {k for subject, _ in items for k in registry.kind_of(subject.kind).screened_against}
     )
+    holding: dict[str, set[int]] = defaultdict(set)
+    pool: dict[int, Subject] = {}
+    terms = sorted(set().union(*wanted.values())) if wanted else []
+    for start in range(0, len(terms) if kinds else 0, _CHUNK):
+        rows = uow.session.execute(
+            select(SubjectKey.term, Subject)
+            .join(Subject, Subject.id == SubjectKey.subject_id)
+            .where(SubjectKey.term.in_(terms[start : start + _CHUNK]), Subject.kind.in_(kinds))
+        )
+        for term, held in rows:
+            holding[term].add(held.id)
+            pool[held.id] = held
+    found: dict[int, list[Subject]] = {}
+    for subject, _ in items:
+        against = registry.kind_of(subject.kind).screened_against
+        ids = set().union(*(holding.get(term, set()) for term in wanted[subject.id]))
+        found[subject.id] = [
+            pool[i]
+            for i in sorted(ids)
+            if pool[i].kind in against
+            and pool[i].matches_as == subject.matches_as
+            and pool[i].owner_agency_id != subject.owner_agency_id
+        ]
+    return found
 
 
 def compare(query: Particulars, opened: Mapping[int, Particulars]) -> list[comparison.Match]:
@@ -147,15 +219,23 @@ def compare(query: Particulars, opened: Mapping[int, Particulars]) -> list[compa
     return sorted(matches, key=lambda m: (-m.probability, m.found_id))
 
 
-def _screenings_since(uow: UnitOfWork, subject_id: int, since: datetime) -> int:
-    return (
-        uow.session.scalar(
-            select(func.count())
-            .select_from(Screening)
-            .where(Screening.subject_id == subject_id, Screening.screened_at > since)
+def _screenings_since(
+    uow: UnitOfWork, subject_ids: Sequence[int], since: datetime
+) -> dict[int, int]:
+    """How many times each subject was screened since `since` (none: left out)."""
+    counted: dict[int, int] = {}
+    ordered = sorted(set(subject_ids))
+    for start in range(0, len(ordered), _CHUNK):
+        rows = uow.session.execute(
+            select(Screening.subject_id, func.count())
+            .where(
+                Screening.subject_id.in_(ordered[start : start + _CHUNK]),
+                Screening.screened_at > since,
+            )
+            .group_by(Screening.subject_id)
         )
-        or 0
-    )
+        counted.update((subject_id, int(count)) for subject_id, count in rows)
+    return counted
 
 
 def existing_hits_of(uow: UnitOfWork, searching_ids: Sequence[int]) -> dict[tuple[int, int], Hit]:
