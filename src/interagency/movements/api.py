@@ -4,9 +4,7 @@ hits are checked through the records' hit routes by a person of the submitting a
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel
 
 from interagency.exchange.web_context import exchange_context
@@ -14,7 +12,7 @@ from interagency.movements import alerts, counts, crossings, profiles, release
 from interagency.movements.models import FighterAlert
 from interagency.movements.profiles import AlertLine
 from interagency.movements.schemas import CountRow, CrossingIn, CrossingOut, ProfileIn, ProfileOut
-from interagency.records.paths import RecordId
+from interagency.records.paths import HitRef, RecordId
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, UowDep
 from interagency.web.openapi import API_DEPENDENCIES, PROBLEM_RESPONSES
@@ -25,8 +23,6 @@ api = APIRouter(
     responses=PROBLEM_RESPONSES,
     dependencies=API_DEPENDENCIES,
 )
-
-HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$", description="A hit's reference")]
 
 
 class AlertState(BaseModel):

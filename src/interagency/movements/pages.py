@@ -25,7 +25,7 @@ from interagency.movements import (
 from interagency.movements.models import Direction, FighterStatus, Protection
 from interagency.movements.schemas import CrossingIn, ProfileIn
 from interagency.records import labels as record_labels
-from interagency.records.paths import RecordId
+from interagency.records.paths import HitRef, RecordId
 from interagency.web.auth import CallerDep
 from interagency.web.deps import ContainerDep, RendererDep, UowDep
 from interagency.web.forms import done, refuse, valid
@@ -33,7 +33,6 @@ from interagency.web.templating import zone
 
 router = APIRouter(prefix="/movements", include_in_schema=False)
 
-HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$")]
 CrossingRef = Annotated[str, Path(pattern=r"^[a-z2-7]{26}$")]
 
 LABELS: dict[str, str] = {

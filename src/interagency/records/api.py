@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -21,7 +21,7 @@ from interagency.records import details, hits, protection, services
 from interagency.records.crosscheck import Outcome
 from interagency.records.models import RecordKind
 from interagency.records.particulars import PersonParticulars
-from interagency.records.paths import AccessRequestId, RecordId
+from interagency.records.paths import AccessRequestId, HitRef, RecordId
 from interagency.records.schemas import (
     AccessRequestIn,
     AccessRequestOut,
@@ -52,7 +52,6 @@ api = APIRouter(
     dependencies=API_DEPENDENCIES,
 )
 
-HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$", description="A hit's reference")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 
 

@@ -41,7 +41,7 @@ from interagency.records.models import (
     SubjectCategory,
 )
 from interagency.records.particulars import PARTICULARS, PersonParticulars
-from interagency.records.paths import AccessRequestId, RecordId, UploadId
+from interagency.records.paths import AccessRequestId, HitRef, RecordId, UploadId
 from interagency.records.schemas import (
     AnswerIn,
     DetailsRequestIn,
@@ -62,7 +62,6 @@ from interagency.web.forms import done, valid
 
 router = APIRouter(prefix="/records", include_in_schema=False)
 
-HitRef = Annotated[str, Path(pattern=r"^HIT-[0-9A-F]{10}$")]
 FreeText = Annotated[Text, Form(max_length=4000)]
 PARTICULAR_FIELDS = sorted({name for model in PARTICULARS.values() for name in model.model_fields})
 
