@@ -7,7 +7,7 @@ to end in p95 under 50 ms against 100,000 profiles; a day's 1,000,000 events in 
 Never part of `make test`. Run from the repository root:
 
     .venv/bin/python benchmarks/movements.py [--profiles 100000] [--events 2000]
-        [--file-events 1000000] [--planted 0.2] [--batch 1000] [--workers 2]
+        [--file-events 1000000] [--planted 0.2] [--file-planted 0.01] [--batch 1000] [--workers 2]
         [--server-workers 1] [--json F]
     .venv/bin/python benchmarks/movements.py --smoke     # a small run, to check it works
 
@@ -29,8 +29,9 @@ Never part of `make test`. Run from the repository root:
    posted one after the other to `POST /api/v1/movements/crossings` of the application
    served by uvicorn, as a border system calls it. Reported: the latency of each request
    end to end (p50/p95/p99), and the hits.
-4. A day's file: the first `--file-events` rows of table A (the planted travellers are
-   those whose person has a profile). Through the manifest job when
+4. A day's file: `--file-events` rows of table A, a share `--file-planted` of them (1 in
+   100 by default: a real day's crossings hold far fewer fighters) planted travellers.
+   Through the manifest job when
    `interagency.movements.manifests` is there (`--file-path auto`): the file, as CSV,
    received by the file store and accepted as the manifest's page accepts it, then
    screened by the job in a real worker (`interagency worker`, one thread, its queue on
@@ -636,6 +637,12 @@ def arguments() -> argparse.Namespace:
     add("--file-events", type=int, default=1_000_000, help="events of the day's file")
     add("--planted", type=float, default=0.2, help="share of single events planted")
     add(
+        "--file-planted",
+        type=float,
+        default=0.01,
+        help="share of the file's events planted (a real day holds far fewer fighters)",
+    )
+    add(
         "--file-path",
         choices=("auto", "manifest", "batches"),
         default="auto",
@@ -676,8 +683,9 @@ def tables(args: argparse.Namespace) -> Tables:
         now - timedelta(days=3),
     )[:wanted]  # fmt: skip
     day = events_of(
-        a.iloc[: args.file_events].to_dict("records"), partners, now - timedelta(days=2)
-    )
+        stream_rows(a, partners, args.file_events, args.file_planted, args.seed + 7), partners,
+        now - timedelta(days=2),
+    )[: args.file_events]  # fmt: skip
     profiles = [particulars_of(row) for row in b.to_dict("records")]
     return Tables(profiles, b, stream, day)
 
