@@ -147,7 +147,7 @@ def _record_screening(
             hits_found=len(hits),
         )
     )
-    uow.session.flush()
+    # Not flushed here: a manifest's screenings are written together at its commit.
     audit.record(
         uow,
         caller.event(
