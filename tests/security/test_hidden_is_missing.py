@@ -44,9 +44,11 @@ from interagency.identity import approvals, breakglass, tokens
 from interagency.identity.models import Agency, AgencyKind, ApiToken, Desk, Role, User, UserRole
 from interagency.identity.policy import Change
 from interagency.jobs import Job
+from interagency.movements import crossings, manifests, profiles
 from interagency.records import protection, services, uploads
 from interagency.records.particulars import PersonParticulars
 from interagency.web.app import ROUTERS
+from tests.integration.movements.conftest import crossing_in, profile_in
 from tests.integration.records.conftest import RASHAD_LATIN, RASHAD_RU, person
 from tests.support.identity import Council, api_token, csrf_token, password_hash, sign_in
 from tests.support.ids import public_of
@@ -78,6 +80,15 @@ EXEMPT = {
     "code": "member states are the council's public directory",
     "secret": "an enrolment link's secret is 256 random bits: a wrong one is missing",
 }
+
+
+def accept_manifest(container: Container, uow: Any, caller: Any) -> Any:
+    header = "surname,document_number,document_country,occurred_at,crossing_point,direction\n"
+    row = "TESTOV,N0000001,KAZ,2026-12-01T08:00+05:00,Nur Zholy,exit\n"
+    stored = container.file_store.receive_bytes(
+        uow, (header + row).encode(), agency_id=caller.principal.agency_id, filename="day.csv"
+    )
+    return manifests.accept(uow, caller, container.file_store, "day.csv", stored)
 
 
 @dataclass
@@ -200,6 +211,21 @@ def _records(container: Container, council: Council) -> dict[str, str]:
     }
 
 
+def _movements(container: Container, council: Council) -> dict[str, str]:
+    """KZ-SVC's crossing that hit RU-SVC's fighter profile, and KZ-SVC's day's manifest."""
+    ctx = services.Context(vault=container.vault)
+    with container.uow() as uow:
+        ru = council.caller(uow, "ru_liaison")
+        record = services.create(uow, ru, ctx, person(RASHAD_RU, purpose="Профиль боевика"))
+        profiles.keep(uow, ru, container.vault, record.record.id, profile_in())
+        kz = council.caller(uow, "kz_liaison")
+        crossing = crossings.submit(uow, kz, container.vault, crossing_in())
+        manifest = accept_manifest(container, uow, kz)
+        uow.commit()
+    assert crossing.hits, "the crossing should have hit the profile"
+    return {"crossing_id": crossing.reference, "manifest_id": manifest.public_id}
+
+
 def _council(container: Container, council: Council) -> dict[str, str]:
     """The secretariat's RED work with RU-SVC alone."""
     with container.uow() as uow:
@@ -316,6 +342,7 @@ def hidden(client: TestClient, container: Container, council: Council) -> Hidden
     values = {
         **_exchange(client, container, council),
         **_records(container, council),
+        **_movements(container, council),
         **_council(container, council),
         **_identity(container, council),
         **_egress(container, council),
