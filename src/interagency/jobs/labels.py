@@ -17,6 +17,8 @@ LABELS: Final = {
     "jobs.purge": lazy("deleting old finished jobs"),
     "exchange.export": lazy("export of a long thread"),
     "exchange.exports.expire": lazy("removing exported files no longer kept"),
+    "movements.manifest": lazy("screening a day's manifest of border crossings"),
+    "movements.sweep": lazy("deleting border crossings past their retention"),
     # states
     "pending": lazy("waiting to be queued"),
     "queued": lazy("queued"),
@@ -29,6 +31,7 @@ LABELS: Final = {
     "storing": lazy("storing the records"),
     "cross-checking": lazy("cross-checking"),
     "rendering": lazy("drawing the file"),
+    "screening": lazy("screening the crossings"),
     "finished": lazy("finished"),
 }
 
