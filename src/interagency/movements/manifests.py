@@ -7,14 +7,13 @@ the crossings against the profiles the agency may learn of.
   time), and a file over one is refused with a code the manifest's page explains.
 - The job commits a batch of rows at a time, with the count of rows read: run again
   after a crash, it goes on from there and stores no row twice.
-- Screening a million crossings one by one costs hours, and nearly all of them meet no
-  profile at all. So a batch's candidate keys are looked up in one query, under the
-  screening lock; only crossings that share a key with a profile of another agency are
-  stored and go through the screening service, which applies every safeguard and
-  records the hits. The rest are recorded as screened with nothing opened, and never
-  stored: the service would have found no candidate for them either, and what is never
-  stored needs no deleting. Those stored that hit nothing are deleted by the hourly
-  sweep when their retention ends (`minimisation`), as single crossings are.
+- Screening a million crossings one by one costs hours, and nearly all of them hit
+  nothing. So the service judges a batch at once (`screening.service.would_hit`: the
+  candidates found from one lookup of their keys, the safeguards, the comparison); only
+  the rows that would hit are stored and screened by the service, which records the
+  hits. The rest are recorded as screened and never stored: what is never stored needs
+  no deleting. A stored crossing whose hit a person dismisses is deleted by the hourly
+  sweep when its retention ends (`minimisation`), as single crossings are.
 - The manifest keeps counts and problems as [row, column, code], never a value of a
   row, and its file is deleted when the job ends, done or failed.
 """
@@ -23,7 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from itertools import islice
 from typing import Any, BinaryIO, Final
@@ -45,11 +44,10 @@ from interagency.jobs.kinds import Run, Superseded
 from interagency.movements import crossings
 from interagency.movements.models import Crossing, CrossingManifest, ManifestStatus
 from interagency.movements.schemas import CrossingIn
-from interagency.movements.screened import CROSSINGS
+from interagency.movements.screened import CROSSINGS, traveller_safeguards
 from interagency.records import bulk, pairing
-from interagency.records.particulars import PersonParticulars
-from interagency.screening import keys
-from interagency.screening.models import Subject, SubjectKey
+from interagency.records.services import state_id_of
+from interagency.screening import service as screening
 from interagency.vault import Vault
 
 KIND: Final = "crossing-manifest"
@@ -63,7 +61,6 @@ PROBLEMS_KEPT: Final = 500
 COLUMNS: Final = tuple(CrossingIn.model_fields)
 FINISHED: Final = frozenset({ManifestStatus.DONE.value, ManifestStatus.FAILED.value})
 _PARQUET_MAGIC: Final = b"PAR1"
-_TERMS_PER_QUERY: Final = 5000
 # Crossings are persons to the engine.
 _MATCHES_AS: Final = "person"
 
@@ -450,18 +447,33 @@ def _screen_rows(
 ) -> int:
     """Screens a batch's valid rows (by row number); how many hits they found.
 
-    Under the screening lock, one query finds which rows share a candidate key with a
-    profile of another agency. Only those are stored, sealed, and screened by the service,
-    which applies every safeguard. A row that shares no key with any profile hits nothing
-    whatever the safeguards say: it is recorded as screened in one audit entry for the
-    batch and never stored, so nothing of it outlives the job (the file goes when the job
-    ends). A run again after a crash stores no row twice."""
+    The service judges, under the screening lock, which rows would hit a profile
+    (`would_hit`: the same candidates, safeguards and comparison as a screening). Only
+    those are stored, sealed and screened by the service, which records their hits. The
+    rest are recorded as screened in one audit entry for the batch and never stored, so
+    nothing of them outlives the job (the file goes when the job ends). A run again after
+    a crash stores no row twice."""
     if not valid:
         return 0
-    pairing.lock_screening(uow, _MATCHES_AS)
-    wanted = {n: _lookup_terms(uow, vault, data.traveller()) for n, data in valid.items()}
-    shared = _terms_of_profiles(uow, set().union(*wanted.values()), principal.agency_id)
-    candidates = sorted(n for n, terms in wanted.items() if terms & shared)
+    state_id = pairing.states_of(uow, [principal.agency_id])[principal.agency_id]
+    fled = {
+        code: state_id_of(uow, code)
+        for code in sorted({d.protection_from for d in valid.values() if d.protection_from})
+    }
+    probes = [
+        screening.Probe(
+            kind=CROSSINGS.name,
+            owner_agency_id=principal.agency_id,
+            matches_as=_MATCHES_AS,
+            guards=traveller_safeguards(
+                principal.agency_id, state_id, fled.get(data.protection_from or "")
+            ),
+            query=data.traveller(),
+        )
+        for data in valid.values()
+    ]
+    hitting = screening.would_hit(uow, vault, probes)
+    candidates = sorted(n for n, hits in zip(valid, hitting, strict=True) if hits)
     stored = set(
         uow.session.scalars(
             select(Crossing.manifest_row).where(
@@ -487,7 +499,7 @@ def _screen_rows(
                 CROSSINGS.screen_action,
                 object_kind=KIND,
                 object_ref=_ref(uow, manifest_id),
-                detail={"screened": quiet, "hits": [], "compared": 0},
+                detail={"screened": quiet, "hits": []},
             ),
         )
     return len(found)
@@ -500,33 +512,6 @@ def _ref(uow: UnitOfWork, manifest_id: int) -> str:
         )
         or ""
     )
-
-
-def _lookup_terms(uow: UnitOfWork, vault: Vault, person: PersonParticulars) -> set[str]:
-    return set(vault.matching_terms(uow.session, keys.lookup_texts(_MATCHES_AS, person)))
-
-
-def _terms_of_profiles(uow: UnitOfWork, terms: Iterable[str], agency_id: int) -> set[str]:
-    """Which of `terms` a subject of a kind crossings are screened against holds, of
-    another agency: the candidates' terms, as `screening.service.candidates` finds them
-    for one subject, for a batch at once."""
-    ordered = sorted(terms)
-    found: set[str] = set()
-    for start in range(0, len(ordered), _TERMS_PER_QUERY):
-        found.update(
-            uow.session.scalars(
-                select(SubjectKey.term)
-                .join(Subject, Subject.id == SubjectKey.subject_id)
-                .where(
-                    SubjectKey.term.in_(ordered[start : start + _TERMS_PER_QUERY]),
-                    Subject.kind.in_(sorted(CROSSINGS.screened_against)),
-                    Subject.matches_as == _MATCHES_AS,
-                    Subject.owner_agency_id != agency_id,
-                )
-                .distinct()
-            )
-        )
-    return found
 
 
 def _add_problems(run: Run, manifest_id: int, problems: list[list[object]]) -> None:

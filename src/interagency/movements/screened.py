@@ -100,21 +100,7 @@ class CrossingHolder:
         rows = _crossings(uow, refs, fresh=fresh)
         states = pairing.states_of(uow, {c.agency_id for c in rows.values()})
         return {
-            ref: Safeguards(
-                owner_agency_id=c.agency_id,
-                owner_state_id=states[c.agency_id],
-                category=None,  # a traveller, not a data subject the agency holds
-                offence=None,
-                flagged=False,
-                neutrality=Neutrality.NOT_REQUIRED,
-                necessity_approved=False,
-                # Kept only behind a confirmed hit, under the profile's review date.
-                review_due=date.max,
-                erased=False,
-                hits_to_all=True,
-                hit_agency_ids=frozenset(),
-                refuge_from_state_id=c.protection_from_state_id,
-            )
+            ref: traveller_safeguards(c.agency_id, states[c.agency_id], c.protection_from_state_id)
             for ref, c in rows.items()
         }
 
@@ -148,6 +134,28 @@ class CrossingHolder:
             chunk = ordered[start : start + _CHUNK]
             uow.write(delete(FighterAlert).where(FighterAlert.crossing_id.in_(chunk)))
             uow.write(delete(Crossing).where(Crossing.id.in_(chunk)))
+
+
+def traveller_safeguards(
+    agency_id: int, state_id: int | None, fled_state_id: int | None
+) -> Safeguards:
+    """What the safeguards read of a crossing, stored or not: a traveller, never matched
+    towards the state they fled."""
+    return Safeguards(
+        owner_agency_id=agency_id,
+        owner_state_id=state_id,
+        category=None,  # a traveller, not a data subject the agency holds
+        offence=None,
+        flagged=False,
+        neutrality=Neutrality.NOT_REQUIRED,
+        necessity_approved=False,
+        # Kept only behind a confirmed hit, under the profile's review date.
+        review_due=date.max,
+        erased=False,
+        hits_to_all=True,
+        hit_agency_ids=frozenset(),
+        refuge_from_state_id=fled_state_id,
+    )
 
 
 def _crossings(uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False) -> dict[int, Crossing]:

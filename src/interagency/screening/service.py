@@ -24,7 +24,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from sqlalchemy import delete, exists, func, or_, select
@@ -95,24 +95,11 @@ def screen_many(
             outcomes[index] = Outcome(screened=False, deferred=True)
         else:
             ready.append((index, subject, query))
-    found = _candidates_of(uow, vault, [(subject, query) for _, subject, query in ready])
-    theirs = subjects.safeguards_of(uow, {c.id: c for cs in found.values() for c in cs}.values())
-    allowed = {
-        subject.id: {
-            c.id: c
-            for c in found[subject.id]
-            if c.id in theirs and may_pair(mine[subject.id], theirs[c.id], today)
-        }
-        for _, subject, _ in ready
-    }
-    opened = subjects.opened(
-        uow, vault, {c.id: c for a in allowed.values() for c in a.values()}.values()
-    )
+    meetings, theirs = _meet(uow, vault, [(s, q, mine[s.id]) for _, s, q in ready], today)
     known = existing_hits_of(uow, [subject.id for _, subject, _ in ready])
     fresh: dict[int, list[int]] = defaultdict(list)
-    for index, subject, query in ready:
-        meets = allowed[subject.id]
-        matches = compare(query, {i: opened[i] for i in meets if i in opened})
+    for index, subject, _ in ready:
+        meets, matches = meetings[subject.id]
         hits = tuple(
             store_hit(uow, caller, known.get((subject.id, m.found_id)), subject,
                       meets[m.found_id], (mine[subject.id], theirs[m.found_id]), m, now)
@@ -127,6 +114,72 @@ def screen_many(
         if found_ids:
             check_near_identical(uow, caller, agency_id, found_ids)
     return [outcomes[index] for index in range(len(items))]
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A subject not stored yet, as `would_hit` judges it: its kind, its holder, what its
+    particulars describe, its safeguards and its particulars."""
+
+    kind: str
+    owner_agency_id: int
+    matches_as: str
+    guards: Safeguards
+    query: Particulars
+
+
+def would_hit(uow: UnitOfWork, vault: Vault, probes: Sequence[Probe]) -> list[bool]:
+    """Whether each probe would hit anything now, under the rules of `screen`: the same
+    candidates, safeguards and comparison, under the same lock, recording nothing. A
+    feature screens those that would, once stored (where the service records their hits
+    and judges them again), and never stores the rest: a day's manifest keeps only the
+    rows that meet a profile. The caller audits the screening of the rest."""
+    if not probes:
+        return []
+    for matches_as in sorted({probe.matches_as for probe in probes}):
+        pairing.lock_screening(uow, matches_as)
+    today = utcnow().date()
+    # Unsaved rows, named by negative ids that no stored subject has.
+    unsaved = [
+        (Subject(id=-n, kind=p.kind, ref=0, owner_agency_id=p.owner_agency_id,
+                 matches_as=p.matches_as), p.query, p.guards)
+        for n, p in enumerate(probes, start=1)
+        if matchable(p.guards, today)
+    ]  # fmt: skip
+    meetings, _ = _meet(uow, vault, unsaved, today)
+    return [bool(meetings[-n][1]) if -n in meetings else False for n in range(1, len(probes) + 1)]
+
+
+def _meet(
+    uow: UnitOfWork,
+    vault: Vault,
+    ready: Sequence[tuple[Subject, Particulars, Safeguards]],
+    today: date,
+) -> tuple[dict[int, tuple[dict[int, Subject], list[comparison.Match]]], dict[int, Safeguards]]:
+    """For each subject (by id): the candidates the safeguards let it meet, and the
+    engine's matches among them; and the candidates' safeguards. Only the candidates let
+    meet are opened."""
+    found = _candidates_of(uow, vault, [(subject, query) for subject, query, _ in ready])
+    theirs = subjects.safeguards_of(uow, {c.id: c for cs in found.values() for c in cs}.values())
+    allowed = {
+        subject.id: {
+            c.id: c
+            for c in found[subject.id]
+            if c.id in theirs and may_pair(mine, theirs[c.id], today)
+        }
+        for subject, _, mine in ready
+    }
+    opened = subjects.opened(
+        uow, vault, {c.id: c for a in allowed.values() for c in a.values()}.values()
+    )
+    meetings = {
+        subject.id: (
+            allowed[subject.id],
+            compare(query, {i: opened[i] for i in allowed[subject.id] if i in opened}),
+        )
+        for subject, query, _ in ready
+    }
+    return meetings, theirs
 
 
 def _record_screening(

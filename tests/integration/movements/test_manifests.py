@@ -256,3 +256,25 @@ def test_a_parquet_manifest_is_screened_by_the_job(records: Records) -> None:
     manifest = _manifest(records, manifest_id)
     assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 2, 2, 1)
     assert _count(records, StoredFile) == 0
+
+
+def test_a_refugee_in_a_manifest_is_never_screened_against_the_state_fled(
+    records: Records,
+) -> None:
+    keep_profile(records)
+    rashad = RASHAD_PASSPORT
+    header = HEADER + ",protection,protection_from"
+    row = (
+        f"{rashad['surname']},{rashad['given_name']},{rashad['birth_date']},M,"
+        f"{rashad['document_number']},{rashad['document_country']},{WHEN},Nur Zholy,entry"
+    )
+    data = "\n".join([header, row + ",refugee,RU", row + ",none,"]).encode()
+    manifest_id = _send(records, data)
+    run_pending(records.container)
+    manifest = _manifest(records, manifest_id)
+    # The same traveller twice: as a refugee from RU, no hit and nothing stored; without
+    # protection, the hit, so it was the safeguard that stopped the first.
+    assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 2, 2, 1)
+    with records.container.uow() as uow:
+        stored = uow.session.scalars(select(Crossing.manifest_row)).all()
+    assert stored == [3]
