@@ -182,6 +182,10 @@ ON_THE_LOOP: dict[str, str] = {
     "in; the file store's sealing, scan and database work runs in the thread pool",
     "interagency.records.pages.upload_file": "awaits the uploaded file; storing it and "
     "handing it over run in the thread pool",
+    "interagency.movements.manifest_routes.send_manifest": "awaits the manifest as it streams "
+    "in; the rights check, the file store's work and the acceptance run in the thread pool",
+    "interagency.movements.manifest_routes.send_manifest_page": "the same as `send_manifest`, "
+    "for the page's form",
     "interagency.web.auth.current_caller": "reads the principal `authenticate` resolved",
     "interagency.web.auth.current_principal": "reads the principal `authenticate` resolved",
     "interagency.web.csrf.protect": "awaits the form and compares signed tokens",

@@ -47,6 +47,10 @@ NOT_DOORS: dict[str, str] = {
     "/api/v1/exports/consents": "the consents one's own agency gave, for its supervisors and DPO",
     "/api/v1/exports/subscriptions": "the subscriptions one's agency asked for or whose "
     "reads reached it, with their four-eyes decisions",
+    "/api/v1/movements/counts": "counts per member state and month, none under five: no "
+    "object, no person",
+    "/api/v1/movements/manifests/{manifest_id}": "one's own manifest's counts and problems "
+    "by row and column, never a value of a row",
 }
 
 # What a page or a JSON answer is sent as; anything else is a file.

@@ -128,7 +128,9 @@ DOORS: Final[dict[Door, DoorSpec]] = {
         _spec(
             Door.RECORD_LIST, Leaves.BULK_READ, {"json"},
             [("GET", "/api/v1/records"), ("GET", "/api/v1/records/due"),
-             ("GET", "/api/v1/records/review-queue"), ("GET", "/api/v1/records/{record_id}")],
+             ("GET", "/api/v1/records/review-queue"), ("GET", "/api/v1/records/{record_id}"),
+             # The fighters' board: the agency's profiles are its person records.
+             ("GET", "/api/v1/movements/board")],
             lazy("Records listed or read one by one through the API."),
         ),
         _spec(

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel
+from starlette.responses import Response
 
+from interagency.egress import downloads
 from interagency.exchange.web_context import exchange_context
 from interagency.movements import alerts, counts, crossings, profiles, release
 from interagency.movements.models import FighterAlert
@@ -61,8 +63,9 @@ def keep_profile(
 
 
 @api.get("/board", summary="Your agency's profiles and the alerts on them")
-def board(uow: UowDep, caller: CallerDep, container: ContainerDep) -> BoardOut:
-    found = profiles.board(uow, caller, container.vault)
+def board(uow: UowDep, caller: CallerDep, container: ContainerDep, response: Response) -> BoardOut:
+    found, receipt = profiles.read_board(uow, caller, container.vault)
+    response.headers.update(downloads.receipt_headers(receipt))
     uow.commit()
     return BoardOut(profiles=found.profiles, alerts=found.alerts)
 

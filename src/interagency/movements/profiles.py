@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from interagency import audit
+from interagency import audit, egress
 from interagency.db import UnitOfWork, utcnow
 from interagency.errors import InvalidInput
 from interagency.i18n import lazy
@@ -29,6 +29,7 @@ from interagency.records.policy import Action as RecordAction
 from interagency.records.policy import why_not_matchable
 from interagency.records.schemas import VersionedReasonIn
 from interagency.records.sealing import open_particulars
+from interagency.records.services import gate_item
 from interagency.screening import subjects
 from interagency.vault import Vault
 
@@ -154,9 +155,31 @@ class Board:
     alerts: list[AlertLine]
 
 
+def read_board(uow: UnitOfWork, caller: Caller, vault: Vault) -> tuple[Board, egress.Receipt]:
+    """`board` through the API: the profiles are the agency's person records, and leave
+    as its records do, through the records' bulk-read door; one it withholds is left out,
+    with its alerts."""
+    found, records = _board(uow, caller, vault)
+    receipt = egress.release(
+        uow, caller, egress.Door.RECORD_LIST, [gate_item(r) for r in records], fmt="json"
+    )
+    kept = {r.public_id for r in records if receipt.passed(r.public_id)}
+    return (
+        Board(
+            [p for p in found.profiles if p.record_id in kept],
+            [a for a in found.alerts if a.record_id in kept],
+        ),
+        receipt,
+    )
+
+
 def board(uow: UnitOfWork, caller: Caller, vault: Vault) -> Board:
     """The agency's profiles, their statuses and confirmed movements, and its alerts,
     open ones first; every profile shown is audited as read."""
+    return _board(uow, caller, vault)[0]
+
+
+def _board(uow: UnitOfWork, caller: Caller, vault: Vault) -> tuple[Board, list[Record]]:
     principal = caller.principal
     mine = policy.relations(principal, holder_agency_id=principal.agency_id) if principal else ()
     guard.check(
@@ -203,4 +226,4 @@ def board(uow: UnitOfWork, caller: Caller, vault: Vault) -> Board:
             detail={"records": sorted(profiles), "alerts": [a.reference for a in lines]},
         ),
     )
-    return Board(list(profiles.values()), lines)
+    return Board(list(profiles.values()), lines), [record for _, record in rows]

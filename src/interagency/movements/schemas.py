@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -82,7 +83,10 @@ class ProfileOut(BaseModel):
 
 
 class CrossingIn(Input):
-    """One border-crossing event, as on the traveller's document."""
+    """One border-crossing event, as on the traveller's document. No other field is
+    accepted: there is no selector by nationality, religion or ethnicity."""
+
+    model_config = ConfigDict(extra="forbid")
 
     surname: Line = Field(min_length=1, max_length=200)
     given_name: Line = Field(default="", max_length=200)
