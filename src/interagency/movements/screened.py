@@ -32,6 +32,7 @@ from interagency.records import pairing
 from interagency.records.models import Neutrality, Record
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
+from interagency.records.protection import ERASED
 from interagency.records.screened import RECORDS
 from interagency.screening import registry
 from interagency.vault import Vault
@@ -74,7 +75,13 @@ class ProfileHolder:
         return RECORDS.holder.told(uow, refs)
 
     def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
-        raise RuntimeError("profiles are kept under their records' review dates")
+        """The records were erased: so is what their profiles say. The rows stay, for
+        the alerts and counts that name them."""
+        for profile in uow.session.scalars(
+            select(FighterProfile).where(FighterProfile.record_id.in_(sorted(set(refs))))
+        ):
+            profile.basis = ERASED
+            profile.un_group = None
 
 
 def _profiles(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, str | None]:

@@ -89,8 +89,12 @@ def subjects_of(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, Subject
 
 
 def forget(uow: UnitOfWork, record_id: int) -> None:
-    for kind in (RECORDS, *_companions()):
+    """After the record's erasure: found by nothing, and what other features hold on it
+    as their own subject (a fighter's profile) erased with it."""
+    subjects.forget_keys(uow, RECORDS, record_id)
+    for kind in _companions():
         subjects.forget_keys(uow, kind, record_id)
+        kind.holder.forget(uow, [record_id])
 
 
 def _companions() -> list[registry.SubjectKind]:

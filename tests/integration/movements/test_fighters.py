@@ -18,8 +18,8 @@ from interagency.exchange.sealing import open_body
 from interagency.exchange.web_context import exchange_context
 from interagency.identity.principals import Caller
 from interagency.movements import alerts, counts, profiles, release
-from interagency.movements.models import FighterAlert
-from interagency.records import details, hits, services
+from interagency.movements.models import FighterAlert, FighterProfile
+from interagency.records import details, hits, protection, services
 from interagency.records.models import Neutrality, Record
 from interagency.records.schemas import HitCheckIn, NeutralityIn, ReasonIn, VersionedReasonIn
 
@@ -285,3 +285,19 @@ def test_the_profiles_details_reach_the_border_agency_through_the_records_releas
         uow.commit()
     assert out.details_status == "released"
     assert out.record_id == record.public_id
+
+
+def test_an_erased_profiles_basis_is_erased_with_its_record(records: Records) -> None:
+    record = keep_profile(records)
+    with records.container.uow() as uow:
+        caller = records.council.caller(uow, "ru_dpo")
+        protection.request_erasure(uow, caller, record.id, "The person asked; no basis left.")
+        uow.commit()
+    with records.container.uow() as uow:
+        protection.approve_erasure(uow, records.council.caller(uow, "ru_supervisor"), record.id)
+        uow.commit()
+    with records.container.uow() as uow:
+        profile = uow.session.scalar(select(FighterProfile))
+        assert profile is not None
+        assert profile.basis == "[erased]"
+    assert cross(records).hits == []
