@@ -359,7 +359,9 @@ def reference(
     events: Sequence[Event], profiles: Sequence[dict[str, str]], workers: int
 ) -> tuple[float, set[tuple[int, int]]]:
     """The batch engine on the travellers as the service reads them and on the profiles:
-    its seconds and its pairs (event number, record id)."""
+    its seconds and its pairs (event number, record id), under the rule the service keeps
+    too: a name alone is never a hit, so a pair counts only where the birth date or the
+    document speaks for it (`records.comparison._person_match`)."""
     from interagency.matching.batch import EngineLimits, link
     from interagency.matching.features import person_features
     from interagency.movements.schemas import CrossingIn
@@ -390,10 +392,12 @@ def reference(
         person_features(a.astype("string"), workers),
         person_features(b.astype("string"), workers),
         model=model_without_term_frequencies(), threshold=POSSIBLE_FROM,
-        limits=EngineLimits(memory_limit="6GB"), keep_prior=True,
+        limits=EngineLimits(memory_limit="6GB"), keep_prior=True, explain=True,
     ).pairs  # fmt: skip
     seconds = time.perf_counter() - began
-    return seconds, {(int(x), int(y)) for x, y in zip(pairs["a_id"], pairs["b_id"], strict=True)}
+    identified = (pairs["birth_date_weight"] > 0) | (pairs["passport_weight"] > 0)
+    kept = pairs[identified]
+    return seconds, {(int(x), int(y)) for x, y in zip(kept["a_id"], kept["b_id"], strict=True)}
 
 
 def compared(
