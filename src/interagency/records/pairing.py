@@ -20,7 +20,8 @@ def safeguards_of(record: Record, owner_state_id: int | None) -> Safeguards:
         owner_state_id=owner_state_id,
         category=SubjectCategory(record.subject_category),
         offence=OffenceCategory(record.offence_category) if record.offence_category else None,
-        flagged=record.flagged_reason is not None,
+        # Whether a reason is sealed, without opening it.
+        flagged=record.flagged_reason_sealed is not None,
         neutrality=Neutrality(record.neutrality),
         # An approval holds for the particulars and markings it saw, and for no others.
         necessity_approved=record.necessity_approved_by_id is not None

@@ -34,6 +34,7 @@ from interagency.db import UnitOfWork, utcnow
 from interagency.identity import notifications
 from interagency.identity.models import Role
 from interagency.identity.principals import Caller
+from interagency.matching.screen.levels import Keys
 from interagency.records import comparison, movement, pairing
 from interagency.records.models import Hit, HitStatus, Screening
 from interagency.records.movement import Movement, moves
@@ -172,10 +173,11 @@ def _meet(
     opened = subjects.opened(
         uow, vault, {c.id: c for a in allowed.values() for c in a.values()}.values()
     )
+    known: dict[int, Keys] = {}
     meetings = {
         subject.id: (
             allowed[subject.id],
-            compare(query, {i: opened[i] for i in allowed[subject.id] if i in opened}),
+            compare(query, {i: opened[i] for i in allowed[subject.id] if i in opened}, known),
         )
         for subject, query, _ in ready
     }
@@ -257,18 +259,25 @@ def _candidates_of(
     return found
 
 
-def compare(query: Particulars, opened: Mapping[int, Particulars]) -> list[comparison.Match]:
+def compare(
+    query: Particulars, opened: Mapping[int, Particulars], known: dict[int, Keys] | None = None
+) -> list[comparison.Match]:
     """The engine's matches among the opened candidates (by subject id), most probable
-    first: persons scored pair by pair as the batch engine's pairs are rescored."""
+    first: persons scored pair by pair as the batch engine's pairs are rescored. `known`
+    keeps the candidates' features between calls (a batch meets the same ones often)."""
     if not isinstance(query, PersonParticulars):
         return comparison.identifier_matches(query, opened)
     wanted = keys.features_of(query)
-    matches = [
-        match
-        for subject_id, person in opened.items()
-        if isinstance(person, PersonParticulars)
-        and (match := comparison.rescore(wanted, keys.features_of(person, subject_id)))
-    ]
+    features = {} if known is None else known
+    matches = []
+    for subject_id, person in opened.items():
+        if not isinstance(person, PersonParticulars):
+            continue
+        if subject_id not in features:
+            features[subject_id] = keys.features_of(person, subject_id)
+        match = comparison.rescore(wanted, features[subject_id])
+        if match is not None:
+            matches.append(match)
     return sorted(matches, key=lambda m: (-m.probability, m.found_id))
 
 
