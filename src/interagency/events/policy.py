@@ -1,0 +1,135 @@
+"""Who may see and change what of a major event: one table, deny by default, pure
+functions; and the risk register's banding table.
+
+A permission is a role and a relation to the event: the host agency leads the event's
+security and changes its dossier, plan and register; the agencies taking part (the
+participants of the delegations) and the council's secretariat read them. An agency that
+is none of these does not learn that the event exists: it is answered as a missing one.
+The planning templates are the council's: the secretariat edits them and every member
+agency's staff reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
+from interagency.i18n import lazy
+from interagency.identity.models import AgencyKind, Role
+from interagency.identity.policy import Principal
+
+
+class Action(StrEnum):
+    CREATE = "events:event:create"  # the creating agency becomes the host
+    VIEW = "events:event:view"  # the dossier, the plan and the register
+    EDIT = "events:event:edit"  # the dossier, the plan and the register
+    VIEW_TEMPLATES = "events:template:view"
+    EDIT_TEMPLATES = "events:template:edit"
+
+
+class Relation(StrEnum):
+    HOST = "host"  # the user's agency is the event's host (lead) agency
+    PARTICIPANT = "participant"  # the user's agency takes part in the event
+    SECRETARIAT = "secretariat"  # the user works for the council's secretariat
+    MEMBER = "member"  # the user works for a member agency (for creating, and templates)
+
+
+_STAFF: Final = (Role.LIAISON_OFFICER, Role.ANALYST, Role.SUPERVISOR)
+
+
+def _grant(roles: Iterable[Role], *relations: Relation) -> frozenset[tuple[Role, Relation]]:
+    return frozenset((role, relation) for role in roles for relation in relations)
+
+
+_SECRETARIAT: Final = _grant([Role.SECRETARIAT], Relation.SECRETARIAT)
+
+PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
+    # Any member agency may host an event; the council's bodies host none.
+    Action.CREATE: _grant(_STAFF, Relation.MEMBER),
+    # Host and participants read everything of the event; the secretariat reads it to
+    # pass on best practice. Administrators, auditors and DPOs see no content.
+    Action.VIEW: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
+    # Only the host changes the event: it answers for it, and its key seals the texts.
+    Action.EDIT: _grant(_STAFF, Relation.HOST),
+    Action.VIEW_TEMPLATES: _grant(_STAFF, Relation.MEMBER) | _SECRETARIAT,
+    Action.EDIT_TEMPLATES: _SECRETARIAT,
+}
+
+
+def relations(
+    principal: Principal, host_agency_id: int | None = None, participants: Iterable[int] = ()
+) -> frozenset[Relation]:
+    """How the principal's agency stands to an event hosted by `host_agency_id` with the
+    participating agencies `participants` (none for actions on no event)."""
+    found: set[Relation] = set()
+    if principal.agency_kind is AgencyKind.SECRETARIAT:
+        found.add(Relation.SECRETARIAT)
+    elif principal.agency_kind is AgencyKind.MEMBER_AGENCY:
+        found.add(Relation.MEMBER)
+        if host_agency_id is not None and principal.agency_id == host_agency_id:
+            found.add(Relation.HOST)
+        if principal.agency_id in set(participants):
+            found.add(Relation.PARTICIPANT)
+    return frozenset(found)
+
+
+def allowed(principal: Principal, action: Action, mine: Iterable[Relation]) -> bool:
+    """True when one of the principal's roles, in one of their relations, is listed."""
+    granted = PERMISSIONS.get(action, frozenset())
+    held = frozenset(mine)
+    return any((role, relation) in granted for role in principal.roles for relation in held)
+
+
+def may(
+    principal: Principal,
+    action: Action,
+    host_agency_id: int | None = None,
+    participants: Iterable[int] = (),
+) -> bool:
+    return allowed(principal, action, relations(principal, host_agency_id, participants))
+
+
+# --- the risk register's bands -------------------------------------------------------------
+
+
+class Band(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+# The score is likelihood x impact (each 1-5, so 1-25). The band is the first row whose
+# highest score reaches it; written down here and in docs/events.md, and nowhere else.
+#
+#   score    band       what it asks for
+#   1-4      low        accepted and watched
+#   5-9      medium     a measure with an owner before the event
+#   10-16    high       measures in place and evidenced before the event; the host's
+#                       supervisor follows it
+#   20-25    critical   treated before anything else; the event's plan changes if needed
+BANDS: Final[tuple[tuple[int, Band], ...]] = (
+    (4, Band.LOW),
+    (9, Band.MEDIUM),
+    (16, Band.HIGH),
+    (25, Band.CRITICAL),
+)
+
+BAND_NAMES: Final[dict[Band, str]] = {
+    Band.LOW: lazy("low"),
+    Band.MEDIUM: lazy("medium"),
+    Band.HIGH: lazy("high"),
+    Band.CRITICAL: lazy("critical"),
+}
+
+
+def score(likelihood: int, impact: int) -> int:
+    if not (1 <= likelihood <= 5 and 1 <= impact <= 5):
+        raise ValueError("likelihood and impact are each from 1 to 5")
+    return likelihood * impact
+
+
+def band(likelihood: int, impact: int) -> Band:
+    value = score(likelihood, impact)
+    return next(name for highest, name in BANDS if value <= highest)
