@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -37,6 +37,10 @@ from interagency.council.schemas import (
 from interagency.db import new_public_id
 from interagency.egress import services as egress
 from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
+from interagency.events import dossier as event_dossier
+from interagency.events import planning as event_planning
+from interagency.events import register as event_register
+from interagency.events import schemas as event_schemas
 from interagency.exchange import prepared
 from interagency.exchange.models import Thread
 from interagency.exchange.web_context import exchange_context
@@ -79,6 +83,7 @@ EXEMPT_ROUTES = {
 EXEMPT = {
     "code": "member states are the council's public directory",
     "secret": "an enrolment link's secret is 256 random bits: a wrong one is missing",
+    "template_id": "the council's planning templates are read by every member agency",
 }
 
 
@@ -114,6 +119,9 @@ _KIND_OF_REQUEST = {
     ("/exchange/dissemination", "request_id"): "dissemination_id",
     ("/api/v1/records/access-requests", "request_id"): "access_request_id",
     ("/records/dpo/access-requests", "request_id"): "access_request_id",
+    ("/events", "task_id"): "event_task_id",
+    ("/api/v1/events", "task_id"): "event_task_id",
+    ("/events", "measure_id"): "event_measure_id",
 }
 
 
@@ -270,6 +278,49 @@ def _council(container: Container, council: Council) -> dict[str, str]:
     }
 
 
+def _events(container: Container, council: Council) -> dict[str, str]:
+    """An event RU-SVC hosts with KZ-SVC taking part: its roster, plan and register."""
+    start = date.today() + timedelta(days=30)
+    with container.uow() as uow:
+        ru = council.caller(uow, "ru_liaison")
+        event = event_dossier.create_event(
+            uow, ru,
+            event_schemas.EventIn(kind="summit", title="Закрытый саммит", starts_on=start,
+                                  ends_on=start),
+        )  # fmt: skip
+        event_dossier.add_participant(
+            uow, ru, event.id, event_schemas.DelegationIn(agency="KZ-SVC")
+        )
+        moment = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+        shift = event_dossier.add_shift(
+            uow, ru, event.id,
+            event_schemas.ShiftIn(agency="KZ-SVC", officer="Дежурный", contact="+7 700",
+                                  starts_at=moment, ends_at=moment + timedelta(hours=12)),
+        )  # fmt: skip
+        risk = event_register.add_risk(
+            uow, ru, event.id,
+            event_schemas.RiskIn(category="arson", scenario="Поджог", likelihood=2, impact=3,
+                                 treatment="reduce", owner="RU-SVC"),
+        )  # fmt: skip
+        measure = event_register.add_measure(
+            uow, ru, event.id, risk.id, event_schemas.MeasureIn(title="Пожарный пост")
+        )
+        phase = event_planning.add_phase(uow, ru, event.id, event_schemas.PhaseIn(name="Фаза"))
+        task = event_planning.add_task(
+            uow, ru, event.id,
+            event_schemas.TaskIn(phase=phase.public_id, title="Задача", owner="RU-SVC",
+                                 due_on=start),
+        )  # fmt: skip
+        uow.commit()
+    return {
+        "event_id": event.public_id,
+        "shift_id": shift.public_id,
+        "risk_id": risk.public_id,
+        "event_measure_id": measure.public_id,
+        "event_task_id": task.public_id,
+    }
+
+
 def _identity(container: Container, council: Council) -> dict[str, str]:
     with container.uow() as uow:
         analyst = uow.session.get(User, council.users["ru_analyst"])
@@ -344,6 +395,7 @@ def hidden(client: TestClient, container: Container, council: Council) -> Hidden
         **_records(container, council),
         **_movements(container, council),
         **_council(container, council),
+        **_events(container, council),
         **_identity(container, council),
         **_egress(container, council),
     }
@@ -440,6 +492,25 @@ FORM_BY_ROUTE = {
     "/break-glass": {"minutes": "30"},
     "/inspect": {"minutes": "30"},
     "/updates": {"programme_id": "1"},
+    "/events/": {
+        "kind": "summit",
+        "starts_on": TOMORROW,
+        "ends_on": TOMORROW,
+        "address": TEXT,
+        "latitude": "55.8",
+        "longitude": "49.1",
+        "officer": TEXT,
+        "contact": "+7 700",
+        "starts_at": TOMORROW + "T08:00",
+        "ends_at": TOMORROW + "T20:00",
+        "category": "arson",
+        "scenario": TEXT,
+        "likelihood": "3",
+        "impact": "3",
+        "treatment": "reduce",
+        "owner": "RU-SVC",
+        "phase": new_public_id(),
+    },
 }
 
 

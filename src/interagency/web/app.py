@@ -22,6 +22,8 @@ from interagency.council import (
     reports_routes,
 )
 from interagency.egress import routes as egress_routes
+from interagency.events import api as events_api
+from interagency.events import pages as events_pages
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
 from interagency.exchange import pages as exchange_pages
@@ -80,6 +82,8 @@ ROUTERS = (
     manifest_routes.api,
     manifest_routes.pages,
     movements_pages.router,
+    events_api.api,
+    events_pages.router,
     egress_routes.pages,
     egress_routes.api,
     jobs_routes.router,
