@@ -25,6 +25,7 @@ from interagency.bootstrap import Container
 from interagency.council import demo as council_demo
 from interagency.db import UnitOfWork
 from interagency.egress import demo as egress_demo
+from interagency.events import demo as events_demo
 from interagency.exchange import demo as exchange_demo
 from interagency.exchange.web_context import exchange_context
 from interagency.identity import accounts, directory, labels, passwords, totp
@@ -151,6 +152,7 @@ def load_demo(container: Container) -> DemoSummary:
             uow, records_context(container), exchange_context(container)
         )
         summary.added["fighters' profiles"] = movements_demo.load(uow, container.vault)
+        summary.added["major events"] = events_demo.load(uow)
         summary.added["third parties"] = egress_demo.load(uow)
         uow.commit()
     return summary

@@ -1,0 +1,201 @@
+"""Demo events, entered through the real services: a past international sports
+competition hosted by KZ-KNB, its plan done and its risks treated, and an upcoming summit
+hosted by RU-FSB in planning, with open risks and one task past its deadline; and a
+planning template of the council in Russian.
+
+Loaded once, after the users: a second run finds events and adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from sqlalchemy import func, select
+
+from interagency.db import UnitOfWork
+from interagency.events import dossier, planning, register
+from interagency.events.models import Event
+from interagency.events.schemas import (
+    DelegationIn,
+    EventIn,
+    MeasureIn,
+    PhaseIn,
+    RiskIn,
+    ShiftIn,
+    TaskIn,
+    TaskStatusIn,
+    TemplateIn,
+    TemplateStepIn,
+    VenueIn,
+)
+from interagency.identity.models import Agency, User
+from interagency.identity.principals import Caller, principal_of
+
+COMPETITION: Final[dict[str, Any]] = {
+    "host": "abenov",
+    "kind": "sports_competition",
+    "title": "Игры Содружества — 2026, Астана",
+    "description": "Международные соревнования по шести видам спорта; делегации девяти государств.",
+    "days_from_today": -150,
+    "length": 9,
+    "attendance": 120_000,
+    "venues": [
+        {"name": "Астана Арена", "address": "Астана, проспект Туран, 48", "capacity": 30_000,
+         "latitude": 51.1083, "longitude": 71.4025},
+        {"name": "Дворец спорта «Казахстан»", "address": "Астана, проспект Туран, 52/1",
+         "capacity": 5_000, "latitude": 51.1175, "longitude": 71.4134},
+    ],
+    "participants": [("RU-FSB", 40), ("UZ-SGB", 25), ("KG-GKNB", 18)],
+    "risks": [
+        ("vehicle_ramming", "Наезд грузовика на очередь зрителей у входа на стадион", 3, 5,
+         "reduce", [("Бетонные блоки на всех подъездах", "done",
+                     "Акт приёмки от 02.06, фотографии постов")]),
+        ("unmanned_aircraft_attack", "Беспилотник над трибунами во время церемонии открытия",
+         2, 4, "reduce", [("Подавление сигналов в радиусе 2 км", "done",
+                           "Журнал дежурства группы РЭБ")]),
+        ("crowd_violence", "Столкновения болельщиков у фан-зоны", 3, 3, "reduce",
+         [("Раздельные потоки болельщиков", "done", "Схема движения, утверждена 20.05")]),
+    ],
+}  # fmt: skip
+
+SUMMIT: Final[dict[str, Any]] = {
+    "host": "ivanov",
+    "kind": "summit",
+    "title": "Саммит глав государств Содружества, Казань",
+    "description": "Пленарное заседание, двусторонние встречи и приём в Кремле.",
+    "days_from_today": 75,
+    "length": 2,
+    "attendance": 3_500,
+    "venues": [
+        {"name": "Казанская ратуша", "address": "Казань, площадь Свободы, 1",
+         "capacity": 1_200, "latitude": 55.7930, "longitude": 49.1247},
+        {"name": "Казанский Кремль", "address": "Казань, Кремль", "capacity": 2_000,
+         "latitude": 55.7985, "longitude": 49.1055},
+    ],
+    "participants": [("KZ-KNB", 30), ("AZ-DTX", 20), ("BY-KGB", 22)],
+    "risks": [
+        ("attack_on_protected_person", "Нападение на кортеж главы делегации на маршруте "
+         "аэропорт — ратуша", 2, 5, "reduce",
+         [("Три согласованных маршрута кортежей", "in_progress", "")]),
+        ("explosive_attack", "Самодельное взрывное устройство в зоне прессы", 2, 4, "reduce",
+         [("Досмотр оборудования прессы с кинологами", "planned", "")]),
+        ("cbrn_attack", "Химическое вещество в системе вентиляции зала заседаний", 1, 5,
+         "transfer", []),
+        ("sabotage", "Отключение электроснабжения ратуши во время заседания", 2, 3, "reduce",
+         [("Резервный генератор и проверка щитовых", "planned", "")]),
+    ],
+}  # fmt: skip
+
+
+# The council's checklist for sports events, kept by the secretariat in Russian.
+TEMPLATE_NAME: Final = "Контрольный перечень: международные спортивные соревнования"
+TEMPLATE_STEPS: Final[list[tuple[str, str, int]]] = [
+    ("Стратегическое планирование", "Назначить ведущее ведомство и координатора", -365),
+    ("Стратегическое планирование", "Первичная оценка угроз и рисков", -270),
+    ("Оперативное планирование", "План безопасности каждой арены", -180),
+    ("Оперативное планирование", "Концепция аккредитации и зоны доступа", -150),
+    ("Подготовка", "Совместные учения командного центра", -30),
+    ("Подготовка", "Обследование и закрытие арен", -2),
+    ("Проведение", "Ежедневный брифинг об обстановке", 0),
+    ("После мероприятия", "Разбор итогов со всеми ведомствами", 14),
+]
+# The summit's plan so far, by phase: (title, days from today, status).
+SUMMIT_PLAN: Final[dict[str, list[tuple[str, int, str]]]] = {
+    "Стратегическое планирование": [("Назначить координатора безопасности саммита", -40, "done")],
+    "Оперативное планирование": [
+        ("Согласовать маршруты кортежей с ГИБДД", -5, "open"),
+        ("Планы безопасности ратуши и Кремля", 20, "in_progress"),
+    ],
+    "Подготовка": [("Совместные учения командного центра", 60, "open")],
+}
+
+
+def _caller(uow: UnitOfWork, login: str) -> Caller:
+    user = uow.session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise LookupError(f"the demo has no user {login!r}")
+    return Caller(principal_of(user), "127.0.0.1")
+
+
+def _event(uow: UnitOfWork, spec: dict[str, Any], today: date) -> tuple[Caller, Event]:
+    host = _caller(uow, spec["host"])
+    start = today + timedelta(days=spec["days_from_today"])
+    event = dossier.create_event(
+        uow,
+        host,
+        EventIn(
+            kind=spec["kind"],
+            title=spec["title"],
+            description=spec["description"],
+            starts_on=start,
+            ends_on=start + timedelta(days=spec["length"] - 1),
+            expected_attendance=spec["attendance"],
+        ),
+    )
+    for venue in spec["venues"]:
+        dossier.add_venue(uow, host, event.id, VenueIn.model_validate(venue))
+    for agency, size in spec["participants"]:
+        dossier.add_participant(uow, host, event.id, DelegationIn(agency=agency, size=size))
+    # Each agency's liaison officer on duty round the clock on the first day, in two shifts.
+    first = datetime.combine(start, time(), tzinfo=UTC)
+    agencies = [host_code(uow, host), *(code for code, _ in spec["participants"])]
+    for number, agency in enumerate(agencies):
+        for half in (0, 12):
+            dossier.add_shift(
+                uow, host, event.id,
+                ShiftIn(agency=agency, officer=f"Дежурный {agency} № {number * 2 + half // 12 + 1}",
+                        contact=f"+7 700 000 {number:02d} {half:02d}",
+                        starts_at=first + timedelta(hours=half),
+                        ends_at=first + timedelta(hours=half + 12)),
+            )  # fmt: skip
+    for category, scenario, likelihood, impact, treatment, measures in spec["risks"]:
+        risk = register.add_risk(
+            uow, host, event.id,
+            RiskIn(category=category, scenario=scenario, likelihood=likelihood, impact=impact,
+                   treatment=treatment, owner=host_code(uow, host)),
+        )  # fmt: skip
+        for title, status, evidence in measures:
+            register.add_measure(
+                uow, host, event.id, risk.id,
+                MeasureIn(title=title, status=status, evidence=evidence),
+            )  # fmt: skip
+    return host, event
+
+
+def host_code(uow: UnitOfWork, caller: Caller) -> str:
+    assert caller.principal is not None
+    code = uow.session.scalar(select(Agency.code).where(Agency.id == caller.principal.agency_id))
+    assert code is not None
+    return code
+
+
+def load(uow: UnitOfWork) -> int:
+    """Adds the two events and the template unless an event exists; returns how many
+    events were added."""
+    if uow.session.scalar(select(func.count()).select_from(Event)):
+        return 0
+    today = date.today()
+    steps = [TemplateStepIn(phase=p, title=t, offset_days=d) for p, t, d in TEMPLATE_STEPS]
+    template = planning.save_template(
+        uow, _caller(uow, "orlova"), None, TemplateIn(name=TEMPLATE_NAME, steps=steps)
+    )
+
+    # The competition: its whole plan from the council's template, every task done.
+    host, competition = _event(uow, COMPETITION, today)
+    for task in planning.apply_template(uow, host, competition.id, template.id, "ru"):
+        planning.set_status(uow, host, competition.id, task.id, TaskStatusIn(status="done"))
+
+    # The summit: a plan in progress, one task past its deadline.
+    host, summit = _event(uow, SUMMIT, today)
+    for name, tasks in SUMMIT_PLAN.items():
+        phase = planning.add_phase(uow, host, summit.id, PhaseIn(name=name))
+        for title, days, status in tasks:
+            task = planning.add_task(
+                uow, host, summit.id,
+                TaskIn(phase=phase.public_id, title=title, owner=host_code(uow, host),
+                       due_on=today + timedelta(days=days)),
+            )  # fmt: skip
+            if status != "open":
+                planning.set_status(uow, host, summit.id, task.id, TaskStatusIn(status=status))
+    return 2
