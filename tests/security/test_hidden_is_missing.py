@@ -120,7 +120,6 @@ _KIND_OF_REQUEST = {
     ("/api/v1/records/access-requests", "request_id"): "access_request_id",
     ("/records/dpo/access-requests", "request_id"): "access_request_id",
     ("/events", "task_id"): "event_task_id",
-    ("/api/v1/events", "task_id"): "event_task_id",
     ("/events", "measure_id"): "event_measure_id",
 }
 

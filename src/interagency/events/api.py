@@ -1,6 +1,7 @@
 """Major events under /api/v1/events, with token authentication: create an event, read one
-whole (dossier, roster, tasks, register), and add to its dossier, plan and register. The
-same services as the pages; times in UTC."""
+whole (dossier, roster, plan, register), add a venue and a risk. The same services as
+the pages; times in UTC. The rest of the dossier, the plan and the register are kept on
+the pages, which a host works in."""
 
 from __future__ import annotations
 
@@ -11,22 +12,17 @@ from fastapi import APIRouter, Depends, status
 
 from interagency.db import UnitOfWork
 from interagency.events import access, dossier, planning, policy, register
-from interagency.events.models import Event, PlanTask, Risk
+from interagency.events.models import Event
 from interagency.events.schemas import (
-    DelegationIn,
     DelegationOut,
     EventIn,
     EventOut,
-    MeasureIn,
     MeasureOut,
     Reference,
     RiskIn,
     RiskOut,
-    ShiftIn,
     ShiftOut,
-    TaskIn,
     TaskOut,
-    TaskStatusIn,
     VenueIn,
     VenueOut,
 )
@@ -43,8 +39,6 @@ api = APIRouter(
 )
 
 EventId = Annotated[int, Depends(key_of(Event, "event_id"))]
-RiskId = Annotated[int, Depends(key_of(Risk, "risk_id"))]
-TaskId = Annotated[int, Depends(key_of(PlanTask, "task_id"))]
 
 
 def _out(uow: UnitOfWork, event: Event) -> EventOut:
@@ -155,64 +149,11 @@ def read_event(event_id: EventId, uow: UowDep, caller: CallerDep) -> EventOut:
     return out
 
 
-@api.put("/{event_id}", summary="Change an event's dossier (its host)")
-def update_event(event_id: EventId, data: EventIn, uow: UowDep, caller: CallerDep) -> Reference:
-    return _done(uow, dossier.update_event(uow, caller, event_id, data).public_id)
-
-
 @api.post("/{event_id}/venues", status_code=status.HTTP_201_CREATED, summary="Add a venue")
 def add_venue(event_id: EventId, data: VenueIn, uow: UowDep, caller: CallerDep) -> Reference:
     return _done(uow, dossier.add_venue(uow, caller, event_id, data).public_id)
 
 
-@api.post(
-    "/{event_id}/participants",
-    status_code=status.HTTP_201_CREATED,
-    summary="Add an agency to its state's delegation",
-)
-def add_participant(
-    event_id: EventId, data: DelegationIn, uow: UowDep, caller: CallerDep
-) -> Reference:
-    return _done(uow, dossier.add_participant(uow, caller, event_id, data).public_id)
-
-
-@api.post(
-    "/{event_id}/shifts", status_code=status.HTTP_201_CREATED, summary="Add a liaison duty shift"
-)
-def add_shift(event_id: EventId, data: ShiftIn, uow: UowDep, caller: CallerDep) -> Reference:
-    return _done(uow, dossier.add_shift(uow, caller, event_id, data).public_id)
-
-
-@api.post("/{event_id}/tasks", status_code=status.HTTP_201_CREATED, summary="Add a task")
-def add_task(event_id: EventId, data: TaskIn, uow: UowDep, caller: CallerDep) -> Reference:
-    return _done(uow, planning.add_task(uow, caller, event_id, data).public_id)
-
-
-@api.put("/{event_id}/tasks/{task_id}/status", summary="Change a task's status")
-def set_task_status(
-    event_id: EventId, task_id: TaskId, data: TaskStatusIn, uow: UowDep, caller: CallerDep
-) -> Reference:
-    return _done(uow, planning.set_status(uow, caller, event_id, task_id, data).public_id)
-
-
 @api.post("/{event_id}/risks", status_code=status.HTTP_201_CREATED, summary="Add a risk")
 def add_risk(event_id: EventId, data: RiskIn, uow: UowDep, caller: CallerDep) -> Reference:
     return _done(uow, register.add_risk(uow, caller, event_id, data).public_id)
-
-
-@api.put("/{event_id}/risks/{risk_id}", summary="Change a risk (its score, treatment, owner)")
-def update_risk(
-    event_id: EventId, risk_id: RiskId, data: RiskIn, uow: UowDep, caller: CallerDep
-) -> Reference:
-    return _done(uow, register.update_risk(uow, caller, event_id, risk_id, data).public_id)
-
-
-@api.post(
-    "/{event_id}/risks/{risk_id}/measures",
-    status_code=status.HTTP_201_CREATED,
-    summary="Add a measure against a risk",
-)
-def add_measure(
-    event_id: EventId, risk_id: RiskId, data: MeasureIn, uow: UowDep, caller: CallerDep
-) -> Reference:
-    return _done(uow, register.add_measure(uow, caller, event_id, risk_id, data).public_id)
