@@ -290,6 +290,10 @@ def _events(container: Container, council: Council) -> dict[str, str]:
         event_dossier.add_participant(
             uow, ru, event.id, event_schemas.DelegationIn(agency="KZ-SVC")
         )
+        venue = event_dossier.add_venue(
+            uow, ru, event.id,
+            event_schemas.VenueIn(name="Зал", address="Москва", latitude=55.7, longitude=37.6),
+        )  # fmt: skip
         moment = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
         shift = event_dossier.add_shift(
             uow, ru, event.id,
@@ -313,6 +317,7 @@ def _events(container: Container, council: Council) -> dict[str, str]:
         uow.commit()
     return {
         "event_id": event.public_id,
+        "venue_id": venue.public_id,
         "shift_id": shift.public_id,
         "risk_id": risk.public_id,
         "event_measure_id": measure.public_id,

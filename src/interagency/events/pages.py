@@ -25,6 +25,7 @@ from interagency.events.models import (
     TaskStatus,
     ThreatCategory,
     Treatment,
+    Venue,
 )
 from interagency.events.schemas import (
     DelegationIn,
@@ -51,6 +52,7 @@ router = APIRouter(prefix="/events", include_in_schema=False)
 
 EventId = Annotated[int, Depends(key_of(Event, "event_id"))]
 ShiftId = Annotated[int, Depends(key_of(LiaisonShift, "shift_id"))]
+VenueId = Annotated[int, Depends(key_of(Venue, "venue_id"))]
 RiskId = Annotated[int, Depends(key_of(Risk, "risk_id"))]
 MeasureId = Annotated[int, Depends(key_of(RiskMeasure, "measure_id"))]
 TaskId = Annotated[int, Depends(key_of(PlanTask, "task_id"))]
@@ -270,6 +272,15 @@ class VenueForm(Input):
     longitude: Line = ""
 
 
+def _venue_values(form: VenueForm) -> dict[str, Any]:
+    """The form's fields as `VenueIn` takes them; a decimal comma is read as a point."""
+    values: dict[str, Any] = form.model_dump()
+    values["capacity"] = _optional_int(form.capacity)
+    for name in ("latitude", "longitude"):
+        values[name] = values[name].strip().replace(",", ".")
+    return values
+
+
 @router.post("/{event_id}/venues")
 def add_venue(
     request: Request,
@@ -278,11 +289,7 @@ def add_venue(
     uow: UowDep,
     caller: CallerDep,
 ) -> Response:
-    values: dict[str, Any] = form.model_dump()
-    values["capacity"] = _optional_int(form.capacity)
-    for name in ("latitude", "longitude"):
-        values[name] = values[name].strip().replace(",", ".")
-    dossier.add_venue(uow, caller, event_id, valid(VenueIn, values))
+    dossier.add_venue(uow, caller, event_id, valid(VenueIn, _venue_values(form)))
     return _back(request, uow, "/events/{event_id}#venues", i18n.gettext("Venue added."))
 
 
@@ -290,6 +297,19 @@ class ParticipantForm(Input):
     agency: Line = ""
     size: Line = ""
     note: Text = ""
+
+
+@router.post("/{event_id}/venues/{venue_id}")
+def update_venue(
+    request: Request,
+    event_id: EventId,
+    venue_id: VenueId,
+    form: Annotated[VenueForm, Form()],
+    uow: UowDep,
+    caller: CallerDep,
+) -> Response:
+    dossier.update_venue(uow, caller, event_id, venue_id, valid(VenueIn, _venue_values(form)))
+    return _back(request, uow, "/events/{event_id}#venues", i18n.gettext("Saved."))
 
 
 @router.post("/{event_id}/participants")
@@ -533,5 +553,5 @@ def update_measure(
     caller: CallerDep,
 ) -> Response:
     data = valid(MeasureIn, form.model_dump())
-    register.update_measure(uow, caller, event_id, measure_id, data)
+    register.update_measure(uow, caller, event_id, risk_id, measure_id, data)
     return _back(request, uow, "/events/{event_id}/risks/{risk_id}", i18n.gettext("Saved."))

@@ -100,10 +100,10 @@ def add_measure(
 
 
 def update_measure(
-    uow: UnitOfWork, caller: Caller, event_id: int, measure_id: int, data: MeasureIn
+    uow: UnitOfWork, caller: Caller, event_id: int, risk_id: int, measure_id: int, data: MeasureIn
 ) -> RiskMeasure:
     event, _ = access.gate(uow, caller, policy.Action.EDIT, event_id)
-    measure = next((m for r in event.risks for m in r.measures if m.id == measure_id), None)
+    measure = next((m for m in _risk(event, risk_id).measures if m.id == measure_id), None)
     if measure is None:
         raise access.missing("event-measure")
     before = measure.status

@@ -53,6 +53,16 @@ def test_an_event_through_its_pages(container: Container, council: Council) -> N
     assert "Стадион «Астана Арена»" in shown
     assert "51.10800, 71.40000" in shown
     assert "Дежурный KZ" in shown
+    venue_ref = re.search(r'id="venue-([a-z2-7]{26})"', shown)
+    shift_ref = re.search(r'id="shift-([a-z2-7]{26})"', shown)
+    assert venue_ref is not None
+    assert shift_ref is not None
+    moved = submit(ru, page, f"{page}/venues/{venue_ref.group(1)}", **{**venue, "latitude": "51.2"})
+    assert moved.status_code == 303, moved.text
+    assert "51.20000, 71.40000" in ru.get(page).text
+    removed = submit(ru, page, f"{page}/shifts/{shift_ref.group(1)}/remove")
+    assert removed.status_code == 303, removed.text
+    assert "Дежурный KZ" not in ru.get(page).text
 
     plan = f"{page}/plan"
     assert submit(ru, plan, f"{plan}/phases", name="Подготовка").status_code == 303

@@ -64,7 +64,7 @@ def test_the_host_keeps_the_register_and_every_change_is_audited(
         changed = risk_in(likelihood=1, impact=5, venue=venue_ref)
         register.update_risk(uow, ru, event_id, ramming_id, changed)
         register.update_measure(
-            uow, ru, event_id, measure_id,
+            uow, ru, event_id, ramming_id, measure_id,
             MeasureIn(title="Блоки на подъездах", status="done", evidence="Акт осмотра № 12"),
         )  # fmt: skip
         uow.commit()
