@@ -82,6 +82,19 @@ def member_agency(uow: UnitOfWork, code: str, field: str = "agency") -> Agency:
     return agency
 
 
+def taking_part(uow: UnitOfWork, event: Event, code: str, field: str = "agency") -> Agency:
+    """The agency of `code` if it hosts or takes part in the event: only they are on its
+    roster, own its tasks and own its risks."""
+    agency = member_agency(uow, code, field)
+    if agency.id != event.host_agency_id and agency.id not in participants(event):
+        raise InvalidInput(
+            lazy("Agency {code} takes no part in the event: add it to a delegation first."),
+            code=code,
+            for_field=field,
+        )
+    return agency
+
+
 def codes(uow: UnitOfWork) -> dict[int, str]:
     return {row.id: row.code for row in uow.session.execute(select(Agency.id, Agency.code))}
 

@@ -164,20 +164,9 @@ def add_participant(
 # --- the liaison roster ------------------------------------------------------------------
 
 
-def _roster_agency(uow: UnitOfWork, event: Event, code: str) -> Agency:
-    agency = access.member_agency(uow, code)
-    if agency.id != event.host_agency_id and agency.id not in access.participants(event):
-        raise InvalidInput(
-            lazy("Agency {code} takes no part in the event: add it to a delegation first."),
-            code=code,
-            for_field="agency",
-        )
-    return agency
-
-
 def add_shift(uow: UnitOfWork, caller: Caller, event_id: int, data: ShiftIn) -> LiaisonShift:
     event, _ = access.gate(uow, caller, policy.Action.EDIT, event_id)
-    agency = _roster_agency(uow, event, data.agency)
+    agency = access.taking_part(uow, event, data.agency)
     shift = LiaisonShift(
         event=event,
         agency_id=agency.id,

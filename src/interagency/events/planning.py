@@ -65,7 +65,7 @@ def add_task(uow: UnitOfWork, caller: Caller, event_id: int, data: TaskIn) -> Pl
     phase = next((p for p in event.phases if p.public_id == data.phase), None)
     if phase is None:
         raise InvalidInput(lazy("The plan has no such phase."), for_field="phase")
-    owner = access.member_agency(uow, data.owner, "owner")
+    owner = access.taking_part(uow, event, data.owner, "owner")
     user_id = None
     if data.owner_user:
         user = uow.session.scalar(select(User).where(User.login == data.owner_user.strip()))

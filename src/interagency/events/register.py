@@ -31,7 +31,7 @@ def _venue_id(uow: UnitOfWork, event: Event, ref: str | None) -> int | None:
 
 
 def _fill(uow: UnitOfWork, event: Event, risk: Risk, data: RiskIn) -> None:
-    owner = access.member_agency(uow, data.owner, "owner")
+    owner = access.taking_part(uow, event, data.owner, "owner")
     risk.category = data.category.value
     risk.scenario = data.scenario.strip()
     risk.venue_id = _venue_id(uow, event, data.venue)

@@ -135,6 +135,10 @@ def test_a_risk_names_a_violent_act_and_scores_within_one_to_five(
         assert wrong_venue.value.for_field == "venue"
         with pytest.raises(InvalidInput):
             register.add_risk(uow, ru, event_id, risk_in(owner="TEST-SEC"))
+        # The owner is the host or an agency taking part.
+        with pytest.raises(InvalidInput, match="takes no part") as outsider:
+            register.add_risk(uow, ru, event_id, risk_in(owner="KZ-SVC"))
+        assert outsider.value.for_field == "owner"
         risk = register.add_risk(uow, ru, event_id, risk_in())
         # A risk is reached only through its own event.
         with pytest.raises(NotFound):
