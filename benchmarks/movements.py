@@ -660,6 +660,7 @@ def arguments() -> argparse.Namespace:
     add("--server-workers", type=int, default=1, help="uvicorn worker processes")
     add("--server-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     add("--json", type=Path)
+    add("--keep", action="store_true", help="keep the database (and its keys) after the run")
     args = parser.parse_args()
     if args.smoke:
         for name, value in SMOKE.items():
@@ -702,7 +703,7 @@ def run(args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
           "planted)")  # fmt: skip
     from interagency.demo import load_demo
 
-    with database(args.server_url, None, keep=False) as db:
+    with database(args.server_url, None, keep=args.keep) as db:
         # This process's platform enqueues the manifest's job where the worker looks, and
         # both take a day's file (the attachments' default limit is 25 MiB).
         os.environ["INTERAGENCY_JOBS_QUEUE_URL"] = worker_env(db.url, db.folder)[

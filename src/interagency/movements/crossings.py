@@ -26,6 +26,7 @@ from interagency.records.models import Hit
 from interagency.records.services import state_id_of
 from interagency.screening import service as screening
 from interagency.screening import subjects
+from interagency.screening.memo import Memo
 from interagency.vault import Vault
 
 KIND = "crossing"
@@ -88,14 +89,21 @@ def submit(uow: UnitOfWork, caller: Caller, vault: Vault, data: CrossingIn) -> C
 
 
 def screen(
-    uow: UnitOfWork, caller: Caller, vault: Vault, crossings: Sequence[Crossing]
+    uow: UnitOfWork,
+    caller: Caller,
+    vault: Vault,
+    crossings: Sequence[Crossing],
+    memo: Memo | None = None,
+    *,
+    tell_searchers: bool = True,
 ) -> list[Hit]:
-    """Enrols the stored crossings and screens them through the service; their hits."""
+    """Enrols the stored crossings and screens them through the service; their hits (see
+    `screening.service.screen_many` for `memo` and `tell_searchers`)."""
     opened = {c.id: particulars_of(c) for c in crossings}
     entries = [subjects.Entry(c.id, c.agency_id, "person", opened[c.id]) for c in crossings]
     enrolled = subjects.enrol(uow, vault, CROSSINGS, entries)
     items = [(enrolled[c.id], opened[c.id]) for c in crossings]
-    outcomes = screening.screen_many(uow, caller, vault, items)
+    outcomes = screening.screen_many(uow, caller, vault, items, memo, tell_searchers=tell_searchers)
     return [hit for outcome in outcomes for hit in outcome.hits]
 
 

@@ -14,6 +14,11 @@ the crossings against the profiles the agency may learn of.
   hits. The rest are recorded as screened and never stored: what is never stored needs
   no deleting. A stored crossing whose hit a person dismisses is deleted by the hourly
   sweep when its retention ends (`minimisation`), as single crossings are.
+- The job keeps a `screening.memo.Memo` from batch to batch: the profiles' features once
+  computed, and their safeguards and particulars read at most a minute ago, for the
+  choice of the rows to store (their hits are judged on what stands when recorded).
+- Those who check the hits (the submitter, the agency's liaison officers and
+  supervisors) are told once, when the manifest ends, how many it found: not once a hit.
 - The manifest keeps counts and problems as [row, column, code], never a value of a
   row, and its file is deleted when the job ends, done or failed.
 """
@@ -36,6 +41,7 @@ from interagency.errors import DomainError, Forbidden, InvalidInput, NotFound
 from interagency.filestore import FileStore
 from interagency.filestore.models import FileStatus, StoredFile
 from interagency.i18n import lazy
+from interagency.identity import notifications
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
 from interagency.inputs import checked_file_name
@@ -44,10 +50,11 @@ from interagency.jobs.kinds import Run, Superseded
 from interagency.movements import crossings
 from interagency.movements.models import Crossing, CrossingManifest, ManifestStatus
 from interagency.movements.schemas import CrossingIn
-from interagency.movements.screened import CROSSINGS, traveller_safeguards
+from interagency.movements.screened import CROSSINGS, checkers_of, traveller_safeguards
 from interagency.records import bulk, pairing
 from interagency.records.services import state_id_of
 from interagency.screening import service as screening
+from interagency.screening.memo import Memo
 from interagency.vault import Vault
 
 KIND: Final = "crossing-manifest"
@@ -391,8 +398,9 @@ def _screen_file(run: Run, manifest_id: int, principal: Principal) -> None:
     unknown = [[1, column, "unknown_column"] for column in header if column not in COLUMNS]
     if done == 0 and unknown and not header_noted:
         _add_problems(run, manifest_id, unknown)
+    memo = Memo()
     for batch in _batches(islice(rows, done, None)):
-        _store_batch(run, manifest_id, principal, done, batch)
+        _store_batch(run, manifest_id, principal, done, batch, memo)
         done += len(batch)
         run.report("screening", done)
 
@@ -403,7 +411,12 @@ def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
 
 
 def _store_batch(
-    run: Run, manifest_id: int, principal: Principal, done: int, batch: list[dict[str, str]]
+    run: Run,
+    manifest_id: int,
+    principal: Principal,
+    done: int,
+    batch: list[dict[str, str]],
+    memo: Memo,
 ) -> None:
     """Stores and screens one batch of rows (numbered from `done` + 2) in one transaction,
     with the manifest's counts."""
@@ -418,7 +431,7 @@ def _store_batch(
         if data is not None:
             valid[number] = data
     with run.uow() as uow:
-        hits = _screen_rows(uow, run.caller, vault, principal, manifest_id, valid)
+        hits = _screen_rows(uow, run.caller, vault, principal, manifest_id, valid, memo)
         moved = uow.session.connection().execute(
             update(CrossingManifest)
             # Only from where this run read it: a run another worker took over meanwhile
@@ -444,6 +457,7 @@ def _screen_rows(
     principal: Principal,
     manifest_id: int,
     valid: Mapping[int, CrossingIn],
+    memo: Memo,
 ) -> int:
     """Screens a batch's valid rows (by row number); how many hits they found.
 
@@ -472,7 +486,7 @@ def _screen_rows(
         )
         for data in valid.values()
     ]
-    hitting = screening.would_hit(uow, vault, probes)
+    hitting = screening.would_hit(uow, vault, probes, memo)
     candidates = sorted(n for n, hits in zip(valid, hitting, strict=True) if hits)
     stored = set(
         uow.session.scalars(
@@ -490,7 +504,7 @@ def _screen_rows(
         made.append(crossing)
     uow.session.add_all(made)
     uow.session.flush()
-    found = crossings.screen(uow, caller, vault, made)
+    found = crossings.screen(uow, caller, vault, made, memo, tell_searchers=False)
     quiet = len(valid) - len(candidates)
     if quiet:
         audit.record(
@@ -503,6 +517,18 @@ def _screen_rows(
             ),
         )
     return len(found)
+
+
+def _tell_checkers(uow: UnitOfWork, manifest: CrossingManifest) -> None:
+    """One notice of all the manifest's hits to whoever checks them."""
+    officers = checkers_of(uow, [manifest.agency_id])[manifest.agency_id]
+    notifications.notify(
+        uow,
+        {manifest.created_by_id, *officers},
+        "movements:manifest-hits",
+        {"reference": manifest.public_id, "hits": manifest.hits},
+        f"/movements/manifests/{manifest.public_id}",
+    )
 
 
 def _ref(uow: UnitOfWork, manifest_id: int) -> str:
@@ -543,6 +569,8 @@ def _finish(
             stored, manifest.stored_file_id = manifest.stored_file_id, None
             uow.session.flush()
             run.container.file_store.release(uow, stored)
+        if manifest.hits:
+            _tell_checkers(uow, manifest)
         audit.record(
             uow,
             run.caller.event(

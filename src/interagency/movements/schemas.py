@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
     model_validator,
@@ -87,6 +88,7 @@ class CrossingIn(Input):
     accepted: there is no selector by nationality, religion or ethnicity."""
 
     model_config = ConfigDict(extra="forbid")
+    _traveller: PersonParticulars | None = PrivateAttr(default=None)
 
     surname: Line = Field(min_length=1, max_length=200)
     given_name: Line = Field(default="", max_length=200)
@@ -125,7 +127,13 @@ class CrossingIn(Input):
 
     def traveller(self) -> PersonParticulars:
         """The traveller as the engine compares them: the document's number and country
-        stand for a record's passport and nationality."""
+        stand for a record's passport and nationality (made once: a manifest asks for it
+        at each of its steps)."""
+        if self._traveller is None:
+            self._traveller = self._traveller_now()
+        return self._traveller
+
+    def _traveller_now(self) -> PersonParticulars:
         return PersonParticulars(
             surname=self.surname,
             given_name=self.given_name,

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Final
 
 from sqlalchemy import delete, select
 
 from interagency.db import UnitOfWork
-from interagency.identity import notifications
-from interagency.identity.models import Role
+from interagency.identity.models import Role, User, UserRole
 from interagency.inputs import STORED
 from interagency.movements import alerts, policy
 from interagency.movements.models import Crossing, FighterAlert, FighterProfile
@@ -123,16 +122,11 @@ class CrossingHolder:
         """The person who submitted it, and the agency's liaison officers and supervisors:
         a border system's service account checks nothing."""
         rows = _crossings(uow, refs)
-        agencies = {c.agency_id for c in rows.values()}
-        officers = {
-            role: set(notifications.holders_of(uow, role, agencies))
-            for role in (Role.LIAISON_OFFICER, Role.SUPERVISOR)
-        }
+        officers = checkers_of(uow, {c.agency_id for c in rows.values()})
         return {
-            ref: frozenset({c.submitted_by_id, *officers[Role.LIAISON_OFFICER],
-                            *officers[Role.SUPERVISOR]})
+            ref: frozenset({c.submitted_by_id, *officers.get(c.agency_id, ())})
             for ref, c in rows.items()
-        }  # fmt: skip
+        }
 
     def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
         """The crossings, with the alerts of their expired hits."""
@@ -141,6 +135,25 @@ class CrossingHolder:
             chunk = ordered[start : start + _CHUNK]
             uow.write(delete(FighterAlert).where(FighterAlert.crossing_id.in_(chunk)))
             uow.write(delete(Crossing).where(Crossing.id.in_(chunk)))
+
+
+def checkers_of(uow: UnitOfWork, agency_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Who checks the hits of each agency's crossings besides their submitter: its liaison
+    officers and supervisors, by agency."""
+    wanted = set(agency_ids)
+    found: dict[int, set[int]] = {agency_id: set() for agency_id in wanted}
+    rows = uow.session.execute(
+        select(User.agency_id, User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role.in_([Role.LIAISON_OFFICER.value, Role.SUPERVISOR.value]),
+            User.agency_id.in_(sorted(wanted)),
+            User.disabled_at.is_(None),
+        )
+    )
+    for agency_id, user_id in rows:
+        found[agency_id].add(user_id)
+    return found
 
 
 def traveller_safeguards(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from interagency.matching.model import shipped_model
 from interagency.matching.screen import Candidate, Keys, ScreeningIndex
+from interagency.matching.screen.parameters import match_probability
 from interagency.records.models import Band
 from interagency.records.particulars import Particulars, PersonParticulars
 
@@ -92,7 +93,12 @@ def person_matches(
 def rescore(query: Keys, found: Keys) -> Match | None:
     """The pair as interactive screening scores it, for pairs the batch engine proposes
     (so that a bulk upload and a single record get the same hits)."""
-    return _person_match(_scorer().explain(query, found))
+    scorer = _scorer()
+    # Most pairs a screening meets are no hit: their weight alone says so, and only a
+    # hit is explained field by field (the same sum, so the same probability).
+    if match_probability(scorer.match_weight(query, found)) < POSSIBLE_FROM:
+        return None
+    return _person_match(scorer.explain(query, found))
 
 
 @cache

@@ -32,10 +32,14 @@ def stored_texts(matches_as: str, particulars: Particulars) -> set[str]:
     return _identifiers(matches_as, particulars)
 
 
-def lookup_texts(matches_as: str, particulars: Particulars) -> set[str]:
-    """What a subject being screened looks its candidates up by."""
+def lookup_texts(
+    matches_as: str, particulars: Particulars, features: Keys | None = None
+) -> set[str]:
+    """What a subject being screened looks its candidates up by (a person's `features`
+    given where they were computed already)."""
     if isinstance(particulars, PersonParticulars):
-        return {f"{matches_as}:{key}" for key in lookup_keys(features_of(particulars))}
+        found = features or features_of(particulars)
+        return {f"{matches_as}:{key}" for key in lookup_keys(found)}
     return _identifiers(matches_as, particulars)
 
 

@@ -41,6 +41,7 @@ from interagency.records.movement import Movement, moves
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards, matchable, may_pair
 from interagency.screening import keys, registry, subjects
+from interagency.screening.memo import Memo
 from interagency.screening.models import Subject, SubjectKey
 from interagency.vault import Vault
 
@@ -73,10 +74,16 @@ def screen_many(
     caller: Caller,
     vault: Vault,
     items: Sequence[tuple[Subject, Particulars | None]],
+    memo: Memo | None = None,
+    *,
+    tell_searchers: bool = True,
 ) -> list[Outcome]:
     """`screen` for many subjects at once (a day's manifest): the same rules, subject by
     subject, with their candidates, safeguards and particulars read in a few statements
-    for them all. Outcomes in the order of `items`; the caller commits."""
+    for them all. A job's `memo` lends the index of the candidates' keys and their
+    features, nothing else (their safeguards and particulars are read now). `tell_searchers=False`: the searching side
+    is not told of each new hit, because the caller tells it of them all at once (a
+    manifest's end). Outcomes in the order of `items`; the caller commits."""
     if not items:
         return []
     for matches_as in sorted({subject.matches_as for subject, _ in items}):
@@ -96,14 +103,17 @@ def screen_many(
             outcomes[index] = Outcome(screened=False, deferred=True)
         else:
             ready.append((index, subject, query))
-    meetings, theirs = _meet(uow, vault, [(s, q, mine[s.id]) for _, s, q in ready], today)
+    meetings, theirs = _meet(
+        uow, vault, [(s, q, mine[s.id]) for _, s, q in ready], today, memo or Memo(seconds=0)
+    )
     known = existing_hits_of(uow, [subject.id for _, subject, _ in ready])
     fresh: dict[int, list[int]] = defaultdict(list)
     for index, subject, _ in ready:
         meets, matches = meetings[subject.id]
         hits = tuple(
             store_hit(uow, caller, known.get((subject.id, m.found_id)), subject,
-                      meets[m.found_id], (mine[subject.id], theirs[m.found_id]), m, now)
+                      meets[m.found_id], (mine[subject.id], theirs[m.found_id]), m, now,
+                      tell_searchers=tell_searchers)
             for m in matches
         )  # fmt: skip
         fresh[subject.owner_agency_id].extend(
@@ -129,12 +139,18 @@ class Probe:
     query: Particulars
 
 
-def would_hit(uow: UnitOfWork, vault: Vault, probes: Sequence[Probe]) -> list[bool]:
+def would_hit(
+    uow: UnitOfWork, vault: Vault, probes: Sequence[Probe], memo: Memo | None = None
+) -> list[bool]:
     """Whether each probe would hit anything now, under the rules of `screen`: the same
     candidates, safeguards and comparison, under the same lock, recording nothing. A
     feature screens those that would, once stored (where the service records their hits
     and judges them again), and never stores the rest: a day's manifest keeps only the
-    rows that meet a profile. The caller audits the screening of the rest."""
+    rows that meet a profile. The caller audits the screening of the rest.
+
+    A job that asks batch after batch passes its `memo`: the candidates' safeguards and
+    particulars are then those read at most `memo.seconds` ago (the choice of the rows to
+    store; their hits are judged on what stands when they are recorded)."""
     if not probes:
         return []
     for matches_as in sorted({probe.matches_as for probe in probes}):
@@ -147,7 +163,7 @@ def would_hit(uow: UnitOfWork, vault: Vault, probes: Sequence[Probe]) -> list[bo
         for n, p in enumerate(probes, start=1)
         if matchable(p.guards, today)
     ]  # fmt: skip
-    meetings, _ = _meet(uow, vault, unsaved, today)
+    meetings, _ = _meet(uow, vault, unsaved, today, memo or Memo(seconds=0), remembered=True)
     return [bool(meetings[-n][1]) if -n in meetings else False for n in range(1, len(probes) + 1)]
 
 
@@ -156,12 +172,27 @@ def _meet(
     vault: Vault,
     ready: Sequence[tuple[Subject, Particulars, Safeguards]],
     today: date,
+    memo: Memo,
+    *,
+    remembered: bool = False,
 ) -> tuple[dict[int, tuple[dict[int, Subject], list[comparison.Match]]], dict[int, Safeguards]]:
     """For each subject (by id): the candidates the safeguards let it meet, and the
     engine's matches among them; and the candidates' safeguards. Only the candidates let
-    meet are opened."""
-    found = _candidates_of(uow, vault, [(subject, query) for subject, query, _ in ready])
-    theirs = subjects.safeguards_of(uow, {c.id: c for cs in found.values() for c in cs}.values())
+    meet are opened. The memo's index finds the candidates (a single screening's memo
+    keeps none: they are looked up now); `remembered`: their safeguards and particulars
+    may be the memo's too, else they are read now."""
+    wanted = {
+        subject.id: keys.features_of(query) if isinstance(query, PersonParticulars) else None
+        for subject, query, _ in ready
+    }
+    found = _candidates_of(
+        uow,
+        vault,
+        [(subject, query, wanted[subject.id]) for subject, query, _ in ready],
+        memo,
+    )
+    pool = {c.id: c for cs in found.values() for c in cs}.values()
+    theirs = memo.safeguards(uow, pool) if remembered else subjects.safeguards_of(uow, pool)
     allowed = {
         subject.id: {
             c.id: c
@@ -170,14 +201,20 @@ def _meet(
         }
         for subject, _, mine in ready
     }
-    opened = subjects.opened(
-        uow, vault, {c.id: c for a in allowed.values() for c in a.values()}.values()
-    )
-    known: dict[int, Keys] = {}
+    meeting = {c.id: c for a in allowed.values() for c in a.values()}.values()
+    if remembered:
+        opened = memo.opened(uow, vault, meeting)
+    else:
+        opened = subjects.opened(uow, vault, meeting)
     meetings = {
         subject.id: (
             allowed[subject.id],
-            compare(query, {i: opened[i] for i in allowed[subject.id] if i in opened}, known),
+            compare(
+                query,
+                {i: opened[i] for i in allowed[subject.id] if i in opened},
+                memo,
+                wanted[subject.id],
+            ),
         )
         for subject, query, _ in ready
     }
@@ -219,36 +256,36 @@ def candidates(
 ) -> list[Subject]:
     """Other agencies' subjects of the kinds `subject` is screened against that share a
     candidate key with it: found by their keyed hashes, nothing opened."""
-    return _candidates_of(uow, vault, [(subject, query)])[subject.id]
+    return _candidates_of(uow, vault, [(subject, query, None)])[subject.id]
 
 
 def _candidates_of(
-    uow: UnitOfWork, vault: Vault, items: Sequence[tuple[Subject, Particulars]]
+    uow: UnitOfWork,
+    vault: Vault,
+    items: Sequence[tuple[Subject, Particulars, Keys | None]],
+    memo: Memo | None = None,
 ) -> dict[int, list[Subject]]:
-    """`candidates` of each subject, by its id, from one lookup of all their keys."""
+    """`candidates` of each subject, by its id, from one lookup of all their keys (a
+    person's features given where they were computed already), or from the `memo`'s
+    index of them."""
     wanted = {
-        subject.id: vault.matching_terms(uow.session, keys.lookup_texts(subject.matches_as, query))
-        for subject, query in items
+        subject.id: vault.matching_terms(
+            uow.session, keys.lookup_texts(subject.matches_as, query, features)
+        )
+        for subject, query, features in items
     }
     kinds = sorted(
-        {k for subject, _ in items for k in registry.kind_of(subject.kind).screened_against}
+        {k for subject, _, _ in items for k in registry.kind_of(subject.kind).screened_against}
     )
-    holding: dict[str, set[int]] = defaultdict(set)
-    pool: dict[int, Subject] = {}
-    terms = sorted(set().union(*wanted.values())) if wanted else []
-    for start in range(0, len(terms) if kinds else 0, _CHUNK):
-        rows = uow.session.execute(
-            select(SubjectKey.term, Subject)
-            .join(Subject, Subject.id == SubjectKey.subject_id)
-            .where(SubjectKey.term.in_(terms[start : start + _CHUNK]), Subject.kind.in_(kinds))
-        )
-        for term, held in rows:
-            holding[term].add(held.id)
-            pool[held.id] = held
+    index = memo.index(uow, kinds) if memo is not None and kinds else None
+    if index is not None:
+        holding, pool = index.holding, index.pool
+    else:
+        holding, pool = _lookup(uow, sorted(set().union(*wanted.values())), kinds)
     found: dict[int, list[Subject]] = {}
-    for subject, _ in items:
+    for subject, _, _ in items:
         against = registry.kind_of(subject.kind).screened_against
-        ids = set().union(*(holding.get(term, set()) for term in wanted[subject.id]))
+        ids = {i for term in wanted[subject.id] for i in holding.get(term, ())}
         found[subject.id] = [
             pool[i]
             for i in sorted(ids)
@@ -259,23 +296,43 @@ def _candidates_of(
     return found
 
 
+def _lookup(
+    uow: UnitOfWork, terms: Sequence[str], kinds: Sequence[str]
+) -> tuple[dict[str, list[int]], dict[int, Subject]]:
+    """The subjects of `kinds` found under each of `terms`, and those subjects."""
+    holding: dict[str, list[int]] = defaultdict(list)
+    pool: dict[int, Subject] = {}
+    for start in range(0, len(terms) if kinds else 0, _CHUNK):
+        rows = uow.session.execute(
+            select(SubjectKey.term, Subject)
+            .join(Subject, Subject.id == SubjectKey.subject_id)
+            .where(SubjectKey.term.in_(terms[start : start + _CHUNK]), Subject.kind.in_(kinds))
+        )
+        for term, held in rows:
+            holding[term].append(held.id)
+            pool[held.id] = held
+    return holding, pool
+
+
 def compare(
-    query: Particulars, opened: Mapping[int, Particulars], known: dict[int, Keys] | None = None
+    query: Particulars,
+    opened: Mapping[int, Particulars],
+    memo: Memo | None = None,
+    features: Keys | None = None,
 ) -> list[comparison.Match]:
     """The engine's matches among the opened candidates (by subject id), most probable
-    first: persons scored pair by pair as the batch engine's pairs are rescored. `known`
-    keeps the candidates' features between calls (a batch meets the same ones often)."""
+    first: persons scored pair by pair as the batch engine's pairs are rescored. `memo`
+    keeps the candidates' features between calls (a batch meets the same ones often);
+    `features` are the query's, when computed already."""
     if not isinstance(query, PersonParticulars):
         return comparison.identifier_matches(query, opened)
-    wanted = keys.features_of(query)
-    features = {} if known is None else known
+    wanted = features or keys.features_of(query)
+    kept = memo or Memo(seconds=0)
     matches = []
     for subject_id, person in opened.items():
         if not isinstance(person, PersonParticulars):
             continue
-        if subject_id not in features:
-            features[subject_id] = keys.features_of(person, subject_id)
-        match = comparison.rescore(wanted, features[subject_id])
+        match = comparison.rescore(wanted, kept.features(person, subject_id))
         if match is not None:
             matches.append(match)
     return sorted(matches, key=lambda m: (-m.probability, m.found_id))
@@ -321,6 +378,8 @@ def store_hit(
     guards: tuple[Safeguards, Safeguards],
     match: comparison.Match,
     now: datetime,
+    *,
+    tell_searchers: bool = True,
 ) -> Hit:
     """`existing` brought up to date, or a new hit announced to both sides. The caller
     holds the screening lock, read both subjects' safeguards (`guards`, searching side
@@ -348,22 +407,29 @@ def store_hit(
     hit.updated_at = now
     if existing is None:
         uow.session.add(hit)
-        _announce(uow, caller, searching, found, hit)
+        _announce(uow, caller, searching, found, hit, tell_searchers=tell_searchers)
     return hit
 
 
 def _announce(
-    uow: UnitOfWork, caller: Caller, searching: Subject, found: Subject, hit: Hit
+    uow: UnitOfWork,
+    caller: Caller,
+    searching: Subject,
+    found: Subject,
+    hit: Hit,
+    *,
+    tell_searchers: bool = True,
 ) -> None:
     """Both sides learn of the hit by its reference; neither notice names its content."""
     searching_kind = registry.kind_of(searching.kind)
     link = f"/records/hits/{hit.reference}"
-    searchers = set(searching_kind.holder.told(uow, [searching.ref]).get(searching.ref, ()))
-    if caller.principal is not None and caller.principal.agency_id == searching.owner_agency_id:
-        searchers.add(caller.principal.user_id)
-    notifications.notify(
-        uow, searchers, "records:hit", {"reference": hit.reference, "band": hit.band}, link
-    )
+    if tell_searchers:
+        searchers = set(searching_kind.holder.told(uow, [searching.ref]).get(searching.ref, ()))
+        if caller.principal is not None and caller.principal.agency_id == searching.owner_agency_id:
+            searchers.add(caller.principal.user_id)
+        notifications.notify(
+            uow, searchers, "records:hit", {"reference": hit.reference, "band": hit.band}, link
+        )
     # Where the searching side checks the hit, the holder hears of it once a person there
     # confirmed it (`registry.SubjectKind.on_confirmed`), not of every automated hit.
     if not searching_kind.checked_by_searcher:

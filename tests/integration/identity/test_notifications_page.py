@@ -51,6 +51,7 @@ def test_every_notification_reads_as_a_russian_sentence(
         "references": [],
         "login": "ru_analyst",
         "due": "2026-12-08T10:00",
+        "hits": 3,
     }
     with container.uow() as uow:
         user = council.users["ru_liaison"]

@@ -1,0 +1,168 @@
+"""What a long batch job keeps between its transactions, so that a day's manifest does not
+read, open and analyse the same candidates again in every batch of its rows.
+
+- The engine's features of a candidate's particulars: a pure function of them and of the
+  subject they are scored for, kept as long as the memo lives.
+- Each for at most `MEMO_SECONDS`: the keyed hashes of the kinds screened against, with
+  their subjects (an index of terms and ids, no personal data; read whole only while it
+  has at most `INDEX_MOST_KEYS` keys, else looked up batch by batch), and, for
+  `service.would_hit`, the candidates' safeguards and particulars. A profile made, changed, cleared,
+  blocked or erased meanwhile reaches the job's choice of rows within that time.
+
+What a hit records is judged on what stands when it is recorded: `service.screen_many`
+reads the candidates' safeguards and particulars afresh, under the screening lock, and
+takes only the index from a memo (a subject it finds there is judged as any other; one
+keyed less than a minute ago is found by the next reading).
+
+A memo lives as long as its job, in the job's process, and holds only what the job opened
+anyway: the candidates' particulars, never a traveller's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Final, TypeVar
+
+from sqlalchemy import func, select
+
+from interagency.db import UnitOfWork
+from interagency.matching.screen.levels import Keys
+from interagency.records.particulars import Particulars, PersonParticulars
+from interagency.records.policy import Safeguards
+from interagency.screening import keys, subjects
+from interagency.screening.models import Subject, SubjectKey
+from interagency.vault import Vault
+
+# A minute of a day's manifest is some 100,000 rows; a change to a profile older than
+# that is seen by every row after it.
+MEMO_SECONDS: Final = 60.0
+# Some 200 MB of memory: the keys of a few hundred thousand subjects.
+INDEX_MOST_KEYS: Final = 3_000_000
+
+_Value = TypeVar("_Value")
+
+
+class Index:
+    """Subjects by the terms they are found under, and the subjects themselves."""
+
+    def __init__(self, holding: dict[str, list[int]], pool: Mapping[int, Subject]) -> None:
+        self.holding = holding
+        self.pool = pool
+
+
+class _Detached(Mapping[int, Subject]):
+    """Detached copies of subjects (id, kind, ref, holder, what they describe), each made
+    when first asked for: a job meets a part of them between two readings."""
+
+    def __init__(self, rows: dict[int, tuple[str, int, int, str]]) -> None:
+        self._rows = rows
+        self._made: dict[int, Subject] = {}
+
+    def __getitem__(self, subject_id: int) -> Subject:
+        made = self._made.get(subject_id)
+        if made is None:
+            kind, ref, owner_agency_id, matches_as = self._rows[subject_id]
+            made = self._made[subject_id] = Subject(
+                id=subject_id,
+                kind=kind,
+                ref=ref,
+                owner_agency_id=owner_agency_id,
+                matches_as=matches_as,
+            )
+        return made
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class Memo:
+    """Candidates' features for as long as it lives; their safeguards and particulars for
+    `seconds` (0: never kept, as for a single screening)."""
+
+    def __init__(
+        self, seconds: float = MEMO_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._features: dict[tuple[int, str], Keys] = {}
+        self._guards: dict[int, tuple[float, Safeguards]] = {}
+        self._opened: dict[int, tuple[float, Particulars]] = {}
+        self._index: tuple[float, tuple[str, ...], Index | None] | None = None
+
+    def features(self, person: PersonParticulars, subject_id: int) -> Keys:
+        """The engine's features of a candidate, scored as `subject_id`."""
+        key = (subject_id, person.model_dump_json())
+        found = self._features.get(key)
+        if found is None:
+            found = self._features[key] = keys.features_of(person, subject_id)
+        return found
+
+    def index(self, uow: UnitOfWork, kinds: Sequence[str]) -> Index | None:
+        """The keys of the subjects of `kinds` and those subjects, read again once older
+        than `seconds`; None when they are too many to hold (or nothing is kept)."""
+        now = self._clock()
+        wanted = tuple(sorted(kinds))
+        if self._index is not None:
+            read_at, read_kinds, index = self._index
+            if read_kinds == wanted and now - read_at < self.seconds:
+                return index
+        index = _read_index(uow, wanted) if self.seconds > 0 else None
+        self._index = (now, wanted, index)
+        return index
+
+    def safeguards(self, uow: UnitOfWork, found: Iterable[Subject]) -> dict[int, Safeguards]:
+        """`subjects.safeguards_of`, read again once older than `seconds`."""
+        return self._kept(self._guards, found, lambda gone: subjects.safeguards_of(uow, gone))
+
+    def opened(
+        self, uow: UnitOfWork, vault: Vault, found: Iterable[Subject]
+    ) -> dict[int, Particulars]:
+        """`subjects.opened`, opened again once older than `seconds`."""
+        return self._kept(self._opened, found, lambda gone: subjects.opened(uow, vault, gone))
+
+    def _kept(
+        self,
+        store: dict[int, tuple[float, _Value]],
+        found: Iterable[Subject],
+        read: Callable[[list[Subject]], Mapping[int, _Value]],
+    ) -> dict[int, _Value]:
+        now = self._clock()
+        wanted = {subject.id: subject for subject in found}
+        result: dict[int, _Value] = {}
+        for subject_id in wanted:
+            kept = store.get(subject_id)
+            if kept is not None and now - kept[0] < self.seconds:
+                result[subject_id] = kept[1]
+        missing = [subject for subject_id, subject in wanted.items() if subject_id not in result]
+        if missing:
+            # A subject whose row is gone is left out, and asked for again next time.
+            fresh = read(missing)
+            if self.seconds > 0:
+                store.update((subject_id, (now, value)) for subject_id, value in fresh.items())
+            result.update(fresh)
+        return result
+
+
+def _read_index(uow: UnitOfWork, kinds: tuple[str, ...]) -> Index | None:
+    of_kinds = Subject.kind.in_(kinds)
+    count = uow.session.scalar(
+        select(func.count()).select_from(SubjectKey).join(Subject).where(of_kinds)
+    )
+    if not count or count > INDEX_MOST_KEYS:
+        return None if count else Index({}, {})
+    rows = uow.session.execute(
+        select(Subject.id, Subject.kind, Subject.ref, Subject.owner_agency_id,
+               Subject.matches_as).where(of_kinds)
+    )  # fmt: skip
+    pool = _Detached({row[0]: (row[1], row[2], row[3], row[4]) for row in rows})
+    holding: dict[str, list[int]] = defaultdict(list)
+    for term, subject_id in uow.session.execute(
+        select(SubjectKey.term, SubjectKey.subject_id).join(Subject).where(of_kinds)
+    ):
+        holding[term].append(subject_id)
+    return Index(dict(holding), pool)
