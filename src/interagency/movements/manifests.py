@@ -15,7 +15,7 @@ the crossings against the profiles the agency may learn of.
   no deleting. A stored crossing whose hit a person dismisses is deleted by the hourly
   sweep when its retention ends (`minimisation`), as single crossings are.
 - The job keeps a `screening.memo.Memo` from batch to batch: the profiles' features once
-  computed, and their safeguards and particulars read at most a minute ago, for the
+  computed, and their safeguards and particulars read at most five minutes ago, for the
   choice of the rows to store (their hits are judged on what stands when recorded).
 - Those who check the hits (the submitter, the agency's liaison officers and
   supervisors) are told once, when the manifest ends, how many it found: not once a hit.

@@ -189,7 +189,7 @@ def submit_crossing(
     try:
         local = datetime.fromisoformat(form.occurred_at.strip())
     except ValueError:
-        refuse(occurred_at="Enter the date and time of the crossing.")
+        refuse(occurred_at=lazy("Enter the date and time of the crossing."))
     # The officer types the time as their clock shows it: in their own zone.
     values["occurred_at"] = (
         local if local.tzinfo else local.replace(tzinfo=zone(request.state.timezone))

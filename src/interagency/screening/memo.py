@@ -12,7 +12,7 @@ read, open and analyse the same candidates again in every batch of its rows.
 What a hit records is judged on what stands when it is recorded: `service.screen_many`
 reads the candidates' safeguards and particulars afresh, under the screening lock, and
 takes only the index from a memo (a subject it finds there is judged as any other; one
-keyed less than a minute ago is found by the next reading).
+keyed after the last reading is found by the next one).
 
 A memo lives as long as its job, in the job's process, and holds only what the job opened
 anyway: the candidates' particulars, never a traveller's.
@@ -35,9 +35,11 @@ from interagency.screening import keys, subjects
 from interagency.screening.models import Subject, SubjectKey
 from interagency.vault import Vault
 
-# A minute of a day's manifest is some 100,000 rows; a change to a profile older than
-# that is seen by every row after it.
-MEMO_SECONDS: Final = 60.0
+# Reading the safeguards of 100,000 profiles again costs some 25 seconds: every minute,
+# it would take a third of a day's manifest's time; every five, a twentieth. A change to
+# a profile older than that is seen by every row after it, and a hit is always judged
+# on what stands when it is recorded.
+MEMO_SECONDS: Final = 300.0
 # Some 200 MB of memory: the keys of a few hundred thousand subjects.
 INDEX_MOST_KEYS: Final = 3_000_000
 

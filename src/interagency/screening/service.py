@@ -81,9 +81,10 @@ def screen_many(
     """`screen` for many subjects at once (a day's manifest): the same rules, subject by
     subject, with their candidates, safeguards and particulars read in a few statements
     for them all. A job's `memo` lends the index of the candidates' keys and their
-    features, nothing else (their safeguards and particulars are read now). `tell_searchers=False`: the searching side
-    is not told of each new hit, because the caller tells it of them all at once (a
-    manifest's end). Outcomes in the order of `items`; the caller commits."""
+    features, nothing else (their safeguards and particulars are read now).
+    `tell_searchers=False`: the searching side is not told of each new hit, because the
+    caller tells it of them all at once (a manifest's end). Outcomes in the order of
+    `items`; the caller commits."""
     if not items:
         return []
     for matches_as in sorted({subject.matches_as for subject, _ in items}):
