@@ -1,11 +1,12 @@
 """A major event in a real browser, in Russian: an AZ-DTX officer creates a summit, adds
 a venue, a task already past its deadline and a risk, and sees the task among the
-overdue ones on the event's page and the risk in its cell of the 5x5 matrix."""
+overdue ones on the event's page and the risk in its cell of the 5x5 matrix; then logs
+an incident and sees it on the situation board and the venue map."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import expect
 
@@ -67,4 +68,19 @@ def test_an_event_with_a_venue_a_task_and_a_risk_in_russian(
     cell = officer.locator('#matrix td[data-likelihood="4"][data-impact="5"]')
     expect(cell).to_have_class("band-critical")
     expect(cell.get_by_role("link")).to_have_text("поджог")
+
+    officer.locator('a[href$="/operations"]').first.click()
+    incident_form = officer.locator('form[action$="/incidents"]')
+    when = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    incident_form.locator("#occurred_at").fill(when)
+    incident_form.locator("#venue").select_option(label="Бакинский конгресс-центр")
+    incident_form.locator("#category").select_option("suspicious_item")
+    incident_form.locator("#severity").select_option("3")
+    incident_form.locator("#description").fill("Оставленная сумка у входа для делегаций")
+    incident_form.locator('button[type="submit"]').click()
+    expect(officer).to_have_url(re.compile(r"/incidents/[a-z2-7]{26}$"))
+    expect(officer.locator("#incident")).to_contain_text("Оставленная сумка у входа")
+    officer.locator('a[href$="/operations"]').first.click()
+    expect(officer.locator("#board td.count")).to_have_text("1")
+    expect(officer.locator("#venue-map g[data-open='1']")).to_have_count(1)
     assert console_problems(officer) == []

@@ -38,6 +38,7 @@ from interagency.db import new_public_id
 from interagency.egress import services as egress
 from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
 from interagency.events import dossier as event_dossier
+from interagency.events import operations as event_operations
 from interagency.events import planning as event_planning
 from interagency.events import register as event_register
 from interagency.events import schemas as event_schemas
@@ -314,6 +315,11 @@ def _events(container: Container, council: Council) -> dict[str, str]:
             event_schemas.TaskIn(phase=phase.public_id, title="Задача", owner="RU-SVC",
                                  due_on=start),
         )  # fmt: skip
+        incident = event_operations.log_incident(
+            uow, ru, event.id,
+            event_schemas.IncidentIn(occurred_at=datetime.now(UTC), venue=venue.public_id,
+                                     category="medical", severity=2, description="Вызов"),
+        )  # fmt: skip
         uow.commit()
     return {
         "event_id": event.public_id,
@@ -322,6 +328,7 @@ def _events(container: Container, council: Council) -> dict[str, str]:
         "risk_id": risk.public_id,
         "event_measure_id": measure.public_id,
         "event_task_id": task.public_id,
+        "incident_id": incident.public_id,
     }
 
 
@@ -496,6 +503,14 @@ FORM_BY_ROUTE = {
     "/break-glass": {"minutes": "30"},
     "/inspect": {"minutes": "30"},
     "/updates": {"programme_id": "1"},
+    "/incidents": {
+        "occurred_at": (date.today() - timedelta(days=1)).isoformat() + "T08:00",
+        "venue": new_public_id(),
+        "category": "medical",
+        "severity": "2",
+        "status": "closed",
+        "thread": "EX-2026-00000000",
+    },
     "/events/": {
         "kind": "summit",
         "starts_on": TOMORROW,

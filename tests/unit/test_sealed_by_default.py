@@ -175,6 +175,8 @@ NOT_CONTENT: dict[str, str] = {
     "event_risks.category": "a category of violent act from a fixed list",
     "event_risks.treatment": CODES,
     "event_risk_measures.status": CODES,
+    "event_incidents.category": "a category of incident from a fixed list",
+    "event_incidents.status": CODES,
     "record_uploads.kind": CODES,
     "record_uploads.status": CODES,
     "record_uploads.stage": CODES,

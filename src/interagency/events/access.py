@@ -27,6 +27,7 @@ _MISSING = {
     "event-measure": lazy("There is no such measure."),
     "event-task": lazy("There is no such task."),
     "event-template": lazy("There is no such template."),
+    "event-incident": lazy("There is no such incident."),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from interagency.events.models import (
     EventKind,
+    IncidentCategory,
+    IncidentStatus,
     MeasureStatus,
     TaskStatus,
     ThreatCategory,
@@ -37,6 +39,13 @@ LABELS: dict[str, str] = {
     TaskStatus.DONE: lazy("done"),
     TaskStatus.CANCELLED: lazy("cancelled"),
     MeasureStatus.PLANNED: lazy("planned"),
+    # incidents: the violent acts above, and these
+    IncidentCategory.CROWD_SAFETY: lazy("crowd safety"),
+    IncidentCategory.MEDICAL: lazy("medical emergency"),
+    IncidentCategory.LOST_PERSON: lazy("lost person"),
+    IncidentCategory.SUSPICIOUS_ITEM: lazy("suspicious item"),
+    IncidentCategory.SERVICE_DISRUPTION: lazy("disruption of services"),
+    IncidentStatus.CLOSED: lazy("closed"),
     **{band.value: name for band, name in BAND_NAMES.items()},
 }
 

@@ -73,6 +73,33 @@ class MeasureStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class IncidentCategory(StrEnum):
+    """What happened at a venue during the event: the register's violent acts and the
+    other things that need a response. Named by the event, never by a group of people."""
+
+    ARMED_ATTACK = ThreatCategory.ARMED_ATTACK.value
+    EXPLOSIVE_ATTACK = ThreatCategory.EXPLOSIVE_ATTACK.value
+    VEHICLE_RAMMING = ThreatCategory.VEHICLE_RAMMING.value
+    ARSON = ThreatCategory.ARSON.value
+    HOSTAGE_TAKING = ThreatCategory.HOSTAGE_TAKING.value
+    ATTACK_ON_PROTECTED_PERSON = ThreatCategory.ATTACK_ON_PROTECTED_PERSON.value
+    CBRN_ATTACK = ThreatCategory.CBRN_ATTACK.value
+    UNMANNED_AIRCRAFT_ATTACK = ThreatCategory.UNMANNED_AIRCRAFT_ATTACK.value
+    SABOTAGE = ThreatCategory.SABOTAGE.value
+    CROWD_VIOLENCE = ThreatCategory.CROWD_VIOLENCE.value
+    CROWD_SAFETY = "crowd_safety"
+    MEDICAL = "medical"
+    LOST_PERSON = "lost_person"
+    SUSPICIOUS_ITEM = "suspicious_item"
+    SERVICE_DISRUPTION = "service_disruption"
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
 class SealedByHost(Sealed):
     """A part of an event: sealed under the event's host agency's key."""
 
@@ -135,6 +162,9 @@ class Event(Sealed, Base):
     )
     risks: Mapped[list[Risk]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Risk.id"
+    )
+    incidents: Mapped[list[Incident]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Incident.occurred_at"
     )
 
 
@@ -350,3 +380,51 @@ class RiskMeasure(Sealed, Base):
 
     def sealing_agency_id(self, session: Session) -> int:
         return self.risk.event.host_agency_id
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+class Incident(SealedByHost, Base):
+    """Something that happened at one of the event's venues during the event, logged by
+    the host or an agency taking part; its severity runs from 1 (minor) to 4 (critical)."""
+
+    __tablename__ = "event_incidents"
+    __table_args__ = (
+        CheckConstraint(one_of("category", IncidentCategory), name="category_known"),
+        CheckConstraint(one_of("status", IncidentStatus), name="status_known"),
+        CheckConstraint("severity BETWEEN 1 AND 4", name="severity_range"),
+        Index("ix_event_incidents_event_occurred", "event_id", "occurred_at"),
+    )
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("event_venues.id"))
+    occurred_at: Mapped[datetime]
+    category: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=IncidentStatus.OPEN.value)
+    description_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    description = SealedText[str]()
+    author_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship(back_populates="incidents")
+    threads: Mapped[list[IncidentThread]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentThread.thread_id"
+    )
+
+
+class IncidentThread(Base):
+    """An exchange thread linked to an incident: shown only to a reader who may see the
+    thread itself."""
+
+    __tablename__ = "event_incident_threads"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("event_incidents.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), primary_key=True)
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[created_at]

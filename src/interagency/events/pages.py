@@ -12,10 +12,22 @@ from starlette.responses import Response
 
 from interagency import i18n
 from interagency.db import UnitOfWork
-from interagency.events import access, dossier, labels, planning, policy, register
+from interagency.events import (
+    access,
+    dossier,
+    labels,
+    operations,
+    planning,
+    policy,
+    register,
+    venue_map,
+)
 from interagency.events.models import (
     Event,
     EventKind,
+    Incident,
+    IncidentCategory,
+    IncidentStatus,
     LiaisonShift,
     MeasureStatus,
     PlanTask,
@@ -30,6 +42,9 @@ from interagency.events.models import (
 from interagency.events.schemas import (
     DelegationIn,
     EventIn,
+    IncidentIn,
+    IncidentStatusIn,
+    IncidentThreadIn,
     MeasureIn,
     PhaseIn,
     RiskIn,
@@ -57,9 +72,11 @@ RiskId = Annotated[int, Depends(key_of(Risk, "risk_id"))]
 MeasureId = Annotated[int, Depends(key_of(RiskMeasure, "measure_id"))]
 TaskId = Annotated[int, Depends(key_of(PlanTask, "task_id"))]
 TemplateId = Annotated[int, Depends(key_of(PlanTemplate, "template_id"))]
+IncidentId = Annotated[int, Depends(key_of(Incident, "incident_id"))]
 name_kind(access.KIND, Event)
 name_kind(register.RISK, Risk)
 name_kind(planning.TEMPLATE, PlanTemplate)
+name_kind(operations.INCIDENT, Incident)
 
 
 def _context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]:
@@ -86,6 +103,10 @@ def _context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]
         "treatments": list(Treatment),
         "task_statuses": list(TaskStatus),
         "measure_statuses": list(MeasureStatus),
+        "incident_categories": list(IncidentCategory),
+        "incident_statuses": list(IncidentStatus),
+        "severities": sorted(policy.SEVERITY_NAMES),
+        "severity_name": lambda n: i18n.gettext(policy.SEVERITY_NAMES[n]),
         **values,
     }
 
@@ -555,3 +576,113 @@ def update_measure(
     data = valid(MeasureIn, form.model_dump())
     register.update_measure(uow, caller, event_id, risk_id, measure_id, data)
     return _back(request, uow, "/events/{event_id}/risks/{risk_id}", i18n.gettext("Saved."))
+
+
+# --- operations: the incident log, the situation board and the venue map -----------------
+
+
+class IncidentForm(Input):
+    occurred_at: Line = ""  # datetime-local, in the reader's zone
+    venue: Line = ""
+    category: Line = ""
+    severity: Line = ""
+    description: Text = ""
+    threads: Text = ""  # exchange thread references, separated by spaces, commas or lines
+
+
+@router.get("/{event_id}/operations")
+def operations_page(
+    request: Request, event_id: EventId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+) -> Response:
+    event = operations.incident_log(uow, caller, event_id)
+    return _show(
+        request,
+        uow,
+        renderer,
+        "events/operations.html",
+        event=event,
+        board=operations.board(event),
+        log=sorted(event.incidents, key=lambda i: i.occurred_at, reverse=True),
+        venue_names={v.id: v.name for v in event.venues},
+        map_size=(venue_map.WIDTH, venue_map.HEIGHT),
+    )
+
+
+@router.post("/{event_id}/incidents")
+def log_incident(
+    request: Request,
+    event_id: EventId,
+    form: Annotated[IncidentForm, Form()],
+    uow: UowDep,
+    caller: CallerDep,
+) -> Response:
+    values: dict[str, Any] = form.model_dump()
+    values["occurred_at"] = _local(
+        request, form.occurred_at, "occurred_at", lazy("Enter when the incident happened.")
+    )
+    values["threads"] = form.threads.replace(",", " ").split()
+    incident = operations.log_incident(uow, caller, event_id, valid(IncidentIn, values))
+    return done(
+        request,
+        uow,
+        f"/events/{request.path_params['event_id']}/incidents/{incident.public_id}",
+        i18n.gettext("Incident logged."),
+    )
+
+
+@router.get("/{event_id}/incidents/{incident_id}")
+def incident_page(
+    request: Request,
+    event_id: EventId,
+    incident_id: IncidentId,
+    uow: UowDep,
+    renderer: RendererDep,
+    caller: CallerDep,
+) -> Response:
+    incident = operations.get_incident(uow, caller, event_id, incident_id)
+    event = incident.event
+    principal = caller.principal
+    return _show(
+        request,
+        uow,
+        renderer,
+        "events/incident.html",
+        event=event,
+        incident=incident,
+        venue=next(v for v in event.venues if v.id == incident.venue_id),
+        threads=operations.visible_threads(uow, principal, incident),
+        changeable=operations.may_change(principal, event, incident),
+    )
+
+
+@router.post("/{event_id}/incidents/{incident_id}/status")
+def set_incident_status(
+    request: Request,
+    event_id: EventId,
+    incident_id: IncidentId,
+    uow: UowDep,
+    caller: CallerDep,
+    status: Annotated[Line, Form(max_length=16)] = "",
+) -> Response:
+    data = valid(IncidentStatusIn, {"status": status})
+    operations.set_status(uow, caller, event_id, incident_id, data)
+    return _back(request, uow, "/events/{event_id}/incidents/{incident_id}", i18n.gettext("Saved."))
+
+
+@router.post("/{event_id}/incidents/{incident_id}/threads")
+def link_incident_thread(
+    request: Request,
+    event_id: EventId,
+    incident_id: IncidentId,
+    uow: UowDep,
+    caller: CallerDep,
+    thread: Annotated[Line, Form(max_length=40)] = "",
+) -> Response:
+    data = valid(IncidentThreadIn, {"thread": thread.strip()})
+    operations.link_thread(uow, caller, event_id, incident_id, data)
+    return _back(
+        request,
+        uow,
+        "/events/{event_id}/incidents/{incident_id}#threads",
+        i18n.gettext("Thread linked."),
+    )

@@ -26,6 +26,9 @@ class Action(StrEnum):
     EDIT = "events:event:edit"  # the dossier, the plan and the register
     VIEW_TEMPLATES = "events:template:view"
     EDIT_TEMPLATES = "events:template:edit"
+    VIEW_INCIDENTS = "events:incident:view"  # the incident log, the board and the map
+    LOG_INCIDENT = "events:incident:log"
+    UPDATE_INCIDENT = "events:incident:update"  # its status and its linked threads
 
 
 class Relation(StrEnum):
@@ -33,6 +36,7 @@ class Relation(StrEnum):
     PARTICIPANT = "participant"  # the user's agency takes part in the event
     SECRETARIAT = "secretariat"  # the user works for the council's secretariat
     MEMBER = "member"  # the user works for a member agency (for creating, and templates)
+    INCIDENT_AUTHOR = "incident_author"  # the user's agency logged the incident
 
 
 _STAFF: Final = (Role.LIAISON_OFFICER, Role.ANALYST, Role.SUPERVISOR)
@@ -54,14 +58,25 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     Action.EDIT: _grant(_STAFF, Relation.HOST),
     Action.VIEW_TEMPLATES: _grant(_STAFF, Relation.MEMBER) | _SECRETARIAT,
     Action.EDIT_TEMPLATES: _SECRETARIAT,
+    # During the event whoever is at a venue reports what happens there: the host and
+    # every agency taking part log incidents and all of them (and the secretariat) read
+    # the log. An incident's status and links are kept by the host, which runs the
+    # operation, and by the agency that logged it; the secretariat only reads.
+    Action.VIEW_INCIDENTS: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
+    Action.LOG_INCIDENT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT),
+    Action.UPDATE_INCIDENT: _grant(_STAFF, Relation.HOST, Relation.INCIDENT_AUTHOR),
 }
 
 
 def relations(
-    principal: Principal, host_agency_id: int | None = None, participants: Iterable[int] = ()
+    principal: Principal,
+    host_agency_id: int | None = None,
+    participants: Iterable[int] = (),
+    incident_agency_id: int | None = None,
 ) -> frozenset[Relation]:
     """How the principal's agency stands to an event hosted by `host_agency_id` with the
-    participating agencies `participants` (none for actions on no event)."""
+    participating agencies `participants` (none for actions on no event), and to one of
+    its incidents logged by `incident_agency_id`."""
     found: set[Relation] = set()
     if principal.agency_kind is AgencyKind.SECRETARIAT:
         found.add(Relation.SECRETARIAT)
@@ -71,6 +86,8 @@ def relations(
             found.add(Relation.HOST)
         if principal.agency_id in set(participants):
             found.add(Relation.PARTICIPANT)
+        if incident_agency_id is not None and principal.agency_id == incident_agency_id:
+            found.add(Relation.INCIDENT_AUTHOR)
     return frozenset(found)
 
 
@@ -86,8 +103,11 @@ def may(
     action: Action,
     host_agency_id: int | None = None,
     participants: Iterable[int] = (),
+    incident_agency_id: int | None = None,
 ) -> bool:
-    return allowed(principal, action, relations(principal, host_agency_id, participants))
+    return allowed(
+        principal, action, relations(principal, host_agency_id, participants, incident_agency_id)
+    )
 
 
 # --- the risk register's bands -------------------------------------------------------------
@@ -133,3 +153,13 @@ def score(likelihood: int, impact: int) -> int:
 def band(likelihood: int, impact: int) -> Band:
     value = score(likelihood, impact)
     return next(name for highest, name in BANDS if value <= highest)
+
+
+# --- an incident's severity ------------------------------------------------------------------
+
+SEVERITY_NAMES: Final[dict[int, str]] = {
+    1: lazy("minor"),
+    2: lazy("moderate"),
+    3: lazy("serious"),
+    4: lazy("critical"),
+}

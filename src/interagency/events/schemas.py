@@ -9,6 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from interagency.events.models import (
     EventKind,
+    IncidentCategory,
+    IncidentStatus,
     MeasureStatus,
     TaskStatus,
     ThreatCategory,
@@ -212,3 +214,28 @@ class EventOut(BaseModel):
     roster: list[ShiftOut]
     tasks: list[TaskOut]
     risks: list[RiskOut]
+
+
+# --- operations --------------------------------------------------------------------------
+
+THREAD_REFERENCE = r"^[A-Za-z]{2}-\d{4}-[0-9A-Fa-f]{8}$"
+ThreadReference = Annotated[
+    str, Field(pattern=THREAD_REFERENCE, description="An exchange thread's reference")
+]
+
+
+class IncidentIn(_In):
+    occurred_at: AwareDatetime
+    venue: PublicRef = Field(description="One of the event's venues")
+    category: IncidentCategory
+    severity: int = Field(ge=1, le=4, description="1 minor, 2 moderate, 3 serious, 4 critical")
+    description: Text = Field(min_length=1, max_length=10_000)
+    threads: list[ThreadReference] = Field(default_factory=list, max_length=10)
+
+
+class IncidentStatusIn(_In):
+    status: IncidentStatus
+
+
+class IncidentThreadIn(_In):
+    thread: ThreadReference

@@ -26,6 +26,15 @@ EXPECTED: dict[Action, set[tuple[Role, Relation]]] = {
     Action.VIEW_TEMPLATES: {(r, Relation.MEMBER) for r in STAFF}
     | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
     Action.EDIT_TEMPLATES: {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    # Operations: whoever takes part logs what happens; the host and the incident's own
+    # agency keep its status and links; the secretariat reads the log.
+    Action.VIEW_INCIDENTS: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    Action.LOG_INCIDENT: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF},
+    Action.UPDATE_INCIDENT: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.INCIDENT_AUTHOR) for r in STAFF},
 }
 
 HOST, PARTICIPANT, OTHER, SECRETARIAT, BOARD = 1, 2, 3, 4, 5
@@ -94,6 +103,45 @@ def test_who_reads_and_who_edits_an_event(agency: int, role: Role) -> None:
     who = principal(role, agency)
     granted = {a for a in (Action.VIEW, Action.EDIT) if policy.may(who, a, HOST, [PARTICIPANT])}
     assert granted == ON_AN_EVENT[(agency, role)]
+
+
+INCIDENT = (Action.VIEW_INCIDENTS, Action.LOG_INCIDENT, Action.UPDATE_INCIDENT)
+# (agency, role) -> what they may do with an incident the PARTICIPANT logged, and with one
+# the HOST logged, at an event hosted by HOST with PARTICIPANT and a second participant OTHER.
+ON_AN_INCIDENT: dict[tuple[int, Role], tuple[set[Action], set[Action]]] = {
+    (HOST, Role.LIAISON_OFFICER): (set(INCIDENT), set(INCIDENT)),
+    (HOST, Role.AUDITOR): (set(), set()),
+    (PARTICIPANT, Role.ANALYST): (
+        set(INCIDENT),
+        {Action.VIEW_INCIDENTS, Action.LOG_INCIDENT},
+    ),
+    (PARTICIPANT, Role.ADMINISTRATOR): (set(), set()),
+    (OTHER, Role.SUPERVISOR): (
+        {Action.VIEW_INCIDENTS, Action.LOG_INCIDENT},
+        {Action.VIEW_INCIDENTS, Action.LOG_INCIDENT},
+    ),
+    (SECRETARIAT, Role.SECRETARIAT): ({Action.VIEW_INCIDENTS}, {Action.VIEW_INCIDENTS}),
+    (BOARD, Role.SUPERVISOR): (set(), set()),
+}
+
+
+@pytest.mark.parametrize(("agency", "role"), list(ON_AN_INCIDENT))
+def test_who_logs_and_who_changes_an_incident(agency: int, role: Role) -> None:
+    who = principal(role, agency)
+    takers = [PARTICIPANT, OTHER]
+    by_participant = {a for a in INCIDENT if policy.may(who, a, HOST, takers, PARTICIPANT)}
+    by_host = {a for a in INCIDENT if policy.may(who, a, HOST, takers, HOST)}
+    assert (by_participant, by_host) == ON_AN_INCIDENT[(agency, role)]
+
+
+def test_an_agency_outside_the_event_may_not_change_an_incident_it_once_logged() -> None:
+    # (the event's gate hides the event first; the table alone grants the relation)
+    who = principal(Role.SUPERVISOR, OTHER)
+    assert policy.relations(who, HOST, [PARTICIPANT], OTHER) == {
+        Relation.MEMBER,
+        Relation.INCIDENT_AUTHOR,
+    }
+    assert not policy.may(who, Action.VIEW_INCIDENTS, HOST, [PARTICIPANT], OTHER)
 
 
 def test_an_unknown_action_is_refused() -> None:
