@@ -217,6 +217,7 @@ class BoardRow:
     open: list[Incident]  # open and in progress, the most severe first
     point: venue_map.Point | None
     radius: float
+    label: venue_map.Label | None
 
 
 def board(event: Event) -> list[BoardRow]:
@@ -229,15 +230,18 @@ def board(event: Event) -> list[BoardRow]:
             [venue_map.Place(v.public_id, v.latitude, v.longitude) for v in event.venues]
         )
     }
-    return [
-        BoardRow(
-            venue,
-            sorted(
-                (i for i in still_open if i.venue_id == venue.id),
-                key=lambda i: (-i.severity, i.occurred_at),
-            ),
-            points.get(venue.public_id),
-            venue_map.radius(counts[venue.id]),
+    rows = []
+    for venue in event.venues:
+        point = points.get(venue.public_id)
+        circle = venue_map.radius(counts[venue.id])
+        here = [i for i in still_open if i.venue_id == venue.id]
+        rows.append(
+            BoardRow(
+                venue,
+                sorted(here, key=lambda i: (-i.severity, i.occurred_at)),
+                point,
+                circle,
+                venue_map.label(point, circle) if point else None,
+            )
         )
-        for venue in event.venues
-    ]
+    return rows

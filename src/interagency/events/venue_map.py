@@ -71,3 +71,21 @@ def project(
         Point(p.key, left + (x - min(xs)) * scale, top + (max(ys) - y) * scale)
         for p, x, y in zip(places, xs, ys, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    anchor: str  # SVG text-anchor: start, middle or end
+
+
+def label(point: Point, circle: float, width: float = WIDTH) -> Label:
+    """Where a venue's name goes: under its circle, running inward near the left or right
+    edge so that a long name stays on the drawing."""
+    below = point.y + circle + 14
+    if point.x < width / 3:
+        return Label(point.x - circle, below, "start")
+    if point.x > width * 2 / 3:
+        return Label(point.x + circle, below, "end")
+    return Label(point.x, below, "middle")

@@ -77,3 +77,13 @@ def test_circles_grow_with_open_incidents_within_bounds() -> None:
     assert radius(1000) == venue_map.RADIUS_MAX
     # the largest circle still fits inside the default margin
     assert venue_map.RADIUS_MAX < venue_map.MARGIN
+
+
+def test_labels_sit_under_their_circles_and_run_inward_near_the_edges() -> None:
+    west = venue_map.label(Point("w", 50, 100), 6, W)
+    middle = venue_map.label(Point("m", W / 2, 100), 6, W)
+    east = venue_map.label(Point("e", W - 50, 100), 9, W)
+    assert (west.anchor, middle.anchor, east.anchor) == ("start", "middle", "end")
+    assert (west.x, middle.x, east.x) == (44, W / 2, W - 41)
+    assert west.y == middle.y == 120  # below the circle
+    assert east.y == 123
