@@ -1,5 +1,6 @@
 """Demo events, entered through the real services: a past international sports
-competition hosted by KZ-KNB, its plan done and its risks treated, and an upcoming summit
+competition hosted by KZ-KNB, its plan done, its risks treated, two incidents closed and
+its after-action report final, and an upcoming summit
 hosted by RU-FSB in planning, with open risks and one task past its deadline; and a
 planning template of the council in Russian.
 
@@ -14,13 +15,16 @@ from typing import Any, Final
 from sqlalchemy import func, select
 
 from interagency.db import UnitOfWork
-from interagency.events import dossier, planning, register
+from interagency.events import after_action, dossier, operations, planning, register
 from interagency.events.models import Event
 from interagency.events.schemas import (
     DelegationIn,
     EventIn,
+    IncidentIn,
+    IncidentStatusIn,
     MeasureIn,
     PhaseIn,
+    ReportIn,
     RiskIn,
     ShiftIn,
     TaskIn,
@@ -87,6 +91,23 @@ SUMMIT: Final[dict[str, Any]] = {
     ],
 }  # fmt: skip
 
+
+# What happened at the competition: (day of the event, hour UTC, venue's index, category,
+# severity, what happened, the agency's user who logged it); each closed since.
+COMPETITION_INCIDENTS: Final[list[tuple[int, int, int, str, int, str, str]]] = [
+    (0, 16, 0, "suspicious_item", 2, "Оставленный рюкзак у сектора C; проверен кинологами, "
+     "опасных предметов нет, вход закрыт на 25 минут.", "abenov"),
+    (3, 19, 1, "crowd_safety", 3, "Давка на выходе после финала: открыты резервные ворота, "
+     "пострадавших нет.", "abenov"),
+]  # fmt: skip
+COMPETITION_FINDINGS: Final[dict[str, str]] = {
+    "worked": "Бетонные блоки и раздельные потоки болельщиков: ни одного инцидента у входов. "
+    "Единый дежурный график ведомств позволил связаться с любой делегацией за минуты.",
+    "failed": "Выход после финала: резервные ворота открыли с опозданием на 10 минут. "
+    "Кинологов было мало для проверки оставленных вещей на двух аренах сразу.",
+    "recommendations": "Открывать резервные ворота заранее, за 10 минут до конца "
+    "соревнований. Держать по одному кинологическому расчёту на каждой арене.",
+}
 
 # The council's checklist for sports events, kept by the secretariat in Russian.
 TEMPLATE_NAME: Final = "Контрольный перечень: международные спортивные соревнования"
@@ -185,6 +206,7 @@ def load(uow: UnitOfWork) -> int:
     host, competition = _event(uow, COMPETITION, today)
     for task in planning.apply_template(uow, host, competition.id, template.id, "ru"):
         planning.set_status(uow, host, competition.id, task.id, TaskStatusIn(status="done"))
+    _aftermath(uow, host, competition)
 
     # The summit: a plan in progress, one task past its deadline.
     host, summit = _event(uow, SUMMIT, today)
@@ -199,3 +221,20 @@ def load(uow: UnitOfWork) -> int:
             if status != "open":
                 planning.set_status(uow, host, summit.id, task.id, TaskStatusIn(status=status))
     return 2
+
+
+def _aftermath(uow: UnitOfWork, host: Caller, event: Event) -> None:
+    """The competition's incidents, each closed, and its after-action report made final."""
+    for day, hour, venue, category, severity, text, login in COMPETITION_INCIDENTS:
+        when = datetime.combine(event.starts_on + timedelta(days=day), time(hour), tzinfo=UTC)
+        who = _caller(uow, login)
+        incident = operations.log_incident(
+            uow, who, event.id,
+            IncidentIn(occurred_at=when, venue=event.venues[venue].public_id,
+                       category=category, severity=severity, description=text),
+        )  # fmt: skip
+        operations.set_status(
+            uow, who, event.id, incident.id, IncidentStatusIn(status="closed")
+        )
+    after_action.save_findings(uow, host, event.id, ReportIn(**COMPETITION_FINDINGS))
+    after_action.make_final(uow, host, event.id)

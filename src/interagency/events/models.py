@@ -428,3 +428,32 @@ class IncidentThread(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("exchange_threads.id"), primary_key=True)
     linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     linked_at: Mapped[created_at]
+
+
+# --- after the event -----------------------------------------------------------------------
+
+
+class AfterActionReport(SealedByHost, Base):
+    """The host's after-action report on an event: its written findings, and once final
+    the figures as they stood then (the incident log and the register, sealed as JSON),
+    after which it no longer changes."""
+
+    __tablename__ = "event_reports"
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
+    worked_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    worked = SealedText[str | None]()  # what worked
+    failed_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    failed = SealedText[str | None]()  # what did not
+    recommendations_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    recommendations = SealedText[str | None]()
+    figures_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    figures = SealedText[str | None]()  # JSON of the figures when it was made final
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime | None]
+    final_at: Mapped[datetime | None]
+    final_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    event: Mapped[Event] = relationship()

@@ -14,6 +14,7 @@ from interagency import i18n
 from interagency.db import UnitOfWork
 from interagency.events import (
     access,
+    after_action,
     dossier,
     labels,
     operations,
@@ -47,6 +48,7 @@ from interagency.events.schemas import (
     IncidentThreadIn,
     MeasureIn,
     PhaseIn,
+    ReportIn,
     RiskIn,
     ShiftIn,
     TaskIn,
@@ -686,3 +688,56 @@ def link_incident_thread(
         "/events/{event_id}/incidents/{incident_id}#threads",
         i18n.gettext("Thread linked."),
     )
+
+
+# --- after the event -------------------------------------------------------------------------
+
+
+class ReportForm(Input):
+    worked: Text = ""
+    failed: Text = ""
+    recommendations: Text = ""
+
+
+def _show_report(
+    request: Request, uow: UnitOfWork, renderer: Renderer, shown: after_action.Report
+) -> Response:
+    return _show(
+        request,
+        uow,
+        renderer,
+        "events/report.html",
+        event=shown.event,
+        report=shown.report,
+        final=shown.final,
+        figures=shown.figures,
+        severity_of=lambda key: f"{key} · {i18n.gettext(policy.SEVERITY_NAMES[int(key)])}",
+        venue_of=lambda key: shown.figures.venue_names.get(key, key),
+    )
+
+
+@router.get("/{event_id}/report")
+def report_page(
+    request: Request, event_id: EventId, uow: UowDep, renderer: RendererDep, caller: CallerDep
+) -> Response:
+    return _show_report(request, uow, renderer, after_action.get_report(uow, caller, event_id))
+
+
+@router.post("/{event_id}/report")
+def save_report(
+    request: Request,
+    event_id: EventId,
+    form: Annotated[ReportForm, Form()],
+    uow: UowDep,
+    caller: CallerDep,
+) -> Response:
+    after_action.save_findings(uow, caller, event_id, valid(ReportIn, form.model_dump()))
+    return _back(request, uow, "/events/{event_id}/report", i18n.gettext("Saved."))
+
+
+@router.post("/{event_id}/report/final")
+def make_report_final(
+    request: Request, event_id: EventId, uow: UowDep, caller: CallerDep
+) -> Response:
+    after_action.make_final(uow, caller, event_id)
+    return _back(request, uow, "/events/{event_id}/report", i18n.gettext("The report is final."))

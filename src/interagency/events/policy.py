@@ -29,6 +29,8 @@ class Action(StrEnum):
     VIEW_INCIDENTS = "events:incident:view"  # the incident log, the board and the map
     LOG_INCIDENT = "events:incident:log"
     UPDATE_INCIDENT = "events:incident:update"  # its status and its linked threads
+    VIEW_REPORT = "events:report:view"  # the after-action report
+    EDIT_REPORT = "events:report:edit"  # its findings, and making it final
 
 
 class Relation(StrEnum):
@@ -65,6 +67,10 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     Action.VIEW_INCIDENTS: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
     Action.LOG_INCIDENT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT),
     Action.UPDATE_INCIDENT: _grant(_STAFF, Relation.HOST, Relation.INCIDENT_AUTHOR),
+    # After the event the host writes its report (and makes it final); it is read as the
+    # dossier is.
+    Action.VIEW_REPORT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
+    Action.EDIT_REPORT: _grant(_STAFF, Relation.HOST),
 }
 
 

@@ -239,3 +239,11 @@ class IncidentStatusIn(_In):
 
 class IncidentThreadIn(_In):
     thread: ThreadReference
+
+
+class ReportIn(_In):
+    """The host's findings after the event; each may be left empty until it is written."""
+
+    worked: Text = Field(default="", max_length=20_000, description="What worked")
+    failed: Text = Field(default="", max_length=20_000, description="What did not")
+    recommendations: Text = Field(default="", max_length=20_000)

@@ -35,6 +35,12 @@ EXPECTED: dict[Action, set[tuple[Role, Relation]]] = {
     | {(r, Relation.PARTICIPANT) for r in STAFF},
     Action.UPDATE_INCIDENT: {(r, Relation.HOST) for r in STAFF}
     | {(r, Relation.INCIDENT_AUTHOR) for r in STAFF},
+    # After the event: the host writes the report and makes it final; it is read as the
+    # dossier is.
+    Action.VIEW_REPORT: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    Action.EDIT_REPORT: {(r, Relation.HOST) for r in STAFF},
 }
 
 HOST, PARTICIPANT, OTHER, SECRETARIAT, BOARD = 1, 2, 3, 4, 5
