@@ -20,14 +20,14 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from exchange_load import analyse, scratch_database, scratch_platform, seed
+import exchange_seed
+from exchange_load import database, issue_tokens, scratch_platform
 from interagency.bootstrap import Container
 from interagency.db import UnitOfWork
 from interagency.egress.models import Export
@@ -101,6 +101,12 @@ def add_history(container: Container, reader_id: int, agency_id: int, count: int
         uow.commit()
 
 
+def analyse(container: Container) -> None:
+    """Fresh statistics for the planner, as autovacuum would gather them."""
+    with container.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+
+
 def report(title: str, figures: dict[str, object]) -> None:
     print(f"\n{title}")
     for name in ("inbox", "inbox_through_gate"):
@@ -125,10 +131,14 @@ def main() -> None:
     args = parser.parse_args()
     # One token reads thousands of pages: the daily limit is lifted, as a subscription would.
     os.environ["INTERAGENCY_BULK_READ_DAILY_LIMIT"] = str(10**9)
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.server_url) as url:
+    from interagency.demo import load_demo
+
+    with database(args.server_url, None, keep=False) as db:
         # One connection for the whole run, so one PostgreSQL backend does all the work.
-        container = scratch_platform(url, Path(tmp), most_connections=1)
-        fixture = seed(container, args.threads, random.Random(20261206))
+        container = scratch_platform(db.url, db.folder, most_connections=1)
+        load_demo(container)
+        fixture = issue_tokens(container)
+        exchange_seed.seed_threads(container, args.threads, random.Random(20261206))
         login = next(iter(fixture.tokens))
         with container.uow() as uow:
             user = uow.session.scalar(select(User).where(User.login == login))
