@@ -6,8 +6,9 @@ read, open and analyse the same candidates again in every batch of its rows.
 - Each for at most `MEMO_SECONDS`: the keyed hashes of the kinds screened against, with
   their subjects (an index of terms and ids, no personal data; read whole only while it
   has at most `INDEX_MOST_KEYS` keys, else looked up batch by batch), and, for
-  `service.would_hit`, the candidates' safeguards and particulars. A profile made, changed, cleared,
-  blocked or erased meanwhile reaches the job's choice of rows within that time.
+  `service.would_hit`, the candidates' safeguards and particulars. A profile made,
+  changed, cleared, blocked or erased meanwhile reaches the job's choice of rows within
+  that time.
 
 What a hit records is judged on what stands when it is recorded: `service.screen_many`
 reads the candidates' safeguards and particulars afresh, under the screening lock, and
@@ -36,7 +37,7 @@ from interagency.screening.models import Subject, SubjectKey
 from interagency.vault import Vault
 
 # Reading the safeguards of 100,000 profiles again costs some 25 seconds: every minute,
-# it would take a third of a day's manifest's time; every five, a twentieth. A change to
+# it took a quarter of a day's manifest's time; every five, a twentieth. A change to
 # a profile older than that is seen by every row after it, and a hit is always judged
 # on what stands when it is recorded.
 MEMO_SECONDS: Final = 300.0
