@@ -38,6 +38,7 @@ from interagency.db import new_public_id
 from interagency.egress import services as egress
 from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
 from interagency.events import dossier as event_dossier
+from interagency.events import lessons as event_lessons
 from interagency.events import operations as event_operations
 from interagency.events import planning as event_planning
 from interagency.events import register as event_register
@@ -279,7 +280,8 @@ def _council(container: Container, council: Council) -> dict[str, str]:
 
 
 def _events(container: Container, council: Council) -> dict[str, str]:
-    """An event RU-SVC hosts with KZ-SVC taking part: its roster, plan and register."""
+    """An event RU-SVC hosts with KZ-SVC taking part: its roster, plan and register, and a
+    lesson shared with KZ-SVC alone."""
     start = date.today() + timedelta(days=30)
     with container.uow() as uow:
         ru = council.caller(uow, "ru_liaison")
@@ -320,6 +322,11 @@ def _events(container: Container, council: Council) -> dict[str, str]:
             event_schemas.IncidentIn(occurred_at=datetime.now(UTC), venue=venue.public_id,
                                      category="medical", severity=2, description="Вызов"),
         )  # fmt: skip
+        lesson = event_lessons.write_lesson(
+            uow, ru, event.id,
+            event_schemas.LessonIn(title="Урок", text="Текст", shared_with_all=False,
+                                   agencies=["KZ-SVC"]),
+        )  # fmt: skip
         uow.commit()
     return {
         "event_id": event.public_id,
@@ -329,6 +336,7 @@ def _events(container: Container, council: Council) -> dict[str, str]:
         "event_measure_id": measure.public_id,
         "event_task_id": task.public_id,
         "incident_id": incident.public_id,
+        "lesson_id": lesson.public_id,
     }
 
 

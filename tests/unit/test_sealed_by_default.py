@@ -177,6 +177,8 @@ NOT_CONTENT: dict[str, str] = {
     "event_risk_measures.status": CODES,
     "event_incidents.category": "a category of incident from a fixed list",
     "event_incidents.status": CODES,
+    "event_lessons.event_kind": CODES,
+    "event_lesson_threats.category": "a category of violent act from a fixed list",
     "record_uploads.kind": CODES,
     "record_uploads.status": CODES,
     "record_uploads.stage": CODES,

@@ -1,6 +1,6 @@
 """Demo events, entered through the real services: a past international sports
-competition hosted by KZ-KNB, its plan done, its risks treated, two incidents closed and
-its after-action report final, and an upcoming summit
+competition hosted by KZ-KNB, its plan done, its risks treated, two incidents closed,
+its after-action report final and two lessons in the library, and an upcoming summit
 hosted by RU-FSB in planning, with open risks and one task past its deadline; and a
 planning template of the council in Russian.
 
@@ -15,13 +15,14 @@ from typing import Any, Final
 from sqlalchemy import func, select
 
 from interagency.db import UnitOfWork
-from interagency.events import after_action, dossier, operations, planning, register
+from interagency.events import after_action, dossier, lessons, operations, planning, register
 from interagency.events.models import Event
 from interagency.events.schemas import (
     DelegationIn,
     EventIn,
     IncidentIn,
     IncidentStatusIn,
+    LessonIn,
     MeasureIn,
     PhaseIn,
     ReportIn,
@@ -108,6 +109,19 @@ COMPETITION_FINDINGS: Final[dict[str, str]] = {
     "recommendations": "Открывать резервные ворота заранее, за 10 минут до конца "
     "соревнований. Держать по одному кинологическому расчёту на каждой арене.",
 }
+
+# Lessons of the competition for the next host: (author's login, title, text, threats,
+# shared with: None for every member agency, else the agencies' codes).
+COMPETITION_LESSONS: Final[list[tuple[str, str, str, list[str], list[str] | None]]] = [
+    ("abenov", "Резервные ворота открывать до конца соревнований",
+     "После финала зрители вышли за 20 минут вместо 12: резервные ворота открыли с "
+     "опозданием. Открывайте их за 10 минут до конца, с нарядом у каждых ворот.",
+     ["crowd_violence"], None),
+    ("ivanov", "Кинологический расчёт на каждой арене",
+     "Один расчёт на две арены задерживал проверку оставленных вещей до 25 минут. "
+     "Держите расчёт у каждого входа и резерв в штабе.",
+     ["explosive_attack"], ["KZ-KNB", "UZ-SGB"]),
+]  # fmt: skip
 
 # The council's checklist for sports events, kept by the secretariat in Russian.
 TEMPLATE_NAME: Final = "Контрольный перечень: международные спортивные соревнования"
@@ -233,8 +247,12 @@ def _aftermath(uow: UnitOfWork, host: Caller, event: Event) -> None:
             IncidentIn(occurred_at=when, venue=event.venues[venue].public_id,
                        category=category, severity=severity, description=text),
         )  # fmt: skip
-        operations.set_status(
-            uow, who, event.id, incident.id, IncidentStatusIn(status="closed")
-        )
+        operations.set_status(uow, who, event.id, incident.id, IncidentStatusIn(status="closed"))
     after_action.save_findings(uow, host, event.id, ReportIn(**COMPETITION_FINDINGS))
     after_action.make_final(uow, host, event.id)
+    for login, title, text, threats, shared in COMPETITION_LESSONS:
+        lessons.write_lesson(
+            uow, _caller(uow, login), event.id,
+            LessonIn(title=title, text=text, threats=threats, shared_with_all=shared is None,
+                     agencies=shared or []),
+        )  # fmt: skip

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -457,3 +458,53 @@ class AfterActionReport(SealedByHost, Base):
     final_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     event: Mapped[Event] = relationship()
+
+
+class Lesson(Sealed, Base):
+    """A lesson learned at an event, for the next host: written by the host or an agency
+    taking part, sealed under the author's agency's key, searchable through the blind
+    index, tagged by the event's type and by threat categories, and shared with every
+    member agency or with the agencies its author chose."""
+
+    __tablename__ = "event_lessons"
+    sealed_under = "author_agency_id"
+    __table_args__ = (CheckConstraint(one_of("event_kind", EventKind), name="event_kind_known"),)
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    event_kind: Mapped[str] = mapped_column(String(32))  # the event's type, as a tag
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    title = SealedText[str](searchable=True)
+    text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    text = SealedText[str](searchable=True)
+    shared_with_all: Mapped[bool] = mapped_column(Boolean)
+    author_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+
+    event: Mapped[Event] = relationship()
+    threats: Mapped[list[LessonThreat]] = relationship(
+        cascade="all, delete-orphan", order_by="LessonThreat.category"
+    )
+    shares: Mapped[list[LessonShare]] = relationship(
+        cascade="all, delete-orphan", order_by="LessonShare.agency_id"
+    )
+
+
+class LessonThreat(Base):
+    """A threat category a lesson is tagged with."""
+
+    __tablename__ = "event_lesson_threats"
+    __table_args__ = (CheckConstraint(one_of("category", ThreatCategory), name="category_known"),)
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("event_lessons.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class LessonShare(Base):
+    """A member agency a lesson is shared with (when it is not shared with all)."""
+
+    __tablename__ = "event_lesson_shares"
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("event_lessons.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
+from pydantic import Field
 from starlette.responses import Response
 
 from interagency import i18n
@@ -17,6 +18,7 @@ from interagency.events import (
     after_action,
     dossier,
     labels,
+    lessons,
     operations,
     planning,
     policy,
@@ -46,6 +48,7 @@ from interagency.events.schemas import (
     IncidentIn,
     IncidentStatusIn,
     IncidentThreadIn,
+    LessonIn,
     MeasureIn,
     PhaseIn,
     ReportIn,
@@ -58,6 +61,7 @@ from interagency.events.schemas import (
 )
 from interagency.i18n import lazy
 from interagency.identity.audit_access import name_kind
+from interagency.identity.principals import Caller
 from interagency.inputs import Input, Line, Text
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -700,7 +704,11 @@ class ReportForm(Input):
 
 
 def _show_report(
-    request: Request, uow: UnitOfWork, renderer: Renderer, shown: after_action.Report
+    request: Request,
+    uow: UnitOfWork,
+    renderer: Renderer,
+    caller: Caller,
+    shown: after_action.Report,
 ) -> Response:
     return _show(
         request,
@@ -711,6 +719,7 @@ def _show_report(
         report=shown.report,
         final=shown.final,
         figures=shown.figures,
+        lessons=lessons.library(uow, caller, event_id=shown.event.id),
         severity_of=lambda key: f"{key} · {i18n.gettext(policy.SEVERITY_NAMES[int(key)])}",
         venue_of=lambda key: shown.figures.venue_names.get(key, key),
     )
@@ -720,7 +729,8 @@ def _show_report(
 def report_page(
     request: Request, event_id: EventId, uow: UowDep, renderer: RendererDep, caller: CallerDep
 ) -> Response:
-    return _show_report(request, uow, renderer, after_action.get_report(uow, caller, event_id))
+    shown = after_action.get_report(uow, caller, event_id)
+    return _show_report(request, uow, renderer, caller, shown)
 
 
 @router.post("/{event_id}/report")
@@ -741,3 +751,34 @@ def make_report_final(
 ) -> Response:
     after_action.make_final(uow, caller, event_id)
     return _back(request, uow, "/events/{event_id}/report", i18n.gettext("The report is final."))
+
+
+class LessonForm(Input):
+    title: Line = ""
+    text: Text = ""
+    threats: list[Line] = Field(default_factory=list)
+    share: Line = "all"  # "all", or "chosen" with the agencies' codes
+    agencies: Line = ""
+
+
+@router.post("/{event_id}/lessons")
+def write_lesson(
+    request: Request,
+    event_id: EventId,
+    form: Annotated[LessonForm, Form()],
+    uow: UowDep,
+    caller: CallerDep,
+) -> Response:
+    if form.share not in ("all", "chosen"):
+        refuse(share=lazy("Share the lesson with all member agencies or with those you name."))
+    values = {
+        "title": form.title,
+        "text": form.text,
+        "threats": form.threats,
+        "shared_with_all": form.share == "all",
+        "agencies": form.agencies.replace(",", " ").upper().split()
+        if form.share == "chosen"
+        else [],
+    }
+    lesson = lessons.write_lesson(uow, caller, event_id, valid(LessonIn, values))
+    return done(request, uow, f"/lessons/{lesson.public_id}", i18n.gettext("Lesson saved."))

@@ -31,6 +31,9 @@ class Action(StrEnum):
     UPDATE_INCIDENT = "events:incident:update"  # its status and its linked threads
     VIEW_REPORT = "events:report:view"  # the after-action report
     EDIT_REPORT = "events:report:edit"  # its findings, and making it final
+    WRITE_LESSON = "events:lesson:write"  # a lesson learned at the event
+    VIEW_LIBRARY = "events:lesson:list"  # the lessons-learned library (each lesson: READ)
+    READ_LESSON = "events:lesson:read"
 
 
 class Relation(StrEnum):
@@ -39,6 +42,8 @@ class Relation(StrEnum):
     SECRETARIAT = "secretariat"  # the user works for the council's secretariat
     MEMBER = "member"  # the user works for a member agency (for creating, and templates)
     INCIDENT_AUTHOR = "incident_author"  # the user's agency logged the incident
+    LESSON_AUTHOR = "lesson_author"  # the user's agency wrote the lesson
+    SHARED_WITH = "shared_with"  # the lesson is shared with the user's (member) agency
 
 
 _STAFF: Final = (Role.LIAISON_OFFICER, Role.ANALYST, Role.SUPERVISOR)
@@ -71,6 +76,13 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     # dossier is.
     Action.VIEW_REPORT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
     Action.EDIT_REPORT: _grant(_STAFF, Relation.HOST),
+    # The lessons-learned library is the council's exchange of best practice: whoever
+    # took part in an event writes its lessons; a lesson is read by its author's agency,
+    # by the agencies it is shared with (all member agencies, or those chosen) and by the
+    # secretariat, and nobody else learns that it exists.
+    Action.WRITE_LESSON: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT),
+    Action.VIEW_LIBRARY: _grant(_STAFF, Relation.MEMBER) | _SECRETARIAT,
+    Action.READ_LESSON: _grant(_STAFF, Relation.LESSON_AUTHOR, Relation.SHARED_WITH) | _SECRETARIAT,
 }
 
 
@@ -94,6 +106,23 @@ def relations(
             found.add(Relation.PARTICIPANT)
         if incident_agency_id is not None and principal.agency_id == incident_agency_id:
             found.add(Relation.INCIDENT_AUTHOR)
+    return frozenset(found)
+
+
+def lesson_relations(
+    principal: Principal, author_agency_id: int, shared_with_all: bool, shared_with: Iterable[int]
+) -> frozenset[Relation]:
+    """How the principal's agency stands to a lesson written by `author_agency_id` and
+    shared with every member agency or with the agencies `shared_with`."""
+    found: set[Relation] = set()
+    if principal.agency_kind is AgencyKind.SECRETARIAT:
+        found.add(Relation.SECRETARIAT)
+    elif principal.agency_kind is AgencyKind.MEMBER_AGENCY:
+        found.add(Relation.MEMBER)
+        if principal.agency_id == author_agency_id:
+            found.add(Relation.LESSON_AUTHOR)
+        if shared_with_all or principal.agency_id in set(shared_with):
+            found.add(Relation.SHARED_WITH)
     return frozenset(found)
 
 

@@ -247,3 +247,16 @@ class ReportIn(_In):
     worked: Text = Field(default="", max_length=20_000, description="What worked")
     failed: Text = Field(default="", max_length=20_000, description="What did not")
     recommendations: Text = Field(default="", max_length=20_000)
+
+
+class LessonIn(_In):
+    """A lesson learned at an event: shared with every member agency, or with the member
+    agencies named by their codes."""
+
+    title: Line = Field(min_length=1, max_length=300)
+    text: Text = Field(min_length=1, max_length=20_000)
+    threats: list[ThreatCategory] = Field(default_factory=list, max_length=len(ThreatCategory))
+    shared_with_all: bool = True
+    agencies: list[Annotated[str, Field(pattern=AGENCY_CODE)]] = Field(
+        default_factory=list, max_length=50
+    )

@@ -23,6 +23,7 @@ from interagency.council import (
 )
 from interagency.egress import routes as egress_routes
 from interagency.events import api as events_api
+from interagency.events import lesson_pages as events_lessons
 from interagency.events import pages as events_pages
 from interagency.exchange import api as exchange_api
 from interagency.exchange import files_routes as exchange_files
@@ -84,6 +85,7 @@ ROUTERS = (
     movements_pages.router,
     events_api.api,
     events_pages.router,
+    events_lessons.router,
     egress_routes.pages,
     egress_routes.api,
     jobs_routes.router,

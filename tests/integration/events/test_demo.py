@@ -1,6 +1,7 @@
 """The events' demo on the demo council's agencies and users alone: a past sports
-competition with its plan done and its after-action report final, an upcoming summit
-with open risks and one overdue task, and the council's template; loaded once."""
+competition with its plan done, its after-action report final and two lessons, an
+upcoming summit with open risks and one overdue task, and the council's template;
+loaded once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from interagency.bootstrap import Container
 from interagency.demo import DemoSummary, load_agencies, load_users, read_member_states
 from interagency.events import demo, planning
-from interagency.events.models import AfterActionReport, Event, PlanTemplate
+from interagency.events.models import AfterActionReport, Event, Lesson, PlanTemplate
 from interagency.identity import services as identity
 
 
@@ -45,4 +46,6 @@ def test_the_events_demo_has_a_past_competition_and_a_summit_in_planning(
         assert report is not None
         assert (report.event_id, report.final_at is not None) == (competition.id, True)
         assert [i.status for i in competition.incidents] == ["closed", "closed"]
+        shared = {x.shared_with_all for x in uow.session.scalars(select(Lesson))}
+        assert shared == {True, False}  # one with every member agency, one with those chosen
         assert demo.load(uow) == 0

@@ -41,6 +41,15 @@ EXPECTED: dict[Action, set[tuple[Role, Relation]]] = {
     | {(r, Relation.PARTICIPANT) for r in STAFF}
     | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
     Action.EDIT_REPORT: {(r, Relation.HOST) for r in STAFF},
+    # Lessons: written by whoever took part; read by the author's agency, the agencies it
+    # is shared with and the secretariat; the library is open to every member's staff.
+    Action.WRITE_LESSON: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF},
+    Action.VIEW_LIBRARY: {(r, Relation.MEMBER) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    Action.READ_LESSON: {(r, Relation.LESSON_AUTHOR) for r in STAFF}
+    | {(r, Relation.SHARED_WITH) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
 }
 
 HOST, PARTICIPANT, OTHER, SECRETARIAT, BOARD = 1, 2, 3, 4, 5
@@ -148,6 +157,32 @@ def test_an_agency_outside_the_event_may_not_change_an_incident_it_once_logged()
         Relation.INCIDENT_AUTHOR,
     }
     assert not policy.may(who, Action.VIEW_INCIDENTS, HOST, [PARTICIPANT], OTHER)
+
+
+# (agency, role) -> may they read a lesson HOST wrote, shared with PARTICIPANT only; and
+# one shared with all member agencies.
+ON_A_LESSON: dict[tuple[int, Role], tuple[bool, bool]] = {
+    (HOST, Role.ANALYST): (True, True),
+    (HOST, Role.AUDITOR): (False, False),
+    (PARTICIPANT, Role.LIAISON_OFFICER): (True, True),
+    (PARTICIPANT, Role.DATA_PROTECTION_OFFICER): (False, False),
+    (OTHER, Role.SUPERVISOR): (False, True),
+    (SECRETARIAT, Role.SECRETARIAT): (True, True),
+    (SECRETARIAT, Role.ADMINISTRATOR): (False, False),
+    (BOARD, Role.SUPERVISOR): (False, False),
+    (BOARD, Role.NEUTRALITY_REVIEWER): (False, False),
+}
+
+
+@pytest.mark.parametrize(("agency", "role"), list(ON_A_LESSON))
+def test_who_reads_a_lesson(agency: int, role: Role) -> None:
+    who = principal(role, agency)
+    chosen = policy.lesson_relations(who, HOST, False, [PARTICIPANT])
+    everyone = policy.lesson_relations(who, HOST, True, [])
+    assert (
+        policy.allowed(who, Action.READ_LESSON, chosen),
+        policy.allowed(who, Action.READ_LESSON, everyone),
+    ) == ON_A_LESSON[(agency, role)]
 
 
 def test_an_unknown_action_is_refused() -> None:
