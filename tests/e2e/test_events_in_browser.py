@@ -1,7 +1,9 @@
 """A major event in a real browser, in Russian: an AZ-DTX officer creates a summit, adds
 a venue, a task already past its deadline and a risk, and sees the task among the
 overdue ones on the event's page and the risk in its cell of the 5x5 matrix; then logs
-an incident and sees it on the situation board and the venue map."""
+an incident and sees it on the situation board and the venue map; after the event makes
+its after-action report final and finds its lesson in the library by another form of a
+word."""
 
 from __future__ import annotations
 
@@ -83,4 +85,21 @@ def test_an_event_with_a_venue_a_task_and_a_risk_in_russian(
     officer.locator('a[href$="/operations"]').first.click()
     expect(officer.locator("#board td.count")).to_have_text("1")
     expect(officer.locator("#venue-map g[data-open='1']")).to_have_count(1)
+
+    # after the event: the report's findings made final, and a lesson found in the library
+    officer.locator('a[href$="/report"]').first.click()
+    expect(officer.locator("#by-category")).to_be_visible()
+    officer.locator("#worked").fill("Кинологи у входа для делегаций")
+    officer.locator('form[action$="/report"] button[type="submit"]').click()
+    officer.locator('form[action$="/report/final"] button[type="submit"]').click()
+    expect(officer.locator('form[action$="/report"]')).to_have_count(0)
+    expect(officer.locator("main")).to_contain_text("Кинологи у входа для делегаций")
+    officer.locator("#lessons ~ details > summary").first.click()  # opens the form
+    lesson_form = officer.locator('form[action$="/lessons"]')
+    lesson_form.locator("#lesson-title").fill("Досмотр сумок у входа")
+    lesson_form.locator("#lesson-text").fill("Оставленные сумки проверять кинологами.")
+    lesson_form.locator('button[type="submit"]').click()
+    expect(officer).to_have_url(re.compile(r"/lessons/[a-z2-7]{26}$"))
+    officer.goto(officer.url.split("/lessons/")[0] + "/lessons?q=сумки")
+    expect(officer.locator("#lessons")).to_contain_text("Досмотр сумок у входа")
     assert console_problems(officer) == []
