@@ -21,6 +21,7 @@ from interagency.markings import HandlingCode, Tlp
 from interagency.records.models import Hit
 from interagency.records.particulars import Particulars
 from interagency.records.policy import Safeguards
+from interagency.screening.models import Subject
 from interagency.vault import Vault
 
 
@@ -81,6 +82,13 @@ class SubjectKind:
     checked_by_searcher: bool = False
     # Called in the checking transaction when a person confirmed such a hit.
     on_confirmed: Callable[[UnitOfWork, Caller, Hit], object] | None = None
+    # Narrows, at every screening, the candidates its subjects meet beyond the kinds they
+    # are screened against: given the subjects screened, the ids of the subjects each may
+    # meet, by subject id (an accreditation applicant meets only the records opted in for
+    # its event). None: every candidate of those kinds.
+    candidates_within: (
+        Callable[[UnitOfWork, Sequence[Subject]], Mapping[int, frozenset[int]]] | None
+    ) = None
 
 
 _KINDS: dict[str, SubjectKind] = {}

@@ -294,6 +294,13 @@ def _candidates_of(
             and pool[i].matches_as == subject.matches_as
             and pool[i].owner_agency_id != subject.owner_agency_id
         ]
+    for name, group in subjects.by_kind(subject for subject, _, _ in items).items():
+        within = registry.kind_of(name).candidates_within
+        if within is not None:
+            allowed = within(uow, group)
+            for subject in group:
+                meets = allowed.get(subject.id, frozenset())
+                found[subject.id] = [c for c in found[subject.id] if c.id in meets]
     return found
 
 
