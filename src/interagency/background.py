@@ -15,6 +15,7 @@ from sqlalchemy import select
 from interagency.audit import attach_signer, sign_head
 from interagency.bootstrap import Container
 from interagency.errors import DomainError
+from interagency.events import accreditation
 from interagency.exchange import prepared
 from interagency.filestore.services import SCAN_JOB
 from interagency.jobs import Job, JobState, operators
@@ -89,6 +90,7 @@ KINDS = (
     JobKind(prepared.EXPIRE_JOB, prepared.expire, "releasing exported files past their time"),
     JobKind(manifests.JOB, manifests.process, "a manifest of crossings: read, store, screen"),
     JobKind("movements.sweep", _sweep_crossings, "deleting crossings past their retention"),
+    JobKind(accreditation.JOB, accreditation.process, "an event's applicants: screened"),
 )
 SCHEDULES = (
     Schedule("audit.sign", every_minute()),

@@ -10,9 +10,8 @@ the API pass the same gate as bulk reads (`listed`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final, TypeVar
 
 from interagency import egress, exports, i18n
@@ -20,24 +19,18 @@ from interagency.council import access, charts, documents, meetings, programmes
 from interagency.council.labels import label
 from interagency.council.models import Document, Meeting, Programme
 from interagency.council.policy import Action
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork
+from interagency.egress import files
+from interagency.egress.files import ExportFile, Options
 from interagency.errors import Forbidden, InvalidInput
-from interagency.exports import ExportDocument, Section, Svg, Table, Watermark
+from interagency.exports import ExportDocument, Section, Svg, Table
 from interagency.i18n import gettext as _
 from interagency.i18n import lazy
 from interagency.identity.principals import Caller
 from interagency.markings import HandlingCode, Tlp
 from interagency.vault.columns import platform_agency_id
 
-
-class Format(StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
-
-
 Listed = TypeVar("Listed", Meeting, Document)
-
-MEDIA_TYPES = {Format.PDF: exports.PDF_MEDIA_TYPE, Format.DOCX: exports.DOCX_MEDIA_TYPE}
 
 
 # What the export gate calls each kind of the council's objects.
@@ -46,26 +39,6 @@ GATE_KINDS: Final = {
     documents.KIND: "document",
     programmes.KIND: "programme",
 }
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    filename: str
-    media_type: str
-    content: bytes
-    # The gate's receipt: the export id, marking and expiry the download carries.
-    receipt: egress.Receipt
-
-
-@dataclass(frozen=True)
-class Options:
-    """How the caller asked for the file, and for whom."""
-
-    fmt: Format
-    language: str
-    timezone: str = "UTC"
-    # The reader's own agency, or a third party the secretariat registered.
-    destination: egress.Destination = egress.READER
 
 
 @dataclass(frozen=True)
@@ -332,46 +305,21 @@ def _render(
     target: _Target,
     options: Options,
 ) -> ExportFile:
-    principal = caller.principal
-    assert principal is not None  # (checked by the caller's gate)
-    fmt = options.fmt
-    receipt = egress.release(
-        uow,
-        caller,
-        egress.Door.COUNCIL_FILE,
-        [gate_item(uow, target.kind, target.marked)],
-        fmt=fmt.value,
-        destination=options.destination,
-    )
-    agency = access.codes(uow).get(principal.agency_id, "?")
-    user = f"{principal.full_name} · {principal.login} · {agency}"
-    watermark = Watermark(
-        user,
-        utcnow(),
-        document.marking,
-        options.timezone,
-        export_id=receipt.export_id,
-        expires=receipt.expires,
-    )
-    render = exports.render_pdf if fmt is Format.PDF else exports.render_docx
-    content = render(document, watermark, options.language)
-    access.record(
-        uow,
-        caller,
-        "council:export",
-        target.kind,
-        target.marked.id,
-        {
-            "what": target.what,
-            "format": fmt.value,
-            "language": options.language,
-            "marking": document.marking,
-            "export": receipt.export_id,
-        },
-    )
-    return ExportFile(
-        f"{target.stem}-{options.language}.{fmt.value}", MEDIA_TYPES[fmt], content, receipt
-    )
+    def record(detail: Mapping[str, object]) -> None:
+        access.record(
+            uow,
+            caller,
+            "council:export",
+            target.kind,
+            target.marked.id,
+            {"what": target.what, **detail},
+        )
+
+    item = gate_item(uow, target.kind, target.marked)
+    return files.watermarked_file(
+        uow, caller, egress.Door.COUNCIL_FILE, item, document, options,
+        stem=target.stem, record=record,
+    )  # fmt: skip
 
 
 def export_meeting(

@@ -37,6 +37,7 @@ from interagency.council.schemas import (
     StatusUpdateIn,
 )
 from interagency.db import PUBLIC_ID_LENGTH
+from interagency.egress.file_requests import FILE_RESPONSES
 from interagency.inputs import Line, Text
 from interagency.web.auth import CallerDep
 from interagency.web.deps import RendererDep, UowDep
@@ -269,7 +270,7 @@ def api_add_measure(
     "/programmes/{programme_id}/results.{fmt}",
     summary="The programme's results report as PDF or DOCX",
     response_class=Response,
-    responses={200: {"content": {exporting.MEDIA_TYPES[f]: {} for f in exporting.Format}}},
+    responses=FILE_RESPONSES,
 )
 def api_export_results(
     options: ApiExport, programme_id: ProgrammeId, uow: UowDep, caller: CallerDep

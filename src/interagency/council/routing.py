@@ -8,10 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from interagency import egress
 from interagency.council import (
     access,
     documents,
@@ -32,8 +31,8 @@ from interagency.council.models import (
     Programme,
 )
 from interagency.council.schemas import Reference
-from interagency.db import PUBLIC_ID_LENGTH, UnitOfWork
-from interagency.egress import downloads
+from interagency.db import UnitOfWork
+from interagency.egress import downloads, file_requests
 from interagency.identity.audit_access import name_kind
 from interagency.identity.principals import Caller
 from interagency.inputs import Line, Text
@@ -61,15 +60,6 @@ def api_router() -> APIRouter:
 
 FormText = Annotated[Text, Form(max_length=500_000)]
 OptionalText = Annotated[Text, Form(max_length=20_000)]
-Language = Annotated[Line | None, Query(pattern="^(ru|en)$")]
-# A third party the secretariat registered, by its public id: the file is made for it.
-ThirdPartyTo = Annotated[
-    Line | None,
-    Query(
-        pattern=f"^[a-z2-7]{{{PUBLIC_ID_LENGTH}}}$",
-        description="The public id of the registered third party the file is made for",
-    ),
-]
 MeetingId = Annotated[int, Depends(key_of(Meeting, "meeting_id"))]
 DecisionId = Annotated[int, Depends(key_of(Decision, "decision_id"))]
 TaskId = Annotated[int, Depends(key_of(FollowUpTask, "task_id"))]
@@ -135,39 +125,10 @@ def back(request: Request, uow: UnitOfWork, target: str, message: str) -> Respon
     return done(request, uow, target.format(**request.path_params), message)
 
 
-def _options(
-    request: Request, fmt: exporting.Format, lang: str | None, to: str | None, timezone: str
-) -> exporting.Options:
-    return exporting.Options(
-        fmt,
-        lang or str(request.state.language),
-        timezone,
-        egress.to_third_party(to) if to else egress.READER,
-    )
-
-
-def page_export(
-    request: Request, fmt: exporting.Format, lang: Language = None, to: ThirdPartyTo = None
-) -> exporting.Options:
-    """A file asked for from a page: its times in the reader's zone."""
-    return _options(request, fmt, lang, to, request.state.timezone)
-
-
-def api_export(
-    request: Request, fmt: exporting.Format, lang: Language = None, to: ThirdPartyTo = None
-) -> exporting.Options:
-    """A file asked for through the API, whose callers have no zone of their own: UTC."""
-    return _options(request, fmt, lang, to, "UTC")
-
-
-PageExport = Annotated[exporting.Options, Depends(page_export)]
-ApiExport = Annotated[exporting.Options, Depends(api_export)]
-
-
-def exported(uow: UnitOfWork, file: exporting.ExportFile) -> Response:
-    """A file that passed the export gate, sent with its receipt once the export is audited."""
-    uow.commit()
-    return downloads.file_response(file.receipt, file.content, file.media_type, file.filename)
+# Files are asked for and sent as every feature's are.
+PageExport = file_requests.PageFile
+ApiExport = file_requests.ApiFile
+exported = file_requests.sent
 
 
 class Public(Protocol):

@@ -30,7 +30,15 @@ keeps it so). A feature builds a neutral document and renders it::
 - The caller audits the export (who, what, which marking) before returning the bytes.
 """
 
-from interagency.exports.document import Block, ExportDocument, Section, Svg, Table, Watermark
+from interagency.exports.document import (
+    Block,
+    ExportDocument,
+    Section,
+    Svg,
+    Table,
+    Watermark,
+    local_time,
+)
 from interagency.exports.pdf import render_pdf
 from interagency.exports.word import render_docx
 
@@ -46,6 +54,7 @@ __all__ = [
     "Svg",
     "Table",
     "Watermark",
+    "local_time",
     "render_docx",
     "render_pdf",
 ]

@@ -87,9 +87,15 @@ class Watermark:
             raise ValueError("the watermark's time must be timezone-aware")
 
     def local_time(self) -> str:
-        try:
-            zone = ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        local = self.generated_at.astimezone(zone)
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+        return local_time(self.generated_at, self.timezone)
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """An aware moment as the clock of `timezone` (an IANA name; UTC if unknown) shows it,
+    with the zone's name, the same way in every export."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"

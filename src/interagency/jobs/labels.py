@@ -19,6 +19,7 @@ LABELS: Final = {
     "exchange.exports.expire": lazy("removing exported files no longer kept"),
     "movements.manifest": lazy("screening a day's manifest of border crossings"),
     "movements.sweep": lazy("deleting border crossings past their retention"),
+    "events.accreditation": lazy("screening a batch of applicants for accreditation"),
     # states
     "pending": lazy("waiting to be queued"),
     "queued": lazy("queued"),
