@@ -3,6 +3,7 @@
 from interagency.audit import models as audit_models
 from interagency.council import models as council_models
 from interagency.egress import models as egress_models
+from interagency.events import accreditation_models as events_accreditation_models
 from interagency.events import models as events_models
 from interagency.exchange import models as exchange_models
 from interagency.filestore import models as filestore_models
@@ -18,6 +19,7 @@ __all__ = [
     "audit_models",
     "council_models",
     "egress_models",
+    "events_accreditation_models",
     "events_models",
     "exchange_models",
     "filestore_models",
