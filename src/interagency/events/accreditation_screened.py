@@ -250,6 +250,7 @@ APPLICANTS: Final = registry.register(
         object_kind="event-applicant",
         screen_action="events:accreditation:screen",
         candidates_within=_within_event,
+        searcher_waits_for_check=True,
         on_confirmed=_tell_host,
     )
 )

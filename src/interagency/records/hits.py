@@ -47,7 +47,9 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit
     hit = uow.session.scalar(select(Hit).where(Hit.reference == reference))
     principal = caller.principal
     # An expired hit is gone for both sides alike, as if it had never been.
-    live = hit if hit is not None and hit.expired_at is None else None
+    live = (
+        hit if hit is not None and hit.expired_at is None and _shown(uow, principal, hit) else None
+    )
     mine = _relations(principal, live) if principal and live else frozenset()
     if live is None or not mine:
         missing = NotFound(lazy("There is no hit {ref}."), ref=reference)
@@ -58,6 +60,21 @@ def gate(uow: UnitOfWork, caller: Caller, action: Action, reference: str) -> Hit
     if not policy.allowed(principal, action, mine):
         raise guard.refuse(caller, action.value, KIND, reference)
     return live
+
+
+def _shown(uow: UnitOfWork, principal: Principal | None, hit: Hit) -> bool:
+    """Whether the hit exists for the principal's agency: a searching side that waits for
+    the holder's check (`registry.SubjectKind.searcher_waits_for_check`) does not learn
+    of it before."""
+    if principal is None or principal.agency_id == hit.owner_agency_id:
+        return True
+    if hit.status == HitStatus.CONFIRMED.value:
+        return True
+    return not searching_kind(uow, hit).searcher_waits_for_check
+
+
+def _waiting_kinds() -> list[str]:
+    return [kind.name for kind in registry.kinds() if kind.searcher_waits_for_check]
 
 
 def out(uow: UnitOfWork, principal: Principal, hit: Hit) -> HitOut:
@@ -261,6 +278,13 @@ def _agency_hits(uow: UnitOfWork, caller: Caller, page: int) -> tuple[Principal,
                 Hit.searching_agency_id == principal.agency_id,
             ),
             Hit.expired_at.is_(None),
+            or_(
+                Hit.owner_agency_id == principal.agency_id,
+                Hit.status == HitStatus.CONFIRMED.value,
+                ~select(Subject.id)
+                .where(Subject.id == Hit.searching_subject_id, Subject.kind.in_(_waiting_kinds()))
+                .exists(),
+            ),
         )
         .order_by(Hit.created_at.desc(), Hit.id.desc())
         .limit(PAGE_SIZE)

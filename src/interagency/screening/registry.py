@@ -80,6 +80,9 @@ class SubjectKind:
     # officer has the traveller and the document). The other side sees only the
     # reference, the band and the date.
     checked_by_searcher: bool = False
+    # The searching side learns of a hit only once the holder confirmed it (an
+    # accreditation's host): until then the hit does not exist for it.
+    searcher_waits_for_check: bool = False
     # Called in the checking transaction when a person confirmed such a hit.
     on_confirmed: Callable[[UnitOfWork, Caller, Hit], object] | None = None
     # Narrows, at every screening, the candidates its subjects meet beyond the kinds they

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from interagency.background import run_pending
-from interagency.errors import Conflict, Forbidden, InvalidInput
+from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.events import accreditation, dossier
 from interagency.events.accreditation_models import Applicant, ApplicantBatch, Decision, OptIn
 from interagency.events.schemas import DelegationIn
@@ -144,6 +144,16 @@ def _hits(records: Records) -> list[_Hit]:
     with records.container.uow() as uow:
         rows = uow.session.execute(select(Hit.reference, Hit.found_record_id).order_by(Hit.id))
         return [_Hit(reference, found) for reference, found in rows]
+
+
+def _host_hit_list(records: Records) -> list[str]:
+    """The references on the host's list of its agency's hits."""
+
+    def listed(uow: Any, caller: Any) -> list[str]:
+        lines = record_hits.page_for_agency(uow, caller, records.container.vault)
+        return [line.hit.reference for line in lines]
+
+    return act(records.container, records.council, "ru_liaison", listed)
 
 
 def _check(records: Records, reference: str, confirmed: bool) -> Any:
@@ -275,6 +285,11 @@ def test_the_owner_checks_knowing_the_event_and_the_host_sees_only_a_confirmed_h
     (hit,) = [h for h in _hits(records) if h.found_record_id == record.id]
     # The host sees no hit while the owner has not confirmed it.
     assert [line.hit_agency for line in _lines(records, event_id, batch)] == [None, None]
+    # Nor on the records' hit pages: to the host the hit does not exist yet.
+    with pytest.raises(NotFound):
+        act(records.container, records.council, "ru_liaison",
+            lambda uow, caller: record_hits.view(uow, caller, hit.reference))  # fmt: skip
+    assert _host_hit_list(records) == []
     mine = act(
         records.container,
         records.council,
@@ -286,6 +301,7 @@ def test_the_owner_checks_knowing_the_event_and_the_host_sees_only_a_confirmed_h
     told = repr(seen) + repr(mine) + repr(records.notices("kz_liaison"))
     for secret in ("contractor", "Kazan Catering", "AZE", "C01234567"):
         assert secret not in told
+    assert _host_hit_list(records) == [hit.reference]
     lines = _lines(records, event_id, batch)
     assert [(line.name, line.hit_agency) for line in lines] == [
         ("Петрова Анна", None),
