@@ -8,7 +8,7 @@ Never part of `make test`. Run from the repository root:
 
     .venv/bin/python benchmarks/movements.py [--profiles 100000] [--events 2000]
         [--file-events 1000000] [--planted 0.2] [--file-planted 0.01] [--batch 1000] [--workers 2]
-        [--server-workers 1] [--json F]
+        [--server-workers 1] [--worker-processes 2] [--json F]
     .venv/bin/python benchmarks/movements.py --smoke     # a small run, to check it works
 
 1. Made-up persons come from `scale_data` (seed 2). The first `--profiles` rows of its
@@ -31,12 +31,13 @@ Never part of `make test`. Run from the repository root:
    end to end (p50/p95/p99), and the hits.
 4. A day's file: `--file-events` rows of table A, a share `--file-planted` of them (1 in
    100 by default: a real day's crossings hold far fewer fighters) planted travellers.
-   Through the manifest job when
-   `interagency.movements.manifests` is there (`--file-path auto`): the file, as CSV,
-   received by the file store and accepted as the manifest's page accepts it, then
-   screened by the job in a real worker (`interagency worker`, one thread, its queue on
-   SQLite, started beforehand); else through `crossings.screen` in batches of `--batch`
-   crossings a transaction (stored, sealed, enrolled, screened, hits written). The
+   Through the manifest job when `interagency.movements.manifests` is there
+   (`--file-path auto`): the file, as CSV, received by the file store and accepted as
+   the manifest's page accepts it, then read and split into parts of rows by its job,
+   the parts screened side by side by a real worker (`interagency worker --processes`,
+   `--worker-processes` processes of one thread, its queue on SQLite, started
+   beforehand); else through `crossings.screen` in batches of `--batch` crossings a
+   transaction (stored, sealed, enrolled, screened, hits written). The
    output says which. Reported: the time from the acceptance until the manifest is
    done, the rate, the manifest's counts, the hits, and the time the rate gives for
    1,000,000 events.
@@ -483,17 +484,18 @@ def manifest_file(events: Sequence[Event]) -> bytes:
 
 
 def screen_through_manifest(
-    container: Any, db: Any, caller: Any, events: Sequence[Event]
+    container: Any, db: Any, caller: Any, events: Sequence[Event], processes: int
 ) -> tuple[float, dict[str, Any]]:
     """The file received and accepted as the manifest's page does, and screened by its
-    job in a real worker (`interagency worker`, one thread, started beforehand): the
-    seconds from the acceptance until the manifest is finished, and its counts."""
+    jobs in a real worker (`interagency worker --processes N`, a thread each, started
+    beforehand): the seconds from the acceptance until the manifest is finished, and its
+    counts."""
     from interagency.movements import manifests
     from interagency.movements.models import CrossingManifest
 
     data = manifest_file(events)
     print(f"  the file: {len(data) / 2**20:.1f} MiB of CSV")
-    with running_worker(worker_env(db.url, db.folder), db.folder):
+    with running_worker(worker_env(db.url, db.folder), db.folder, processes):
         with container.uow() as uow:
             stored = container.file_store.receive_bytes(
                 uow, data, agency_id=caller.principal.agency_id, filename="manifest.csv"
@@ -554,13 +556,18 @@ def run_file(
         args.file_path == "auto" and manifests_module() is not None
     )
     if through_job:
-        path = "the manifest job (movements.manifests) in a worker"
+        path = (
+            "the manifest's jobs (movements.manifests) in a worker of "
+            f"{args.worker_processes} processes"
+        )
     else:
         path = f"crossings.screen in batches of {args.batch:,} (no manifest job)"
     print(f"\na day's file of {len(events):,} events, through {path} ({load_note()})")
     manifest: dict[str, Any] = {}
     if through_job:
-        seconds, manifest = screen_through_manifest(container, db, caller, events)
+        seconds, manifest = screen_through_manifest(
+            container, db, caller, events, args.worker_processes
+        )
     else:
         began = time.perf_counter()
         screen_in_batches(container, caller, events, args.batch)
@@ -658,6 +665,7 @@ def arguments() -> argparse.Namespace:
     add("--seed", type=int, default=2, help="generator seed of the tables")
     add("--workers", type=int, default=2, help="processes for keys and features")
     add("--server-workers", type=int, default=1, help="uvicorn worker processes")
+    add("--worker-processes", type=int, default=2, help="processes of the manifest's worker")
     add("--server-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     add("--json", type=Path)
     add("--keep", action="store_true", help="keep the database (and its keys) after the run")

@@ -451,15 +451,20 @@ def worker_env(url: str, folder: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_worker(env: dict[str, str], folder: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A worker process, started and ready before the upload is accepted, so that the
-    figure holds no start-up."""
+def running_worker(
+    env: dict[str, str], folder: Path, processes: int = 1
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker (`processes` processes of one thread), started and ready before the upload
+    is accepted, so that the figure holds no start-up."""
     log_path = folder / "worker.log"
-    command = [sys.executable, "-m", "interagency", "worker", "--threads", "1"]
+    command = [sys.executable, "-m", "interagency", "worker", "--threads", "1",
+               "--processes", str(processes)]  # fmt: skip
     with log_path.open("wb") as log:
         worker = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
+        # (Only the first process logs its start; the others start meanwhile, while the
+        # manifest's job reads the file through before it hands out the parts.)
         while "consumer started" not in log_path.read_text(errors="replace"):
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(log_path.read_text(errors="replace"))

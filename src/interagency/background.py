@@ -88,7 +88,8 @@ KINDS = (
     JobKind("jobs.purge", _purge_done_jobs, "deleting the jobs done a month ago"),
     JobKind(prepared.JOB, prepared.make, "a long thread's export: let out, drawn, stored"),
     JobKind(prepared.EXPIRE_JOB, prepared.expire, "releasing exported files past their time"),
-    JobKind(manifests.JOB, manifests.process, "a manifest of crossings: read, store, screen"),
+    JobKind(manifests.JOB, manifests.process, "a manifest of crossings: read, split in parts"),
+    JobKind(manifests.PART_JOB, manifests.process_part, "a part of a manifest: store, screen"),
     JobKind("movements.sweep", _sweep_crossings, "deleting crossings past their retention"),
     JobKind(accreditation.JOB, accreditation.process, "an event's applicants: screened"),
 )

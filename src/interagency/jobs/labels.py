@@ -17,7 +17,8 @@ LABELS: Final = {
     "jobs.purge": lazy("deleting old finished jobs"),
     "exchange.export": lazy("export of a long thread"),
     "exchange.exports.expire": lazy("removing exported files no longer kept"),
-    "movements.manifest": lazy("screening a day's manifest of border crossings"),
+    "movements.manifest": lazy("reading a day's manifest of border crossings"),
+    "movements.manifest-part": lazy("screening a part of a day's manifest of border crossings"),
     "movements.sweep": lazy("deleting border crossings past their retention"),
     "events.accreditation": lazy("screening a batch of applicants for accreditation"),
     # states

@@ -5,8 +5,12 @@ the crossings against the profiles the agency may learn of.
 - Limits are enforced while the file is read (`MAX_ROWS` rows, `bulk.MAX_COLUMNS`
   columns; CSV and XLSX through `records.bulk.read_rows`, Parquet a batch of rows at a
   time), and a file over one is refused with a code the manifest's page explains.
-- The job commits a batch of rows at a time, with the count of rows read: run again
-  after a crash, it goes on from there and stores no row twice.
+- The manifest's job reads the file through once, which enforces every limit before a
+  row is screened, and splits the rows into parts of `PART_ROWS`, a job each, so that
+  the worker's processes (`interagency worker --processes`) screen a day's file side
+  by side. The last part to end ends the manifest, under the manifest's row lock.
+- A part's job commits a batch of rows at a time, with the count of its rows read: run
+  again after a crash, it goes on from there and stores no row twice.
 - Screening a million crossings one by one costs hours, and nearly all of them hit
   nothing. So the service judges a batch at once (`screening.service.would_hit`: the
   candidates found from one lookup of their keys, the safeguards, the comparison); only
@@ -14,9 +18,10 @@ the crossings against the profiles the agency may learn of.
   hits. The rest are recorded as screened and never stored: what is never stored needs
   no deleting. A stored crossing whose hit a person dismisses is deleted by the hourly
   sweep when its retention ends (`minimisation`), as single crossings are.
-- The job keeps a `screening.memo.Memo` from batch to batch: the profiles' features once
-  computed, and their safeguards and particulars read at most five minutes ago, for the
-  choice of the rows to store (their hits are judged on what stands when recorded).
+- A part's job keeps a `screening.memo.Memo` from batch to batch, and its process keeps
+  it for the manifest's next part: the profiles' features once computed, and their
+  safeguards and particulars read at most five minutes ago, for the choice of the rows
+  to store (their hits are judged on what stands when recorded).
 - Those who check the hits (the submitter, the agency's liaison officers and
   supervisors) are told once, when the manifest ends, how many it found: not once a hit.
 - The manifest keeps counts and problems as [row, column, code], never a value of a
@@ -27,13 +32,14 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from itertools import islice
 from typing import Any, BinaryIO, Final
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from interagency import audit
 from interagency.db import UnitOfWork, utcnow
@@ -48,7 +54,12 @@ from interagency.inputs import checked_file_name
 from interagency.jobs import enqueue
 from interagency.jobs.kinds import Run, Superseded
 from interagency.movements import crossings
-from interagency.movements.models import Crossing, CrossingManifest, ManifestStatus
+from interagency.movements.models import (
+    Crossing,
+    CrossingManifest,
+    ManifestPart,
+    ManifestStatus,
+)
 from interagency.movements.schemas import CrossingIn
 from interagency.movements.screened import CROSSINGS, checkers_of, traveller_safeguards
 from interagency.records import bulk, pairing
@@ -59,8 +70,12 @@ from interagency.vault import Vault
 
 KIND: Final = "crossing-manifest"
 JOB: Final = "movements.manifest"
+PART_JOB: Final = "movements.manifest-part"
 # Rows of a day at the busiest crossing points of the region, with room to spare.
 MAX_ROWS: Final = 1_000_000
+# Rows a part (`process_part`): a day's million in ten parts, which the worker's processes
+# take as they come free, so that none waits long at the end for another.
+PART_ROWS: Final = 100_000
 # Rows stored and screened in one transaction.
 BATCH: Final = 1000
 # Problems kept on the manifest (all are counted).
@@ -335,8 +350,9 @@ def _problem(number: int, item: Any) -> list[object]:
 
 
 def process(run: Run) -> None:
-    """The manifest's job: read, store and screen, a batch a transaction, from where an
-    earlier run stopped."""
+    """The manifest's job: reads the file through once (its limits and its header), then
+    splits its rows into parts of `PART_ROWS`, a job each (`process_part`), which the
+    worker's processes screen side by side."""
     manifest_id = run.subject_id
     assert manifest_id is not None
     with run.uow() as uow:
@@ -344,14 +360,11 @@ def process(run: Run) -> None:
         if manifest is None or manifest.status in FINISHED:
             return
         agency_id = manifest.agency_id
-    try:
-        principal = crossings.require_submitter(run.caller)
-        if principal.agency_id != agency_id:
-            raise Forbidden(lazy("The manifest belongs to another agency."))
-    except DomainError:
-        # The file is deleted all the same; the job ends refused (`jobs.runner`).
-        _finish(run, manifest_id, ManifestStatus.FAILED, refusal="rights")
-        raise
+        # Run again after it had asked for the parts: they go on by themselves.
+        planned = select(ManifestPart.id).where(ManifestPart.manifest_id == manifest_id)
+        if uow.session.scalar(planned.limit(1)) is not None:
+            return
+    _require_rights(run, manifest_id, agency_id)
     with run.uow() as uow:
         uow.write(
             update(CrossingManifest)
@@ -360,11 +373,128 @@ def process(run: Run) -> None:
         )
         uow.commit()
     try:
-        _screen_file(run, manifest_id, principal)
+        count, unknown = _survey(_source(run, manifest_id))
     except Refused as refused:
         _finish(run, manifest_id, ManifestStatus.FAILED, refusal=refused.code)
         return
-    _finish(run, manifest_id, ManifestStatus.DONE)
+    with run.uow() as uow:
+        manifest = _locked(uow, manifest_id)
+        if unknown:
+            _keep_problems(manifest, unknown)
+        parts = [
+            ManifestPart(
+                manifest_id=manifest_id,
+                number=number,
+                first_row=first,
+                row_count=min(PART_ROWS, count - first),
+            )
+            for number, first in enumerate(range(0, count, PART_ROWS))
+        ]
+        uow.session.add_all(parts)
+        uow.session.flush()
+        for part in parts:
+            enqueue(uow, PART_JOB, part.id, acting_user_id=manifest.created_by_id)
+        uow.commit()
+    if not parts:
+        _finish(run, manifest_id, ManifestStatus.DONE)
+
+
+def _require_rights(run: Run, manifest_id: int, agency_id: int) -> Principal:
+    """The submitter the job acts for, who must still submit for the manifest's agency;
+    else the manifest fails and its file is deleted."""
+    try:
+        principal = crossings.require_submitter(run.caller)
+        if principal.agency_id != agency_id:
+            raise Forbidden(lazy("The manifest belongs to another agency."))
+    except DomainError:
+        # The file is deleted all the same; the job ends refused (`jobs.runner`).
+        _finish(run, manifest_id, ManifestStatus.FAILED, refusal="rights")
+        raise
+    return principal
+
+
+def _survey(source: BinaryIO) -> tuple[int, list[list[object]]]:
+    """How many rows the file holds below its header, and the header's problems: reading
+    it through enforces every limit before a row is screened."""
+    rows = read_rows(source)
+    header = next(rows, None)
+    if header is None:
+        raise Refused("no-header")
+    unknown: list[list[object]] = [
+        [1, column, "unknown_column"] for column in header if column not in COLUMNS
+    ]
+    return sum(1 for _ in rows), unknown
+
+
+def process_part(run: Run) -> None:
+    """A part's job: stores and screens its rows, a batch a transaction, from where an
+    earlier run stopped; the last part to end ends the manifest."""
+    part_id = run.subject_id
+    assert part_id is not None
+    with run.uow() as uow:
+        part = uow.session.get(ManifestPart, part_id)
+        if part is None or part.finished_at is not None:
+            return
+        manifest = uow.session.get(CrossingManifest, part.manifest_id)
+        assert manifest is not None
+        if manifest.status in FINISHED:
+            return
+        manifest_id, agency_id = manifest.id, manifest.agency_id
+        first, count, done = part.first_row, part.row_count, part.rows
+    principal = _require_rights(run, manifest_id, agency_id)
+    rows = read_rows(_source(run, manifest_id))
+    next(rows, None)  # the header: the manifest's job noted its problems
+    memo = _memos.take(manifest_id)
+    try:
+        for batch in _batches(islice(rows, first + done, first + count)):
+            _store_batch(run, part_id, manifest_id, principal, (first, done), batch, memo)
+            done += len(batch)
+            run.report("screening", done, count)
+    except Refused as refused:  # the file read through once already: only if it changed
+        _finish(run, manifest_id, ManifestStatus.FAILED, refusal=refused.code)
+        return
+    except _Ended:
+        return
+    _end_part(run, part_id)
+    _memos.give_back(run, manifest_id, memo)
+
+
+class _Ended(Exception):
+    """The manifest ended (another part found its file unreadable): the part stops."""
+
+
+class _Memos:
+    """A memo a process keeps from one part of a manifest to the next, so that each
+    process fills one memo a manifest rather than one a part. One at a time, and only
+    while the manifest has parts no job has begun; a memo is used by one job at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[int, Memo] = {}
+
+    def take(self, manifest_id: int) -> Memo:
+        with self._lock:
+            memo = self._kept.pop(manifest_id, None)
+            self._kept.clear()
+        return memo or Memo()
+
+    def give_back(self, run: Run, manifest_id: int, memo: Memo) -> None:
+        with run.uow(read_only=True) as uow:
+            waiting = uow.session.scalar(
+                select(ManifestPart.id)
+                .where(
+                    ManifestPart.manifest_id == manifest_id,
+                    ManifestPart.rows == 0,
+                    ManifestPart.finished_at.is_(None),
+                )
+                .limit(1)
+            )
+        if waiting is not None:
+            with self._lock:
+                self._kept[manifest_id] = memo
+
+
+_memos = _Memos()
 
 
 def _source(run: Run, manifest_id: int) -> BinaryIO:
@@ -384,27 +514,6 @@ def _source(run: Run, manifest_id: int) -> BinaryIO:
         return io.BytesIO(b"".join(store.open_stream(uow.session, manifest.stored_file_id)))
 
 
-def _screen_file(run: Run, manifest_id: int, principal: Principal) -> None:
-    with run.uow() as uow:
-        manifest = uow.session.get(CrossingManifest, manifest_id)
-        assert manifest is not None
-        done = manifest.rows
-        # A run that stopped in the first batch noted the header's problems already.
-        header_noted = any(problem[0] == 1 for problem in manifest.problems or [])
-    rows = read_rows(_source(run, manifest_id))
-    header = next(rows, None)
-    if header is None:
-        raise Refused("no-header")
-    unknown = [[1, column, "unknown_column"] for column in header if column not in COLUMNS]
-    if done == 0 and unknown and not header_noted:
-        _add_problems(run, manifest_id, unknown)
-    memo = Memo()
-    for batch in _batches(islice(rows, done, None)):
-        _store_batch(run, manifest_id, principal, done, batch, memo)
-        done += len(batch)
-        run.report("screening", done)
-
-
 def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
     while batch := list(islice(rows, BATCH)):
         yield batch
@@ -412,18 +521,21 @@ def _batches(rows: Iterator[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
 
 def _store_batch(
     run: Run,
+    part_id: int,
     manifest_id: int,
     principal: Principal,
-    done: int,
+    at: tuple[int, int],
     batch: list[dict[str, str]],
     memo: Memo,
 ) -> None:
-    """Stores and screens one batch of rows (numbered from `done` + 2) in one transaction,
-    with the manifest's counts."""
+    """Stores and screens one batch of a part's rows in one transaction, with the part's
+    progress and the manifest's counts. `at` is the part's first row and how many of its
+    rows are done: the batch's rows are numbered from their sum + 2, as in a spreadsheet."""
+    first, done = at
     vault = run.container.vault
     valid: dict[int, CrossingIn] = {}
     problems: list[list[object]] = []
-    for number, row in enumerate(batch, start=done + 2):
+    for number, row in enumerate(batch, start=first + done + 2):
         if not any(text.strip() for text in row.values()):
             continue
         data, found = check_row(number, row)
@@ -433,20 +545,31 @@ def _store_batch(
     with run.uow() as uow:
         hits = _screen_rows(uow, run.caller, vault, principal, manifest_id, valid, memo)
         moved = uow.session.connection().execute(
-            update(CrossingManifest)
+            update(ManifestPart)
             # Only from where this run read it: a run another worker took over meanwhile
             # finds it moved on, and its batch is rolled back.
-            .where(CrossingManifest.id == manifest_id, CrossingManifest.rows == done)
+            .where(ManifestPart.id == part_id, ManifestPart.rows == done)
+            .values(rows=done + len(batch))
+        )
+        if not moved.rowcount:
+            raise Superseded
+        counted = uow.session.connection().execute(
+            update(CrossingManifest)
+            .where(
+                CrossingManifest.id == manifest_id,
+                CrossingManifest.status == ManifestStatus.RUNNING.value,
+            )
             .values(
-                rows=done + len(batch),
+                rows=CrossingManifest.rows + len(batch),
                 screened=CrossingManifest.screened + len(valid),
                 hits=CrossingManifest.hits + hits,
             )
         )
-        if not moved.rowcount:
-            raise Superseded
+        if not counted.rowcount:
+            raise _Ended
         if problems:
-            _keep_problems(uow, manifest_id, problems)
+            # The update above holds the manifest's row until the commit.
+            _keep_problems(_locked(uow, manifest_id), problems)
         uow.commit()
 
 
@@ -540,52 +663,89 @@ def _ref(uow: UnitOfWork, manifest_id: int) -> str:
     )
 
 
-def _add_problems(run: Run, manifest_id: int, problems: list[list[object]]) -> None:
-    with run.uow() as uow:
-        _keep_problems(uow, manifest_id, problems)
-        uow.commit()
-
-
-def _keep_problems(uow: UnitOfWork, manifest_id: int, problems: list[list[object]]) -> None:
-    manifest = uow.session.get(CrossingManifest, manifest_id)
+def _locked(uow: UnitOfWork, manifest_id: int) -> CrossingManifest:
+    """The manifest as it stands, its row held until the transaction ends: the parts
+    write its problems and end it one at a time."""
+    manifest = uow.session.get(
+        CrossingManifest, manifest_id, with_for_update=True, populate_existing=True
+    )
     assert manifest is not None
-    kept = list(manifest.problems or [])
-    room = max(PROBLEMS_KEPT - len(kept), 0)
-    manifest.problems = kept + problems[:room]
+    return manifest
+
+
+def _keep_problems(manifest: CrossingManifest, problems: list[list[object]]) -> None:
+    """Counts the problems, and keeps the first `PROBLEMS_KEPT` by row, whichever part
+    found them first."""
+    kept = sorted([*(manifest.problems or []), *problems], key=lambda problem: int(str(problem[0])))
+    manifest.problems = kept[:PROBLEMS_KEPT]
     manifest.problem_count = manifest.problem_count + len(problems)
+
+
+def _end_part(run: Run, part_id: int) -> None:
+    """Marks the part done; the last part to end ends the manifest, in the same
+    transaction, under the manifest's lock (so that of two parts ending together,
+    exactly one finds itself last)."""
+    with run.uow() as uow:
+        part = uow.session.get(ManifestPart, part_id)
+        assert part is not None
+        manifest = _locked(uow, part.manifest_id)
+        if manifest.status in FINISHED:
+            return
+        part.finished_at = utcnow()
+        uow.session.flush()
+        left = uow.session.scalar(
+            select(func.count())
+            .select_from(ManifestPart)
+            .where(ManifestPart.manifest_id == manifest.id, ManifestPart.finished_at.is_(None))
+        )
+        if not left:
+            _close(run, uow, manifest, ManifestStatus.DONE, None)
+        uow.commit()
+    run.report("finished")
 
 
 def _finish(
     run: Run, manifest_id: int, state: ManifestStatus, *, refusal: str | None = None
 ) -> None:
-    """Ends the manifest and deletes its file, in one transaction."""
+    """Ends the manifest and deletes its file, in one transaction (once: a manifest
+    another part ended stays as it ended)."""
     with run.uow() as uow:
-        manifest = uow.session.get(CrossingManifest, manifest_id)
-        assert manifest is not None
-        manifest.status = state.value
-        manifest.refusal = refusal
-        manifest.finished_at = utcnow()
-        if manifest.stored_file_id is not None:
-            stored, manifest.stored_file_id = manifest.stored_file_id, None
-            uow.session.flush()
-            run.container.file_store.release(uow, stored)
-        if manifest.hits:
-            _tell_checkers(uow, manifest)
-        audit.record(
-            uow,
-            run.caller.event(
-                "movements:manifest:finish",
-                object_kind=KIND,
-                object_ref=manifest.public_id,
-                detail={
-                    "status": state.value,
-                    "refusal": refusal,
-                    "rows": manifest.rows,
-                    "screened": manifest.screened,
-                    "hits": manifest.hits,
-                    "problems": manifest.problem_count,
-                },
-            ),
-        )
+        manifest = _locked(uow, manifest_id)
+        if manifest.status not in FINISHED:
+            _close(run, uow, manifest, state, refusal)
         uow.commit()
     run.report("finished")
+
+
+def _close(
+    run: Run,
+    uow: UnitOfWork,
+    manifest: CrossingManifest,
+    state: ManifestStatus,
+    refusal: str | None,
+) -> None:
+    manifest.status = state.value
+    manifest.refusal = refusal
+    manifest.finished_at = utcnow()
+    if manifest.stored_file_id is not None:
+        stored, manifest.stored_file_id = manifest.stored_file_id, None
+        uow.session.flush()
+        run.container.file_store.release(uow, stored)
+    if manifest.hits:
+        _tell_checkers(uow, manifest)
+    audit.record(
+        uow,
+        run.caller.event(
+            "movements:manifest:finish",
+            object_kind=KIND,
+            object_ref=manifest.public_id,
+            detail={
+                "status": state.value,
+                "refusal": refusal,
+                "rows": manifest.rows,
+                "screened": manifest.screened,
+                "hits": manifest.hits,
+                "problems": manifest.problem_count,
+            },
+        ),
+    )

@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from interagency.db import Base, HasPublicId, created_at, intpk
@@ -135,6 +145,24 @@ class CrossingManifest(HasPublicId, Base):
     problem_count: Mapped[int] = mapped_column(Integer, default=0)
     refusal: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[created_at]
+    finished_at: Mapped[datetime | None]
+
+
+class ManifestPart(Base):
+    """A range of a manifest's rows that one job screens, so that the worker's processes
+    screen a day's file side by side. `rows` is how far the part has come: run again
+    after a crash, its job goes on from there."""
+
+    __tablename__ = "crossing_manifest_parts"
+    __table_args__ = (UniqueConstraint("manifest_id", "number"),)
+
+    id: Mapped[intpk]
+    manifest_id: Mapped[int] = mapped_column(ForeignKey("crossing_manifests.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # The part's rows: `row_count` of them after the first `first_row` below the header.
+    first_row: Mapped[int] = mapped_column(Integer)
+    row_count: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None]
 
 

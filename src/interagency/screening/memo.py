@@ -15,8 +15,9 @@ reads the candidates' safeguards and particulars afresh, under the screening loc
 takes only the index from a memo (a subject it finds there is judged as any other; one
 keyed after the last reading is found by the next one).
 
-A memo lives as long as its job, in the job's process, and holds only what the job opened
-anyway: the candidates' particulars, never a traveller's.
+A memo lives as long as its job, in the job's process (a manifest's parts, jobs that act
+for one user, hand theirs on to the next part the process takes), and holds only what the
+job opened anyway: the candidates' particulars, never a traveller's.
 """
 
 from __future__ import annotations

@@ -18,9 +18,12 @@ from starlette.testclient import TestClient
 
 from interagency.background import KINDS, SCHEDULES, run_pending
 from interagency.filestore.models import StoredFile
+from interagency.identity.models import Notification
 from interagency.jobs import Job
+from interagency.jobs.runner import execute
 from interagency.movements import crossings, manifests
-from interagency.movements.models import Crossing, CrossingManifest
+from interagency.movements.models import Crossing, CrossingManifest, ManifestPart
+from interagency.movements.screened import checkers_of
 from interagency.records.models import Hit
 from interagency.web.app import create_app
 from tests.integration.movements.conftest import RASHAD_PASSPORT, keep_profile
@@ -158,7 +161,9 @@ def test_a_job_run_again_stores_no_row_twice(
     assert _manifest(records, manifest_id).rows == 4
     with records.container.uow() as uow:
         uow.write(
-            update(Job).where(Job.subject_id == manifest_id).values(state="pending", attempts=0)
+            update(Job)
+            .where(Job.kind == manifests.PART_JOB, Job.state == "dead")
+            .values(state="pending", attempts=0)
         )
         uow.commit()
     monkeypatch.setattr(crossings, "screen", real_screen)
@@ -169,6 +174,52 @@ def test_a_job_run_again_stores_no_row_twice(
     assert _count(records, Crossing, Crossing.manifest_id == manifest_id) == 1
     assert _count(records, Hit) == 1
     assert _count(records, StoredFile) == 0
+
+
+def test_a_manifest_in_parts_ends_when_its_last_part_ends(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_profile(records)
+    monkeypatch.setattr(manifests, "PART_ROWS", 3)
+    monkeypatch.setattr(manifests, "BATCH", 2)
+    container = records.container
+    # Nine rows below the header: the hit in row 2, the bad row 9, the blank row 10.
+    manifest_id = _send(records, _csv(travellers=6))
+    with container.uow(read_only=True) as uow:
+        lead = uow.session.scalar(select(Job.id).where(Job.kind == manifests.JOB))
+    kinds = {kind.name: kind for kind in KINDS}
+    execute(container, kinds, lead, last_attempt=True)
+    with container.uow(read_only=True) as uow:
+        parts = uow.session.execute(
+            select(ManifestPart.first_row, ManifestPart.row_count).order_by(ManifestPart.number)
+        ).all()
+        part_jobs = list(uow.session.scalars(select(Job.id).where(Job.kind == manifests.PART_JOB)))
+    assert [tuple(part) for part in parts] == [(0, 3), (3, 3), (6, 3)]
+    assert _manifest(records, manifest_id).status == "running"
+    # The parts end in any order; the manifest ends with the last, whichever it is.
+    for n, job_id in enumerate(sorted(part_jobs, reverse=True)):
+        assert _count(records, StoredFile) == 1
+        execute(container, kinds, job_id, last_attempt=True)
+        assert _manifest(records, manifest_id).status == ("done" if n == 2 else "running")
+    manifest = _manifest(records, manifest_id)
+    # Nine rows; the bad one and the blank one not screened.
+    assert (manifest.rows, manifest.screened, manifest.hits) == (9, 7, 1)
+    assert sorted(map(tuple, manifest.problems)) == [
+        (9, "direction", "enum"),
+        (9, "document_number", "missing"),
+    ]
+    with container.uow(read_only=True) as uow:
+        assert uow.session.scalars(select(Crossing.manifest_row)).all() == [2]
+        told = uow.session.scalars(
+            select(Notification.user_id).where(Notification.kind == "movements:manifest-hits")
+        ).all()
+        checkers = {
+            manifest.created_by_id,
+            *checkers_of(uow, [manifest.agency_id]).get(manifest.agency_id, []),
+        }
+    assert _count(records, StoredFile) == 0
+    # The checkers are told once each, when the manifest ends: not once a part.
+    assert sorted(told) == sorted(checkers)
 
 
 def test_a_file_over_the_row_limit_is_refused_with_what_to_do(
@@ -229,7 +280,7 @@ def test_the_pages_take_a_manifest_and_show_its_report(records: Records) -> None
 
 def test_the_job_and_the_sweep_are_registered() -> None:
     names = {kind.name for kind in KINDS}
-    assert {manifests.JOB, "movements.sweep"} <= names
+    assert {manifests.JOB, manifests.PART_JOB, "movements.sweep"} <= names
     assert "movements.sweep" in {schedule.kind for schedule in SCHEDULES}
 
 
