@@ -40,6 +40,7 @@ class Door(StrEnum):
     RECORD_LIST = "records:record-list"
     HIT_LIST = "records:hit-list"
     CROSSING_RELEASE = "movements:crossing-release"
+    EVENT_FILE = "events:file"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,14 @@ DOORS: Final[dict[Door, DoorSpec]] = {
              ("GET", "/api/v1/council/register"), ("GET", "/api/v1/council/meetings/{meeting_id}"),
              ("GET", "/api/v1/council/documents/{document_id}")],
             lazy("Meetings and joint documents listed or read one by one through the API."),
+        ),
+        _spec(
+            Door.EVENT_FILE, Leaves.COPY, {"pdf", "docx"},
+            [("GET", "/events/{event_id}/exports/{what}.{fmt}"),
+             ("GET", "/api/v1/events/{event_id}/exports/{what}.{fmt}")],
+            lazy(
+                "A major event's dossier, risk register or after-action report as PDF or DOCX."
+            ),
         ),
         _spec(
             Door.AUDIT_FILE, Leaves.COPY, {"csv"},

@@ -1,6 +1,7 @@
 """Major events under /api/v1/events, with token authentication: create an event, read one
-whole (dossier, roster, plan, register), add a venue and a risk. The same services as
-the pages; times in UTC. The rest of the dossier, the plan and the register are kept on
+whole (dossier, roster, plan, register), add a venue and a risk, and take the dossier,
+the register or the after-action report as a PDF or DOCX file. The same services as the
+pages; times in UTC. The rest of the dossier, the plan and the register are kept on
 the pages, which a host works in."""
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Path, status
+from starlette.responses import Response
 
 from interagency.db import UnitOfWork
-from interagency.events import access, dossier, planning, policy, register
+from interagency.egress.file_requests import FILE_RESPONSES, ApiFile, sent
+from interagency.events import access, dossier, exporting, planning, policy, register
 from interagency.events.models import Event
 from interagency.events.schemas import (
     DelegationOut,
@@ -157,3 +160,20 @@ def add_venue(event_id: EventId, data: VenueIn, uow: UowDep, caller: CallerDep) 
 @api.post("/{event_id}/risks", status_code=status.HTTP_201_CREATED, summary="Add a risk")
 def add_risk(event_id: EventId, data: RiskIn, uow: UowDep, caller: CallerDep) -> Reference:
     return _done(uow, register.add_risk(uow, caller, event_id, data).public_id)
+
+
+@api.get(
+    "/{event_id}/exports/{what}.{fmt}",
+    summary="The event's dossier, risk register or after-action report as PDF or DOCX",
+    response_class=Response,
+    responses=FILE_RESPONSES,
+)
+def export_file(
+    event_id: EventId,
+    what: Annotated[str, Path(max_length=16, description="dossier, register or report")],
+    options: ApiFile,
+    uow: UowDep,
+    caller: CallerDep,
+) -> Response:
+    """Times in UTC; the file carries its export id and marking in its headers."""
+    return sent(uow, exporting.export(uow, caller, event_id, what, options))

@@ -34,6 +34,9 @@ class Action(StrEnum):
     WRITE_LESSON = "events:lesson:write"  # a lesson learned at the event
     VIEW_LIBRARY = "events:lesson:list"  # the lessons-learned library (each lesson: READ)
     READ_LESSON = "events:lesson:read"
+    EXPORT = "events:event:export"  # the dossier and the register, as PDF or DOCX
+    EXPORT_REPORT = "events:report:export"  # the after-action report once final
+    EXPORT_DRAFT_REPORT = "events:report:export-draft"  # ... while still a draft
 
 
 class Relation(StrEnum):
@@ -83,6 +86,15 @@ PERMISSIONS: Final[dict[Action, frozenset[tuple[Role, Relation]]]] = {
     Action.WRITE_LESSON: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT),
     Action.VIEW_LIBRARY: _grant(_STAFF, Relation.MEMBER) | _SECRETARIAT,
     Action.READ_LESSON: _grant(_STAFF, Relation.LESSON_AUTHOR, Relation.SHARED_WITH) | _SECRETARIAT,
+    # A file of the dossier, the register or the report leaves the platform: those who read
+    # them take them to their own agency's work, through the export gate, which marks the
+    # file, records it and refuses a destination the host has not consented to.
+    Action.EXPORT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
+    Action.EXPORT_REPORT: _grant(_STAFF, Relation.HOST, Relation.PARTICIPANT) | _SECRETARIAT,
+    # A draft's findings are the host's unfinished words and its figures change with every
+    # incident logged: the others read it on the platform, but only the host takes a copy
+    # of it away (to work on it), so that no agency circulates a report not yet settled.
+    Action.EXPORT_DRAFT_REPORT: _grant(_STAFF, Relation.HOST),
 }
 
 

@@ -50,6 +50,15 @@ EXPECTED: dict[Action, set[tuple[Role, Relation]]] = {
     Action.READ_LESSON: {(r, Relation.LESSON_AUTHOR) for r in STAFF}
     | {(r, Relation.SHARED_WITH) for r in STAFF}
     | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    # Exports (issue 28, part 7): the host, the participating agencies and the secretariat;
+    # a draft after-action report only by the host.
+    Action.EXPORT: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    Action.EXPORT_REPORT: {(r, Relation.HOST) for r in STAFF}
+    | {(r, Relation.PARTICIPANT) for r in STAFF}
+    | {(Role.SECRETARIAT, Relation.SECRETARIAT)},
+    Action.EXPORT_DRAFT_REPORT: {(r, Relation.HOST) for r in STAFF},
 }
 
 HOST, PARTICIPANT, OTHER, SECRETARIAT, BOARD = 1, 2, 3, 4, 5
