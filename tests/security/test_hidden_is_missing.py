@@ -37,12 +37,14 @@ from interagency.council.schemas import (
 from interagency.db import new_public_id
 from interagency.egress import services as egress
 from interagency.egress.schemas import ConsentIn, SubscriptionIn, ThirdPartyIn
+from interagency.events import accreditation as event_accreditation
 from interagency.events import dossier as event_dossier
 from interagency.events import lessons as event_lessons
 from interagency.events import operations as event_operations
 from interagency.events import planning as event_planning
 from interagency.events import register as event_register
 from interagency.events import schemas as event_schemas
+from interagency.events.accreditation_models import Applicant
 from interagency.exchange import prepared
 from interagency.exchange.models import Thread
 from interagency.exchange.web_context import exchange_context
@@ -327,8 +329,19 @@ def _events(container: Container, council: Council) -> dict[str, str]:
             event_schemas.LessonIn(title="Урок", text="Текст", shared_with_all=False,
                                    agencies=["KZ-SVC"]),
         )  # fmt: skip
+        event_accreditation.set_terms(uow, ru, event.id, 5, ["terrorism"])
+        batch = event_accreditation.upload(
+            uow, ru, event.id,
+            [{"surname": "Петров", "given_name": "Пётр", "birth_date": "01.01.1990",
+              "document_number": "4500000001", "role": "staff", "employer": "Арена"}],
+        )  # fmt: skip
+        applicant = uow.session.scalar(
+            select(Applicant.public_id).where(Applicant.batch_id == batch.id)
+        )
         uow.commit()
     return {
+        "batch_id": batch.public_id,
+        "applicant_id": applicant or "",
         "event_id": event.public_id,
         "venue_id": venue.public_id,
         "shift_id": shift.public_id,

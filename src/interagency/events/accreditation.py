@@ -357,7 +357,7 @@ def upload(
         set(supervisors) - {principal.user_id},
         "events:accreditation-batch",
         {"reference": batch.public_id, "applicants": len(rows)},
-        f"/events/{event.id}/accreditation",
+        f"/events/{event.public_id}/accreditation",
     )
     return batch
 
@@ -715,3 +715,44 @@ def hits_on_mine(uow: UnitOfWork, caller: Caller, event_id: int) -> list[HitOnMi
         uow, caller, "events:accreditation:hits", event.id, references=[h.reference for h in found]
     )
     return found
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The event's accreditation as the caller's agency stands to it: the host sees its
+    terms and batches; an agency taking part, the terms, its opt-ins and the hits on its
+    records."""
+
+    event: Event
+    terms: AccreditationTerms | None
+    hosting: bool
+    used: int
+    batches: list[ApplicantBatch]
+    opted_in: list[str]
+    hits: list[HitOnMine]
+
+
+def overview(uow: UnitOfWork, caller: Caller, event_id: int) -> Overview:
+    event = uow.session.get(Event, event_id)
+    principal = caller.principal
+    if event is None or principal is None or not sees(principal, event):
+        raise guard.hidden(
+            caller, rules.Action.VIEW.value, "event", event_id,
+            NotFound(lazy("There is no such event.")),
+        )  # fmt: skip
+    terms = uow.session.get(AccreditationTerms, event.id)
+    if rules.may(principal, rules.Action.VIEW, event.host_agency_id, participants(event)):
+        shown = batches(uow, caller, event.id)
+        return Overview(event, terms, True, _used(uow, event.id), shown, [], [])
+    return Overview(
+        event,
+        terms,
+        False,
+        0,
+        [],
+        opted_in(uow, caller, event.id),
+        hits_on_mine(uow, caller, event.id),
+    )

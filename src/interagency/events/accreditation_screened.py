@@ -30,6 +30,7 @@ from interagency.events.accreditation_models import (
     ApplicantBatch,
     OptIn,
 )
+from interagency.events.models import Event
 from interagency.identity import notifications
 from interagency.identity.principals import Caller
 from interagency.inputs import STORED
@@ -210,8 +211,9 @@ def _within_event(uow: UnitOfWork, screened: Sequence[Subject]) -> Mapping[int, 
 def _tell_host(uow: UnitOfWork, caller: Caller, hit: Hit) -> None:
     """A confirmed hit reaches the host: who uploaded and who approved the batch."""
     row = uow.session.execute(
-        select(ApplicantBatch.uploaded_by_id, ApplicantBatch.approved_by_id, Applicant.event_id)
+        select(ApplicantBatch.uploaded_by_id, ApplicantBatch.approved_by_id, Event.public_id)
         .join(Applicant, Applicant.batch_id == ApplicantBatch.id)
+        .join(Event, Event.id == Applicant.event_id)
         .join(Subject, Subject.ref == Applicant.id)
         .where(Subject.id == hit.searching_subject_id, Subject.kind == APPLICANTS.name)
     ).first()

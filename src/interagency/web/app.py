@@ -24,6 +24,7 @@ from interagency.council import (
 from interagency.egress import routes as egress_routes
 from interagency.events import api as events_api
 from interagency.events import export_routes as events_exports
+from interagency.events import accreditation_pages as events_accreditation
 from interagency.events import lesson_pages as events_lessons
 from interagency.events import pages as events_pages
 from interagency.exchange import api as exchange_api
@@ -88,6 +89,7 @@ ROUTERS = (
     events_pages.router,
     events_exports.router,
     events_lessons.router,
+    events_accreditation.router,
     egress_routes.pages,
     egress_routes.api,
     jobs_routes.router,
