@@ -1,7 +1,8 @@
 """Demo events, entered through the real services: a past international sports
 competition hosted by KZ-KNB, its plan done, its risks treated, two incidents closed,
 its after-action report final and two lessons in the library, and an upcoming summit
-hosted by RU-FSB in planning, with open risks and one task past its deadline; and a
+hosted by RU-FSB in planning, with open risks, one task past its deadline and a batch of
+accreditation applicants waiting for approval; and a
 planning template of the council in Russian.
 
 Loaded once, after the users: a second run finds events and adds nothing.
@@ -15,7 +16,15 @@ from typing import Any, Final
 from sqlalchemy import func, select
 
 from interagency.db import UnitOfWork
-from interagency.events import after_action, dossier, lessons, operations, planning, register
+from interagency.events import (
+    accreditation,
+    after_action,
+    dossier,
+    lessons,
+    operations,
+    planning,
+    register,
+)
 from interagency.events.models import Event
 from interagency.events.schemas import (
     DelegationIn,
@@ -135,6 +144,23 @@ TEMPLATE_STEPS: Final[list[tuple[str, str, int]]] = [
     ("Проведение", "Ежедневный брифинг об обстановке", 0),
     ("После мероприятия", "Разбор итогов со всеми ведомствами", 14),
 ]
+# The summit's accreditation: its quota, and a first batch of applicants.
+SUMMIT_QUOTA: Final = 1_500
+SUMMIT_APPLICANTS: Final[list[dict[str, str]]] = [
+    {"surname": "Галиева", "given_name": "Алсу", "birth_date": "12.04.1996", "sex": "F",
+     "nationality": "RUS", "document_number": "9216123456", "role": "volunteer",
+     "employer": "Волонтёрский центр Казани"},
+    {"surname": "Назарбеков", "given_name": "Ерлан", "birth_date": "03.09.1988", "sex": "M",
+     "nationality": "KAZ", "document_number": "N08812345", "role": "media",
+     "employer": "Хабар 24"},
+    {"surname": "Садыков", "given_name": "Ильдар", "birth_date": "21.01.1979", "sex": "M",
+     "nationality": "RUS", "document_number": "9204765432", "role": "contractor",
+     "employer": "Татпищепром, кейтеринг"},
+    {"surname": "Ким", "given_name": "Марина", "birth_date": "30.06.1991", "sex": "F",
+     "nationality": "RUS", "document_number": "9211987654", "role": "staff",
+     "employer": "Казанская ратуша"},
+]  # fmt: skip
+
 # The summit's plan so far, by phase: (title, days from today, status).
 SUMMIT_PLAN: Final[dict[str, list[tuple[str, int, str]]]] = {
     "Стратегическое планирование": [("Назначить координатора безопасности саммита", -40, "done")],
@@ -234,6 +260,9 @@ def load(uow: UnitOfWork) -> int:
             )  # fmt: skip
             if status != "open":
                 planning.set_status(uow, host, summit.id, task.id, TaskStatusIn(status=status))
+    # Its accreditation: the terms declared, a first batch waiting for another supervisor.
+    accreditation.set_terms(uow, host, summit.id, SUMMIT_QUOTA, ["terrorism", "arms_trafficking"])
+    accreditation.upload(uow, host, summit.id, SUMMIT_APPLICANTS)
     return 2
 
 

@@ -15,10 +15,15 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from interagency.background import run_pending
+from interagency.bootstrap import Container
+from interagency.demo import DemoSummary, load_agencies, load_users, read_member_states
 from interagency.errors import Conflict, Forbidden, InvalidInput, NotFound
 from interagency.events import accreditation, dossier
+from interagency.events import demo as events_demo
 from interagency.events.accreditation_models import Applicant, ApplicantBatch, Decision, OptIn
+from interagency.events.models import Event
 from interagency.events.schemas import DelegationIn
+from interagency.identity import services as identity
 from interagency.records import hits as record_hits
 from interagency.records.models import Hit, Record
 from interagency.records.schemas import HitCheckIn
@@ -410,3 +415,20 @@ def test_applicants_without_a_hit_are_deleted_once_the_batch_is_decided(
             )
             == 1
         )
+
+
+def test_the_demo_summit_has_a_batch_waiting_for_approval(container: Container) -> None:
+    with container.uow() as uow:
+        for state in read_member_states():
+            identity.ensure_member_state(uow, state)
+        load_agencies(uow)
+        load_users(uow, container, DemoSummary())
+        events_demo.load(uow)
+        uow.commit()
+    with container.uow() as uow:
+        batch = uow.session.scalar(select(ApplicantBatch))
+        assert batch is not None
+        assert (batch.status, batch.size) == ("awaiting_approval", 4)
+        summit = uow.session.get(Event, batch.event_id)
+        assert summit is not None
+        assert summit.kind == "summit"
