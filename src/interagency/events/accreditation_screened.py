@@ -30,7 +30,7 @@ from interagency.events.accreditation_models import (
     ApplicantBatch,
     OptIn,
 )
-from interagency.events.models import Event
+from interagency.events.models import Event, Participant
 from interagency.identity import notifications
 from interagency.identity.principals import Caller
 from interagency.inputs import STORED
@@ -64,6 +64,12 @@ def eligible_pairs(uow: UnitOfWork, record_ids: Sequence[int]) -> set[tuple[int,
             )
             .join(Record, Record.id == OptIn.record_id)
             .join(AccreditationTerms, AccreditationTerms.event_id == OptIn.event_id)
+            # Only while the offering agency takes part in the event.
+            .join(
+                Participant,
+                (Participant.event_id == OptIn.event_id)
+                & (Participant.agency_id == OptIn.agency_id),
+            )
             .where(
                 OptIn.record_id.in_(ordered[start : start + _CHUNK]),
                 # Only the record's owner may offer it; a record moved on is offered by none.
