@@ -21,7 +21,13 @@ BENCH_ONLY = frozenset(
 
 
 def test_the_folder_holds_the_benchmarks() -> None:
-    assert {"export_gate", "movements", "exchange_load", "records_crosscheck"} <= set(SCRIPTS)
+    assert {
+        "accreditation",
+        "export_gate",
+        "movements",
+        "exchange_load",
+        "records_crosscheck",
+    } <= set(SCRIPTS)
     assert {"psutil", "rigour"} <= BENCH_ONLY
 
 
