@@ -311,12 +311,16 @@ def upload(
         raise Conflict(lazy("Declare the quota and the offences before uploading applicants."))
     if not rows:
         raise InvalidInput(lazy("The file has no applicants."), for_field="file")
+    if len(rows) > MAX_BATCH:
+        raise InvalidInput(
+            lazy("A batch holds at most {most} applicants."), most=MAX_BATCH, for_field="file"
+        )
     left = terms.quota - _used(uow, event.id)
-    if len(rows) > min(left, MAX_BATCH):
+    if len(rows) > left:
         raise InvalidInput(
             lazy("The batch has {rows} applicants; the quota leaves room for {left}."),
             rows=len(rows),
-            left=max(min(left, MAX_BATCH), 0),
+            left=max(left, 0),
             for_field="file",
         )
     checked = [check_row(line, row) for line, row in enumerate(rows, start=2)]

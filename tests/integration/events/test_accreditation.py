@@ -432,3 +432,20 @@ def test_the_demo_summit_has_a_batch_waiting_for_approval(container: Container) 
         summit = uow.session.get(Event, batch.event_id)
         assert summit is not None
         assert summit.kind == "summit"
+
+
+def test_a_batch_counts_against_the_probing_limits(records: Records, event_id: int) -> None:
+    """Three applicants of one batch meeting the same record look like probing: the data
+    protection officers of both agencies are alerted, as for any screening."""
+    record = records.save("kz_liaison", person(RASHAD_RU)).record
+    _opt_in(records, event_id, record)
+    variants = [
+        RASHAD,
+        {**RASHAD, "document_number": "C01234568", "employer": "Другой подрядчик"},
+        {**RASHAD, "given_name": "RASHID", "role": "media"},
+    ]
+    batch = _upload(records, event_id, variants)
+    _approve_and_screen(records, event_id, batch)
+    assert len([h for h in _hits(records) if h.found_record_id == record.id]) == 3
+    for dpo in ("kz_dpo", "ru_dpo"):
+        assert "records:probing-near-identical" in {kind for kind, _ in records.notices(dpo)}
