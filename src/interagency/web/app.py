@@ -22,9 +22,9 @@ from interagency.council import (
     reports_routes,
 )
 from interagency.egress import routes as egress_routes
+from interagency.events import accreditation_pages as events_accreditation
 from interagency.events import api as events_api
 from interagency.events import export_routes as events_exports
-from interagency.events import accreditation_pages as events_accreditation
 from interagency.events import lesson_pages as events_lessons
 from interagency.events import pages as events_pages
 from interagency.exchange import api as exchange_api
