@@ -144,18 +144,20 @@ def would_hit(
     uow: UnitOfWork, vault: Vault, probes: Sequence[Probe], memo: Memo | None = None
 ) -> list[bool]:
     """Whether each probe would hit anything now, under the rules of `screen`: the same
-    candidates, safeguards and comparison, under the same lock, recording nothing. A
-    feature screens those that would, once stored (where the service records their hits
-    and judges them again), and never stores the rest: a day's manifest keeps only the
+    candidates, safeguards and comparison, recording nothing. A feature screens those
+    that would, once stored (where the service records their hits and judges them again,
+    under the screening lock), and never stores the rest: a day's manifest keeps only the
     rows that meet a profile. The caller audits the screening of the rest.
+
+    It takes no screening lock: it records nothing, so it has no screening to keep apart,
+    and the parts of a manifest, each in its own transaction, must not wait for each
+    other's choice (under the lock, two processes screened a day's file no faster than one).
 
     A job that asks batch after batch passes its `memo`: the candidates' safeguards and
     particulars are then those read at most `memo.seconds` ago (the choice of the rows to
     store; their hits are judged on what stands when they are recorded)."""
     if not probes:
         return []
-    for matches_as in sorted({probe.matches_as for probe in probes}):
-        pairing.lock_screening(uow, matches_as)
     today = utcnow().date()
     # Unsaved rows, named by negative ids that no stored subject has.
     unsaved = [
