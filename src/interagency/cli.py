@@ -21,6 +21,7 @@ from interagency import migrations
 from interagency.audit.cli import audit_app
 from interagency.bootstrap import Container, bootstrap
 from interagency.config import Settings
+from interagency.events.cli import events_app
 from interagency.exchange.cli import exchange_app
 from interagency.filestore.cli import files_app
 from interagency.identity import services as identity
@@ -51,6 +52,7 @@ app.add_typer(exchange_app, name="exchange")
 app.add_typer(keys_app, name="keys")
 app.add_typer(files_app, name="files")
 app.add_typer(records_app, name="records")
+app.add_typer(events_app, name="events")
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(worker)
 app.command("xcheck")(xcheck)

@@ -12,8 +12,13 @@ writing is audited.
 
 A search word matches a word of the same stem in Russian or in English (Snowball
 stemming of the blind index), in a title or a text: "досмотр" finds "досмотра" and
-"screening" finds "screened". The index does not transliterate, so a Cyrillic word does
-not find a Latin one.
+"screening" finds "screened". Title and text are also indexed across scripts
+(`SealedText(across_scripts=True)`, chosen for lessons alone): a name or place written
+with a capital letter in one script is found by its spelling in another, through the
+linkage engine's transliteration ("Tashkent" and "Toshkent" find "в Ташкенте", "Баку"
+finds "Bakı", "Караганда" finds "Қарағанды", "Ереван" finds "Երևան"). These terms are
+keyed hashes like the others; lessons stored before them get them from `index_all`
+(`interagency events index-lessons`).
 """
 
 from __future__ import annotations
@@ -40,12 +45,13 @@ from interagency.identity import guard
 from interagency.identity.models import AgencyKind
 from interagency.identity.policy import Principal
 from interagency.identity.principals import Caller
-from interagency.vault.columns import matching
+from interagency.vault.columns import index_again, matching
 
 LESSON = "event-lesson"
 MAX_QUERY = 200
 _WORD = re.compile(r"[^\W_]+")
 _MISSING = lazy("There is no such lesson.")
+_SEARCHED = (Lesson.title, Lesson.text)
 
 
 def _relations(principal: Principal, lesson: Lesson) -> frozenset[policy.Relation]:
@@ -149,8 +155,14 @@ def _matching(uow: UnitOfWork, lessons: Iterable[Lesson], text: str) -> set[str]
         with_word: set[str] = set()
         indexed = False
         for agency_id in authors:
-            for column in ("title", "text"):
-                ids = matching(uow.session, f"{Lesson.__tablename__}.{column}", agency_id, word)
+            for column in _SEARCHED:
+                ids = matching(
+                    uow.session,
+                    f"{Lesson.__tablename__}.{column.name}",
+                    agency_id,
+                    word,
+                    across_scripts=column.across_scripts,
+                )
                 if ids is not None:
                     indexed = True
                     with_word |= ids
@@ -193,3 +205,12 @@ def library(
         caller.event("events:lesson:list", object_kind=LESSON, detail=detail, personal=personal),
     )
     return shown
+
+
+def index_all(uow: UnitOfWork) -> int:
+    """Writes the blind index of every lesson's title and text again from the sealed
+    values (once after the upgrade that brought the search across scripts; lessons
+    written since are indexed as written); the number of lessons."""
+    stored = list(uow.session.scalars(select(Lesson).order_by(Lesson.id)))
+    index_again(uow.session, stored)
+    return len(stored)

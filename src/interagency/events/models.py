@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from interagency.db import Base, created_at, intpk
+from interagency.events.across_scripts import latin_spelling
 from interagency.markings import one_of
 from interagency.vault.columns import Sealed, SealedText, platform_agency_id
 
@@ -473,10 +474,12 @@ class Lesson(Sealed, Base):
     id: Mapped[intpk]
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     event_kind: Mapped[str] = mapped_column(String(32))  # the event's type, as a tag
+    # Indexed across scripts: the library is searched for places and names that agencies
+    # write in Russian, Kazakh, Uzbek, Azerbaijani, Armenian, Georgian or Latin letters.
     title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    title = SealedText[str](searchable=True)
+    title = SealedText[str](searchable=True, across_scripts=latin_spelling)
     text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    text = SealedText[str](searchable=True)
+    text = SealedText[str](searchable=True, across_scripts=latin_spelling)
     shared_with_all: Mapped[bool] = mapped_column(Boolean)
     author_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -24,6 +24,7 @@ not refuses to flush a sealed value rather than writing anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Integer, String, column, delete, event, select, table
@@ -35,6 +36,7 @@ from sqlalchemy.orm import (
 )
 
 from interagency.db import HasPublicId
+from interagency.vault.blind_index import Spelling
 from interagency.vault.models import SealedTerm
 from interagency.vault.services import Vault
 
@@ -134,10 +136,17 @@ class SealedText(Generic[T]):
     """The plain text of the column `<name>_sealed`, sealed at flush, opened on first read.
 
     A `searchable` text also gets blind-index terms (`SealedTerm`), found by `matching`;
-    it must always have a value."""
+    it must always have a value. A searchable text indexed `across_scripts` (with a
+    transliterating spelling, `blind_index.Spelling`) also gets the cross-script terms of
+    its names, so that a name written in one script is found by its spelling in another:
+    an option, not the rule, because those terms are looser than stems and only texts
+    searched for names need them."""
 
-    def __init__(self, *, searchable: bool = False) -> None:
+    def __init__(self, *, searchable: bool = False, across_scripts: Spelling | None = None) -> None:
+        if across_scripts is not None and not searchable:
+            raise TypeError("only a searchable text is indexed across scripts")
         self.searchable = searchable
+        self.across_scripts = across_scripts
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -196,16 +205,23 @@ class SealedText(Generic[T]):
         setattr(instance, self.column, sealed)
         instance.__dict__[_OPENED][self.name] = (sealed, text)
         if self.searchable:
-            source = self.source(instance)
-            session.execute(
-                delete(SealedTerm).where(
-                    SealedTerm.source == source, SealedTerm.public_id == instance.public_id
-                )
+            self.write_terms(session, instance, agency_id, text)
+
+    def write_terms(self, session: Session, instance: Sealed, agency_id: int, text: str) -> None:
+        """Replaces the row's blind-index terms of this column with those of `text`."""
+        source = self.source(instance)
+        session.execute(
+            delete(SealedTerm).where(
+                SealedTerm.source == source, SealedTerm.public_id == instance.public_id
             )
-            session.add_all(
-                SealedTerm(agency_id=agency_id, source=source, public_id=instance.public_id, term=t)
-                for t in sorted(vault.index_terms(session, agency_id, text))
-            )
+        )
+        terms = vault_of(session).index_terms(
+            session, agency_id, text, across_scripts=self.across_scripts
+        )
+        session.add_all(
+            SealedTerm(agency_id=agency_id, source=source, public_id=instance.public_id, term=t)
+            for t in sorted(terms)
+        )
 
 
 @event.listens_for(Session, "before_flush")
@@ -216,11 +232,38 @@ def _seal_pending(session: Session, _flush: UOWTransaction, _instances: Any) -> 
                 column.seal_pending(session, instance)
 
 
-def matching(session: Session, source: str, agency_id: int, word: str) -> set[str] | None:
+def index_again(session: Session, rows: Iterable[Sealed]) -> int:
+    """Writes the blind-index terms of the rows' searchable texts again from their sealed
+    values, for rows stored before a release that changed how terms are made (e.g. a
+    column newly indexed `across_scripts`); returns the number of texts indexed. The
+    vault needs the master key for this, so it is an operator's command, not a migration."""
+    count = 0
+    for row in rows:
+        agency_id = row.sealing_agency_id(session)
+        for text_column in row.sealed_columns.values():
+            if text_column.searchable:
+                text: str | None = getattr(row, text_column.name)
+                if text is not None:
+                    text_column.write_terms(session, row, agency_id, text)
+                    count += 1
+    session.flush()
+    return count
+
+
+def matching(
+    session: Session,
+    source: str,
+    agency_id: int,
+    word: str,
+    *,
+    across_scripts: Spelling | None = None,
+) -> set[str] | None:
     """Public ids of the rows whose searchable text `source` ("table.column", sealed under
-    `agency_id`) has a word of the same stem as `word`; None when `word` is a function
-    word or too short to be indexed (it then says nothing either way)."""
-    terms = vault_of(session).query_terms(session, agency_id, word)
+    `agency_id`) has a word of the same stem as `word` (or, for a column indexed
+    `across_scripts`, given its spelling, a name of the same cross-script key); None when
+    `word` is a function word or too short to be indexed (it then says nothing either
+    way)."""
+    terms = vault_of(session).query_terms(session, agency_id, word, across_scripts=across_scripts)
     if not terms:
         return None
     found = session.scalars(

@@ -131,16 +131,38 @@ class Vault:
 
     # -- blind index ---------------------------------------------------------------
 
-    def index_terms(self, session: Session, agency_id: int, text: str) -> set[str]:
+    def index_terms(
+        self,
+        session: Session,
+        agency_id: int,
+        text: str,
+        *,
+        across_scripts: blind_index.Spelling | None = None,
+    ) -> set[str]:
         """The blind-index terms of `text` under the agency's index key (32 hex characters
-        each), to store beside the sealed text. Inflections of one word give one term."""
-        return blind_index.index_terms(self._index_key(session, agency_id), text)
+        each), to store beside the sealed text. Inflections of one word give one term;
+        `across_scripts` adds the terms of its names' cross-script keys made with that
+        spelling (`blind_index`)."""
+        return blind_index.index_terms(
+            self._index_key(session, agency_id), text, across_scripts=across_scripts
+        )
 
-    def query_terms(self, session: Session, agency_id: int, query: str) -> list[str]:
+    def query_terms(
+        self,
+        session: Session,
+        agency_id: int,
+        query: str,
+        *,
+        across_scripts: blind_index.Spelling | None = None,
+    ) -> list[str]:
         """The terms to look up for a search query in the agency's index: one per query
         word, in order, without repeats; function words give none (an empty list means
-        there is nothing to search for). Search each agency's index with its own terms."""
-        return blind_index.query_terms(self._index_key(session, agency_id), query)
+        there is nothing to search for). Search each agency's index with its own terms.
+        `across_scripts` (the spelling the texts were indexed with) adds each word's
+        cross-script term after its own."""
+        return blind_index.query_terms(
+            self._index_key(session, agency_id), query, across_scripts=across_scripts
+        )
 
     def name_terms(self, session: Session, agency_id: int, keys: Iterable[str]) -> set[str]:
         """The blind-index terms of a name's search keys (`matching.names.search`) under
