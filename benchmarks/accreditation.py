@@ -43,13 +43,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 import psutil
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
@@ -58,7 +60,16 @@ sys.path.insert(0, str(BENCHMARKS))
 import scale_data  # noqa: E402
 from exchange_load import database, load_note, scratch_platform, source_note  # noqa: E402
 from movements import clear_movements, document_fields, partners_of  # noqa: E402
-from records_crosscheck import HELD_BY, clear_records, particulars_of, seed_held  # noqa: E402
+from records_crosscheck import (  # noqa: E402
+    HELD_BY,
+    SEED_CHUNK,
+    SUBJECTS_CHECKED,
+    _keys_set_aside,
+    check_subjects,
+    clear_records,
+    particulars_of,
+    stored_texts_of,
+)
 
 HOST_UPLOADER = "ivanov"  # RU-FSB's liaison officer, the summit's host
 HOST_SUPERVISOR = "kuznetsov"  # RU-FSB's supervisor, who approves
@@ -134,12 +145,209 @@ def applicant_rows(
     return chosen, partner
 
 
+# -- the records, in bulk -----------------------------------------------------------------
+
+
+def key_texts(
+    held: pd.DataFrame, tables: int, seed: int, workers: int
+) -> Iterator[list[list[str]]]:
+    """What each held person is found under, as text (`screening.keys.stored_texts`, the
+    service's own function), a chunk of SEED_CHUNK rows at a time. Kept beside the tables
+    (a chunk's file), since the same rows of table B are held by every run: the first run
+    computes them in `workers` processes, the next ones read them back. The sample check
+    after the load fails if the service's keys ever differ from what was kept."""
+    folder = scale_data.DEFAULT_OUT / f"person-keys-{tables}-seed{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    starts = range(0, len(held), SEED_CHUNK)
+    rows = [particulars_of(row) for row in held.to_dict("records")]
+
+    def kept(start: int) -> Path:
+        return folder / f"{start:07d}-{min(start + SEED_CHUNK, len(held)) - start}.parquet"
+
+    missing = [s for s in starts if not kept(s).exists()]
+    ahead: dict[int, Future[list[list[str]]]] = {}
+    with ProcessPoolExecutor(max(workers, 1), mp_context=get_context("spawn")) as pool:
+        for start in starts:
+            # A few chunks ahead, so that the workers compute while this process writes.
+            for later in [s for s in missing if s >= start][: workers + 1]:
+                if later not in ahead:
+                    ahead[later] = pool.submit(stored_texts_of, rows[later : later + SEED_CHUNK])
+            if start in ahead:
+                texts = ahead.pop(start).result()
+                pd.DataFrame({"texts": texts}).to_parquet(kept(start), index=False)
+                yield texts
+            else:
+                yield [list(t) for t in pd.read_parquet(kept(start))["texts"]]
+
+
+def seed_records(
+    container: Any, held: pd.DataFrame, event_id: int, tables: int, seed: int, workers: int
+) -> dict[str, float]:
+    """The held persons as suspects' records on terrorism charges of the agencies of
+    HELD_BY (in turn), as `records_crosscheck.seed_held` writes them (sealed like the
+    services seal them, ids from 1), but with COPY, and with the subjects of both kinds
+    at once: each record's "record" subject (id: the record's) and, for a record of an
+    agency other than the event's host, its "event-record" subject (id: n + the record's)
+    with the same keys (both match as persons from the same particulars). The candidate
+    keys' indexes are built once after the load. Checked on a sample against the
+    service's own subjects and keys."""
+    from interagency.db import new_public_id, utcnow
+    from interagency.events.accreditation_screened import EVENT_RECORDS
+    from interagency.events.models import Event
+    from interagency.identity.models import Agency, User
+    from interagency.records.models import Neutrality, RecordKind, SubjectCategory
+    from interagency.records.particulars import PersonParticulars
+    from interagency.records.policy import review_due
+    from interagency.records.screened import RECORDS
+    from interagency.records.sealing import particulars_context
+    from interagency.vault.columns import sealing_context
+
+    began = time.perf_counter()
+    now = utcnow()
+    n = len(held)
+    with container.uow() as uow:
+        codes = dict(uow.session.execute(select(Agency.code, Agency.id)).all())
+        authors = dict(
+            uow.session.execute(
+                select(User.agency_id, func.min(User.id)).group_by(User.agency_id)
+            ).all()
+        )
+        host = uow.session.scalar(select(Event.host_agency_id).where(Event.id == event_id))
+    owners = [codes[code] for code in HELD_BY]
+    due = review_due(now.date(), SubjectCategory.SUSPECT, is_minor=False)
+    person = RecordKind.PERSON.value
+    fixed = {
+        "kind": person, "created_at": now, "updated_at": now, "version": 1,
+        "subject_category": "suspect", "offence_article": "1",
+        "offence_category": "terrorism", "source_grade": "B", "information_grade": "2",
+        "is_minor": False, "smuggled_migrant": False, "review_due": due,
+        "hits_to_all": True, "neutrality": Neutrality.NOT_REQUIRED.value,
+        "screen_pending": False, "handling_code": "H0", "tlp": "AMBER",
+    }  # fmt: skip
+    columns = ("id", "owner_agency_id", "created_by_id", "public_id", "particulars_sealed",
+               "purpose_sealed", "legal_basis_sealed", *fixed)  # fmt: skip
+    values = tuple(fixed.values())
+    texts_s = 0.0
+    with _keys_set_aside(container, True, print):
+        chunks = key_texts(held, tables, seed, workers)
+        for start in range(0, n, SEED_CHUNK):
+            waited = time.perf_counter()
+            texts = next(chunks)
+            texts_s += time.perf_counter() - waited
+            chunk = held.iloc[start : start + SEED_CHUNK].to_dict("records")
+            with container.uow() as uow:
+                vault, session = container.vault, uow.session
+                cursor = session.connection().connection.driver_connection.cursor()
+                # Sealed before the COPY: a data key the vault reads meanwhile would wait
+                # for the connection the COPY holds.
+                records, subjects, lines = [], [], []
+                for offset, (row, found_under) in enumerate(zip(chunk, texts, strict=True)):
+                    record_id = start + offset + 1
+                    owner = owners[record_id % len(owners)]
+                    particulars = PersonParticulars.model_validate(particulars_of(row))
+                    public_id = new_public_id()
+
+                    contexts = [particulars_context(record_id)] + [
+                        sealing_context("records", public_id, column)
+                        for column in ("purpose", "legal_basis")
+                    ]
+                    plain = json.dumps(particulars.model_dump(), ensure_ascii=False,
+                                       sort_keys=True)  # fmt: skip
+                    sealed = [
+                        vault.seal_text(session, owner, value, context=context)
+                        for value, context in zip(
+                            (plain, "Benchmark", "Benchmark"), contexts, strict=True
+                        )
+                    ]
+                    records.append((record_id, owner, authors[owner], public_id, *sealed, *values))
+                    terms = sorted(vault.matching_terms(session, found_under))
+                    subjects.append((record_id, RECORDS.name, record_id, owner, person, now))
+                    lines.extend(f"{term}\t{record_id}\n" for term in terms)
+                    if owner != host:
+                        subjects.append((n + record_id, EVENT_RECORDS.name, record_id,
+                                         owner, person, now))  # fmt: skip
+                        lines.extend(f"{term}\t{n + record_id}\n" for term in terms)
+                with cursor.copy(f"COPY records ({', '.join(columns)}) FROM STDIN") as copy:
+                    for record in records:
+                        copy.write_row(record)
+                subject_columns = "id, kind, ref, owner_agency_id, matches_as, created_at"
+                with cursor.copy(f"COPY screening_subjects ({subject_columns}) FROM STDIN") as copy:
+                    for subject in subjects:
+                        copy.write_row(subject)
+                # Terms are hex and ids numbers: the text format needs no escaping.
+                with cursor.copy("COPY screening_keys (term, subject_id) FROM STDIN") as copy:
+                    for at in range(0, len(lines), 50_000):
+                        copy.write("".join(lines[at : at + 50_000]))
+                uow.commit()
+            done = start + len(chunk)
+            if (start // SEED_CHUNK) % 10 == 9 or done == n:
+                spent = time.perf_counter() - began
+                print(f"  seeded {done:,} records ({spent:.0f} s, {done / spent:,.0f} a second;"
+                      f" {texts_s:.0f} s waiting for keys' texts)")  # fmt: skip
+    with container.uow() as uow:
+        for table, last in (("records", n), ("screening_subjects", 2 * n)):
+            uow.session.execute(
+                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :n)"),
+                {"table": table, "n": max(last, 1)},
+            )
+        uow.commit()
+    seconds = time.perf_counter() - began
+    check_subjects(container, SUBJECTS_CHECKED)
+    check_event_records(container, SUBJECTS_CHECKED)
+    with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        # The planner's statistics, and the visibility map the index-only lookups of the
+        # candidate keys need.
+        db.execute(text("VACUUM ANALYZE records, screening_subjects, screening_keys"))
+    total = time.perf_counter() - began
+    print(f"seeded {n:,} records in {seconds:.0f} s, checked and analysed in {total:.0f} s")
+    return {"records_seconds": seconds, "seconds": total}
+
+
+def check_event_records(container: Any, count: int) -> None:
+    """Fails unless `count` event-record subjects drawn at random have the holder, kind
+    and keys the service gives an opted-in record's subject (`subjects.enrol` of its
+    particulars)."""
+    from interagency.events.accreditation_screened import EVENT_RECORDS
+    from interagency.records.models import Record
+    from interagency.records.sealing import open_particulars
+    from interagency.screening import keys
+    from interagency.screening.models import Subject, SubjectKey
+
+    with container.uow(read_only=True) as uow:
+        rows = uow.session.execute(
+            select(Subject, Record)
+            .join(Record, Record.id == Subject.ref)
+            .where(Subject.kind == EVENT_RECORDS.name)
+            .order_by(func.random())
+            .limit(count)
+        ).all()
+        if not rows:
+            raise RuntimeError("no event-record subject was seeded")
+        for subject, record in rows:
+            if (subject.owner_agency_id, subject.matches_as) != (record.owner_agency_id,
+                                                                 record.kind):  # fmt: skip
+                raise RuntimeError(f"record {record.id}: its event-record subject is wrong")
+            particulars = open_particulars(uow, container.vault, record)
+            assert particulars is not None
+            wanted = container.vault.matching_terms(
+                uow.session, keys.stored_texts(subject.matches_as, particulars)
+            )
+            stored = set(
+                uow.session.scalars(
+                    select(SubjectKey.term).where(SubjectKey.subject_id == subject.id)
+                )
+            )
+            if stored != wanted:
+                raise RuntimeError(f"record {record.id}: its event-record keys differ")
+
+
 # -- the event --------------------------------------------------------------------------
 
 
 def prepare_event(container: Any, quota: int) -> int:
     """The demo's summit: the holding agencies join it, it declares terrorism and the
-    quota, and every record of an agency taking part is opted in (rows, subjects, keys)."""
+    quota, and every record of an agency taking part is opted in (its row; its subject
+    and keys are seeded with it, `seed_records`)."""
     from interagency.events import accreditation, dossier
     from interagency.events.models import Event
     from interagency.events.schemas import DelegationIn
@@ -172,29 +380,21 @@ def prepare_event(container: Any, quota: int) -> int:
             ),
             params,
         )
-        uow.session.execute(
-            text(
-                "INSERT INTO screening_subjects (kind, ref, owner_agency_id, matches_as,"
-                " created_at) SELECT 'event-record', s.ref, s.owner_agency_id, s.matches_as,"
-                " s.created_at FROM screening_subjects s JOIN event_accreditation_optins o"
-                " ON o.record_id = s.ref AND o.event_id = :event WHERE s.kind = 'record'"
-            ),
-            {"event": event.id},
-        )
-        uow.session.execute(
-            text(
-                "INSERT INTO screening_keys (term, subject_id) SELECT k.term, e.id"
-                " FROM screening_keys k JOIN screening_subjects r ON r.id = k.subject_id"
-                " AND r.kind = 'record' JOIN screening_subjects e ON e.kind = 'event-record'"
-                " AND e.ref = r.ref"
-            )
-        )
         uow.commit()
         event_id = event.id
     with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-        db.execute(text("VACUUM ANALYZE event_accreditation_optins, screening_subjects,"
-                        " screening_keys"))  # fmt: skip
+        db.execute(text("VACUUM ANALYZE event_accreditation_optins"))
     return event_id
+
+
+def summit(container: Any) -> int:
+    """The demo's summit's id."""
+    from interagency.events.models import Event
+
+    with container.uow(read_only=True) as uow:
+        event_id = uow.session.scalar(select(Event.id).where(Event.kind == "summit"))
+    assert event_id is not None
+    return int(event_id)
 
 
 def upload_and_approve(container: Any, event_id: int, rows: Sequence[dict[str, str]]) -> float:
@@ -295,6 +495,12 @@ def arguments() -> argparse.Namespace:
     add("--planted", type=float, default=0.01, help="share of applicants planted")
     add("--smoke", action="store_true", help="a small run: " + json.dumps(SMOKE))
     add("--seed", type=int, default=2, help="generator seed of the tables")
+    add(
+        "--tables",
+        type=int,
+        default=1_000_000,
+        help="rows of the tables read (the first --records of table B are held)",
+    )
     add("--workers", type=int, default=2, help="processes for keys and features")
     add("--server-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     add("--json", type=Path)
@@ -310,7 +516,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from interagency.background import run_pending
     from interagency.demo import load_demo
 
-    found = scale_data.ensure(max(args.records, args.applicants * 5), args.seed)
+    found = scale_data.ensure(max(args.tables, args.records, args.applicants * 5), args.seed)
     b = pd.read_parquet(found.b).iloc[: args.records]
     a = pd.read_parquet(found.a)
     partners = partners_of(pd.read_parquet(found.truth), b)
@@ -325,7 +531,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         clear_movements(container)
         clear_records(container)
         began = time.perf_counter()
-        seed_held(container, b, HELD_BY, workers=args.workers)
+        tables = max(args.tables, args.records, args.applicants * 5)
+        result["seeding"] = seed_records(
+            container, b, summit(container), tables, args.seed, args.workers
+        )
         event_id = prepare_event(container, len(rows))
         result["seeding_seconds"] = time.perf_counter() - began
         result["upload_seconds"] = upload_and_approve(container, event_id, rows)
