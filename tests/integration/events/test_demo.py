@@ -14,6 +14,7 @@ from interagency.demo import DemoSummary, load_agencies, load_users, read_member
 from interagency.events import demo, planning
 from interagency.events.models import AfterActionReport, Event, Lesson, PlanTemplate
 from interagency.identity import services as identity
+from interagency.vault.columns import matching
 
 
 def test_the_events_demo_has_a_past_competition_and_a_summit_in_planning(
@@ -48,4 +49,15 @@ def test_the_events_demo_has_a_past_competition_and_a_summit_in_planning(
         assert [i.status for i in competition.incidents] == ["closed", "closed"]
         shared = {x.shared_with_all for x in uow.session.scalars(select(Lesson))}
         assert shared == {True, False}  # one with every member agency, one with those chosen
+        # the first lesson, in Russian, names the «Астана Арена»: Latin letters find it too
+        first = uow.session.scalars(select(Lesson).where(Lesson.shared_with_all)).one()
+        text = Lesson.text
+        astana = matching(
+            uow.session,
+            f"{Lesson.__tablename__}.{text.name}",
+            first.author_agency_id,
+            "Astana",
+            across_scripts=text.across_scripts,
+        )
+        assert astana == {first.public_id}
         assert demo.load(uow) == 0
