@@ -13,7 +13,8 @@ writing is audited.
 A search word matches a word of the same stem in Russian or in English (Snowball
 stemming of the blind index), in a title or a text: "досмотр" finds "досмотра" and
 "screening" finds "screened". Title and text are also indexed across scripts
-(`SealedText(across_scripts=True)`, chosen for lessons alone): a name or place written
+(`SealedText(across_scripts=latin_spelling)`: an option of the column, which lessons
+alone take, so that no other searchable text's index changes): a name or place written
 with a capital letter in one script is found by its spelling in another, through the
 linkage engine's transliteration ("Tashkent" and "Toshkent" find "в Ташкенте", "Баку"
 finds "Bakı", "Караганда" finds "Қарағанды", "Ереван" finds "Երևան"). These terms are
