@@ -93,17 +93,25 @@ class Memo:
     ) -> None:
         self.seconds = seconds
         self._clock = clock
-        self._features: dict[tuple[int, str], Keys] = {}
+        # By subject: the particulars last seen, as JSON too, and their features.
+        self._features: dict[int, tuple[PersonParticulars, str, Keys]] = {}
         self._guards: dict[int, tuple[float, Safeguards]] = {}
         self._opened: dict[int, tuple[float, Particulars]] = {}
         self._index: tuple[float, tuple[str, ...], Index | None] | None = None
 
     def features(self, person: PersonParticulars, subject_id: int) -> Keys:
-        """The engine's features of a candidate, scored as `subject_id`."""
-        key = (subject_id, person.model_dump_json())
-        found = self._features.get(key)
-        if found is None:
-            found = self._features[key] = keys.features_of(person, subject_id)
+        """The engine's features of a candidate, scored as `subject_id`: those computed for
+        the same particulars (the very object the memo opened, or equal ones)."""
+        kept = self._features.get(subject_id)
+        if kept is not None and kept[0] is person:
+            return kept[2]
+        text = person.model_dump_json()
+        if kept is not None and kept[1] == text:
+            # (Held to its object from now on: the memo keeps it alive, so `is` is safe.)
+            self._features[subject_id] = (person, text, kept[2])
+            return kept[2]
+        found = keys.features_of(person, subject_id)
+        self._features[subject_id] = (person, text, found)
         return found
 
     def index(self, uow: UnitOfWork, kinds: Sequence[str]) -> Index | None:

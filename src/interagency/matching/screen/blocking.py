@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from json.encoder import encode_basestring
 
 from interagency.matching.model import PREDICTION_BLOCKING_RULES
 from interagency.matching.screen.index import Rule, parse_rule
@@ -58,8 +59,31 @@ def lookup_keys(query: Keys) -> set[str]:
 
 
 def _lacks(person: Keys, rule: Rule, side: str) -> bool:
-    return any(getattr(person, column) is None for s, column in rule.either_missing if s == side)
+    return any(getattr(person, column) is None for column in _filtered(rule, side))
+
+
+@cache
+def _filtered(rule: Rule, side: str) -> tuple[str, ...]:
+    """The columns of `side` in the rule's filter of missing values (a day's manifest asks
+    for each row's keys, so they are picked out once)."""
+    return tuple(column for s, column in rule.either_missing if s == side)
+
+
+_LACKING = {None: "null", True: "true", False: "false"}
 
 
 def _key(number: int, values: tuple[object, ...], lacking: bool | None) -> str:
-    return json.dumps([number, values, lacking], ensure_ascii=False, separators=(",", ":"))
+    """`[number, values, lacking]` as compact JSON, exactly as `json.dumps` writes it
+    (stored keys are keyed hashes of this text), written directly: a day's manifest asks
+    for some twenty keys a row, and `json.dumps` with arguments builds an encoder each."""
+    return f"[{number},[{','.join(map(_value, values))}],{_LACKING[lacking]}]"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
