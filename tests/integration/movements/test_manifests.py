@@ -222,6 +222,16 @@ def test_a_manifest_in_parts_ends_when_its_last_part_ends(
     assert sorted(told) == sorted(checkers)
 
 
+@pytest.mark.parametrize("count", [0, 1, 7, 10, 249_999, 250_001, 940_815, 1_000_000])
+def test_the_parts_cover_every_row_once_in_sizes_that_differ_by_one_at_most(count: int) -> None:
+    parts = manifests._parts(count)
+    covered = [row for first, size in parts for row in range(first, first + size)]
+    assert covered == list(range(count))
+    sizes = {size for _, size in parts}
+    assert not sizes or (max(sizes) - min(sizes) <= 1 and max(sizes) <= manifests.PART_ROWS)
+    assert len(parts) == -(-count // manifests.PART_ROWS)
+
+
 def test_a_file_over_the_row_limit_is_refused_with_what_to_do(
     records: Records, monkeypatch: pytest.MonkeyPatch
 ) -> None:
