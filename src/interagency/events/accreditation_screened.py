@@ -15,7 +15,6 @@ screening service.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final
@@ -39,7 +38,7 @@ from interagency.records.models import Hit, Neutrality, Record
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
 from interagency.records.screened import RECORDS
-from interagency.screening import registry, subjects
+from interagency.screening import registry
 from interagency.screening.models import Subject
 from interagency.vault import Vault
 
@@ -192,9 +191,12 @@ def _applicants(
     return found
 
 
-def _within_event(uow: UnitOfWork, screened: Sequence[Subject]) -> Mapping[int, frozenset[int]]:
+def _within_event(
+    uow: UnitOfWork, screened: Sequence[Subject], found: Mapping[int, Sequence[Subject]]
+) -> Mapping[int, frozenset[int]]:
     """Each applicant meets only the event-records opted in for its own event and
-    eligible under that event's terms now."""
+    eligible under that event's terms now: judged for the candidates found alone (an event
+    may have a million records opted in)."""
     events = dict(
         uow.session.execute(
             select(Applicant.id, Applicant.event_id).where(
@@ -202,16 +204,13 @@ def _within_event(uow: UnitOfWork, screened: Sequence[Subject]) -> Mapping[int, 
             )
         ).all()
     )
-    opted = uow.session.execute(
-        select(OptIn.event_id, OptIn.record_id).where(OptIn.event_id.in_(set(events.values())))
-    ).all()
-    allowed = eligible_pairs(uow, [record_id for _, record_id in opted])
-    held = subjects.of_refs(uow, EVENT_RECORDS, sorted({r for _, r in allowed}))
-    by_event: dict[int, set[int]] = defaultdict(set)
-    for event_id, record_id in allowed:
-        if record_id in held:
-            by_event[event_id].add(held[record_id].id)
-    return {s.id: frozenset(by_event.get(events[s.ref], ())) for s in screened if s.ref in events}
+    met = {s.id: [c for c in found.get(s.id, ()) if c.kind == EVENT_RECORDS.name] for s in screened}
+    allowed = eligible_pairs(uow, [c.ref for candidates in met.values() for c in candidates])
+    return {
+        s.id: frozenset(c.id for c in met[s.id] if (events[s.ref], c.ref) in allowed)
+        for s in screened
+        if s.ref in events
+    }
 
 
 def _tell_host(uow: UnitOfWork, caller: Caller, hit: Hit) -> None:

@@ -86,11 +86,17 @@ class SubjectKind:
     # Called in the checking transaction when a person confirmed such a hit.
     on_confirmed: Callable[[UnitOfWork, Caller, Hit], object] | None = None
     # Narrows, at every screening, the candidates its subjects meet beyond the kinds they
-    # are screened against: given the subjects screened, the ids of the subjects each may
-    # meet, by subject id (an accreditation applicant meets only the records opted in for
-    # its event). None: every candidate of those kinds.
+    # are screened against: given the subjects screened and the candidates found for each
+    # (by subject id), the ids of those each may meet, by subject id (an accreditation
+    # applicant meets only the records opted in for its event). Given the candidates, it
+    # reads only what concerns them, however many subjects the narrowing allows. None:
+    # every candidate of those kinds.
     candidates_within: (
-        Callable[[UnitOfWork, Sequence[Subject]], Mapping[int, frozenset[int]]] | None
+        Callable[
+            [UnitOfWork, Sequence[Subject], Mapping[int, Sequence[Subject]]],
+            Mapping[int, frozenset[int]],
+        ]
+        | None
     ) = None
 
 

@@ -299,7 +299,7 @@ def _candidates_of(
     for name, group in subjects.by_kind(subject for subject, _, _ in items).items():
         within = registry.kind_of(name).candidates_within
         if within is not None:
-            allowed = within(uow, group)
+            allowed = within(uow, group, {subject.id: found[subject.id] for subject in group})
             for subject in group:
                 meets = allowed.get(subject.id, frozenset())
                 found[subject.id] = [c for c in found[subject.id] if c.id in meets]
