@@ -7,16 +7,25 @@ and 8 GiB on the 2-core machine).
 Never part of `make test`. Run from the repository root:
 
     .venv/bin/python benchmarks/accreditation.py [--applicants 50000] [--records 1000000]
-        [--planted 0.01] [--workers 2] [--server-url URL] [--json F] [--keep]
+        [--planted 0.01] [--workers 2] [--tables 1000000] [--server-url URL] [--json F]
+        [--keep] [--profile F.prof] [--no-engine]
     .venv/bin/python benchmarks/accreditation.py --smoke    # 2,000 against 20,000
+
+The tables of `--tables` persons are read at every scale (the records are the first rows
+of table B), so that what each record is found under is computed once and kept beside
+them. `--profile` writes cProfile's statistics of the screening jobs; `--no-engine`
+leaves the reference out (for a profiling run).
 
 1. Made-up persons come from `scale_data` (seed 2). The first `--records` rows of its
    table B are suspects' records on terrorism charges of the eight agencies of
-   `records_crosscheck` (`seed_held`: sealed, with their "record" subjects and keys).
+   `records_crosscheck`, written with COPY (`seed_records`: sealed as the services seal
+   them, with their "record" subjects and keys, checked on a sample against the
+   service's own).
 2. The event is the demo's summit (hosted by RU-FSB); the seven other agencies join it,
    it declares terrorism and a quota for the applicants, and every record of those
    agencies is opted in for it in bulk: its opt-in row, and its "event-record" subject
-   with the keys of the record's subject (both are found from the same particulars).
+   with the keys of the record's subject (both are found from the same particulars;
+   written with the records, and checked on a sample too).
 3. The applicants are rows of table A, a share `--planted` of them (1 in 100 by default)
    table A's version of an opted-in record's person (another script or standard of
    transliteration, a slightly different document number or birth date). They are
@@ -36,6 +45,7 @@ The database is made for the run and dropped at its end.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import logging
 import random
@@ -108,6 +118,17 @@ def timed(work: Callable[[], T]) -> tuple[T, float, dict[str, int]]:
         result = work()
         seconds = time.perf_counter() - began
     return result, seconds, memory
+
+
+def profiled(into: Path | None, work: Callable[[], T]) -> T:
+    """`work()`, under cProfile when `into` names a file for its statistics."""
+    if into is None:
+        return work()
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(work)
+    finally:
+        profile.dump_stats(into)
 
 
 # -- the applicants ---------------------------------------------------------------------
@@ -505,6 +526,8 @@ def arguments() -> argparse.Namespace:
     add("--server-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     add("--json", type=Path)
     add("--keep", action="store_true", help="keep the database (and its keys) after the run")
+    add("--profile", type=Path, help="write cProfile's statistics of the service's jobs here")
+    add("--no-engine", action="store_true", help="leave the reference out (a profiling run)")
     args = parser.parse_args()
     if args.smoke:
         for name, value in SMOKE.items():
@@ -539,11 +562,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["seeding_seconds"] = time.perf_counter() - began
         result["upload_seconds"] = upload_and_approve(container, event_id, rows)
         print(f"load: {load_note()}")
-        _, seconds, memory = timed(lambda: run_pending(container, limit=100))
+        _, seconds, memory = timed(
+            lambda: profiled(args.profile, lambda: run_pending(container, limit=100))
+        )
         result["service"] = {"seconds": seconds, **memory}
         service = service_pairs(container, event_id)
         container.engine.dispose()
-    engine, seconds, memory = timed(lambda: reference(rows, records, args.workers))
+    if args.no_engine:
+        engine, seconds, memory = set(), float("nan"), {"before": 0, "peak": 0}
+    else:
+        engine, seconds, memory = timed(lambda: reference(rows, records, args.workers))
     result["engine"] = {"seconds": seconds, **memory}
     held_by_host = {n for n in range(1, len(records) + 1) if n % len(HELD_BY) == 0}
     planted = {(n, p) for n, p in enumerate(partner) if p is not None and p not in held_by_host}
