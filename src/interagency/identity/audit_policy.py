@@ -44,6 +44,7 @@ FOREIGN_FACTS: Final[Mapping[str, frozenset[str]]] = {
     "records:record:screen": frozenset({"compared"}),
     "screening:screen": frozenset({"compared"}),
     "movements:crossing:screen": frozenset({"compared"}),
+    "events:accreditation:screen": frozenset({"compared"}),
 }
 
 # Rule 4: detail keys whose values are shown as recorded to every reader. Anything not
