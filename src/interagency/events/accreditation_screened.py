@@ -39,7 +39,7 @@ from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
 from interagency.records.screened import RECORDS
 from interagency.screening import registry
-from interagency.screening.models import Subject
+from interagency.screening.models import Screened, Subject
 from interagency.vault import Vault
 
 _CHUNK: Final = 5000
@@ -192,7 +192,7 @@ def _applicants(
 
 
 def _within_event(
-    uow: UnitOfWork, screened: Sequence[Subject], found: Mapping[int, Sequence[Subject]]
+    uow: UnitOfWork, screened: Sequence[Screened], found: Mapping[int, Sequence[Subject]]
 ) -> Mapping[int, frozenset[int]]:
     """Each applicant meets only the event-records opted in for its own event and
     eligible under that event's terms now: judged for the candidates found alone (an event

@@ -4,6 +4,7 @@ hashes its candidates are found by."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,6 +31,22 @@ class Subject(Base):
     created_at: Mapped[created_at]
     # The last screening; a kind's retention counts from it.
     screened_at: Mapped[datetime | None]
+
+
+class Screened(Protocol):
+    """What the service reads of a subject it screens: a stored `Subject`, or a row it
+    judges without storing it (`service.would_hit`, where a day's manifest has a million)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ref(self) -> int: ...
+    @property
+    def owner_agency_id(self) -> int: ...
+    @property
+    def matches_as(self) -> str: ...
 
 
 class SubjectKey(Base):

@@ -42,7 +42,7 @@ from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards, matchable, may_pair
 from interagency.screening import keys, registry, subjects
 from interagency.screening.memo import Memo
-from interagency.screening.models import Subject, SubjectKey
+from interagency.screening.models import Screened, Subject, SubjectKey
 from interagency.vault import Vault
 
 SCREENINGS_PER_DAY: Final = 3
@@ -129,6 +129,18 @@ def screen_many(
 
 
 @dataclass(frozen=True, slots=True)
+class _Unsaved:
+    """A probe as the service reads a subject (`models.Screened`): a plain object, since a
+    day's manifest judges a million and an ORM object costs ten times as much to make."""
+
+    id: int
+    kind: str
+    owner_agency_id: int
+    matches_as: str
+    ref: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Probe:
     """A subject not stored yet, as `would_hit` judges it: its kind, its holder, what its
     particulars describe, its safeguards and its particulars."""
@@ -160,12 +172,11 @@ def would_hit(
         return []
     today = utcnow().date()
     # Unsaved rows, named by negative ids that no stored subject has.
-    unsaved = [
-        (Subject(id=-n, kind=p.kind, ref=0, owner_agency_id=p.owner_agency_id,
-                 matches_as=p.matches_as), p.query, p.guards)
+    unsaved: list[tuple[Screened, Particulars, Safeguards]] = [
+        (_Unsaved(-n, p.kind, p.owner_agency_id, p.matches_as), p.query, p.guards)
         for n, p in enumerate(probes, start=1)
         if matchable(p.guards, today)
-    ]  # fmt: skip
+    ]
     meetings, _ = _meet(uow, vault, unsaved, today, memo or Memo(seconds=0), remembered=True)
     return [bool(meetings[-n][1]) if -n in meetings else False for n in range(1, len(probes) + 1)]
 
@@ -173,7 +184,7 @@ def would_hit(
 def _meet(
     uow: UnitOfWork,
     vault: Vault,
-    ready: Sequence[tuple[Subject, Particulars, Safeguards]],
+    ready: Sequence[tuple[Screened, Particulars, Safeguards]],
     today: date,
     memo: Memo,
     *,
@@ -265,7 +276,7 @@ def candidates(
 def _candidates_of(
     uow: UnitOfWork,
     vault: Vault,
-    items: Sequence[tuple[Subject, Particulars, Keys | None]],
+    items: Sequence[tuple[Screened, Particulars, Keys | None]],
     memo: Memo | None = None,
 ) -> dict[int, list[Subject]]:
     """`candidates` of each subject, by its id, from one lookup of all their keys (a

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -15,11 +15,12 @@ from interagency.db import UnitOfWork
 from interagency.records.particulars import Particulars
 from interagency.records.policy import Safeguards
 from interagency.screening import keys, registry
-from interagency.screening.models import Subject, SubjectKey
+from interagency.screening.models import Screened, Subject, SubjectKey
 from interagency.screening.registry import SubjectKind
 from interagency.vault import Vault
 
 _CHUNK: Final = 5000
+_Subject = TypeVar("_Subject", bound=Screened)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +98,8 @@ def _chunked(
     return found
 
 
-def by_kind(subjects: Iterable[Subject]) -> dict[str, list[Subject]]:
-    grouped: dict[str, list[Subject]] = defaultdict(list)
+def by_kind(subjects: Iterable[_Subject]) -> dict[str, list[_Subject]]:
+    grouped: dict[str, list[_Subject]] = defaultdict(list)
     for subject in subjects:
         grouped[subject.kind].append(subject)
     return grouped
