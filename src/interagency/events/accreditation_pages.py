@@ -81,6 +81,7 @@ def _show(
             "name": _name,
             "offence": record_labels.label,
             "may": may,
+            "opens_accreditation": lambda event: True,  # (this is the page)
             "roles": list(ApplicantRole),
             "declarable": sorted(rules.DECLARABLE_OFFENCES),
             "columns": accreditation.COLUMNS,

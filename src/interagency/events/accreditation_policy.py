@@ -71,6 +71,16 @@ def may(
     return any((role, relation) in granted for role in principal.roles for relation in mine)
 
 
+def opens_page(principal: Principal, host_agency_id: int, participants: Iterable[int]) -> bool:
+    """Whether the event's accreditation page has anything for the principal: the host's
+    batches, or an agency's own opt-ins and hits (the event's navigation links it only
+    then)."""
+    return any(
+        may(principal, action, host_agency_id, participants)
+        for action in (Action.VIEW, Action.OPT_IN)
+    )
+
+
 def eligible(
     *,
     category: str,

@@ -15,6 +15,7 @@ from interagency import i18n
 from interagency.db import UnitOfWork
 from interagency.events import (
     access,
+    accreditation_policy,
     after_action,
     dossier,
     labels,
@@ -96,9 +97,15 @@ def _context(request: Request, uow: UnitOfWork, **values: Any) -> dict[str, Any]
             principal, policy.Action(action), event.host_agency_id, access.participants(event)
         )
 
+    def opens_accreditation(event: Event) -> bool:
+        return principal is not None and accreditation_policy.opens_page(
+            principal, event.host_agency_id, access.participants(event)
+        )
+
     return {
         "label": labels.label,
         "may": may,
+        "opens_accreditation": opens_accreditation,
         "codes": access.codes(uow),
         "states": access.state_names(uow, request.state.language),
         "today": today,

@@ -103,3 +103,26 @@ def test_the_accreditation_pages(records: Records) -> None:
     batch_page = host.get(f"{page}/batches/{batch_ref}", headers={"Accept-Language": "ru"}).text
     assert "KZ-SVC" in batch_page
     assert "HUSEYNOV RASHAD" in batch_page
+
+
+def test_the_event_links_its_accreditation_only_to_those_it_has_something_for(
+    records: Records,
+) -> None:
+    event_id = hosted(records.container, records.council)
+    act(records.container, records.council, "ru_liaison",
+        lambda uow, caller: dossier.add_participant(uow, caller, event_id,
+                                                    DelegationIn(agency="KZ-SVC")))  # fmt: skip
+    with records.container.uow() as uow:
+        event_ref = uow.session.scalar(select(Event.public_id).where(Event.id == event_id))
+    link = f'href="/events/{event_ref}/accreditation"'
+    # The host's staff (its batches) and an agency taking part (its opt-ins and hits).
+    for login in ("ru_liaison", "kz_liaison"):
+        client = _client(records, login)
+        assert link in client.get(f"/events/{event_ref}").text, login
+        assert client.get(f"/events/{event_ref}/accreditation").status_code == 200, login
+    # The secretariat reads the dossier but sees no applicant: no link to a refusal.
+    secretariat = _client(records, "sec_officer")
+    dossier_page = secretariat.get(f"/events/{event_ref}")
+    assert dossier_page.status_code == 200
+    assert link not in dossier_page.text
+    assert secretariat.get(f"/events/{event_ref}/accreditation").status_code == 403
