@@ -380,11 +380,13 @@ def process(run: Run) -> None:
         return
     with run.uow() as uow:
         manifest = _locked(uow, manifest_id)
-        if unknown:
+        # Rows a job screened before manifests had parts (its count went on with them).
+        done = manifest.rows
+        if unknown and not done:
             _keep_problems(manifest, unknown)
         parts = [
-            ManifestPart(manifest_id=manifest_id, number=n, first_row=first, row_count=size)
-            for n, (first, size) in enumerate(_parts(count))
+            ManifestPart(manifest_id=manifest_id, number=n, first_row=done + first, row_count=size)
+            for n, (first, size) in enumerate(_parts(count - done))
         ]
         uow.session.add_all(parts)
         uow.session.flush()
@@ -452,10 +454,10 @@ def process_part(run: Run) -> None:
         manifest_id, agency_id = manifest.id, manifest.agency_id
         first, count, done = part.first_row, part.row_count, part.rows
     principal = _require_rights(run, manifest_id, agency_id)
-    rows = read_rows(_source(run, manifest_id))
-    next(rows, None)  # the header: the manifest's job noted its problems
     memo = _memos.take(manifest_id)
     try:
+        rows = read_rows(_source(run, manifest_id))
+        next(rows, None)  # the header: the manifest's job noted its problems
         for batch in _batches(islice(rows, first + done, first + count)):
             _store_batch(run, part_id, manifest_id, principal, (first, done), batch, memo)
             done += len(batch)

@@ -222,6 +222,33 @@ def test_a_manifest_in_parts_ends_when_its_last_part_ends(
     assert sorted(told) == sorted(checkers)
 
 
+def test_a_manifest_begun_before_parts_goes_on_after_the_rows_it_had_read(
+    records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keep_profile(records)
+    monkeypatch.setattr(manifests, "PART_ROWS", 4)
+    manifest_id = _send(records, _csv(travellers=6))
+    # As a job of the time before parts left it: three rows read (the hit among them).
+    with records.container.uow() as uow:
+        uow.write(
+            update(CrossingManifest)
+            .where(CrossingManifest.id == manifest_id)
+            .values(status="running", rows=3, screened=3, hits=1)
+        )
+        uow.commit()
+    run_pending(records.container)
+    with records.container.uow(read_only=True) as uow:
+        parts = uow.session.execute(
+            select(ManifestPart.first_row, ManifestPart.row_count).order_by(ManifestPart.number)
+        ).all()
+    assert [tuple(part) for part in parts] == [(3, 3), (6, 3)]
+    manifest = _manifest(records, manifest_id)
+    # Rows 5 to 10: four travellers, the bad row and the blank one; none read twice.
+    assert (manifest.status, manifest.rows, manifest.screened, manifest.hits) == ("done", 9, 7, 1)
+    assert _count(records, Crossing) == 0
+    assert _count(records, Hit) == 0
+
+
 @pytest.mark.parametrize("count", [0, 1, 7, 10, 249_999, 250_001, 940_815, 1_000_000])
 def test_the_parts_cover_every_row_once_in_sizes_that_differ_by_one_at_most(count: int) -> None:
     parts = manifests._parts(count)

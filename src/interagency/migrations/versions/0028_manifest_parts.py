@@ -1,8 +1,7 @@
 """Parts of a day's manifest: ranges of its rows that jobs screen side by side.
 
 A manifest that was running when this revision came in has no parts; its job, run again,
-reads its file from the start and splits it (rows already screened are not stored twice:
-a stored row is found by its manifest and row number).
+splits the rows after those it had screened (its count of rows read) into parts.
 
 Revision ID: 0028
 Revises: 0027
