@@ -37,7 +37,7 @@ from interagency.records import pairing
 from interagency.records.models import Hit, Neutrality, Record
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
-from interagency.records.screened import RECORDS
+from interagency.records.screened import RECORDS, RecordBacked
 from interagency.screening import registry
 from interagency.screening.models import Screened, Subject
 from interagency.vault import Vault
@@ -87,7 +87,7 @@ def eligible_pairs(uow: UnitOfWork, record_ids: Sequence[int]) -> set[tuple[int,
     return found
 
 
-class EventRecordHolder:
+class EventRecordHolder(RecordBacked):
     """Opted-in records by their record's id (`registry.Holder`)."""
 
     def safeguards(
@@ -96,17 +96,6 @@ class EventRecordHolder:
         live = {record_id for _, record_id in eligible_pairs(uow, refs)}
         held = RECORDS.holder.safeguards(uow, sorted(live), fresh=fresh)
         return {ref: guards for ref, guards in held.items() if ref in live}
-
-    def particulars(
-        self, uow: UnitOfWork, vault: Vault, refs: Sequence[int]
-    ) -> Mapping[int, Particulars]:
-        return RECORDS.holder.particulars(uow, vault, refs)
-
-    def references(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, str]:
-        return RECORDS.holder.references(uow, refs)
-
-    def told(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, frozenset[int]]:
-        return RECORDS.holder.told(uow, refs)
 
     def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
         """The records were erased: no event is offered them any more."""

@@ -32,14 +32,14 @@ from interagency.records.models import Neutrality, Record
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
 from interagency.records.protection import ERASED
-from interagency.records.screened import RECORDS
+from interagency.records.screened import RECORDS, RecordBacked
 from interagency.screening import registry
 from interagency.vault import Vault
 
 _CHUNK: Final = 5000
 
 
-class ProfileHolder:
+class ProfileHolder(RecordBacked):
     """Profiles by their record's id (`registry.Holder`)."""
 
     def safeguards(
@@ -61,17 +61,6 @@ class ProfileHolder:
             )
             for ref, guards in held.items()
         }
-
-    def particulars(
-        self, uow: UnitOfWork, vault: Vault, refs: Sequence[int]
-    ) -> Mapping[int, Particulars]:
-        return RECORDS.holder.particulars(uow, vault, refs)
-
-    def references(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, str]:
-        return RECORDS.holder.references(uow, refs)
-
-    def told(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, frozenset[int]]:
-        return RECORDS.holder.told(uow, refs)
 
     def forget(self, uow: UnitOfWork, refs: Sequence[int]) -> None:
         """The records were erased: so is what their profiles say. The rows stay, for

@@ -51,6 +51,23 @@ class RecordHolder:
         raise RuntimeError("records are erased by their DPO, never by a retention sweep")
 
 
+class RecordBacked:
+    """A kind whose subjects are records under another role (a fighter's profile, a record
+    opted in for an event): their particulars, references and who was told of them are the
+    records' own. The kind answers for its safeguards and erasure itself."""
+
+    def particulars(
+        self, uow: UnitOfWork, vault: Vault, refs: Sequence[int]
+    ) -> Mapping[int, Particulars]:
+        return RECORDS.holder.particulars(uow, vault, refs)
+
+    def references(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, str]:
+        return RECORDS.holder.references(uow, refs)
+
+    def told(self, uow: UnitOfWork, refs: Sequence[int]) -> Mapping[int, frozenset[int]]:
+        return RECORDS.holder.told(uow, refs)
+
+
 RECORDS: Final = registry.register(
     registry.SubjectKind(
         name="record",
