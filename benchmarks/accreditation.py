@@ -78,7 +78,6 @@ from records_crosscheck import (  # noqa: E402
     check_subjects,
     clear_records,
     particulars_of,
-    stored_texts_of,
 )
 
 HOST_UPLOADER = "ivanov"  # RU-FSB's liaison officer, the summit's host
@@ -169,15 +168,33 @@ def applicant_rows(
 # -- the records, in bulk -----------------------------------------------------------------
 
 
-def key_texts(
+def persons_keyed(rows: Sequence[dict[str, str]]) -> list[tuple[list[str], str]]:
+    """What each person is found under, as text, and its features as its subject keeps
+    them (`screening.keys.stored_texts` and `features_text`, the service's own functions),
+    in a worker process (names are parsed in Python)."""
+    from interagency.records.models import RecordKind
+    from interagency.records.particulars import PersonParticulars
+    from interagency.screening import keys
+
+    person = RecordKind.PERSON.value
+    found = []
+    for row in rows:
+        particulars = PersonParticulars.model_validate(row)
+        features = keys.features_of(particulars)
+        texts = sorted(keys.stored_texts(person, particulars, features))
+        found.append((texts, keys.features_text(features)))
+    return found
+
+
+def keyed(
     held: pd.DataFrame, tables: int, seed: int, workers: int
-) -> Iterator[list[list[str]]]:
-    """What each held person is found under, as text (`screening.keys.stored_texts`, the
-    service's own function), a chunk of SEED_CHUNK rows at a time. Kept beside the tables
-    (a chunk's file), since the same rows of table B are held by every run: the first run
-    computes them in `workers` processes, the next ones read them back. The sample check
-    after the load fails if the service's keys ever differ from what was kept."""
-    folder = scale_data.DEFAULT_OUT / f"person-keys-{tables}-seed{seed}"
+) -> Iterator[list[tuple[list[str], str]]]:
+    """`persons_keyed` of each held person, a chunk of SEED_CHUNK rows at a time. Kept
+    beside the tables (a chunk's file), since the same rows of table B are held by every
+    run: the first run computes them in `workers` processes, the next ones read them back.
+    The sample checks after the load fail if the service's keys or features ever differ
+    from what was kept."""
+    folder = scale_data.DEFAULT_OUT / f"person-keys-features-{tables}-seed{seed}"
     folder.mkdir(parents=True, exist_ok=True)
     starts = range(0, len(held), SEED_CHUNK)
     rows = [particulars_of(row) for row in held.to_dict("records")]
@@ -186,19 +203,22 @@ def key_texts(
         return folder / f"{start:07d}-{min(start + SEED_CHUNK, len(held)) - start}.parquet"
 
     missing = [s for s in starts if not kept(s).exists()]
-    ahead: dict[int, Future[list[list[str]]]] = {}
+    ahead: dict[int, Future[list[tuple[list[str], str]]]] = {}
     with ProcessPoolExecutor(max(workers, 1), mp_context=get_context("spawn")) as pool:
         for start in starts:
             # A few chunks ahead, so that the workers compute while this process writes.
             for later in [s for s in missing if s >= start][: workers + 1]:
                 if later not in ahead:
-                    ahead[later] = pool.submit(stored_texts_of, rows[later : later + SEED_CHUNK])
+                    ahead[later] = pool.submit(persons_keyed, rows[later : later + SEED_CHUNK])
             if start in ahead:
-                texts = ahead.pop(start).result()
-                pd.DataFrame({"texts": texts}).to_parquet(kept(start), index=False)
-                yield texts
+                found = ahead.pop(start).result()
+                pd.DataFrame(
+                    {"texts": [t for t, _ in found], "features": [f for _, f in found]}
+                ).to_parquet(kept(start), index=False)
+                yield found
             else:
-                yield [list(t) for t in pd.read_parquet(kept(start))["texts"]]
+                table = pd.read_parquet(kept(start))
+                yield [(list(t), f) for t, f in zip(table["texts"], table["features"], strict=True)]
 
 
 def seed_records(
@@ -209,9 +229,9 @@ def seed_records(
     services seal them, ids from 1), but with COPY, and with the subjects of both kinds
     at once: each record's "record" subject (id: the record's) and, for a record of an
     agency other than the event's host, its "event-record" subject (id: n + the record's)
-    with the same keys (both match as persons from the same particulars). The candidate
-    keys' indexes are built once after the load. Checked on a sample against the
-    service's own subjects and keys."""
+    with the same keys and features (both match as persons from the same particulars),
+    the features sealed for each. The candidate keys' indexes are built once after the
+    load. Checked on a sample against the service's own subjects, keys and features."""
     from interagency.db import new_public_id, utcnow
     from interagency.events.accreditation_screened import EVENT_RECORDS
     from interagency.events.models import Event
@@ -221,6 +241,7 @@ def seed_records(
     from interagency.records.policy import review_due
     from interagency.records.screened import RECORDS
     from interagency.records.sealing import particulars_context
+    from interagency.screening.subjects import features_context
     from interagency.vault.columns import sealing_context
 
     began = time.perf_counter()
@@ -250,7 +271,7 @@ def seed_records(
     values = tuple(fixed.values())
     texts_s = 0.0
     with _keys_set_aside(container, True, print):
-        chunks = key_texts(held, tables, seed, workers)
+        chunks = keyed(held, tables, seed, workers)
         for start in range(0, n, SEED_CHUNK):
             waited = time.perf_counter()
             texts = next(chunks)
@@ -262,7 +283,9 @@ def seed_records(
                 # Sealed before the COPY: a data key the vault reads meanwhile would wait
                 # for the connection the COPY holds.
                 records, subjects, lines = [], [], []
-                for offset, (row, found_under) in enumerate(zip(chunk, texts, strict=True)):
+                for offset, (row, (found_under, features)) in enumerate(
+                    zip(chunk, texts, strict=True)
+                ):
                     record_id = start + offset + 1
                     owner = owners[record_id % len(owners)]
                     particulars = PersonParticulars.model_validate(particulars_of(row))
@@ -282,16 +305,22 @@ def seed_records(
                     ]
                     records.append((record_id, owner, authors[owner], public_id, *sealed, *values))
                     terms = sorted(vault.matching_terms(session, found_under))
-                    subjects.append((record_id, RECORDS.name, record_id, owner, person, now))
-                    lines.extend(f"{term}\t{record_id}\n" for term in terms)
-                    if owner != host:
-                        subjects.append((n + record_id, EVENT_RECORDS.name, record_id,
-                                         owner, person, now))  # fmt: skip
-                        lines.extend(f"{term}\t{n + record_id}\n" for term in terms)
+                    for subject_id, kind in ((record_id, RECORDS.name),
+                                             (n + record_id, EVENT_RECORDS.name)):  # fmt: skip
+                        if kind == EVENT_RECORDS.name and owner == host:
+                            continue  # the host screens against others' records only
+                        compared = vault.seal_text(
+                            session, owner, features, context=features_context(kind, record_id)
+                        )
+                        subjects.append((subject_id, kind, record_id, owner, person, now,
+                                         compared))  # fmt: skip
+                        lines.extend(f"{term}\t{subject_id}\n" for term in terms)
                 with cursor.copy(f"COPY records ({', '.join(columns)}) FROM STDIN") as copy:
                     for record in records:
                         copy.write_row(record)
-                subject_columns = "id, kind, ref, owner_agency_id, matches_as, created_at"
+                subject_columns = (
+                    "id, kind, ref, owner_agency_id, matches_as, created_at, features_sealed"
+                )
                 with cursor.copy(f"COPY screening_subjects ({subject_columns}) FROM STDIN") as copy:
                     for subject in subjects:
                         copy.write_row(subject)
@@ -304,7 +333,7 @@ def seed_records(
             if (start // SEED_CHUNK) % 10 == 9 or done == n:
                 spent = time.perf_counter() - began
                 print(f"  seeded {done:,} records ({spent:.0f} s, {done / spent:,.0f} a second;"
-                      f" {texts_s:.0f} s waiting for keys' texts)")  # fmt: skip
+                      f" {texts_s:.0f} s waiting for keys and features)")  # fmt: skip
     with container.uow() as uow:
         for table, last in (("records", n), ("screening_subjects", 2 * n)):
             uow.session.execute(
@@ -325,13 +354,14 @@ def seed_records(
 
 
 def check_event_records(container: Any, count: int) -> None:
-    """Fails unless `count` event-record subjects drawn at random have the holder, kind
-    and keys the service gives an opted-in record's subject (`subjects.enrol` of its
-    particulars)."""
+    """Fails unless `count` event-record subjects drawn at random have the holder, kind,
+    keys and features the service gives an opted-in record's subject (`subjects.enrol` of
+    its particulars), the features as the service reads them (`subjects.compared`)."""
     from interagency.events.accreditation_screened import EVENT_RECORDS
     from interagency.records.models import Record
+    from interagency.records.particulars import PersonParticulars
     from interagency.records.sealing import open_particulars
-    from interagency.screening import keys
+    from interagency.screening import keys, subjects
     from interagency.screening.models import Subject, SubjectKey
 
     with container.uow(read_only=True) as uow:
@@ -360,6 +390,10 @@ def check_event_records(container: Any, count: int) -> None:
             )
             if stored != wanted:
                 raise RuntimeError(f"record {record.id}: its event-record keys differ")
+            compared = subjects.compared(uow, container.vault, [subject]).get(subject.id)
+            assert isinstance(particulars, PersonParticulars)
+            if compared != keys.features_of(particulars, subject.id):
+                raise RuntimeError(f"record {record.id}: its event-record features differ")
 
 
 # -- the event --------------------------------------------------------------------------

@@ -429,7 +429,7 @@ def service_lookup(
     subject = Subject(kind=RECORDS.name, ref=0, owner_agency_id=agency_id, matches_as="person")
     found = service.candidates(uow, vault, subject, query)
     refs = {s.id: s.ref for s in found}
-    matches = service.compare(query, subjects.opened(uow, vault, found))
+    matches = service.compare(query, subjects.compared(uow, vault, found))
     return {refs[m.found_id]: m.probability for m in matches}, len(found)
 
 

@@ -220,6 +220,7 @@ SEALED_BY_FEATURE = {
     "exchange_threads.restriction_sealed",
     "records.particulars_sealed",
     "record_access_requests.particulars_sealed",
+    "screening_subjects.features_sealed",
 }
 
 

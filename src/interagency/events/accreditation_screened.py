@@ -181,7 +181,7 @@ def _applicants(
 
 
 def _within_event(
-    uow: UnitOfWork, screened: Sequence[Screened], found: Mapping[int, Sequence[Subject]]
+    uow: UnitOfWork, screened: Sequence[Screened], found: Mapping[int, Sequence[Screened]]
 ) -> Mapping[int, frozenset[int]]:
     """Each applicant meets only the event-records opted in for its own event and
     eligible under that event's terms now: judged for the candidates found alone (an event

@@ -1,40 +1,38 @@
 """What a long batch job keeps between its transactions, so that a day's manifest does not
 read, open and analyse the same candidates again in every batch of its rows.
 
-- The engine's features of a candidate's particulars: a pure function of them and of the
-  subject they are scored for, kept as long as the memo lives.
-- Each for at most `MEMO_SECONDS`: the keyed hashes of the kinds screened against, with
-  their subjects (an index of terms and ids, no personal data; read whole only while it
-  has at most `INDEX_MOST_KEYS` keys, else looked up batch by batch), and, for
-  `service.would_hit`, the candidates' safeguards and particulars. A profile made,
-  changed, cleared, blocked or erased meanwhile reaches the job's choice of rows within
-  that time.
+Each for at most `MEMO_SECONDS`: the keyed hashes of the kinds screened against, with
+their subjects (an index of terms and ids, no personal data; read whole only while it has
+at most `INDEX_MOST_KEYS` keys, else looked up batch by batch), and, for
+`service.would_hit`, the candidates' safeguards and what they are compared by (a person's
+features). A profile made, changed, cleared, blocked or erased meanwhile reaches the
+job's choice of rows within that time.
 
 What a hit records is judged on what stands when it is recorded: `service.screen_many`
-reads the candidates' safeguards and particulars afresh, under the screening lock, and
+reads the candidates' safeguards and features afresh, under the screening lock, and
 takes only the index from a memo (a subject it finds there is judged as any other; one
 keyed after the last reading is found by the next one).
 
 A memo lives as long as its job, in the job's process (a manifest's parts, jobs that act
 for one user, hand theirs on to the next part the process takes), and holds only what the
-job opened anyway: the candidates' particulars, never a traveller's.
+job opened anyway: the candidates' features, never a traveller's.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
 from sqlalchemy import func, select
 
 from interagency.db import UnitOfWork
 from interagency.matching.screen.levels import Keys
-from interagency.records.particulars import Particulars, PersonParticulars
+from interagency.records.particulars import Particulars
 from interagency.records.policy import Safeguards
-from interagency.screening import keys, subjects
-from interagency.screening.models import Subject, SubjectKey
+from interagency.screening import subjects
+from interagency.screening.models import Screened, Subject, SubjectKey, SubjectRow
 from interagency.vault import Vault
 
 # Reading the safeguards of 100,000 profiles again costs some 25 seconds: every minute,
@@ -51,68 +49,23 @@ _Value = TypeVar("_Value")
 class Index:
     """Subjects by the terms they are found under, and the subjects themselves."""
 
-    def __init__(self, holding: dict[str, list[int]], pool: Mapping[int, Subject]) -> None:
+    def __init__(self, holding: dict[str, list[int]], pool: Mapping[int, Screened]) -> None:
         self.holding = holding
         self.pool = pool
 
 
-class _Detached(Mapping[int, Subject]):
-    """Detached copies of subjects (id, kind, ref, holder, what they describe), each made
-    when first asked for: a job meets a part of them between two readings."""
-
-    def __init__(self, rows: dict[int, tuple[str, int, int, str]]) -> None:
-        self._rows = rows
-        self._made: dict[int, Subject] = {}
-
-    def __getitem__(self, subject_id: int) -> Subject:
-        made = self._made.get(subject_id)
-        if made is None:
-            kind, ref, owner_agency_id, matches_as = self._rows[subject_id]
-            made = self._made[subject_id] = Subject(
-                id=subject_id,
-                kind=kind,
-                ref=ref,
-                owner_agency_id=owner_agency_id,
-                matches_as=matches_as,
-            )
-        return made
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
 class Memo:
-    """Candidates' features for as long as it lives; their safeguards and particulars for
-    `seconds` (0: never kept, as for a single screening)."""
+    """The index of candidates' keys, their safeguards and what they are compared by, each
+    for `seconds` (0: never kept, as for a single screening)."""
 
     def __init__(
         self, seconds: float = MEMO_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.seconds = seconds
         self._clock = clock
-        # By subject: the particulars last seen, as JSON too, and their features.
-        self._features: dict[int, tuple[PersonParticulars, str, Keys]] = {}
         self._guards: dict[int, tuple[float, Safeguards]] = {}
-        self._opened: dict[int, tuple[float, Particulars]] = {}
+        self._compared: dict[int, tuple[float, Keys | Particulars]] = {}
         self._index: tuple[float, tuple[str, ...], Index | None] | None = None
-
-    def features(self, person: PersonParticulars, subject_id: int) -> Keys:
-        """The engine's features of a candidate, scored as `subject_id`: those computed for
-        the same particulars (the very object the memo opened, or equal ones)."""
-        kept = self._features.get(subject_id)
-        if kept is not None and kept[0] is person:
-            return kept[2]
-        text = person.model_dump_json()
-        if kept is not None and kept[1] == text:
-            # (Held to its object from now on: the memo keeps it alive, so `is` is safe.)
-            self._features[subject_id] = (person, text, kept[2])
-            return kept[2]
-        found = keys.features_of(person, subject_id)
-        self._features[subject_id] = (person, text, found)
-        return found
 
     def index(self, uow: UnitOfWork, kinds: Sequence[str]) -> Index | None:
         """The keys of the subjects of `kinds` and those subjects, read again once older
@@ -127,21 +80,21 @@ class Memo:
         self._index = (now, wanted, index)
         return index
 
-    def safeguards(self, uow: UnitOfWork, found: Iterable[Subject]) -> dict[int, Safeguards]:
+    def safeguards(self, uow: UnitOfWork, found: Iterable[Screened]) -> dict[int, Safeguards]:
         """`subjects.safeguards_of`, read again once older than `seconds`."""
         return self._kept(self._guards, found, lambda gone: subjects.safeguards_of(uow, gone))
 
-    def opened(
-        self, uow: UnitOfWork, vault: Vault, found: Iterable[Subject]
-    ) -> dict[int, Particulars]:
-        """`subjects.opened`, opened again once older than `seconds`."""
-        return self._kept(self._opened, found, lambda gone: subjects.opened(uow, vault, gone))
+    def compared(
+        self, uow: UnitOfWork, vault: Vault, found: Iterable[Screened]
+    ) -> dict[int, Keys | Particulars]:
+        """`subjects.compared`, read again once older than `seconds`."""
+        return self._kept(self._compared, found, lambda gone: subjects.compared(uow, vault, gone))
 
     def _kept(
         self,
         store: dict[int, tuple[float, _Value]],
-        found: Iterable[Subject],
-        read: Callable[[list[Subject]], Mapping[int, _Value]],
+        found: Iterable[Screened],
+        read: Callable[[list[Screened]], Mapping[int, _Value]],
     ) -> dict[int, _Value]:
         now = self._clock()
         wanted = {subject.id: subject for subject in found}
@@ -167,11 +120,8 @@ def _read_index(uow: UnitOfWork, kinds: tuple[str, ...]) -> Index | None:
     )
     if not count or count > INDEX_MOST_KEYS:
         return None if count else Index({}, {})
-    rows = uow.session.execute(
-        select(Subject.id, Subject.kind, Subject.ref, Subject.owner_agency_id,
-               Subject.matches_as).where(of_kinds)
-    )  # fmt: skip
-    pool = _Detached({row[0]: (row[1], row[2], row[3], row[4]) for row in rows})
+    rows = uow.session.execute(select(*SubjectRow.columns()).where(of_kinds))
+    pool = {row[0]: SubjectRow(*row) for row in rows}
     holding: dict[str, list[int]] = defaultdict(list)
     for term, subject_id in uow.session.execute(
         select(SubjectKey.term, SubjectKey.subject_id).join(Subject).where(of_kinds)

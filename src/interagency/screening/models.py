@@ -3,11 +3,12 @@ hashes its candidates are found by."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from interagency.db import Base, created_at, intpk
 
@@ -31,6 +32,12 @@ class Subject(Base):
     created_at: Mapped[created_at]
     # The last screening; a kind's retention counts from it.
     screened_at: Mapped[datetime | None]
+    # What a screening compares it by (`keys.features_text`): the engine's features of a
+    # person, sealed under its holder's data key, written with its keys. Candidates are
+    # compared without opening their particulars or analysing their names again (a
+    # million candidates cost minutes of that). None for a kind nothing is screened
+    # against, for what is not a person, and once erased. Read only where compared.
+    features_sealed: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
 
 class Screened(Protocol):
@@ -47,6 +54,25 @@ class Screened(Protocol):
     def owner_agency_id(self) -> int: ...
     @property
     def matches_as(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """A subject as plain values (`Screened`): a candidate the service found by its keys,
+    or a probe it judges without storing it (a negative id). A batch meets tens of
+    thousands, and an ORM object costs tens of times as much to make."""
+
+    id: int
+    kind: str
+    ref: int
+    owner_agency_id: int
+    matches_as: str
+
+    @staticmethod
+    def columns() -> tuple[Any, ...]:
+        """The subjects' columns to make one from, in its order."""
+        return (Subject.id, Subject.kind, Subject.ref, Subject.owner_agency_id,
+                Subject.matches_as)  # fmt: skip
 
 
 class SubjectKey(Base):

@@ -21,7 +21,7 @@ from interagency.markings import HandlingCode, Tlp
 from interagency.records.models import Hit
 from interagency.records.particulars import Particulars
 from interagency.records.policy import Safeguards
-from interagency.screening.models import Screened, Subject
+from interagency.screening.models import Screened
 from interagency.vault import Vault
 
 
@@ -93,7 +93,7 @@ class SubjectKind:
     # every candidate of those kinds.
     candidates_within: (
         Callable[
-            [UnitOfWork, Sequence[Screened], Mapping[int, Sequence[Subject]]],
+            [UnitOfWork, Sequence[Screened], Mapping[int, Sequence[Screened]]],
             Mapping[int, frozenset[int]],
         ]
         | None

@@ -5,8 +5,8 @@ subjects other agencies hold, under one set of rules.
    the screening lock of what they describe, and the movement gate judges each hit again
    as it is recorded (`records.movement.require_pair`).
 2. Candidates come from an equality join on keyed hashes (`subjects.enrol`); only they
-   are opened, and the engine scores them as it scores every pair (`comparison.rescore`):
-   a name alone is never a hit.
+   are opened (a person's features, sealed beside its keys), and the engine scores them
+   as it scores every pair (`comparison.rescore`): a name alone is never a hit.
 3. The searching side learns a hit's reference, the owner and the band; the holder also
    sees the score and what each field contributed (`records.hits.out`). Nothing beyond
    reference and band moves before a person of the holder has confirmed the hit
@@ -42,7 +42,7 @@ from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards, matchable, may_pair
 from interagency.screening import keys, registry, subjects
 from interagency.screening.memo import Memo
-from interagency.screening.models import Screened, Subject, SubjectKey
+from interagency.screening.models import Screened, Subject, SubjectKey, SubjectRow
 from interagency.vault import Vault
 
 SCREENINGS_PER_DAY: Final = 3
@@ -78,10 +78,17 @@ def screen_many(
     *,
     tell_searchers: bool = True,
 ) -> list[Outcome]:
-    """`screen` for many subjects at once (a day's manifest): the same rules, subject by
-    subject, with their candidates, safeguards and particulars read in a few statements
-    for them all. A job's `memo` lends the index of the candidates' keys and their
-    features, nothing else (their safeguards and particulars are read now).
+    """`screen` for many subjects at once (a day's manifest, an accreditation batch): the
+    same rules, subject by subject, with their candidates, safeguards and features read in
+    a few statements for them all.
+
+    A job's `memo` lends the index of the candidates' keys, and chooses the pairs worth
+    judging: those that match on the safeguards and features it remembers (at most
+    `memo.seconds` old, as `would_hit` judges). Only they are judged again, on what stands
+    now under the screening lock, and only that judgement records a hit. Most candidates
+    of a batch hit nothing, and a batch meets a large share of the candidates: read anew
+    for every batch, they cost most of a job's time.
+
     `tell_searchers=False`: the searching side is not told of each new hit, because the
     caller tells it of them all at once (a manifest's end). Outcomes in the order of
     `items`; the caller commits."""
@@ -104,9 +111,17 @@ def screen_many(
             outcomes[index] = Outcome(screened=False, deferred=True)
         else:
             ready.append((index, subject, query))
-    meetings, theirs = _meet(
-        uow, vault, [(s, q, mine[s.id]) for _, s, q in ready], today, memo or Memo(seconds=0)
-    )
+    asked = [_Asked.of(s, q, mine[s.id]) for _, s, q in ready]
+    kept = memo or Memo(seconds=0)
+    found = _candidates_of(uow, vault, [(a.subject, a.query, a.features) for a in asked], kept)
+    chosen = None
+    if kept.seconds > 0:
+        chosen, _ = _judge(uow, vault, asked, found, today, kept, remembered=True)
+        found = {i: [meets[m.found_id] for m in matches] for i, (meets, matches) in chosen.items()}
+    meetings, theirs = _judge(uow, vault, asked, found, today, kept)
+    # What the audit counts as compared: the candidates let meet and scored (with a memo,
+    # those its choice was made among).
+    compared = {i: len(meets) for i, (meets, _) in (chosen or meetings).items()}
     known = existing_hits_of(uow, [subject.id for _, subject, _ in ready])
     fresh: dict[int, list[int]] = defaultdict(list)
     for index, subject, _ in ready:
@@ -120,24 +135,12 @@ def screen_many(
         fresh[subject.owner_agency_id].extend(
             m.found_id for m in matches if (subject.id, m.found_id) not in known
         )
-        _record_screening(uow, caller, subject, hits, len(meets), now)
-        outcomes[index] = Outcome(hits=hits, compared=len(meets))
+        _record_screening(uow, caller, subject, hits, compared[subject.id], now)
+        outcomes[index] = Outcome(hits=hits, compared=compared[subject.id])
     for agency_id, found_ids in sorted(fresh.items()):
         if found_ids:
             check_near_identical(uow, caller, agency_id, found_ids)
     return [outcomes[index] for index in range(len(items))]
-
-
-@dataclass(frozen=True, slots=True)
-class _Unsaved:
-    """A probe as the service reads a subject (`models.Screened`): a plain object, since a
-    day's manifest judges a million and an ORM object costs ten times as much to make."""
-
-    id: int
-    kind: str
-    owner_agency_id: int
-    matches_as: str
-    ref: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,71 +169,76 @@ def would_hit(
     other's choice (under the lock, two processes screened a day's file no faster than one).
 
     A job that asks batch after batch passes its `memo`: the candidates' safeguards and
-    particulars are then those read at most `memo.seconds` ago (the choice of the rows to
+    features are then those read at most `memo.seconds` ago (the choice of the rows to
     store; their hits are judged on what stands when they are recorded)."""
     if not probes:
         return []
     today = utcnow().date()
     # Unsaved rows, named by negative ids that no stored subject has.
-    unsaved: list[tuple[Screened, Particulars, Safeguards]] = [
-        (_Unsaved(-n, p.kind, p.owner_agency_id, p.matches_as), p.query, p.guards)
+    unsaved = [
+        _Asked.of(SubjectRow(-n, p.kind, 0, p.owner_agency_id, p.matches_as), p.query, p.guards)
         for n, p in enumerate(probes, start=1)
         if matchable(p.guards, today)
     ]
-    meetings, _ = _meet(uow, vault, unsaved, today, memo or Memo(seconds=0), remembered=True)
+    kept = memo or Memo(seconds=0)
+    found = _candidates_of(uow, vault, [(a.subject, a.query, a.features) for a in unsaved], kept)
+    meetings, _ = _judge(uow, vault, unsaved, found, today, kept, remembered=True)
     return [bool(meetings[-n][1]) if -n in meetings else False for n in range(1, len(probes) + 1)]
 
 
-def _meet(
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """A subject being screened, as the service judges it: with its safeguards, and a
+    person's features computed once for the lookup and every comparison."""
+
+    subject: Screened
+    query: Particulars
+    guards: Safeguards
+    features: Keys | None
+
+    @classmethod
+    def of(cls, subject: Screened, query: Particulars, guards: Safeguards) -> _Asked:
+        if isinstance(query, PersonParticulars):
+            return cls(subject, query, guards, keys.features_of(query))
+        return cls(subject, query, guards, None)
+
+
+def _judge(
     uow: UnitOfWork,
     vault: Vault,
-    ready: Sequence[tuple[Screened, Particulars, Safeguards]],
+    ready: Sequence[_Asked],
+    found: Mapping[int, Sequence[Screened]],
     today: date,
     memo: Memo,
     *,
     remembered: bool = False,
-) -> tuple[dict[int, tuple[dict[int, Subject], list[comparison.Match]]], dict[int, Safeguards]]:
-    """For each subject (by id): the candidates the safeguards let it meet, and the
-    engine's matches among them; and the candidates' safeguards. Only the candidates let
-    meet are opened. The memo's index finds the candidates (a single screening's memo
-    keeps none: they are looked up now); `remembered`: their safeguards and particulars
-    may be the memo's too, else they are read now."""
-    wanted = {
-        subject.id: keys.features_of(query) if isinstance(query, PersonParticulars) else None
-        for subject, query, _ in ready
-    }
-    found = _candidates_of(
-        uow,
-        vault,
-        [(subject, query, wanted[subject.id]) for subject, query, _ in ready],
-        memo,
-    )
+) -> tuple[dict[int, tuple[dict[int, Screened], list[comparison.Match]]], dict[int, Safeguards]]:
+    """For each subject (by id): the candidates `found` for it that the safeguards let it
+    meet, and the engine's matches among them; and the candidates' safeguards. Only the
+    candidates let meet are opened (their sealed features, `subjects.compared`).
+    `remembered`: their safeguards and features may be the memo's, else they are read
+    now."""
     pool = {c.id: c for cs in found.values() for c in cs}.values()
     theirs = memo.safeguards(uow, pool) if remembered else subjects.safeguards_of(uow, pool)
     allowed = {
-        subject.id: {
+        a.subject.id: {
             c.id: c
-            for c in found[subject.id]
-            if c.id in theirs and may_pair(mine, theirs[c.id], today)
+            for c in found[a.subject.id]
+            if c.id in theirs and may_pair(a.guards, theirs[c.id], today)
         }
-        for subject, _, mine in ready
+        for a in ready
     }
     meeting = {c.id: c for a in allowed.values() for c in a.values()}.values()
     if remembered:
-        opened = memo.opened(uow, vault, meeting)
+        held = memo.compared(uow, vault, meeting)
     else:
-        opened = subjects.opened(uow, vault, meeting)
+        held = subjects.compared(uow, vault, meeting)
     meetings = {
-        subject.id: (
-            allowed[subject.id],
-            compare(
-                query,
-                {i: opened[i] for i in allowed[subject.id] if i in opened},
-                memo,
-                wanted[subject.id],
-            ),
+        a.subject.id: (
+            allowed[a.subject.id],
+            compare(a.query, {i: held[i] for i in allowed[a.subject.id] if i in held}, a.features),
         )
-        for subject, query, _ in ready
+        for a in ready
     }
     return meetings, theirs
 
@@ -266,8 +274,8 @@ def _record_screening(
 
 
 def candidates(
-    uow: UnitOfWork, vault: Vault, subject: Subject, query: Particulars
-) -> list[Subject]:
+    uow: UnitOfWork, vault: Vault, subject: Screened, query: Particulars
+) -> list[Screened]:
     """Other agencies' subjects of the kinds `subject` is screened against that share a
     candidate key with it: found by their keyed hashes, nothing opened."""
     return _candidates_of(uow, vault, [(subject, query, None)])[subject.id]
@@ -278,7 +286,7 @@ def _candidates_of(
     vault: Vault,
     items: Sequence[tuple[Screened, Particulars, Keys | None]],
     memo: Memo | None = None,
-) -> dict[int, list[Subject]]:
+) -> dict[int, list[Screened]]:
     """`candidates` of each subject, by its id, from one lookup of all their keys (a
     person's features given where they were computed already), or from the `memo`'s
     index of them."""
@@ -296,7 +304,7 @@ def _candidates_of(
         holding, pool = index.holding, index.pool
     else:
         holding, pool = _lookup(uow, sorted(set().union(*wanted.values())), kinds)
-    found: dict[int, list[Subject]] = {}
+    found: dict[int, list[Screened]] = {}
     for subject, _, _ in items:
         against = registry.kind_of(subject.kind).screened_against
         ids = {i for term in wanted[subject.id] for i in holding.get(term, ())}
@@ -319,17 +327,19 @@ def _candidates_of(
 
 def _lookup(
     uow: UnitOfWork, terms: Sequence[str], kinds: Sequence[str]
-) -> tuple[dict[str, list[int]], dict[int, Subject]]:
-    """The subjects of `kinds` found under each of `terms`, and those subjects."""
+) -> tuple[dict[str, list[int]], dict[int, Screened]]:
+    """The subjects of `kinds` found under each of `terms`, and those subjects (plain
+    rows: a batch's lookup finds tens of thousands)."""
     holding: dict[str, list[int]] = defaultdict(list)
-    pool: dict[int, Subject] = {}
+    pool: dict[int, Screened] = {}
     for start in range(0, len(terms) if kinds else 0, _CHUNK):
         rows = uow.session.execute(
-            select(SubjectKey.term, Subject)
+            select(SubjectKey.term, *SubjectRow.columns())
             .join(Subject, Subject.id == SubjectKey.subject_id)
             .where(SubjectKey.term.in_(terms[start : start + _CHUNK]), Subject.kind.in_(kinds))
         )
-        for term, held in rows:
+        for term, *values in rows:
+            held = pool.get(values[0]) or SubjectRow(*values)
             holding[term].append(held.id)
             pool[held.id] = held
     return holding, pool
@@ -337,25 +347,22 @@ def _lookup(
 
 def compare(
     query: Particulars,
-    opened: Mapping[int, Particulars],
-    memo: Memo | None = None,
+    found: Mapping[int, Keys | Particulars],
     features: Keys | None = None,
 ) -> list[comparison.Match]:
-    """The engine's matches among the opened candidates (by subject id), most probable
-    first: persons scored pair by pair as the batch engine's pairs are rescored. `memo`
-    keeps the candidates' features between calls (a batch meets the same ones often);
-    `features` are the query's, when computed already."""
+    """The engine's matches among the candidates, by subject id as `subjects.compared`
+    gives them, most probable first: persons scored pair by pair as the batch engine's
+    pairs are rescored. `features` are the query's, when computed already."""
     if not isinstance(query, PersonParticulars):
-        return comparison.identifier_matches(query, opened)
+        return comparison.identifier_matches(
+            query, {i: c for i, c in found.items() if not isinstance(c, Keys)}
+        )
     wanted = features or keys.features_of(query)
-    kept = memo or Memo(seconds=0)
-    matches = []
-    for subject_id, person in opened.items():
-        if not isinstance(person, PersonParticulars):
-            continue
-        match = comparison.rescore(wanted, kept.features(person, subject_id))
-        if match is not None:
-            matches.append(match)
+    matches = [
+        match
+        for candidate in found.values()
+        if isinstance(candidate, Keys) and (match := comparison.rescore(wanted, candidate))
+    ]
     return sorted(matches, key=lambda m: (-m.probability, m.found_id))
 
 
@@ -395,7 +402,7 @@ def store_hit(
     caller: Caller,
     existing: Hit | None,
     searching: Subject,
-    found: Subject,
+    found: Screened,
     guards: tuple[Safeguards, Safeguards],
     match: comparison.Match,
     now: datetime,
@@ -436,7 +443,7 @@ def _announce(
     uow: UnitOfWork,
     caller: Caller,
     searching: Subject,
-    found: Subject,
+    found: Screened,
     hit: Hit,
     *,
     tell_searchers: bool = True,

@@ -23,8 +23,10 @@ from interagency.records import hits
 from interagency.records.models import Hit, Neutrality, Record, SubjectCategory
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
+from interagency.records.screened import index_all
 from interagency.screening import registry, subjects
 from interagency.screening import service as screening
+from interagency.screening.memo import MEMO_SECONDS, Memo
 from interagency.screening.models import Subject, SubjectKey
 from interagency.vault import Vault
 from interagency.vault.models import CouncilKey
@@ -126,6 +128,7 @@ def _screen_applicant(
     *,
     login: str = "kz_liaison",
     refuge_from: str | None = None,
+    memo: Memo | None = None,
 ) -> screening.Outcome:
     council = records.council
     with records.container.uow() as uow:
@@ -143,9 +146,9 @@ def _screen_applicant(
         entry = subjects.Entry(ref, agency_id, "person", applicants.rows[ref].particulars)
         kind = registry.kind_of(KIND)
         subject = subjects.enrol(uow, records.container.vault, kind, [entry])[ref]
-        outcome = screening.screen(
-            uow, caller, records.container.vault, subject, applicants.rows[ref].particulars
-        )
+        query = applicants.rows[ref].particulars
+        vault = records.container.vault
+        outcome = screening.screen_many(uow, caller, vault, [(subject, query)], memo)[0]
         uow.commit()
     return outcome
 
@@ -242,7 +245,9 @@ def test_an_applicant_is_screened_three_times_a_day_at_most(
     assert "records:probing-edits" in {kind for kind, _ in records.notices("kz_dpo")}
 
 
-def test_only_the_candidates_are_opened(records: Records, applicants: Applicants) -> None:
+def test_only_the_candidates_are_opened(
+    records: Records, applicants: Applicants, monkeypatch: pytest.MonkeyPatch
+) -> None:
     strangers = [
         {"surname": f"Stranger{n}", "given_name": "Ivan", "birth_date": f"19{60 + n}-01-02"}
         for n in range(6)
@@ -250,22 +255,68 @@ def test_only_the_candidates_are_opened(records: Records, applicants: Applicants
     for particulars in strangers:
         records.save("ru_liaison", person(particulars))
     saved = records.save("ru_liaison", person(RASHAD_RU))
-    opened: list[int] = []
-    holder = registry.kind_of("record").holder
-    original = type(holder).particulars
+    vault = records.container.vault
+    contexts: list[str] = []
+    open_text = vault.open_text
 
-    def counted(self: Any, uow: UnitOfWork, vault: Vault, refs: Sequence[int]) -> Any:
-        opened.extend(refs)
-        return original(self, uow, vault, refs)
+    def counted(session: Any, agency_id: int, sealed: bytes, *, context: str) -> str:
+        contexts.append(context)
+        return open_text(session, agency_id, sealed, context=context)
 
-    type(holder).particulars = counted  # type: ignore[method-assign]
-    try:
-        outcome = _screen_applicant(records, applicants, 13, RASHAD_LATIN)
-    finally:
-        type(holder).particulars = original  # type: ignore[method-assign]
+    monkeypatch.setattr(vault, "open_text", counted)
+    outcome = _screen_applicant(records, applicants, 13, RASHAD_LATIN)
     assert len(outcome.hits) == 1
-    # Seven records are held; the one that shares a candidate key is the only one opened.
-    assert opened == [saved.record.id]
+    # Seven records are held; the one that shares a candidate key is the only one opened,
+    # and only what it is compared by: its features, sealed with its keys.
+    assert contexts == [f"screening:record:{saved.record.id}:features"]
+
+
+def test_a_batch_records_no_hit_on_what_its_memo_remembers(
+    records: Records, applicants: Applicants
+) -> None:
+    saved = records.save("ru_liaison", person(RASHAD_RU))
+    now = [1000.0]
+    memo = Memo(clock=lambda: now[0])
+    first = _screen_applicant(records, applicants, 20, RASHAD_LATIN, memo=memo)
+    assert len(first.hits) == 1 and first.compared == 1
+    # The record's holder now lets no other agency hit it. The memo still holds its
+    # safeguards and features, and chooses the pair; judged on what stands now, it is no
+    # hit.
+    with records.container.uow() as uow:
+        uow.session.execute(
+            update(Record).where(Record.id == saved.record.id).values(hits_to_all=False)
+        )
+        uow.commit()
+    second = _screen_applicant(records, applicants, 21, RASHAD_LATIN, memo=memo)
+    assert second.hits == () and second.screened
+    # Once the memo's time has passed, the record is not even met.
+    now[0] += MEMO_SECONDS
+    third = _screen_applicant(records, applicants, 22, RASHAD_LATIN, memo=memo)
+    assert third.hits == () and third.compared == 0
+    with records.container.uow() as uow:
+        found = uow.session.scalars(select(Hit.found_record_id)).all()
+    assert found == [saved.record.id]
+
+
+def test_a_subject_enrolled_before_its_features_were_kept_is_compared_by_its_particulars(
+    records: Records, applicants: Applicants
+) -> None:
+    saved = records.save("ru_liaison", person(RASHAD_RU))
+    with records.container.uow() as uow:
+        uow.session.execute(update(Subject).values(features_sealed=None))
+        uow.commit()
+    assert len(_screen_applicant(records, applicants, 15, RASHAD_LATIN).hits) == 1
+    # Keyed again (`interagency records index-screening`), it keeps its features once more.
+    with records.container.uow() as uow:
+        assert index_all(uow, records.container.vault) == 1
+        uow.commit()
+    with records.container.uow() as uow:
+        kept = uow.session.scalar(
+            select(Subject.features_sealed).where(
+                Subject.kind == "record", Subject.ref == saved.record.id
+            )
+        )
+    assert kept is not None and b"Rashad" not in kept
 
 
 def test_subjects_that_hit_nothing_are_deleted_when_their_retention_ends(
