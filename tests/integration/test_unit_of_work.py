@@ -15,6 +15,7 @@ from interagency.db import (
     lock_key,
     make_engine,
     make_session_factory,
+    one_of,
 )
 from interagency.identity.models import MemberState
 
@@ -139,3 +140,35 @@ def test_a_transaction_lock_is_held_until_commit(database_url: str) -> None:
         assert second_got_it.is_set()
     finally:
         engine.dispose()
+
+
+def test_one_of_finds_what_in_finds_with_one_parameter_on_postgresql(
+    container: Container,
+) -> None:
+    codes = ["QA", "QB", "QC"]
+    with container.uow() as uow:
+        uow.session.add_all(state(code) for code in codes)
+        uow.session.flush()
+        ids = {s.iso_alpha2: s.id for s in uow.session.scalars(select(MemberState))}
+        wanted_ids = [ids["QA"], ids["QC"], 10**9]
+        by_id = select(MemberState.iso_alpha2).where(
+            one_of(uow.session, MemberState.id, wanted_ids)
+        )
+        by_code = select(MemberState.id).where(
+            one_of(uow.session, MemberState.iso_alpha2, ["QB", "QC", "Q'; --"])
+        )
+        assert sorted(uow.session.scalars(by_id)) == ["QA", "QC"]
+        assert sorted(uow.session.scalars(by_code)) == sorted([ids["QB"], ids["QC"]])
+        assert (
+            uow.session.scalars(
+                select(MemberState.id).where(one_of(uow.session, MemberState.id, []))
+            ).all()
+            == []
+        )
+        dialect = uow.session.get_bind().dialect
+        rendered = str(by_id.compile(dialect=dialect))
+        if dialect.name == "postgresql":
+            assert "ANY" in rendered
+            assert rendered.count("%(") == 1
+        else:
+            assert " IN " in rendered

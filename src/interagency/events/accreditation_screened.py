@@ -21,7 +21,7 @@ from typing import Final
 
 from sqlalchemy import delete, select
 
-from interagency.db import UnitOfWork
+from interagency.db import UnitOfWork, one_of
 from interagency.events import accreditation_policy as rules
 from interagency.events.accreditation_models import (
     AccreditationTerms,
@@ -70,7 +70,7 @@ def eligible_pairs(uow: UnitOfWork, record_ids: Sequence[int]) -> set[tuple[int,
                 & (Participant.agency_id == OptIn.agency_id),
             )
             .where(
-                OptIn.record_id.in_(ordered[start : start + _CHUNK]),
+                one_of(uow.session, OptIn.record_id, ordered[start : start + _CHUNK]),
                 # Only the record's owner may offer it; a record moved on is offered by none.
                 OptIn.agency_id == Record.owner_agency_id,
             )

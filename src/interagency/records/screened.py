@@ -31,9 +31,8 @@ class RecordHolder:
     def safeguards(
         self, uow: UnitOfWork, refs: Sequence[int], *, fresh: bool = False
     ) -> Mapping[int, Safeguards]:
-        records = _load(uow, refs, fresh=fresh)
-        states = pairing.states_of(uow, {r.owner_agency_id for r in records.values()})
-        return {i: pairing.safeguards_of(r, states[r.owner_agency_id]) for i, r in records.items()}
+        # Read from the database whether or not `fresh`: the columns alone, not the rows.
+        return pairing.safeguards_by_id(uow, refs)
 
     def particulars(
         self, uow: UnitOfWork, vault: Vault, refs: Sequence[int]

@@ -30,7 +30,7 @@ from typing import Final
 from sqlalchemy import delete, exists, func, or_, select
 
 from interagency import audit
-from interagency.db import UnitOfWork, utcnow
+from interagency.db import UnitOfWork, one_of, utcnow
 from interagency.identity import notifications
 from interagency.identity.models import Role
 from interagency.identity.principals import Caller
@@ -336,7 +336,10 @@ def _lookup(
         rows = uow.session.execute(
             select(SubjectKey.term, *SubjectRow.columns())
             .join(Subject, Subject.id == SubjectKey.subject_id)
-            .where(SubjectKey.term.in_(terms[start : start + _CHUNK]), Subject.kind.in_(kinds))
+            .where(
+                one_of(uow.session, SubjectKey.term, terms[start : start + _CHUNK]),
+                Subject.kind.in_(kinds),
+            )
         )
         for term, *values in rows:
             held = pool.get(values[0]) or SubjectRow(*values)
@@ -376,7 +379,7 @@ def _screenings_since(
         rows = uow.session.execute(
             select(Screening.subject_id, func.count())
             .where(
-                Screening.subject_id.in_(ordered[start : start + _CHUNK]),
+                one_of(uow.session, Screening.subject_id, ordered[start : start + _CHUNK]),
                 Screening.screened_at > since,
             )
             .group_by(Screening.subject_id)
@@ -391,7 +394,9 @@ def existing_hits_of(uow: UnitOfWork, searching_ids: Sequence[int]) -> dict[tupl
     ordered = sorted(set(searching_ids))
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
-        rows = uow.session.scalars(select(Hit).where(Hit.searching_subject_id.in_(chunk)))
+        rows = uow.session.scalars(
+            select(Hit).where(one_of(uow.session, Hit.searching_subject_id, chunk))
+        )
         found.update(((h.searching_subject_id, h.found_subject_id), h) for h in rows)
     return found
 

@@ -11,7 +11,7 @@ from typing import Any, Final, TypeVar
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from interagency.db import UnitOfWork
+from interagency.db import UnitOfWork, one_of
 from interagency.matching.screen.levels import Keys
 from interagency.records.particulars import Particulars, PersonParticulars
 from interagency.records.policy import Safeguards
@@ -126,7 +126,9 @@ def _chunked(
     found: list[Subject] = []
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
-        found.extend(uow.session.scalars(select(Subject).where(column.in_(chunk), *where)))
+        found.extend(
+            uow.session.scalars(select(Subject).where(one_of(uow.session, column, chunk), *where))
+        )
     return found
 
 
@@ -162,7 +164,7 @@ def compared(
         rows = uow.session.execute(
             select(Subject.id, Subject.kind, Subject.ref, Subject.owner_agency_id,
                    Subject.features_sealed)
-            .where(Subject.id.in_(persons[start : start + _CHUNK]),
+            .where(one_of(uow.session, Subject.id, persons[start : start + _CHUNK]),
                    Subject.features_sealed.is_not(None))
         )  # fmt: skip
         for subject_id, kind, ref, owner_agency_id, sealed in rows:

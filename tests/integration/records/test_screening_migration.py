@@ -79,9 +79,8 @@ def test_migration_0021_makes_records_subjects_and_index_all_keys_them(
 
         migrations.downgrade(url, "0020")
         migrations.upgrade(url, "0021")
-        with platform_at(settings) as container:
-            with container.uow() as uow:
-                migrated = _state(uow)
+        with platform_at(settings) as container, container.uow() as uow:
+            migrated = _state(uow)
         # The later revisions too, since `index_all` is today's (0029 adds the features
         # it writes with the keys).
         migrations.upgrade(url)

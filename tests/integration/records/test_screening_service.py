@@ -278,7 +278,8 @@ def test_a_batch_records_no_hit_on_what_its_memo_remembers(
     now = [1000.0]
     memo = Memo(clock=lambda: now[0])
     first = _screen_applicant(records, applicants, 20, RASHAD_LATIN, memo=memo)
-    assert len(first.hits) == 1 and first.compared == 1
+    assert len(first.hits) == 1
+    assert first.compared == 1
     # The record's holder now lets no other agency hit it. The memo still holds its
     # safeguards and features, and chooses the pair; judged on what stands now, it is no
     # hit.
@@ -288,11 +289,13 @@ def test_a_batch_records_no_hit_on_what_its_memo_remembers(
         )
         uow.commit()
     second = _screen_applicant(records, applicants, 21, RASHAD_LATIN, memo=memo)
-    assert second.hits == () and second.screened
+    assert second.hits == ()
+    assert second.screened
     # Once the memo's time has passed, the record is not even met.
     now[0] += MEMO_SECONDS
     third = _screen_applicant(records, applicants, 22, RASHAD_LATIN, memo=memo)
-    assert third.hits == () and third.compared == 0
+    assert third.hits == ()
+    assert third.compared == 0
     with records.container.uow() as uow:
         found = uow.session.scalars(select(Hit.found_record_id)).all()
     assert found == [saved.record.id]
@@ -316,7 +319,8 @@ def test_a_subject_enrolled_before_its_features_were_kept_is_compared_by_its_par
                 Subject.kind == "record", Subject.ref == saved.record.id
             )
         )
-    assert kept is not None and b"Rashad" not in kept
+    assert kept is not None
+    assert b"Rashad" not in kept
 
 
 def test_subjects_that_hit_nothing_are_deleted_when_their_retention_ends(
