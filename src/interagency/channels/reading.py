@@ -119,7 +119,7 @@ def _read(file: TextIO) -> Read:
     _, header = next(records, (1, []))
     if isinstance(header, csv.Error):
         raise ReportsError(f"the header line is not readable as CSV: {header}")
-    checker = _RowChecker(_columns(header, read.rejects), read.rejects)
+    checker = _RowChecker(_columns(header, read.rejects), len(header), read.rejects)
     rows = 0
     for line, cells in records:
         if isinstance(cells, csv.Error):
@@ -194,11 +194,11 @@ def _cell_problem(value: str) -> str | None:
 class _RowChecker:
     """Turns rows into reports, recording what it sets aside; remembers the ids seen."""
 
-    def __init__(self, columns: Mapping[str, int], rejects: list[Reject]) -> None:
+    def __init__(self, columns: Mapping[str, int], width: int, rejects: list[Reject]) -> None:
         self._columns = columns
         self._rejects = rejects
         self._id_lines: dict[str, int] = {}
-        self._width = max(columns.values()) + 1
+        self._width = width  # the header's number of columns, unknown ones included
         self._required_width = max(columns[name] for name in REQUIRED_COLUMNS) + 1
 
     def report(self, line: int, cells: list[str]) -> Report | None:
@@ -333,24 +333,20 @@ class _Row:
         return tuple(dict.fromkeys(kept))
 
     def crossing_point(self) -> str:
-        code = self.text("crossing_point").upper()
-        if code and code not in reference.crossing_points():
-            self._reject(
-                "crossing_point",
-                code,
-                "unknown crossing point: use a code of the reference list (e.g. KAZ-KORDAY)",
-            )
+        written = self.text("crossing_point")
+        if written and written.upper() not in reference.crossing_points():
+            why = "unknown crossing point: use a code of the reference list (e.g. KAZ-KORDAY)"
+            self._reject("crossing_point", written, why)
             return ""
-        return code
+        return written.upper()
 
     def modus(self) -> str:
-        code = self.text("modus").lower()
-        if code and code not in reference.modi():
-            self._reject(
-                "modus", code, "unknown modus operandi: use a code of the list (e.g. boat)"
-            )
+        written = self.text("modus")
+        if written and written.lower() not in reference.modi():
+            why = "unknown modus operandi: use a code of the reference list (e.g. boat)"
+            self._reject("modus", written, why)
             return ""
-        return code
+        return written.lower()
 
     def migrants(self) -> int:
         """The group's size; an empty cell is 0, a count not given."""
@@ -403,11 +399,11 @@ class _Row:
         return tuple(kept)
 
     def direction(self) -> Direction:
-        written = self.text("direction").lower()
+        written = self.text("direction")
         if not written:
             return Direction.UNKNOWN
         try:
-            return Direction(written)
+            return Direction(written.lower())
         except ValueError:
             choices = ", ".join(direction.value for direction in Direction)
             self._reject("direction", written, f"not a direction: write one of {choices}")
