@@ -613,6 +613,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["planted_found_by_service"] = len(planted & service)
     result["planted_found_by_engine"] = len(planted & engine)
     result["hits"] = len(service)
+    # Beyond the planted pairs: how far the service's hits and the engine's pairs agree
+    # (the records held by the host are never screened against, so left out of both).
+    held = {(n, p) for n, p in engine if p not in held_by_host}
+    result["engine_pairs"] = len(held)
+    result["pairs_found_by_both"] = len(held & service)
     result["ratio"] = result["service"]["seconds"] / max(result["engine"]["seconds"], 1e-9)
     return result
 
@@ -626,6 +631,9 @@ def report(found: Mapping[str, Any]) -> None:
           f" GiB above the start); {found['hits']} hits")  # fmt: skip
     print(f"engine alone: {engine['seconds']:.1f} s, peak {engine['peak'] / gib:.2f} GiB; "
           f"service / engine = {found['ratio']:.2f}")  # fmt: skip
+    if found.get("engine_pairs"):
+        print(f"all pairs: the service's {found['hits']}, the engine's {found['engine_pairs']}, "
+              f"found by both {found['pairs_found_by_both']}")  # fmt: skip
     print(f"planted pairs: {found['planted']}; found by the service "
           f"{found['planted_found_by_service']}, by the engine "
           f"{found['planted_found_by_engine']}")  # fmt: skip
