@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from interagency.channels.scoring import adjusted_rand_index
@@ -54,3 +56,25 @@ def test_a_report_missing_from_what_was_found_counts_as_alone() -> None:
 
 def test_every_report_in_no_channel_on_both_sides_agrees() -> None:
     assert adjusted_rand_index({"a": None, "b": None}, {}) == 1.0
+
+
+# -- the benchmark's generator, lightly: what the index is computed against -------------
+
+
+def test_the_generator_plants_channels_and_lone_reports() -> None:
+    from tests.unit.benchmarks.modules import benchmark
+
+    data = benchmark("channels_data").generate(400, seed=5)
+    ids = [row["report_id"] for row in data.reports]
+    assert len(ids) == len(set(ids)) == 400
+    assert set(data.truth) == set(ids)
+    sizes = Counter(channel for channel in data.truth.values() if channel is not None)
+    assert len(sizes) >= 10
+    assert min(sizes.values()) >= 2
+    lone = [rid for rid, channel in data.truth.items() if channel is None]
+    # One report in ten belongs to no channel (a planted channel may overshoot by two).
+    assert 38 <= len(lone) <= 40
+    assert {data.kind[rid] for rid in lone} == {"lone"}
+    for row in data.reports:
+        counted = sum(int(part.split(":")[1]) for part in row["migrant_nationalities"].split(";"))
+        assert counted == int(row["migrants"])
