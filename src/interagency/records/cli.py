@@ -47,8 +47,9 @@ def index_names() -> None:
 
 @records_app.command("index-screening")
 def index_screening() -> None:
-    """Write the screening keys of every record, so that other agencies' screenings find
-    it: once after the upgrade that brought the screening service (records saved since
+    """Write the screening keys and sealed features of every record, so that other
+    agencies' screenings find it and compare it without opening it: once after the
+    upgrades that brought the screening service and the features (records saved since
     are keyed as saved)."""
     container = container_or_exit()
     with container.uow() as uow:

@@ -119,8 +119,9 @@ def _companions() -> list[registry.SubjectKind]:
 
 
 def index_all(uow: UnitOfWork, vault: Vault) -> int:
-    """Rewrites the keys of every record (after the upgrade that brought the service, or a
-    change of the candidate rules); the number of records with particulars."""
+    """Rewrites the keys and features of every record (after the upgrades that brought the
+    service and the features, or a change of the candidate rules or of the engine's
+    features); the number of records with particulars."""
     count = 0
     ids = list(uow.session.scalars(select(Record.id).order_by(Record.id)))
     for start in range(0, len(ids), _INDEX_BATCH):
