@@ -236,7 +236,6 @@ PHONE_PLAN: dict[str, tuple[str, str, tuple[str, ...], int]] = {
 }
 # Where "8 10" dials abroad instead of "00".
 EIGHT_TEN_STATES = frozenset({"RUS", "KAZ", "BLR", "TKM"})
-CITIZENSHIP_PHONE = {"RUS": "RUS", "KAZ": "KAZ", "UZB": "UZB", "TJK": "TJK", "KGZ": "KGZ"}
 
 # ---------------------------------------------------------------------------
 # Plates: a pattern per registering country ("L" a letter, "9" a digit, "R" the
@@ -685,8 +684,7 @@ def _lone_report(world: _World) -> dict[str, str]:
     rng = world.rng
     route, origins = world.route()
     points = world.points_on(route)
-    start, end = FIRST_DAY, LAST_DAY
-    day = _day_within(rng, start, end)
+    day = _day_within(rng, FIRST_DAY, LAST_DAY)
     row = _report(rng, route, rng.choice(points), rng.choice(world.modi), day)
     agency = row["agency"]
     people = [
