@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 import phonenumbers
@@ -35,6 +35,9 @@ LOOK_ALIKES: Final[Mapping[str, str]] = {
 _PHONE_CHARACTERS: Final = re.compile(r"[0-9+()\-./\s]+")
 
 
+# Reports repeat the phones of a channel, and linking reads them again: parsing is the
+# costly part of reading a file, so recent answers are kept.
+@lru_cache(maxsize=1 << 17)
 def phone_key(raw: str, agency: str) -> str | None:
     """The phone in E.164 ("+77011234567"), read as the reporting agency's state dials.
 
@@ -150,6 +153,7 @@ def _without_country_mark(tokens: list[str], country: str) -> str:
     return min(readings)[3]
 
 
+@lru_cache(maxsize=1 << 16)  # a channel's vehicles recur from report to report
 def plate_key(raw: str, country: str) -> str | None:
     """A registration plate folded so that one vehicle written by two states gives one key.
 
@@ -171,12 +175,19 @@ def plate_key(raw: str, country: str) -> str | None:
 # --- Documents and money transfers --------------------------------------------------------
 
 
+_FOLD_LOOK_ALIKES: Final = str.maketrans(dict(LOOK_ALIKES))
+_NOT_ASCII_ALPHANUMERIC: Final = re.compile(r"[^0-9A-Za-z]+")
+
+
 def _folded_alphanumerics(raw: str) -> str:
     """Letters (look-alikes folded, upper case) and digits (as ASCII) of `raw`, in order.
 
     Everything else ("№", spaces, hyphens, slashes) is a separator and dropped."""
+    text = unicodedata.normalize("NFC", raw).translate(_FOLD_LOOK_ALIKES)
+    if text.isascii():  # the common case, read without a loop over characters
+        return _NOT_ASCII_ALPHANUMERIC.sub("", text).upper()
     kept: list[str] = []
-    for char in unicodedata.normalize("NFC", raw):
+    for char in text:
         if char in LOOK_ALIKES:
             kept.append(LOOK_ALIKES[char])
         elif char.isdecimal():

@@ -308,17 +308,14 @@ class _Row:
 
     def items(self, column: str) -> list[str]:
         """The cell's values, in order, without blanks and exact repeats."""
-        values = list(
-            dict.fromkeys(
-                item.strip() for item in self.text(column).split(VALUE_SEPARATOR) if item.strip()
-            )
-        )
+        cell = self.text(column)
+        if not cell:
+            return []
+        stripped = (item.strip() for item in cell.split(VALUE_SEPARATOR))
+        values = list(dict.fromkeys(item for item in stripped if item))
         if len(values) > MAX_VALUES_PER_CELL:
-            self._reject(
-                column,
-                self._cells[self._columns[column]].strip(),
-                f"more than {MAX_VALUES_PER_CELL} values: split the report",
-            )
+            why = f"more than {MAX_VALUES_PER_CELL} values: split the report"
+            self._reject(column, cell, why)
             return []
         return values
 

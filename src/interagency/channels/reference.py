@@ -31,6 +31,7 @@ def _alpha2_by_alpha3() -> Mapping[str, str]:
     return MappingProxyType({row["alpha3"]: row["alpha2"] for row in _rows("countries.csv")})
 
 
+@cache
 def countries() -> frozenset[str]:
     """Every ISO 3166-1 country by its alpha-3 code: what reports may name."""
     return frozenset(_alpha2_by_alpha3())
