@@ -106,7 +106,9 @@ BLOCKING: Final[Mapping[str, Blocking]] = MappingProxyType(
 
 # Pairs the members of each group: all pairs in a group of at most `cap` members, each
 # member to its next `steps` in date order in a larger one. Plain SQL that DuckDB and
-# Spark both read, over the tables `members` (MEMBER_COLUMNS) and `steps` (1..NEIGHBOURS).
+# Spark both read, over the tables `members` (MEMBER_COLUMNS), `steps` (1..NEIGHBOURS)
+# and `weights` (LINK_WEIGHTS). The engine sorts and weighs: on a million reports that is
+# tens of millions of rows, which pandas would do in one slow thread.
 PAIRS_SQL: Final = """
 WITH ranked AS (
     SELECT pos, kind, grp, day_number, span, cap,
@@ -121,26 +123,39 @@ small_groups AS (
     WHERE l.group_size <= l.cap AND r.group_size <= r.cap
       AND r.day_number - l.day_number <= l.span
 ),
-large_groups AS (
-    SELECT l.pos AS first_pos, r.pos AS second_pos, l.kind AS kind
+-- A member of a large group and the ranks of the members it links to, as a column: an
+-- equality on a column is a hash join, where one on an expression over two tables can
+-- be planned as a join on the group alone, quadratic in its size.
+large_targets AS (
+    SELECT l.pos, l.kind, l.grp, l.day_number, l.span, l.member_rank + s.step AS target_rank
     FROM ranked l
     CROSS JOIN steps s
+    WHERE l.group_size > l.cap
+),
+large_groups AS (
+    SELECT t.pos AS first_pos, r.pos AS second_pos, t.kind AS kind
+    FROM large_targets t
     JOIN ranked r
-      ON r.kind = l.kind AND r.grp = l.grp AND r.member_rank = l.member_rank + s.step
-    WHERE l.group_size > l.cap AND r.group_size > r.cap
-      AND r.day_number - l.day_number <= l.span
+      ON r.kind = t.kind AND r.grp = t.grp AND r.member_rank = t.target_rank
+    WHERE r.day_number - t.day_number <= t.span
 ),
 paired AS (
     SELECT first_pos, second_pos, kind FROM small_groups
     UNION ALL
     SELECT first_pos, second_pos, kind FROM large_groups
+),
+links AS (
+    SELECT DISTINCT
+           least(first_pos, second_pos) AS a,
+           greatest(first_pos, second_pos) AS b,
+           kind
+    FROM paired
+    WHERE first_pos <> second_pos
 )
-SELECT DISTINCT
-       least(first_pos, second_pos) AS a,
-       greatest(first_pos, second_pos) AS b,
-       kind
-FROM paired
-WHERE first_pos <> second_pos
+SELECT links.a, links.b, links.kind, weights.weight
+FROM links
+JOIN weights ON weights.kind = links.kind
+ORDER BY links.a, links.b, links.kind
 """
 
 
@@ -185,18 +200,22 @@ def steps() -> pd.DataFrame:
     return pd.DataFrame({"step": range(1, NEIGHBOURS + 1)}, dtype="int64")
 
 
-def finish_links(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs (a, b, kind) from either engine as the one frame both return."""
-    frame = pairs[["a", "b", "kind"]].astype({"a": "int64", "b": "int64", "kind": str})
-    frame = frame.sort_values(["a", "b", "kind"], ignore_index=True)
-    frame["weight"] = frame["kind"].map(LINK_WEIGHTS).astype("float64")
-    return frame[list(LINK_COLUMNS)]
+def weights() -> pd.DataFrame:
+    """LINK_WEIGHTS as a table the engines join."""
+    return pd.DataFrame({"kind": list(LINK_WEIGHTS), "weight": list(LINK_WEIGHTS.values())})
+
+
+def finish_links(links: pd.DataFrame) -> pd.DataFrame:
+    """The sorted, weighed links of either engine as the one frame both return."""
+    frame = links[list(LINK_COLUMNS)].astype({"a": "int64", "b": "int64", "weight": "float64"})
+    return frame.reset_index(drop=True)
 
 
 def _pairs_on_duckdb(members: pd.DataFrame) -> pd.DataFrame:
     with duckdb.connect(":memory:") as connection:
         connection.register("members", members)
         connection.register("steps", steps())
+        connection.register("weights", weights())
         return finish_links(connection.execute(PAIRS_SQL).df())
 
 

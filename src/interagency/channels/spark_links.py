@@ -13,27 +13,31 @@ from typing import Any, Final
 
 import pandas as pd
 
-from interagency.channels.linking import PAIRS_SQL, finish_links, memberships, steps
+from interagency.channels.linking import PAIRS_SQL, finish_links, memberships, steps, weights
 from interagency.channels.reports import Report
 
 _MEMBERS_SCHEMA: Final = (
     "pos BIGINT, kind STRING, grp STRING, day_number BIGINT, span BIGINT, cap BIGINT"
 )
 _STEPS_SCHEMA: Final = "step BIGINT"
+_WEIGHTS_SCHEMA: Final = "kind STRING, weight DOUBLE"
 
 
 def candidate_links_spark(reports: Sequence[Report], spark: Any) -> pd.DataFrame:
     """Links between `reports` as `linking.candidate_links` returns them, paired by
     the Spark session `spark` (a `pyspark.sql.SparkSession`)."""
-    members = spark.createDataFrame(memberships(reports), schema=_MEMBERS_SCHEMA)
-    offsets = spark.createDataFrame(steps(), schema=_STEPS_SCHEMA)
+    tables = {
+        "members": spark.createDataFrame(memberships(reports), schema=_MEMBERS_SCHEMA),
+        "steps": spark.createDataFrame(steps(), schema=_STEPS_SCHEMA),
+        "weights": spark.createDataFrame(weights(), schema=_WEIGHTS_SCHEMA),
+    }
     # The views carry the names the shared SQL reads; they live in this session only
     # and are dropped at once, so a later run never reads an earlier run's reports.
-    members.createOrReplaceTempView("members")
-    offsets.createOrReplaceTempView("steps")
+    for name, table in tables.items():
+        table.createOrReplaceTempView(name)
     try:
-        pairs = spark.sql(PAIRS_SQL).toPandas()
+        links = spark.sql(PAIRS_SQL).toPandas()
     finally:
-        spark.catalog.dropTempView("members")
-        spark.catalog.dropTempView("steps")
-    return finish_links(pairs)
+        for name in tables:
+            spark.catalog.dropTempView(name)
+    return finish_links(links)
