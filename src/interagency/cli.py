@@ -20,6 +20,7 @@ from rich.table import Table
 from interagency import migrations
 from interagency.audit.cli import audit_app
 from interagency.bootstrap import Container, bootstrap
+from interagency.channels.cli import channels_app
 from interagency.config import Settings
 from interagency.events.cli import events_app
 from interagency.exchange.cli import exchange_app
@@ -54,6 +55,7 @@ app.add_typer(files_app, name="files")
 app.add_typer(records_app, name="records")
 app.add_typer(events_app, name="events")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(channels_app, name="channels")
 app.command("worker")(worker)
 app.command("xcheck")(xcheck)
 
