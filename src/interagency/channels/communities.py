@@ -24,18 +24,19 @@ facilitators' names tie the whole. Two channels of ten reports on one corridor s
 unless the hundred pairs between them weigh ten strong links, far more than a broker's
 phone or a few place-and-time coincidences (0.15 each) give. A report tied to a channel by
 weak links alone (the same crossing point in the same weeks, the same route and modus)
-joins it when those links outweigh 0.1 per member. On the benchmark's planted channels
-(`benchmarks/channels.py`, seed 3) 0.1 scored best of 0.02-0.5 on 2,000 reports (adjusted
-Rand index 0.86, against 0.84 at 0.05 and 0.81 at 0.2) and better than 0.05 on 20,000
-(0.74 against 0.67); a lower resolution merges channels that share a corridor, a higher
-one leaves weak-only reports out and splits long channels.
+joins its community when those links outweigh 0.1 per member (and is then taken out
+again, below). On the benchmark's planted channels (`benchmarks/channels.py`, 20,000
+reports, seed 3) 0.1 scored best: adjusted Rand index 0.83, against 0.80 at 0.05, 0.73 at
+0.03 and 0.79 at 0.2; a lower resolution merges channels that share a corridor, a higher
+one splits long channels.
 
 What is a channel
 -----------------
-A community of one report is no channel, nor is one held together only by weak links
-(route, crossing point and time, modus: coincidences of a busy corridor). Every other
-community is a channel, named by a hash of its sorted report ids so that the same
-reports get the same id in every run and on every machine.
+A report that no strong link ties to another report of its community is taken out of
+it: what it shares with them (route, crossing point and time, modus) is more often a
+coincidence of a busy corridor than the channel's work. A community of one report is then
+no channel; every other community is a channel, named by a hash of its sorted report ids
+so that the same reports get the same id in every run and on every machine.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ CHANNEL_HASH_CHARS: Final = 12
 KIND_ORDER: Final = tuple(LINK_WEIGHTS)
 
 NO_LINK: Final = "no link to another report"
-WEAK_ONLY: Final = "no channel: its group holds no strong link"
+WEAK_ONLY: Final = "no channel: no strong link ties it to its group"
 ALONE: Final = "no channel: not close enough to any"
 
 Positions = npt.NDArray[np.int64]
@@ -128,11 +129,13 @@ def find_channels(
     if len(ends) and (ends.min() < 0 or ends.max() >= count):
         raise ValueError(f"a link names a report outside the {count} given")
     pairs = _pairs(links, count)
-    community = _leiden(count, pairs, seed=seed, resolution=resolution)
+    partition = _leiden(count, pairs, seed=seed, resolution=resolution)
+    community = _strongly_tied(partition, pairs)
     weighed = _weighed(community, pairs)
     channels, channel_index = _channels(community, weighed, report_ids)
     channel_of = tuple(None if i < 0 else channels[i].id for i in channel_index.tolist())
-    why = _reasons(links, community, weighed)
+    grouped = np.bincount(partition, minlength=1)[partition] > 1
+    why = _reasons(links, community, weighed, grouped)
     return Found(channels=channels, channel_of=channel_of, why=why)
 
 
@@ -183,6 +186,23 @@ def _leiden(count: int, pairs: _Pairs, *, seed: int, resolution: float) -> Posit
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(clustering.membership, dtype=np.int64)
+
+
+def _strongly_tied(community: Positions, pairs: _Pairs) -> Positions:
+    """The communities without their reports that no strong link ties to another member:
+    each of those is left on its own. A report that shares only a crossing point, weeks,
+    a route or a modus with a channel is more often a lone group on a busy corridor than
+    the channel's (on the benchmark's 20,000 reports, a quarter of the lone reports were
+    placed in a channel by such ties; after this, a tenth)."""
+    inside = (community[pairs.a] == community[pairs.b]) & (pairs.strong > 0)
+    tied = np.zeros(len(community), dtype=np.bool_)
+    tied[pairs.a[inside]] = True
+    tied[pairs.b[inside]] = True
+    loose = np.flatnonzero(~tied)
+    separated = community.copy()
+    # Labels beyond the Leiden ones, one per loose report.
+    separated[loose] = community.max(initial=-1) + 1 + np.arange(len(loose), dtype=np.int64)
+    return separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +268,16 @@ def channel_id(report_ids: Sequence[str]) -> str:
     return CHANNEL_PREFIX + base64.b32encode(digest).decode("ascii")[:CHANNEL_HASH_CHARS]
 
 
-def _reasons(links: pd.DataFrame, community: Positions, weighed: _Weighed) -> tuple[str, ...]:
+def _reasons(
+    links: pd.DataFrame,
+    community: Positions,
+    weighed: _Weighed,
+    grouped: npt.NDArray[np.bool_],
+) -> tuple[str, ...]:
     """Why each report is where it is: for a channel's report, the kinds of its links to
     the other reports of the channel with their counts ("phone×2, facilitator×1"); for
-    a report in no channel, why not and the links it has."""
+    a report in no channel, why not (`grouped`: Leiden put it with others, but no strong
+    link tied it to them) and the links it has."""
     count = len(community)
     kinds = sorted(set(links["kind"]), key=_kind_rank)
     code_of = {kind: code for code, kind in enumerate(kinds)}
@@ -273,7 +299,6 @@ def _reasons(links: pd.DataFrame, community: Positions, weighed: _Weighed) -> tu
         (key // width).tolist(), (key % width).tolist(), times.tolist(), strict=True
     ):
         parts[position].append(f"{kinds[kind_code]}×{n}")
-    grouped = weighed.size[community] > 1
     return tuple(
         _reason(", ".join(parts[i]), in_channel=bool(in_channel[i]), grouped=bool(grouped[i]))
         for i in range(count)

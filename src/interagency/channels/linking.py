@@ -238,9 +238,12 @@ def _identifier_members(reports: Sequence[Report]) -> Iterator[Member]:
             for key in keys:
                 if key:
                     yield pos, kind, key, day
+        # A name is met on its own route only: names repeat across the region, and a
+        # facilitator works one route (a namesake on another route is another person).
+        route = _route_key(report)
         for name in report.facilitators:
             for key in name_keys(name):
-                yield pos, "facilitator", key, day
+                yield pos, "facilitator", f"{key}|{route}", day
 
 
 def _block_members(reports: Sequence[Report]) -> Iterator[Member]:
