@@ -84,13 +84,11 @@ def detect_command(
         ),
     ] = None,
 ) -> None:
-    """Link the reports of all agencies into channels and write each report's channel.
-
-    A value that cannot be used (a phone that is not one, an unknown country) is set
-    aside and listed in the rejects file with its line and why; its report is kept when
-    it still has an id, a reporting state and a date. A channel is a lead for analysts,
-    never a finding about a person.
-    """
+    """Link the reports of all agencies into channels and write each report's channel. A
+    value that cannot be used (a phone that is not one, an unknown country) is set aside
+    and listed in the rejects file with its line and why; its report is kept when it
+    still has an id, a reporting state and a date. A channel is a lead for analysts,
+    never a finding about a person."""
     if engine not in ENGINES:
         raise typer.BadParameter(f"expected one of {', '.join(ENGINES)}", param_hint="--engine")
     rejects = rejects or rejects_path(out)
