@@ -29,7 +29,7 @@ community detection still sees its members as connected, for a cost linear in it
   chain costs each report at most 2 x `NEIGHBOURS` links of that kind, which a shared
   hotline's unrelated channels outweigh with the denser links of their own.
 
-The weak kinds use overlapping windows: a window of `span` days is two buckets wide and
+The weak kinds and facilitators' names use overlapping windows: a window of `span` days is two buckets wide and
 starts at every bucket, so two reports at most `span` days apart always share one window
 (the same or adjacent bucket), and a pair found in two windows is kept once.
 """
@@ -63,9 +63,11 @@ LINK_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
         # A forgery series is one forger's work, and a forger may sell to several
         # channels (a broker): strong, but less than one document.
         "series": 0.6,
-        # A name alone links only weakly: names repeat and are often heard, not read.
-        # Alongside a shared phone or plate it strengthens the link.
-        "facilitator": 0.3,
+        # A name links only on its own route within half a year (`FACILITATOR_DAYS`):
+        # names repeat across the region and are often heard, not read. So bounded, it
+        # is half an identifier; alongside a shared phone or plate it strengthens the
+        # link. (On the benchmark 0.5 scored best of 0.2-0.7.)
+        "facilitator": 0.5,
         # The weak kinds: each alone is mostly coincidence; together (the same place,
         # weeks, route and modus) they tie reports that share no identifier.
         "place-time": 0.15,
@@ -80,6 +82,7 @@ IDENTIFIER_CAP: Final = 200  # reports sharing one key that all link to each oth
 BLOCK_CAP: Final = 50  # reports of one weak block that all link to each other
 PLACE_TIME_DAYS: Final = 14  # the same crossing point within two weeks
 ROUTE_DAYS: Final = 30  # the same route (and modus) within a month
+FACILITATOR_DAYS: Final = 180  # the same name on the same route within half a year
 # No window for identifiers: the same phone a year later is still the same phone.
 _NO_WINDOW: Final = 1 << 30
 
@@ -97,7 +100,12 @@ class Blocking:
 
 BLOCKING: Final[Mapping[str, Blocking]] = MappingProxyType(
     {
-        **{kind: Blocking(_NO_WINDOW, IDENTIFIER_CAP) for kind in IDENTIFIER_KINDS},
+        **{
+            kind: Blocking(_NO_WINDOW, IDENTIFIER_CAP)
+            for kind in IDENTIFIER_KINDS
+            if kind != "facilitator"
+        },
+        "facilitator": Blocking(FACILITATOR_DAYS, IDENTIFIER_CAP),
         "place-time": Blocking(PLACE_TIME_DAYS, BLOCK_CAP),
         "route": Blocking(ROUTE_DAYS, BLOCK_CAP),
         "modus": Blocking(ROUTE_DAYS, BLOCK_CAP),
@@ -238,12 +246,15 @@ def _identifier_members(reports: Sequence[Report]) -> Iterator[Member]:
             for key in keys:
                 if key:
                     yield pos, kind, key, day
-        # A name is met on its own route only: names repeat across the region, and a
-        # facilitator works one route (a namesake on another route is another person).
+        # A name is met on its own route within half a year only: names repeat across
+        # the region, and a facilitator works one route for a time (a namesake on another
+        # route, or years apart, is more often another person).
         route = _route_key(report)
+        bucket = day // FACILITATOR_DAYS
         for name in report.facilitators:
             for key in name_keys(name):
-                yield pos, "facilitator", f"{key}|{route}", day
+                for window in (bucket - 1, bucket):
+                    yield pos, "facilitator", f"{key}|{route}|{window}", day
 
 
 def _block_members(reports: Sequence[Report]) -> Iterator[Member]:

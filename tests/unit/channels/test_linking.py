@@ -84,7 +84,19 @@ def test_a_facilitator_written_in_two_scripts_links_weakly() -> None:
     latin = replace(BASE, facilitators=("Rustam Qodirov",))
     stranger = replace(BASE, facilitators=("Ivan Petrov",))
     frame = candidate_links([cyrillic, latin, stranger])
-    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "facilitator", "weight": 0.3}]
+    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "facilitator", "weight": 0.5}]
+
+
+def test_a_facilitator_s_name_links_on_its_own_route_within_half_a_year_only() -> None:
+    on_route = replace(
+        BASE, origin=("AFG",), destination=("RUS",), facilitators=("Кадыров Рустам",)
+    )
+    same_route_later = replace(on_route, date=DAY + timedelta(days=180))
+    too_late = replace(on_route, date=DAY + timedelta(days=181))
+    other_route = replace(on_route, destination=("KAZ",))
+    assert links(on_route, same_route_later) == {(0, 1, "facilitator")}
+    assert links(on_route, too_late) == set()
+    assert links(on_route, other_route) == set()
 
 
 def test_a_single_name_or_an_initial_links_nothing() -> None:
