@@ -33,11 +33,8 @@ import csv
 import json
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,43 +42,16 @@ if TYPE_CHECKING:
     from interagency.channels.reports import Report
 
 BENCHMARKS = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCHMARKS))
+
+# Beside this file, not a package.
+from accreditation import timed  # noqa: E402
+
 DEFAULT_OUT = BENCHMARKS / "out"
 TARGET_ARI = 0.85
 TARGET_MARGIN = 0.30
 SMOKE_REPORTS = 2_000
 T = TypeVar("T")
-
-
-@contextmanager
-def peak_memory() -> Iterator[dict[str, int]]:
-    """The process's peak resident memory while the block runs (sampled every 50 ms),
-    and what it held when the block began."""
-    import psutil
-
-    process = psutil.Process()
-    found = {"before": process.memory_info().rss, "peak": process.memory_info().rss}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.05):
-            found["peak"] = max(found["peak"], process.memory_info().rss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield found
-    finally:
-        done.set()
-        sampler.join()
-        found["peak"] = max(found["peak"], process.memory_info().rss)
-
-
-def timed(work: Callable[[], T]) -> tuple[T, float, dict[str, int]]:
-    with peak_memory() as memory:
-        began = time.perf_counter()
-        result = work()
-        seconds = time.perf_counter() - began
-    return result, seconds, memory
 
 
 # -- the data ---------------------------------------------------------------------------

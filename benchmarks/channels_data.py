@@ -68,6 +68,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Beside this file, not a package.
 import crossscript_data as names
+from interagency.channels.reading import REQUIRED_COLUMNS
 
 # ---------------------------------------------------------------------------
 # Rates and sizes
@@ -98,23 +99,8 @@ P_PARTIAL_TRANSIT = 0.15  # the reporting state knows only part of the transit
 P_DMY_DATE = 0.3  # the date written DD.MM.YYYY
 P_OTHER_MODUS = 0.15  # a channel's report of another modus than its usual one
 
-CHANNEL_COLUMNS = (
-    "report_id",
-    "agency",
-    "date",
-    "crossing_point",
-    "origin",
-    "transit",
-    "destination",
-    "modus",
-    "migrants",
-    "migrant_nationalities",
-    "facilitators",
-    "phones",
-    "vehicle_plates",
-    "documents",
-    "direction",
-)
+# The command line's contract, as `channels.reading` reads it (with one optional column).
+CHANNEL_COLUMNS = (*REQUIRED_COLUMNS, "direction")
 
 # ---------------------------------------------------------------------------
 # Corridors: the route, and where its facilitators' names come from
