@@ -29,9 +29,10 @@ community detection still sees its members as connected, for a cost linear in it
   chain costs each report at most 2 x `NEIGHBOURS` links of that kind, which a shared
   hotline's unrelated channels outweigh with the denser links of their own.
 
-The weak kinds and facilitators' names use overlapping windows: a window of `span` days is two buckets wide and
-starts at every bucket, so two reports at most `span` days apart always share one window
-(the same or adjacent bucket), and a pair found in two windows is kept once.
+The weak kinds and facilitators' names use overlapping windows: a window of `span` days
+is two buckets wide and starts at every bucket, so two reports at most `span` days apart
+always share one window (the same or adjacent bucket), and a pair found in two windows
+is kept once.
 """
 
 from __future__ import annotations
@@ -62,12 +63,13 @@ LINK_WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
         "plate": 0.9,
         # A forgery series is one forger's work, and a forger may sell to several
         # channels (a broker): strong, but less than one document.
-        "series": 0.6,
-        # A name links only on its own route within half a year (`FACILITATOR_DAYS`):
-        # names repeat across the region and are often heard, not read. So bounded, it
-        # is half an identifier; alongside a shared phone or plate it strengthens the
-        # link. (On the benchmark 0.5 scored best of 0.2-0.7.)
-        "facilitator": 0.5,
+        "series": 0.8,
+        # A name links only on its own route within half a year (`FACILITATOR_DAYS`),
+        # and a name met on several routes links less (`_rarity`): names repeat across
+        # the region and are often heard, not read. So bounded, it is less than any
+        # identifier; alongside a shared phone or plate it strengthens the link. (On
+        # the benchmark 0.7 scored best of 0.55-0.9.)
+        "facilitator": 0.7,
         # The weak kinds: each alone is mostly coincidence; together (the same place,
         # weeks, route and modus) they tie reports that share no identifier.
         "place-time": 0.15,
@@ -87,7 +89,7 @@ FACILITATOR_DAYS: Final = 180  # the same name on the same route within half a y
 _NO_WINDOW: Final = 1 << 30
 
 LINK_COLUMNS: Final = ("a", "b", "kind", "weight")
-MEMBER_COLUMNS: Final = ("pos", "kind", "grp", "day_number", "span", "cap")
+MEMBER_COLUMNS: Final = ("pos", "kind", "grp", "day_number", "span", "cap", "rarity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +121,13 @@ BLOCKING: Final[Mapping[str, Blocking]] = MappingProxyType(
 # tens of millions of rows, which pandas would do in one slow thread.
 PAIRS_SQL: Final = """
 WITH ranked AS (
-    SELECT pos, kind, grp, day_number, span, cap,
+    SELECT pos, kind, grp, day_number, span, cap, rarity,
            row_number() OVER (PARTITION BY kind, grp ORDER BY day_number, pos) AS member_rank,
            count(*) OVER (PARTITION BY kind, grp) AS group_size
     FROM members
 ),
 small_groups AS (
-    SELECT l.pos AS first_pos, r.pos AS second_pos, l.kind AS kind
+    SELECT l.pos AS first_pos, r.pos AS second_pos, l.kind AS kind, l.rarity AS rarity
     FROM ranked l
     JOIN ranked r ON r.kind = l.kind AND r.grp = l.grp AND r.member_rank > l.member_rank
     WHERE l.group_size <= l.cap AND r.group_size <= r.cap
@@ -135,32 +137,34 @@ small_groups AS (
 -- equality on a column is a hash join, where one on an expression over two tables can
 -- be planned as a join on the group alone, quadratic in its size.
 large_targets AS (
-    SELECT l.pos, l.kind, l.grp, l.day_number, l.span, l.member_rank + s.step AS target_rank
+    SELECT l.pos, l.kind, l.grp, l.day_number, l.span, l.rarity,
+           l.member_rank + s.step AS target_rank
     FROM ranked l
     CROSS JOIN steps s
     WHERE l.group_size > l.cap
 ),
 large_groups AS (
-    SELECT t.pos AS first_pos, r.pos AS second_pos, t.kind AS kind
+    SELECT t.pos AS first_pos, r.pos AS second_pos, t.kind AS kind, t.rarity AS rarity
     FROM large_targets t
     JOIN ranked r
       ON r.kind = t.kind AND r.grp = t.grp AND r.member_rank = t.target_rank
     WHERE r.day_number - t.day_number <= t.span
 ),
 paired AS (
-    SELECT first_pos, second_pos, kind FROM small_groups
+    SELECT first_pos, second_pos, kind, rarity FROM small_groups
     UNION ALL
-    SELECT first_pos, second_pos, kind FROM large_groups
+    SELECT first_pos, second_pos, kind, rarity FROM large_groups
 ),
 links AS (
-    SELECT DISTINCT
-           least(first_pos, second_pos) AS a,
+    SELECT least(first_pos, second_pos) AS a,
            greatest(first_pos, second_pos) AS b,
-           kind
+           kind,
+           max(rarity) AS rarity
     FROM paired
     WHERE first_pos <> second_pos
+    GROUP BY least(first_pos, second_pos), greatest(first_pos, second_pos), kind
 )
-SELECT links.a, links.b, links.kind, weights.weight
+SELECT links.a, links.b, links.kind, weights.weight * links.rarity AS weight
 FROM links
 JOIN weights ON weights.kind = links.kind
 ORDER BY links.a, links.b, links.kind
@@ -191,6 +195,7 @@ def memberships(reports: Sequence[Report]) -> pd.DataFrame:
     frame = frame.drop_duplicates(["pos", "kind", "grp"], ignore_index=True)
     frame["span"] = frame["kind"].map({kind: b.span for kind, b in BLOCKING.items()})
     frame["cap"] = frame["kind"].map({kind: b.cap for kind, b in BLOCKING.items()})
+    frame["rarity"] = _rarity(frame)
     return frame.astype(
         {
             "pos": "int64",
@@ -199,8 +204,27 @@ def memberships(reports: Sequence[Report]) -> pd.DataFrame:
             "day_number": "int64",
             "span": "int64",
             "cap": "int64",
+            "rarity": "float64",
         }
     )
+
+
+def _rarity(frame: pd.DataFrame) -> pd.Series:
+    """What a member's link is worth beside its kind's weight: 1, but for a facilitator's
+    name, one over the number of routes the name is met on. A facilitator works one route;
+    a name met on many is a common name (Rustam Karimov), and two reports sharing it on
+    one route are more often namesakes than for a rare one. Like the linkage engine's term
+    frequencies, but counted over routes: a channel's own facilitator met in fifty of its
+    reports stays rare."""
+    rarity = pd.Series(1.0, index=frame.index)
+    names = frame["kind"] == "facilitator"
+    if not names.any():
+        return rarity
+    # A facilitator's group is "name key|route|window"; the name key holds a "|" too.
+    parts = frame.loc[names, "grp"].str.rsplit("|", n=2, expand=True)
+    routes = parts[1].groupby(parts[0]).transform("nunique")
+    rarity[names] = 1.0 / routes.astype("float64")
+    return rarity
 
 
 def steps() -> pd.DataFrame:

@@ -17,7 +17,7 @@ from interagency.channels.linking import PAIRS_SQL, finish_links, memberships, s
 from interagency.channels.reports import Report
 
 _MEMBERS_SCHEMA: Final = (
-    "pos BIGINT, kind STRING, grp STRING, day_number BIGINT, span BIGINT, cap BIGINT"
+    "pos BIGINT, kind STRING, grp STRING, day_number BIGINT, span BIGINT, cap BIGINT, rarity DOUBLE"
 )
 _STEPS_SCHEMA: Final = "step BIGINT"
 _WEIGHTS_SCHEMA: Final = "kind STRING, weight DOUBLE"

@@ -70,7 +70,7 @@ def test_documents_of_one_forged_series_link_by_series_only() -> None:
     same_batch = replace(BASE, documents=("AB1234599",))
     other_batch = replace(BASE, documents=("AB7654321",))
     frame = candidate_links([first, same_batch, other_batch])
-    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "series", "weight": 0.6}]
+    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "series", "weight": 0.8}]
 
 
 def test_a_shared_document_number_links() -> None:
@@ -84,7 +84,20 @@ def test_a_facilitator_written_in_two_scripts_links_weakly() -> None:
     latin = replace(BASE, facilitators=("Rustam Qodirov",))
     stranger = replace(BASE, facilitators=("Ivan Petrov",))
     frame = candidate_links([cyrillic, latin, stranger])
-    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "facilitator", "weight": 0.5}]
+    assert frame.to_dict("records") == [{"a": 0, "b": 1, "kind": "facilitator", "weight": 0.7}]
+
+
+def test_a_name_met_on_several_routes_links_less() -> None:
+    # Met on three routes, the name is a common one: a third of a name's weight.
+    common = [
+        replace(BASE, origin=("AFG",), destination=(end,), facilitators=("Кадыров Рустам",))
+        for end in ("RUS", "RUS", "KAZ", "BLR")
+    ]
+    frame = candidate_links(common)
+    names = frame[frame["kind"] == "facilitator"]
+    assert names.to_dict("records") == [
+        {"a": 0, "b": 1, "kind": "facilitator", "weight": pytest.approx(0.7 / 3)}
+    ]
 
 
 def test_a_facilitator_s_name_links_on_its_own_route_within_half_a_year_only() -> None:
