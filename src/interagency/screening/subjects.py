@@ -50,10 +50,13 @@ def enrol(
         for e in entries
         if searched and isinstance(e.particulars, PersonParticulars)
     }
+    # Sealed under the holder the subject's row names, which `compared` opens them with.
+    holders = {e.ref: found[e.ref].owner_agency_id if e.ref in found else e.owner_agency_id
+               for e in entries}  # fmt: skip
     sealed = {
         e.ref: vault.seal_text(
             uow.session,
-            e.owner_agency_id,
+            holders[e.ref],
             keys.features_text(features[e.ref]),
             context=features_context(kind.name, e.ref),
         )
