@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from interagency.channels.detection import ENGINES, Detection, detect
 from interagency.channels.reading import Read, ReportsError, read_reports, write_rejects
+from interagency.matching.cli import EngineOption
 from interagency.matching.spark import SparkUnavailable
 
 BAD_INPUT: Final = 2
@@ -59,14 +60,7 @@ def detect_command(
             dir_okay=False,
         ),
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            metavar="ENGINE",
-            help="duckdb (one machine, the default) or spark (PySpark: the 'spark' extra).",
-        ),
-    ] = "duckdb",
+    engine: EngineOption = "duckdb",
     seed: Annotated[
         int,
         typer.Option(

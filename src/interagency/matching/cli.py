@@ -28,6 +28,16 @@ REJECTS_COLUMNS: Final = ("file", "row", "column", "value", "kind", "why", "kept
 
 _stderr = Console(stderr=True)
 
+# The engine of a file command (`xcheck`, `channels detect`), as every such command asks.
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        help="duckdb (one machine, the default) or spark (PySpark: the 'spark' extra).",
+    ),
+]
+
 
 def xcheck(
     a: Annotated[
@@ -73,14 +83,7 @@ def xcheck(
         float,
         typer.Option("--threshold", min=0.0, max=1.0, help="Lowest match probability reported."),
     ] = 0.5,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            metavar="ENGINE",
-            help="duckdb (one machine, the default) or spark (PySpark: the 'spark' extra).",
-        ),
-    ] = "duckdb",
+    engine: EngineOption = "duckdb",
     spark_master: Annotated[
         str | None,
         typer.Option(
